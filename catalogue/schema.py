@@ -1,0 +1,113 @@
+"""The SQLite schema of the catalogue (SQLAlchemy 2 Core) and its migrations.
+
+The schema version is kept in ``PRAGMA user_version``. :data:`MIGRATIONS` is an ordered list of
+functions; migration *n* (1-based) brings a database from version *n-1* to *n*. A database
+from a newer program is refused rather than touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("status", String, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),  # JSON of records.to_dict
+    Column("created_at", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+    Column("updated_by", String, nullable=False),
+    Column("deleted_at", String),  # not null: in the bin
+    Index("ix_records_kind", "kind"),
+)
+
+record_versions = Table(
+    "record_versions",
+    metadata,
+    Column("record_id", String, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("saved_at", String, nullable=False),
+    Column("saved_by", String, nullable=False),
+    Column("action", String, nullable=False),  # create | update | delete | restore
+    Index("ix_versions_record", "record_id", "version", unique=True),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String, primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("media_type", String, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("text_status", String, nullable=False),  # ok | empty | unsupported | error
+    Column("message", Text, nullable=False, default=""),
+    Column("added_at", String, nullable=False),
+)
+
+index_journal = Table(
+    "index_journal",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String, nullable=False),
+    Column("op", String, nullable=False),  # upsert | delete
+    Column("queued_at", String, nullable=False),
+)
+
+collections = Table(
+    "collections",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("prefix", String, primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+def _v1_initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version stored in the database file."""
+    return conn.execute(text("PRAGMA user_version")).scalar_one()
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply pending migrations inside the caller's transaction; return the versions applied."""
+    found = current_version(conn)
+    applied = []
+    for number in range(found + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[number - 1](conn)
+        conn.execute(text(f"PRAGMA user_version = {number}"))
+        applied.append(number)
+    return applied

@@ -1,0 +1,122 @@
+"""A workspace folder: the catalogue database, the search index, attachment files, exports, logs.
+
+```
+<home>/catalogue.sqlite     records, versions, attachment texts, index journal
+<home>/index/               the Whoosh index (derived: can always be rebuilt)
+<home>/files/ab/abcdef…     attachment bytes, named by their SHA-256
+<home>/exports/  <home>/logs/
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+
+from catalogue.extract import extract_text
+from catalogue.i18n import t
+from catalogue.records import Attachment
+from catalogue.store import Store, StoreError
+
+DB_NAME = "catalogue.sqlite"
+ENV_HOME = "IMK_HOME"
+
+
+def default_home() -> Path:
+    """``IMK_HOME`` if set, else ``~/.local/share/imk`` (``$XDG_DATA_HOME/imk``)."""
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "imk"
+
+
+class NotAWorkspace(StoreError):
+    """The folder holds no catalogue database."""
+
+
+class Workspace:
+    """One catalogue's folder. Open with :meth:`open` or :meth:`create`."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path).resolve()
+        self.store = Store(self.db_path)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    @property
+    def index_dir(self) -> Path:
+        return self.path / "index"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.path / "files"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.path / "exports"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.path / "logs"
+
+    @classmethod
+    def exists(cls, path: Path | str) -> bool:
+        """Whether ``path`` is already a workspace."""
+        return (Path(path) / DB_NAME).is_file()
+
+    @classmethod
+    def create(cls, path: Path | str) -> Workspace:
+        """Create the folder layout and an empty database (keeps whatever is already there)."""
+        path = Path(path)
+        for sub in ("", "index", "files", "exports", "logs"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+        return cls(path)
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Workspace:
+        """Open an existing workspace (default: :func:`default_home`)."""
+        path = Path(path) if path is not None else default_home()
+        if not cls.exists(path):
+            raise NotAWorkspace(t("store.not_workspace", path=path))
+        return cls(path)
+
+    def file_path(self, sha256: str) -> Path:
+        """Where the bytes of an attachment live."""
+        return self.files_dir / sha256[:2] / sha256
+
+    def add_attachment(self, name: str, data: bytes, media_type: str | None = None) -> Attachment:
+        """Store a file once by content, extract its text once, and describe it for a record."""
+        sha = hashlib.sha256(data).hexdigest()
+        media_type = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        target = self.file_path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        if not self.store.has_blob(sha):
+            extracted = extract_text(data, name)
+            self.store.put_blob(
+                sha, len(data), media_type, extracted.text, extracted.status, extracted.message
+            )
+        return Attachment(name=name, sha256=sha, media_type=media_type, size=len(data))
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,54 @@
+"""The Whoosh schema: weighted text fields, facet fields and what a hit needs to show itself."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from index.analysis import analyzer
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+INDEX_VERSION = 1
+
+# Query-time weights: title > authors/keywords > annotation > subjects/grades/type > full text.
+FIELD_BOOSTS = {
+    "title": 4.0,
+    "authors": 2.5,
+    "keywords": 2.5,
+    "annotation": 1.5,
+    "meta": 1.2,
+    "content": 1.0,
+}
+TEXT_FIELDS = tuple(FIELD_BOOSTS)
+
+# Facets: multi-valued ones are comma-separated keywords; the rest sort cheaply as columns.
+MULTI_FACETS = ("subject", "grade", "level")
+SINGLE_FACETS = ("kind", "resource_type", "organisation", "year", "status")
+FACETS = ("kind", "subject", "grade", "level", "resource_type", "organisation", "year", "status")
+
+
+def build_schema() -> Schema:
+    """A fresh schema instance (one analyzer object shared by the text fields)."""
+    ana = analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        version=STORED(),
+        title=TEXT(analyzer=ana, stored=True),
+        authors=TEXT(analyzer=ana, stored=True),
+        keywords=TEXT(analyzer=ana),
+        annotation=TEXT(analyzer=ana, stored=True),
+        meta=TEXT(analyzer=ana),
+        content=TEXT(analyzer=ana),
+        kind=ID(stored=True, sortable=True),
+        subject=KEYWORD(stored=True, commas=True, scorable=False),
+        grade=KEYWORD(stored=True, commas=True, scorable=False),
+        level=KEYWORD(stored=True, commas=True, scorable=False),
+        resource_type=ID(stored=True, sortable=True),
+        organisation=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        status=ID(stored=True, sortable=True),
+        title_sort=ID(sortable=True),
+        date_sort=ID(sortable=True),
+        sources=STORED(),
+        hashes=STORED(),
+    )
+
