@@ -216,6 +216,8 @@ def lab(context: Context, jupyter_args: tuple[str, ...]) -> None:
     click.echo(t("cli.lab_start", notebooks=NOTEBOOKS, home=ws.path), err=True)
     env = {**os.environ, "IMK_HOME": str(ws.path)}
     command = [jupyter, "lab", f"--ServerApp.root_dir={NOTEBOOKS}", *jupyter_args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
+        command.append("--allow-root")  # containers and CI machines run as root
     raise SystemExit(subprocess.call(command, env=env))
 
 

@@ -76,8 +76,10 @@ def _connect_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # IMMEDIATE: take the write lock up front, so two writers queue instead of deadlocking.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (IMMEDIATE), so two writers queue instead of
+        # deadlocking; readers use a plain snapshot and never wait for a writer (WAL).
+        write = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -88,7 +90,8 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.engine = _connect_engine(self.path)
-        with self.engine.begin() as conn:
+        self.writer = self.engine.execution_options(write=True)
+        with self.writer.begin() as conn:
             found = schema.current_version(conn)
             if found > schema.SCHEMA_VERSION:
                 raise StoreError(
@@ -188,7 +191,7 @@ class Store:
         record was changed since ``record.version`` was read.
         """
         check(record)
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             return self._write(conn, record, by)
 
     def save_many(self, records: Iterable[Record], by: str) -> list[Record]:
@@ -202,7 +205,7 @@ class Store:
                 errors.append(f"#{n} «{record.title}»: {exc}")
         if errors:
             raise StoreError("\n".join(errors))
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             return [self._write(conn, record, by) for record in records]
 
     def get(self, record_id: str, include_deleted: bool = False) -> Record:
@@ -228,7 +231,7 @@ class Store:
 
     def delete(self, record_id: str, by: str) -> None:
         """Move a record to the bin (a new version; the index drops it)."""
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             record = self._load(conn, record_id)
             stamp = now()
             record.version += 1
@@ -317,7 +320,7 @@ class Store:
         self, sha256: str, size: int, media_type: str, text: str, status: str, message: str = ""
     ) -> None:
         """Remember an attachment's extracted text (once per content hash)."""
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             conn.execute(
                 insert(schema.blobs)
                 .prefix_with("OR IGNORE")
@@ -355,7 +358,7 @@ class Store:
 
     def acknowledge(self, upto_seq: int) -> None:
         """Forget queued index work up to and including ``upto_seq`` (it is in the index)."""
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             journal = schema.index_journal
             conn.execute(journal.delete().where(journal.c.seq <= upto_seq))
 
@@ -367,7 +370,7 @@ class Store:
         if errors:
             raise ValidationError(errors)
         stamp = now()
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             row = None
             if collection.id:
                 row = conn.execute(

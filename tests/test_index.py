@@ -1,0 +1,241 @@
+"""The Whoosh index: Russian analysis, journal healing, check/rebuild, facets, snippets, privacy."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import records
+from catalogue.workspace import Workspace
+from index.analysis import words
+from index.engine import CatalogueIndex
+
+
+def _material(title, **values):
+    values.setdefault("status", "published")
+    return records.new("material", title=title, **values)
+
+
+FIXTURE = [
+    _material("Сложение дробей с одинаковыми знаменателями", subjects=["Математика"],
+              grades=["5"], resource_type="Конспект урока", year=2021,
+              annotation="Урок открытия нового знания: обыкновенные дроби.",
+              organisation="МБОУ «СОШ № 1»", authors=["Иванова Мария Петровна"]),
+    _material("Десятичные дроби. Контрольная работа", subjects=["Математика"], grades=["5"],
+              resource_type="КИМ", year=2024, organisation="МБОУ «Лицей № 2»"),
+    _material("Новогодняя ёлка в начальной школе", subjects=["Воспитательная работа"],
+              grades=["2", "3"], resource_type="сценарий", year=2023,
+              annotation="Сценарий праздника у ёлки для младших школьников."),
+    _material("Технологическая карта урока английского языка", subjects=["Иностранный язык"],
+              grades=["7"], resource_type="техкарта", year=2022, status="draft",
+              keywords=["present simple"]),
+    _material("Фотосинтез", subjects=["Биология"], grades=["6"], year=2020,
+              resource_type="Презентация", organisation="МБОУ «СОШ № 1»"),
+    records.new("media", title="Математика. 5 класс. Учебник", subjects=["Математика"],
+                grades=["5"], resource_type="Учебник", format="учебник", year=2023,
+                publisher="Просвещение", authors=["Мерзляк А. Г.", "Полонский В. Б."],
+                status="published"),
+    records.new("portfolio", title="Портфолио: Петрова Анна Сергеевна",
+                teacher="Петрова Анна Сергеевна", position="учитель химии",
+                contacts="тел. 8-900-123-45-67, petrova@example.org", birth_date="1980-05-04",
+                subjects=["Химия"], public_fields=["position", "category"], status="published"),
+    records.new("portfolio", title="Портфолио: Соколов Игорь Владимирович",
+                teacher="Соколов Игорь Владимирович", position="учитель физики",
+                subjects=["Физика"], public_fields=["teacher", "position"], status="published"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    ws = Workspace.create(tmp_path_factory.mktemp("index") / "ws")
+    ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE], by="тест")
+    att = ws.add_attachment("урок.txt", "Дробями называют числа вида a/b. Ёжик решает.".encode())
+    first = ws.store.get("mat-000001")
+    first.attachments.append(att)
+    ws.store.save(first, by="тест")
+    return CatalogueIndex.open(ws)
+
+
+def titles(result):
+    return [hit.title for hit in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("дроби", "дробей"), ("дробями", "дробь"), ("ёлка", "елка"), ("ёлки", "Ёлкой"),
+     ("учебники", "учебник"), ("lessons", "lesson"), ("Математика", "математики")],
+)
+def test_word_forms_meet_in_one_term(a, b):
+    assert words(a) == words(b)
+
+
+def test_stop_words_go_and_numbers_stay():
+    assert words("дроби в 5 классе") == words("дробь 5 класс")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("дроби", "Сложение дробей с одинаковыми знаменателями"),
+        ("дробями", "Десятичные дроби. Контрольная работа"),
+        ("ёлка", "Новогодняя ёлка в начальной школе"),
+        ("елка", "Новогодняя ёлка в начальной школе"),
+        ("ЁЛКОЙ", "Новогодняя ёлка в начальной школе"),
+        ("ежик", "Сложение дробей с одинаковыми знаменателями"),  # attachment text
+        ("Мерзляк", "Математика. 5 класс. Учебник"),
+        ("технологическая карта английский", "Технологическая карта урока английского языка"),
+        ("present simple", "Технологическая карта урока английского языка"),
+        ("ИЗО OR фотосинтез", "Фотосинтез"),
+    ],
+)
+def test_queries_find_their_record(index, query, expected):
+    assert expected in titles(index.search(query))
+
+
+def test_yo_and_e_return_the_same_hits(index):
+    assert titles(index.search("ёлка")) == titles(index.search("елка"))
+
+
+def test_title_outranks_full_text(index):
+    result = index.search("дроби")
+    assert result.hits[0].title.startswith(("Сложение дробей", "Десятичные дроби"))
+    assert "Математика. 5 класс. Учебник" not in titles(result)
+
+
+def test_grade_words_narrow_the_search(index):
+    assert set(titles(index.search("дроби 5 класс"))) == {
+        "Сложение дробей с одинаковыми знаменателями", "Десятичные дроби. Контрольная работа"}
+
+
+def test_snippets_highlight_a_form_of_the_word(index):
+    hit = index.search("дробь").hits[0]
+    assert "<mark" in hit.snippet and "дроб" in hit.snippet.lower()
+
+
+def test_snippet_from_attachment_text(index):
+    hit = index.search("ежик").hits[0]
+    assert "<mark" in hit.snippet and "Ёжик" in hit.snippet
+    assert hit.sources == ["урок.txt"]
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "(((", ")", "AND OR NOT", "title:(", "дроби^^", "*", "?", "[a TO",
+              "год:2020..", "\\", "'", "дроби\" 5 (класс", "NOT", "a" * 2000],
+)
+def test_bad_syntax_never_raises(index, query):
+    result = index.search(query)
+    assert result.total >= 0 and isinstance(result.hits, list)
+
+
+def test_empty_query_lists_everything_newest_first(index):
+    result = index.search("", page_size=50)
+    assert result.total == len(FIXTURE)
+    years = [h.year or 0 for h in result.hits]
+    assert years == sorted(years, reverse=True)
+
+
+def test_facets_count_the_hits(index):
+    facets = index.search("").facets
+    assert facets["kind"] == {"material": 5, "portfolio": 2, "media": 1}
+    assert facets["subject"]["Математика"] == 3
+    assert facets["grade"]["5"] == 3
+    assert facets["status"] == {"published": 7, "draft": 1}
+    assert facets["organisation"] == {"МБОУ «СОШ № 1»": 2, "МБОУ «Лицей № 2»": 1}
+
+
+def test_values_of_one_facet_or_and_facets_and(index):
+    both = index.search("", filters={"subject": ["Математика", "Биология"]})
+    assert both.total == 4
+    narrowed = index.search("", filters={"subject": ["Математика", "Биология"],
+                                         "kind": ["material"]})
+    assert narrowed.total == 3
+
+
+def test_a_facets_counts_ignore_its_own_selection(index):
+    result = index.search("", filters={"subject": ["Математика"]})
+    assert result.total == 3
+    assert result.facets["subject"]["Биология"] == 1
+    assert result.facets["kind"] == {"material": 2, "media": 1}
+
+
+@pytest.mark.parametrize(
+    ("sort", "key"),
+    [("title", lambda h: h.title.lower().replace("ё", "е")),
+     ("date", lambda h: -(h.year or 0))],
+)
+def test_sorting(index, sort, key):
+    hits = index.search("", sort=sort, page_size=50).hits
+    assert hits == sorted(hits, key=key)
+
+
+def test_paging(index):
+    pages = [index.search("", page=n, page_size=3, sort="title") for n in (1, 2, 3)]
+    ids = [h.id for p in pages for h in p.hits]
+    assert len(ids) == len(set(ids)) == len(FIXTURE)
+    assert pages[0].pages == 3
+
+
+@pytest.mark.parametrize("private", ["Петрова", "8-900-123-45-67", "petrova", "1980"])
+def test_private_portfolio_fields_are_not_indexed(index, private):
+    assert index.search(private).total == 0
+
+
+def test_public_portfolio_fields_are_indexed(index):
+    assert titles(index.search("химии")) == ["Портфолио педагога"]
+    assert "Портфолио: Соколов Игорь Владимирович" in titles(index.search("Соколов"))
+
+
+def test_json_contract(index):
+    data = index.search("дроби 5 класс").to_json()
+    assert set(data) == {"query", "corrected", "total", "hits", "facets"}
+    assert set(data["hits"][0]) == {"id", "kind", "title", "score", "sources", "snippet"}
+    assert data["corrected"] is None
+
+
+def _fresh(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE[:3]], by="тест")
+    CatalogueIndex.open(ws).close()
+    return ws
+
+
+def test_a_crash_between_saving_and_indexing_heals_on_next_open(tmp_path):
+    ws = _fresh(tmp_path)
+    record = ws.store.get("mat-000002")
+    record.title = "Десятичные дроби. Итоговый тест"
+    ws.store.save(record, by="тест")  # the process "dies" here: the index was never told
+    ws.store.save(_material("Умножение дробей", subjects=["Математика"]), by="тест")
+    ws.close()
+    stale = CatalogueIndex(Workspace.open(tmp_path / "ws"))
+    report = stale.check()
+    assert report.stale == ["mat-000002"] and report.missing == ["mat-000004"]
+    assert report.pending == 2
+    healed = CatalogueIndex.open(tmp_path / "ws")
+    assert healed.check().ok and healed.check().pending == 0
+    assert titles(healed.search("итоговый тест")) == ["Десятичные дроби. Итоговый тест"]
+
+
+def test_deleting_removes_from_the_index(tmp_path):
+    ws = _fresh(tmp_path)
+    ws.store.delete("mat-000003", by="тест")
+    index = CatalogueIndex.open(ws)
+    assert index.search("ёлка").total == 0 and index.check().ok
+
+
+def test_rebuild_repairs_a_lost_index(tmp_path):
+    ws = _fresh(tmp_path)
+    index = CatalogueIndex.open(ws)
+    with index.ix.writer() as writer:  # someone damages the index behind the store's back
+        writer.delete_by_term("id", "mat-000001")
+        writer.add_document(id="mat-999999", version=1, title="Лишняя")
+    report = index.check()
+    assert report.missing == ["mat-000001"] and report.orphans == ["mat-999999"]
+    assert index.rebuild() == 3
+    assert index.check().ok
+
+
+def test_index_of_another_schema_version_is_rebuilt(tmp_path):
+    ws = _fresh(tmp_path)
+    (ws.index_dir / "imk-index-version").write_text("0")
+    assert not CatalogueIndex.is_current(ws.index_dir)
+    index = CatalogueIndex.open(ws)
+    assert index.doc_count() == 3 and CatalogueIndex.is_current(ws.index_dir)
