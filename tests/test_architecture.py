@@ -1,0 +1,32 @@
+"""The packages depend on each other in one direction only: widgets → index → catalogue."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {"catalogue": {"index", "widgets"}, "index": {"widgets"}, "widgets": set()}
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(p.relative_to(ROOT) for pkg in FORBIDDEN for p in (ROOT / pkg).rglob("*.py")),
+    ids=str,
+)
+def test_imports_flow_one_way(module):
+    package = module.parts[0]
+    assert not imported_packages(ROOT / module) & FORBIDDEN[package]
