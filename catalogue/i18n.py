@@ -1,6 +1,7 @@
 """User-facing messages in Russian (default) and English.
 
-Messages live in ``catalogue/locale/<lang>.toml`` as ``key = "text with {placeholders}"``.
+Messages live in ``catalogue/locale/<lang>/<area>.toml`` (one file per feature area) as
+``key = "text with {placeholders}"`` inside ``[section]`` tables; a key is ``section.key``.
 The language comes from :func:`set_language`, else the ``IMK_LANG`` environment variable,
 else Russian.
 """
@@ -19,8 +20,7 @@ _current: str | None = None
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """All messages of one language, flattened to dotted keys."""
-    data = tomllib.loads((LOCALE_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
+    """All messages of one language (every area file merged), flattened to dotted keys."""
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: dict) -> None:
@@ -30,7 +30,8 @@ def catalog(lang: str) -> dict[str, str]:
             else:
                 flat[prefix + key] = value
 
-    walk("", data)
+    for path in sorted((LOCALE_DIR / lang).glob("*.toml")):
+        walk("", tomllib.loads(path.read_text(encoding="utf-8")))
     return flat
 
 

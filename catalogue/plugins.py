@@ -29,6 +29,12 @@ class Hooks:
         ``progress`` is a callable ``(done, total)`` or None.
         """
 
+    @hookspec(firstresult=True)
+    def imk_find_ids(
+        self, workspace: Any, query: str, filters: dict | None, limit: int
+    ) -> list[str] | None:
+        """Ids of the records a search finds, best first (the search index provides this)."""
+
     @hookspec
     def imk_stats(self, workspace: Any) -> dict | None:
         """Extra sections for ``imk stats`` as ``{name: {key: value}}``."""

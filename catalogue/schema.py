@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import (
     Column,
     Connection,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -89,11 +90,31 @@ counters = Table(
     Column("value", Integer, nullable=False),
 )
 
+search_log = Table(
+    "search_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("filters", Text, nullable=False),  # JSON: facet -> values
+    Column("total", Integer, nullable=False),
+    Column("elapsed_ms", Float, nullable=False),
+    Column("corrected", Text),  # the query actually searched, when search changed it
+    Column("source", String, nullable=False),  # cli | widget | api
+)
+
+V1_TABLES = ("records", "record_versions", "blobs", "index_journal", "collections", "counters")
+
+
 def _v1_initial(conn: Connection) -> None:
-    metadata.create_all(conn)
+    metadata.create_all(conn, tables=[metadata.tables[name] for name in V1_TABLES])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+def _v2_search_log(conn: Connection) -> None:
+    search_log.create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_search_log]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -428,6 +428,37 @@ class Store:
             )
             return [collection_from_dict(json.loads(r.data)) for r in rows]
 
+    # -- search log ---------------------------------------------------------------------
+
+    def log_search(
+        self,
+        query: str,
+        filters: dict[str, list[str]],
+        total: int,
+        elapsed_ms: float,
+        corrected: str | None = None,
+        source: str = "api",
+    ) -> None:
+        """Remember one search (for reports on what people look for and do not find)."""
+        with self.writer.begin() as conn:
+            conn.execute(
+                insert(schema.search_log).values(
+                    at=now(), query=query, filters=json.dumps(filters, ensure_ascii=False),
+                    total=total, elapsed_ms=elapsed_ms, corrected=corrected, source=source,
+                )
+            )
+
+    def search_log(self, since: str | None = None) -> list[dict]:
+        """Logged searches, oldest first (``since``: an ISO time to start from)."""
+        query = select(schema.search_log).order_by(schema.search_log.c.id)
+        if since:
+            query = query.where(schema.search_log.c.at >= since)
+        with self.engine.connect() as conn:
+            return [
+                {**row._asdict(), "filters": json.loads(row.filters)}
+                for row in conn.execute(query)
+            ]
+
     # -- statistics ---------------------------------------------------------------------
 
     def stats(self) -> dict:

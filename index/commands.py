@@ -27,6 +27,15 @@ def imk_records_changed(workspace, progress) -> None:
 
 
 @hookimpl
+def imk_find_ids(workspace, query, filters, limit) -> list[str]:
+    index = CatalogueIndex.open(workspace)
+    try:
+        return index.find_ids(query, filters=filters, limit=limit)
+    finally:
+        index.close()
+
+
+@hookimpl
 def imk_stats(workspace) -> dict:
     index = CatalogueIndex.open(workspace)
     try:

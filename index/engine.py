@@ -21,7 +21,7 @@ from catalogue.store import NotFoundError
 from catalogue.workspace import Workspace
 from index.documents import document
 from index.schema import INDEX_VERSION, build_schema
-from index.search import search
+from index.search import find_ids, search
 
 VERSION_FILE = "imk-index-version"
 Progress = Callable[[int, int], None]
@@ -178,6 +178,12 @@ class CatalogueIndex:
     def close(self) -> None:
         """Close the index (the workspace stays open)."""
         self.ix.close()
+
+    def find_ids(
+        self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 1000
+    ) -> list[str]:
+        """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
+        return find_ids(self, query, filters=filters, limit=limit)
 
     def search(self, query: str = "", **options):
         """Search; see :func:`index.search.search` for the options."""

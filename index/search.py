@@ -159,22 +159,13 @@ def search(
     started = time.perf_counter()
     index.sync(wait=1.0)
     query = (query or "")[:MAX_QUERY]
-    filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
+    filters = clean_filters(filters)
     sort = sort if sort in SORTS else "relevance"
     page, page_size = max(1, int(page)), max(1, min(int(page_size), 200))
+    has_words = bool(plain_words(query))
     with index.ix.searcher() as searcher:
-        has_words = bool(plain_words(query))
-        q = parse(query, index.ix.schema) if has_words else Every()
-        matched = _matching(searcher, q)
-        if not matched and len(plain_words(query).split()) > 1:
-            q = parse(query, index.ix.schema, group=OrGroup.factory(0.9))
-            matched = _matching(searcher, q)
+        q, matched, selected, final = _select(index, searcher, query, filters)
         table = _facet_docs(index, searcher)
-        selected = {
-            facet: set().union(*(table[facet].get(v, set()) for v in values))
-            for facet, values in filters.items()
-        }
-        final = matched.intersection(*selected.values()) if selected else matched
         facets = {}
         for facet in FACETS:
             others = [docs for name, docs in selected.items() if name != facet]
@@ -200,6 +191,45 @@ def search(
         filters=filters,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+def clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """Known facets with at least one value, values as strings."""
+    return {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
+
+
+def _select(index: CatalogueIndex, searcher, query: str, filters: dict[str, list[str]]):
+    """The parsed query, the documents it matches, each facet's selected documents, and the
+    documents that pass both (AND of all words first; any of them if that finds nothing)."""
+    q = parse(query, index.ix.schema) if plain_words(query) else Every()
+    matched = _matching(searcher, q)
+    if not matched and len(plain_words(query).split()) > 1:
+        q = parse(query, index.ix.schema, group=OrGroup.factory(0.9))
+        matched = _matching(searcher, q)
+    table = _facet_docs(index, searcher)
+    selected = {
+        facet: set().union(*(table[facet].get(v, set()) for v in values))
+        for facet, values in filters.items()
+    }
+    final = matched.intersection(*selected.values()) if selected else matched
+    return q, matched, selected, final
+
+
+def find_ids(
+    index: CatalogueIndex, query: str, filters: dict[str, list[str]] | None = None,
+    limit: int = 1000,
+) -> list[str]:
+    """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
+    index.sync(wait=1.0)
+    with index.ix.searcher() as searcher:
+        q, _, selected, final = _select(index, searcher, (query or "")[:MAX_QUERY],
+                                        clean_filters(filters))
+        if not final:
+            return []
+        options: dict[str, Any] = {"limit": limit, "filter": final if selected else None}
+        if isinstance(q, Every):
+            options.update(sortedby="date_sort", reverse=True)
+        return [hit["id"] for hit in searcher.search(q, **options)]
 
 
 def _page(index, searcher, q, allowed, sort, page, page_size, has_words) -> list[Hit]:

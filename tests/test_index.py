@@ -239,3 +239,11 @@ def test_index_of_another_schema_version_is_rebuilt(tmp_path):
     assert not CatalogueIndex.is_current(ws.index_dir)
     index = CatalogueIndex.open(ws)
     assert index.doc_count() == 3 and CatalogueIndex.is_current(ws.index_dir)
+
+
+def test_find_ids_is_what_other_packages_search_through(index):
+    from catalogue import plugins
+
+    ids = plugins.manager().hook.imk_find_ids(
+        workspace=index.workspace, query="дроби", filters={"kind": ["material"]}, limit=10)
+    assert ids[:2] and set(ids) == {"mat-000001", "mat-000002"}

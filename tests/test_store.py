@@ -153,3 +153,19 @@ def test_stats_count_kinds_statuses_and_texts(workspace):
     assert stats["by_kind"] == {"material": 2, "media": 1}
     assert stats["by_status"] == {"draft": 1, "published": 2}
     assert stats["with_text"] == 1 and stats["attachments"] == 1
+
+
+def test_an_old_database_is_migrated_in_place(tmp_path):
+    path = tmp_path / "catalogue.sqlite"
+    con = sqlite3.connect(path)  # a version-1 catalogue, as the first release left it
+    with Store(path).engine.connect():
+        pass
+    con.execute("DROP TABLE search_log")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    store = Store(path)
+    store.log_search("дроби", {"grade": ["5"]}, total=3, elapsed_ms=12.5, source="cli")
+    assert store.search_log()[0]["filters"] == {"grade": ["5"]}
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 2
