@@ -14,6 +14,7 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+import tomllib
 from pathlib import Path
 
 from catalogue.extract import extract_text
@@ -23,6 +24,8 @@ from catalogue.store import Store, StoreError
 
 DB_NAME = "catalogue.sqlite"
 ENV_HOME = "IMK_HOME"
+SETTINGS_NAME = "settings.toml"
+DEFAULT_SETTINGS = {"search": {"log": True}}
 
 
 def default_home() -> Path:
@@ -84,6 +87,23 @@ class Workspace:
         if not cls.exists(path):
             raise NotAWorkspace(t("store.not_workspace", path=path))
         return cls(path)
+
+    @property
+    def settings(self) -> dict:
+        """``settings.toml`` of the workspace over the defaults, e.g. ``[search] log = false``."""
+        merged = {k: dict(v) for k, v in DEFAULT_SETTINGS.items()}
+        path = self.path / SETTINGS_NAME
+        if path.is_file():
+            for section, values in tomllib.loads(path.read_text(encoding="utf-8")).items():
+                merged.setdefault(section, {}).update(values)
+        return merged
+
+    def search_log_enabled(self) -> bool:
+        """Whether searches are logged: ``[search] log`` in settings, off when
+        ``IMK_SEARCH_LOG=0``."""
+        if os.environ.get("IMK_SEARCH_LOG", "").strip() in ("0", "false", "no"):
+            return False
+        return bool(self.settings["search"].get("log", True))
 
     def file_path(self, sha256: str) -> Path:
         """Where the bytes of an attachment live."""

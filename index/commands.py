@@ -73,10 +73,12 @@ def search(context, query, limit, page, sort, filters, as_json) -> None:
     text = " ".join(query)
     wanted = _parse_filters(filters)
     index = CatalogueIndex.open(context.open())
-    result = index.search(text, filters=wanted, sort=sort, page=page, page_size=limit)
+    result = index.search(text, filters=wanted, sort=sort, page=page, page_size=limit, log="cli")
     if as_json:
         echo_json(result.to_json())
         return
+    if result.corrected:
+        click.echo(t("search.corrected", corrected=result.corrected), err=True)
     if not result.total:
         click.echo(t("cli.nothing_found", query=text), err=True)
         return

@@ -84,6 +84,7 @@ def document(record: Record, text: str) -> dict[str, Any]:
         "level": ",".join(record.levels),
         "resource_type": record.resource_type,
         "organisation": record.organisation,
+        "org_text": record.organisation,
         "year": year,
         "status": record.status,
         "title_sort": fold(title),

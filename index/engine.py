@@ -20,6 +20,7 @@ from catalogue.records import Record
 from catalogue.store import NotFoundError
 from catalogue.workspace import Workspace
 from index.documents import document
+from index.facets import FacetTable
 from index.schema import INDEX_VERSION, build_schema
 from index.search import find_ids, search
 
@@ -51,7 +52,7 @@ class CatalogueIndex:
         self.store = workspace.store
         self.path = workspace.index_dir
         self.ix = whoosh_index.open_dir(str(self.path))
-        self._facet_cache: tuple[int, dict] | None = None
+        self._facet_cache: FacetTable | None = None
 
     @classmethod
     def open(cls, workspace: Workspace | Path | str, progress: Progress | None = None):

@@ -7,7 +7,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from index.analysis import analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # Query-time weights: title > authors/keywords > annotation > subjects/grades/type > full text.
 FIELD_BOOSTS = {
@@ -38,6 +38,7 @@ def build_schema() -> Schema:
         annotation=TEXT(analyzer=ana, stored=True),
         meta=TEXT(analyzer=ana),
         content=TEXT(analyzer=ana),
+        org_text=TEXT(analyzer=ana),
         kind=ID(stored=True, sortable=True),
         subject=KEYWORD(stored=True, commas=True, scorable=False),
         grade=KEYWORD(stored=True, commas=True, scorable=False),

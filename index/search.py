@@ -1,33 +1,37 @@
-"""Searching the index: query parsing that never raises, facet filters and counts, paging,
-sorting, and highlighted snippets.
+"""Searching: one scored pass over the index, then facets, sorting, paging and snippets.
 
-Facet semantics: values of one facet combine with OR, different facets with AND, and each
-facet's counts ignore that facet's own selection (choosing «Математика» still shows how many
-hits the other subjects have).
+When the query as typed finds nothing, the search repairs it in this order and says so in
+``corrected``: the other keyboard layout («hjlbntkmcrjt» → «родительское»), then typos fixed
+from the catalogue's own words («матиматика» → «математика»), then both, and finally any of the
+words instead of all of them. Query syntax is described in :mod:`index.query`; it never raises.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
-from whoosh.query import Every, Query
+from whoosh import query as wq
+from whoosh.qparser import OrGroup
+from whoosh.searching import Hit as WhooshHit
 
-from catalogue import vocabularies
-from index.schema import FACETS, FIELD_BOOSTS, TEXT_FIELDS
+from index.facets import FacetTable, clean_filters, facet_label
+from index.query import plan, to_query
+from index.spelling import correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
     from index.engine import CatalogueIndex
+
+__all__ = ["SORTS", "Hit", "SearchResult", "facet_label", "find_ids", "search"]
 
 SORTS = ("relevance", "date", "title")
 MAX_QUERY = 500
 SNIPPET_CHARS = 240
 HIGHLIGHT_TEXT_LIMIT = 200_000
+FEW = 3  # fewer hits than this: suggest a spelling correction
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Hit:
     organisation: str = ""
     subjects: list[str] = field(default_factory=list)
     grades: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
     year: int | None = None
     resource_type: str = ""
     status: str = ""
@@ -61,7 +66,8 @@ class SearchResult:
     page_size: int = 10
     sort: str = "relevance"
     filters: dict[str, list[str]] = field(default_factory=dict)
-    corrected: str | None = None
+    corrected: str | None = None  # the query actually searched, when the search changed it
+    suggestion: str | None = None  # «возможно, вы имели в виду», when few hits were found
     elapsed_ms: float = 0.0
 
     @property
@@ -75,14 +81,8 @@ class SearchResult:
             "corrected": self.corrected,
             "total": self.total,
             "hits": [
-                {
-                    "id": h.id,
-                    "kind": h.kind,
-                    "title": h.title,
-                    "score": round(h.score, 4),
-                    "sources": h.sources,
-                    "snippet": h.snippet,
-                }
+                {"id": h.id, "kind": h.kind, "title": h.title, "score": round(h.score, 4),
+                 "sources": h.sources, "snippet": h.snippet}
                 for h in self.hits
             ],
             "facets": self.facets,
@@ -93,53 +93,68 @@ class SearchResult:
         return {**asdict(self), "pages": self.pages}
 
 
-def facet_label(facet: str, value: str) -> str:
-    """How a facet value is shown to people (status code → «опубликовано», grade 5 → «5 класс»)."""
-    vocab = {"kind": "kinds", "status": "statuses", "grade": "grades", "level": "levels"}.get(facet)
-    if vocab is None:
-        return value
-    term = vocabularies.get(vocab).resolve(value)
-    if term is None:
-        return value
-    return term.name if facet in ("kind", "status") else term.label
+@dataclass
+class _Run:
+    results: Any  # whoosh Results, scored, every match
+    matched: set[int]
+    corrected: str | None = None
+    suggestion: str | None = None
 
 
-def plain_words(text: str) -> str:
-    """The words of a query with every bit of syntax removed."""
-    return " ".join(re.findall(r"\w+", text))
+def _execute(searcher, q: wq.Query):
+    if isinstance(q, wq.Every):
+        return searcher.search(q, limit=None, sortedby="date_sort", reverse=True)
+    return searcher.search(q, limit=None)
 
 
-def parse(query: str, schema, group=AndGroup) -> Query:
-    """Parse a user query; syntax the parser chokes on is searched as plain words."""
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
-    try:
-        return parser.parse(query)
-    except Exception:
-        return parser.parse(plain_words(query))
+def _attempt(searcher, schema, text: str, group=None):
+    the_plan = plan(text)
+    q = to_query(the_plan, schema, group) if group else to_query(the_plan, schema)
+    results = _execute(searcher, q)
+    return the_plan, results
 
 
-def _facet_docs(index: CatalogueIndex, searcher) -> dict[str, dict[str, set[int]]]:
-    """For each facet, the documents holding each value (cached per index generation)."""
-    generation = index.ix.latest_generation()
-    if index._facet_cache and index._facet_cache[0] == generation:
-        return index._facet_cache[1]
+def _run(searcher, schema, query: str) -> _Run:
+    """Search as typed; when nothing is found, repair layout, then typos, then loosen."""
+    the_plan, results = _attempt(searcher, schema, query)
     reader = searcher.reader()
-    table: dict[str, dict[str, set[int]]] = {}
-    for facet in FACETS:
-        values: dict[str, set[int]] = {}
-        if facet in reader.indexed_field_names():
-            for term in reader.field_terms(facet):
-                values[term] = set(reader.postings(facet, term).all_ids())
-        table[facet] = values
-    index._facet_cache = (generation, table)
-    return table
+    words = the_plan.words
+    if not results.is_empty() or not words:
+        run = _Run(results, set(results.docs()))
+        if len(run.matched) < FEW:
+            run.suggestion = correct(reader, query, words)
+        return run
+    for repair in (layout_fix, correct, layout_and_typos):
+        fixed = repair(reader, query, words)
+        if fixed:
+            fixed_plan, fixed_results = _attempt(searcher, schema, fixed)
+            if not fixed_results.is_empty():
+                return _Run(fixed_results, set(fixed_results.docs()), corrected=fixed)
+            if len(fixed_plan.words) > 1:
+                _, loose = _attempt(searcher, schema, fixed, OrGroup.factory(0.9))
+                if not loose.is_empty():
+                    return _Run(loose, set(loose.docs()), corrected=fixed)
+    if len(words) > 1:
+        _, loose = _attempt(searcher, schema, query, OrGroup.factory(0.9))
+        return _Run(loose, set(loose.docs()))
+    return _Run(results, set())
 
 
-def _matching(searcher, q: Query) -> set[int]:
-    if isinstance(q, Every):
-        reader = searcher.reader()
-        return {d for d in reader.all_doc_ids()}
-    return set(searcher.search(q, limit=None, scored=False).docs())
+def _facet_table(index: CatalogueIndex, searcher) -> FacetTable:
+    generation = index.ix.latest_generation()
+    cached = index._facet_cache
+    if cached is None or cached.generation != generation:
+        cached = index._facet_cache = FacetTable(searcher.reader(), generation)
+    return cached
+
+
+def _order(searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
+    """(score, docnum) of the final documents in the requested order."""
+    ranked = [(score or 0.0, doc) for score, doc in run.results.top_n if doc in final]
+    if sort in ("date", "title"):
+        column = searcher.reader().column_reader("date_sort" if sort == "date" else "title_sort")
+        ranked.sort(key=lambda sd: column[sd[1]], reverse=sort == "date")
+    return ranked
 
 
 def search(
@@ -149,70 +164,38 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     page_size: int = 10,
+    log: str | None = None,
 ) -> SearchResult:
     """Search the index.
 
-    ``filters`` maps facet names (:data:`index.schema.FACETS`) to the accepted values.
-    ``sort`` is ``relevance``, ``date`` (newest first) or ``title``. Never raises on the
-    query text: what the parser cannot read is searched as plain words.
+    ``filters`` maps facet names (:data:`index.schema.FACETS`) to accepted values; ``sort`` is
+    ``relevance``, ``date`` (newest first) or ``title``; ``log`` names the caller (``cli``,
+    ``widget``…) to record the search in the workspace's search log (when enabled there).
     """
     started = time.perf_counter()
     index.sync(wait=1.0)
     query = (query or "")[:MAX_QUERY]
     filters = clean_filters(filters)
     sort = sort if sort in SORTS else "relevance"
-    page, page_size = max(1, int(page)), max(1, min(int(page_size), 200))
-    has_words = bool(plain_words(query))
+    page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
     with index.ix.searcher() as searcher:
-        q, matched, selected, final = _select(index, searcher, query, filters)
-        table = _facet_docs(index, searcher)
-        facets = {}
-        for facet in FACETS:
-            others = [docs for name, docs in selected.items() if name != facet]
-            base = matched.intersection(*others) if others else matched
-            counts = {v: len(docs & base) for v, docs in table[facet].items()}
-            counts = {v: n for v, n in counts.items() if n and v}
-            order = (lambda kv: kv[0]) if facet == "year" else (lambda kv: -kv[1])
-            facets[facet] = dict(
-                sorted(counts.items(), key=order, reverse=facet == "year")
-            )
-        hits: list[Hit] = []
-        if final:
-            hits = _page(index, searcher, q, final if selected else None, sort,
-                         page, page_size, has_words)
-    return SearchResult(
-        query=query,
-        total=len(final),
-        hits=hits,
-        facets=facets,
-        page=page,
-        page_size=page_size,
-        sort=sort,
-        filters=filters,
-        elapsed_ms=(time.perf_counter() - started) * 1000,
+        run = _run(searcher, index.ix.schema, query)
+        table = _facet_table(index, searcher)
+        selected = table.selection(filters)
+        final = run.matched.intersection(*selected.values()) if selected else run.matched
+        ordered = _order(searcher, run, final, sort)
+        chosen = ordered[(page - 1) * page_size: page * page_size]
+        hits = _hits(index, searcher, run.results, chosen)
+        facets = table.counts(run.matched, selected)
+    result = SearchResult(
+        query=query, total=len(final), hits=hits, facets=facets, page=page,
+        page_size=page_size, sort=sort, filters=filters, corrected=run.corrected,
+        suggestion=run.suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
     )
-
-
-def clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
-    """Known facets with at least one value, values as strings."""
-    return {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
-
-
-def _select(index: CatalogueIndex, searcher, query: str, filters: dict[str, list[str]]):
-    """The parsed query, the documents it matches, each facet's selected documents, and the
-    documents that pass both (AND of all words first; any of them if that finds nothing)."""
-    q = parse(query, index.ix.schema) if plain_words(query) else Every()
-    matched = _matching(searcher, q)
-    if not matched and len(plain_words(query).split()) > 1:
-        q = parse(query, index.ix.schema, group=OrGroup.factory(0.9))
-        matched = _matching(searcher, q)
-    table = _facet_docs(index, searcher)
-    selected = {
-        facet: set().union(*(table[facet].get(v, set()) for v in values))
-        for facet, values in filters.items()
-    }
-    final = matched.intersection(*selected.values()) if selected else matched
-    return q, matched, selected, final
+    if log and index.workspace.search_log_enabled():
+        index.store.log_search(query, filters, result.total, result.elapsed_ms,
+                               corrected=result.corrected, source=log)
+    return result
 
 
 def find_ids(
@@ -222,51 +205,39 @@ def find_ids(
     """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
     index.sync(wait=1.0)
     with index.ix.searcher() as searcher:
-        q, _, selected, final = _select(index, searcher, (query or "")[:MAX_QUERY],
-                                        clean_filters(filters))
-        if not final:
-            return []
-        options: dict[str, Any] = {"limit": limit, "filter": final if selected else None}
-        if isinstance(q, Every):
-            options.update(sortedby="date_sort", reverse=True)
-        return [hit["id"] for hit in searcher.search(q, **options)]
+        run = _run(searcher, index.ix.schema, (query or "")[:MAX_QUERY])
+        selected = _facet_table(index, searcher).selection(clean_filters(filters))
+        final = run.matched.intersection(*selected.values()) if selected else run.matched
+        ordered = _order(searcher, run, final, "relevance")[:limit]
+        return [searcher.stored_fields(doc)["id"] for _, doc in ordered]
 
 
-def _page(index, searcher, q, allowed, sort, page, page_size, has_words) -> list[Hit]:
-    options: dict[str, Any] = {"pagelen": page_size}
-    if allowed is not None:
-        options["filter"] = allowed
-    if sort == "date" or (sort == "relevance" and isinstance(q, Every)):
-        options.update(sortedby="date_sort", reverse=True)
-    elif sort == "title":
-        options["sortedby"] = "title_sort"
-    results = searcher.search_page(q, page, **options)
-    scored = "sortedby" not in options
-    results.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-    results.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    page_hits = list(results)
-    texts = index.store.texts(h for hit in page_hits for h in hit.get("hashes") or [])
+def _hits(index, searcher, results, chosen: list[tuple[float, int]]) -> list[Hit]:
+    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    stored = [searcher.stored_fields(doc) for _, doc in chosen]
+    texts = index.store.texts(h for s in stored for h in s.get("hashes") or [])
+    highlighting = not isinstance(results.q, wq.Every)
     hits = []
-    for hit in page_hits:
-        stored = hit.fields()
-        content = "\n\n".join(texts.get(h, "") for h in stored.get("hashes") or [])
-        hits.append(
-            Hit(
-                id=stored["id"],
-                kind=stored["kind"],
-                title=stored["title"],
-                score=float(hit.score) if scored else 0.0,
-                sources=list(stored.get("sources") or []),
-                snippet=_snippet(hit, stored, content, has_words),
-                authors=[a for a in stored.get("authors", "").split("; ") if a],
-                organisation=stored.get("organisation", ""),
-                subjects=_split(stored.get("subject")),
-                grades=_split(stored.get("grade")),
-                year=int(stored["year"]) if stored.get("year") else None,
-                resource_type=stored.get("resource_type", ""),
-                status=stored.get("status", ""),
-            )
-        )
+    for n, ((score, doc), fields) in enumerate(zip(chosen, stored, strict=True)):
+        content = "\n\n".join(texts.get(h, "") for h in fields.get("hashes") or [])
+        whoosh_hit = WhooshHit(results, doc, n, score)
+        hits.append(Hit(
+            id=fields["id"],
+            kind=fields["kind"],
+            title=fields["title"],
+            score=float(score) if highlighting else 0.0,
+            sources=list(fields.get("sources") or []),
+            snippet=_snippet(whoosh_hit, fields, content, highlighting),
+            authors=[a for a in fields.get("authors", "").split("; ") if a],
+            organisation=fields.get("organisation", ""),
+            subjects=_split(fields.get("subject")),
+            grades=_split(fields.get("grade")),
+            levels=_split(fields.get("level")),
+            year=int(fields["year"]) if fields.get("year") else None,
+            resource_type=fields.get("resource_type", ""),
+            status=fields.get("status", ""),
+        ))
     return hits
 
 
@@ -274,13 +245,11 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def _snippet(hit, stored: dict, content: str, has_query: bool) -> str:
+def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
     """Highlighted words from the annotation, else the attachments' text, else the plain start."""
-    if has_query:
-        for name, text in (
-            ("annotation", stored.get("annotation", "")),
-            ("content", content[:HIGHLIGHT_TEXT_LIMIT]),
-        ):
+    if highlighting:
+        for name, text in (("annotation", stored.get("annotation", "")),
+                           ("content", content[:HIGHLIGHT_TEXT_LIMIT])):
             if text:
                 found = hit.highlights(name, text=text, top=2)
                 if found:

@@ -8,6 +8,7 @@ from catalogue import records
 from catalogue.workspace import Workspace
 from index.analysis import words
 from index.engine import CatalogueIndex
+from index.schema import TEXT_FIELDS
 
 
 def _material(title, **values):
@@ -176,7 +177,11 @@ def test_paging(index):
 
 @pytest.mark.parametrize("private", ["Петрова", "8-900-123-45-67", "petrova", "1980"])
 def test_private_portfolio_fields_are_not_indexed(index, private):
-    assert index.search(private).total == 0
+    with index.ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert not any(private.lower() in term for name in TEXT_FIELDS
+                       for term in reader.field_terms(name))
+    assert "pf-000001" not in [hit.id for hit in index.search(private).hits]
 
 
 def test_public_portfolio_fields_are_indexed(index):

@@ -98,6 +98,7 @@ class SearchModel(HasTraits):
                 sort=self.sort,
                 page=self.page,
                 page_size=self.page_size,
+                log="widget" if self.query.strip() else None,
             )
         except Exception as exc:  # an unreadable index, a locked file…: show, don't raise
             self.error = t("search.error", message=str(exc) or type(exc).__name__)

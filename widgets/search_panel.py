@@ -313,6 +313,9 @@ class SearchPanel(w.VBox):
             if result.corrected:
                 note = t("search.corrected", corrected=result.corrected)
                 parts.append(f'<span class="imk-corrected">{esc(note)}</span>')
+            elif result.suggestion:
+                note = t("search.suggestion", suggestion=result.suggestion)
+                parts.append(f'<span class="imk-suggestion">{esc(note)}</span>')
         if self.model.error:
             parts.append(f'<span class="imk-error">{esc(self.model.error)}</span>')
         self.status.value = " · ".join(parts)

@@ -1,0 +1,118 @@
+"""Typos and keyboard layout: which query words the catalogue does not know, and what the user
+probably meant — always built from the catalogue's own vocabulary (the index's terms).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pymorphy3
+
+from index.analysis import stem
+from index.analysis import words as analysed
+from index.layout import swap
+from index.schema import TEXT_FIELDS
+
+# Fields whose terms make good corrections (attachment text has its own typos).
+SOURCE_FIELDS = ("title", "keywords", "meta", "annotation", "authors", "content")
+
+
+def known(reader, term: str) -> bool:
+    """Whether an analysed term occurs in any text field."""
+    return any(reader.doc_frequency(name, term) for name in TEXT_FIELDS)
+
+
+def unknown_words(reader, words: list[str]) -> list[str]:
+    """The words (as typed) whose analysed form occurs nowhere in the catalogue."""
+    out = []
+    for word in words:
+        terms = analysed(word)
+        if terms and not all(known(reader, t) for t in terms):
+            out.append(word)
+    return out
+
+
+def _frequency(reader, term: str) -> int:
+    return sum(reader.doc_frequency(name, term) for name in SOURCE_FIELDS)
+
+
+def best_term(reader, term: str) -> str | None:
+    """The most frequent index term within one edit (two for long words) of ``term``."""
+    if len(term) < 4 or term.isdigit():
+        return None
+    for distance in (1, 2) if len(term) >= 6 else (1,):
+        candidates: dict[str, int] = {}
+        for name in SOURCE_FIELDS:
+            for found in reader.terms_within(name, term, distance, prefix=1):
+                # A shortened stem is a relative of the word (собран → собра), not its typo.
+                if found.isdigit() or term.startswith(found):
+                    continue
+                candidates[found] = candidates.get(found) or _frequency(reader, found)
+        if candidates:
+            return max(sorted(candidates), key=candidates.get)
+    return None
+
+
+@cache
+def morphology() -> pymorphy3.MorphAnalyzer:
+    """The Russian dictionary (one per process: about 20 MB)."""
+    return pymorphy3.MorphAnalyzer()
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether ``word`` is a real Russian word form (then it is not a typo, even when the
+    catalogue does not have it)."""
+    lowered = word.lower()
+    return bool(re.fullmatch(r"[а-яё-]+", lowered)) and morphology().word_is_known(lowered)
+
+
+def correct_word(reader, word: str) -> str | None:
+    """A correction of one typed word in the same letter case, or None."""
+    if is_dictionary_word(word):
+        return None
+    lowered = word.lower().replace("ё", "е")
+    own = stem(lowered)
+    fixed = best_term(reader, own)
+    if fixed is None:
+        return None
+    ending = lowered[len(own):] if lowered.startswith(own) else ""
+    corrected = fixed + ending
+    if word[:1].isupper():
+        corrected = corrected[:1].upper() + corrected[1:]
+    return corrected
+
+
+def correct(reader, text: str, words: list[str]) -> str | None:
+    """``text`` with each unknown word replaced by its correction (None if nothing changed)."""
+    changed = text
+    for word in unknown_words(reader, words):
+        fixed = correct_word(reader, word)
+        if fixed:
+            changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", fixed, changed, count=1)
+    return changed if changed != text else None
+
+
+def layout_and_typos(reader, text: str, words: list[str]) -> str | None:
+    """The other keyboard layout's reading of ``text`` with its typos corrected."""
+    swapped = swap(text)
+    if swapped is None or swapped == text:
+        return None
+    return correct(reader, swapped, re.findall(r"\w+", swapped))
+
+
+def layout_fix(reader, text: str, words: list[str]) -> str | None:
+    """``text`` read in the other keyboard layout, when that makes every word a real one (known
+    to the catalogue, or to the Russian dictionary with at least one known to the catalogue)."""
+    if not words or not unknown_words(reader, words):
+        return None
+    swapped = swap(text)
+    if swapped is None:
+        return None
+    swapped_words = re.findall(r"\w+", swapped)
+    if not swapped_words:
+        return None
+    missing = unknown_words(reader, swapped_words)
+    if len(missing) == len(swapped_words) or not all(map(is_dictionary_word, missing)):
+        return None
+    return swapped
