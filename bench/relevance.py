@@ -78,12 +78,14 @@ def fts_ranking(con: sqlite3.Connection, query: str, limit: int = 30) -> list[st
     return []
 
 
-def import_corpus(corpus: Path, home: Path) -> float:
-    """``imk import`` the corpus into ``home``; return the seconds it took."""
+def import_corpus(corpus: Path, files: list[str], home: Path) -> float:
+    """``imk import`` the corpus's documents (not its MANIFEST and README) into ``home``;
+    return the seconds it took."""
     imk = Path(sys.executable).with_name("imk")
     start = time.perf_counter()
     subprocess.run([str(imk), "--home", str(home), "init"], check=True)
-    subprocess.run([str(imk), "--home", str(home), "import", str(corpus)], check=True)
+    subprocess.run([str(imk), "--home", str(home), "import", *(str(corpus / f) for f in files)],
+                   check=True)
     return time.perf_counter() - start
 
 
@@ -94,18 +96,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
+    manifest = [line.split("\t")[0] for line in
+                (args.corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     tmp = Path(tempfile.mkdtemp(prefix="imk-relevance-"))
     home = args.home or tmp / "ws"
     if not args.home:
-        seconds = import_corpus(args.corpus, home)
+        seconds = import_corpus(args.corpus, manifest, home)
         print(f"import: {seconds:.1f} s", file=sys.stderr)
     ws = Workspace.open(home)
     index = CatalogueIndex.open(ws)
     build_fts(ws, tmp / "fts.sqlite")
     con = sqlite3.connect(tmp / "fts.sqlite")
 
-    manifest = [line.split("\t")[0] for line in
-                (args.corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     by_name = {Path(p).name: p for p in manifest}
     sources_of = {r.id: r.sources for r in ws.store.iter_records()}
     judgments = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))

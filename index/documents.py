@@ -11,6 +11,7 @@ from typing import Any
 from catalogue import vocabularies
 from catalogue.records import Portfolio, Record
 from catalogue.vocabularies import fold
+from index.filenames import filename_words
 
 
 def _meta_words(record: Record) -> list[str]:
@@ -75,6 +76,7 @@ def document(record: Record, text: str) -> dict[str, Any]:
         "title": title,
         "authors": "; ".join(authors),
         "keywords": ", ".join(record.keywords),
+        "filename": filename_words(record.sources) if not isinstance(record, Portfolio) else "",
         "annotation": annotation,
         "meta": " · ".join(_meta_words(record)),
         "content": "\n".join([*extra, text]).strip(),

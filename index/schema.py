@@ -7,13 +7,15 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from index.analysis import analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
-# Query-time weights: title > authors/keywords > annotation > subjects/grades/type > full text.
+# Query-time weights: title > authors/keywords > file names > annotation > subjects/grades/type
+# > full text.
 FIELD_BOOSTS = {
     "title": 4.0,
     "authors": 2.5,
     "keywords": 2.5,
+    "filename": 2.0,
     "annotation": 1.5,
     "meta": 1.2,
     "content": 1.0,
@@ -35,6 +37,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=ana, stored=True),
         authors=TEXT(analyzer=ana, stored=True),
         keywords=TEXT(analyzer=ana),
+        filename=TEXT(analyzer=ana),
         annotation=TEXT(analyzer=ana, stored=True),
         meta=TEXT(analyzer=ana),
         content=TEXT(analyzer=ana),

@@ -9,6 +9,7 @@ words instead of all of them. Query syntax is described in :mod:`index.query`; i
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ __all__ = ["SORTS", "Hit", "SearchResult", "facet_label", "find_ids", "search"]
 SORTS = ("relevance", "date", "title")
 MAX_QUERY = 500
 SNIPPET_CHARS = 240
-HIGHLIGHT_TEXT_LIMIT = 200_000
+WINDOW_CHARS = 1200  # of an attachment's text, around the first match, for highlighting
 FEW = 3  # fewer hits than this: suggest a spelling correction
 
 
@@ -245,11 +246,30 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
+def _window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
+    """The part of a long text around the first words that start with a query term.
+
+    Highlighting re-analyses the text it is given, so a 200-page attachment is cut down to the
+    stretch worth showing first (stems are word prefixes, found with one regular expression).
+    """
+    if len(text) <= width or not terms:
+        return text[:width]
+    folded = text.lower().replace("ё", "е")
+    pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    found = re.search(rf"(?<!\w)(?:{pattern})", folded)
+    if found is None:
+        return text[:width]
+    start = max(0, found.start() - width // 3)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    return text[start:start + width]
+
+
 def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
     """Highlighted words from the annotation, else the attachments' text, else the plain start."""
     if highlighting:
+        terms = {text for name, text in hit.results.q.iter_all_terms() if name == "content"}
         for name, text in (("annotation", stored.get("annotation", "")),
-                           ("content", content[:HIGHLIGHT_TEXT_LIMIT])):
+                           ("content", _window(content, terms))):
             if text:
                 found = hit.highlights(name, text=text, top=2)
                 if found:
