@@ -52,5 +52,7 @@ def filename_words(names: list[str]) -> str:
         stem = PurePath(name).stem
         words = [w for w in re.split(r"[\W_]+", stem) if w]
         parts.extend(words)
-        parts.extend(detransliterate(w) for w in words if w.isascii() and w.isalpha())
+        read = [detransliterate(w) if w.isascii() and w.isalpha() else w for w in words]
+        if read != words:
+            parts.extend(read)  # the whole name again, so phrases such as «1 класс» hold
     return " ".join(parts)

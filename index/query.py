@@ -30,6 +30,8 @@ from index.analysis import words as analysed
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
 
 GRADE_MIN, GRADE_MAX = 1, 11
+PROXIMITY_FIELDS = ("title", "filename", "annotation", "content")
+PROXIMITY_SLOP, PROXIMITY_BOOST = 3, 2.0
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
          "X": 10, "XI": 11}
 _ENDING = r"(?:-?(?:й|ый|ой|го|ого|м|ом))?"
@@ -40,6 +42,8 @@ GRADE_ONE = re.compile(rf"(?<!\w){_NUM}{_ENDING}\s+класс\w*", re.I)
 GRADE_SUFFIX = re.compile(r"(?<![\w№])(\d{1,2})-(?:й|ый|го|ого|м|ом)(?!\w)", re.I)
 FIELD = re.compile(r'(?<![\w"])([A-Za-zА-Яа-яЁё]+):("[^"]*"?|[^\s()"]+)')
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# «под редакцией Иванова»: the words naming the role say nothing about the book.
+EDITOR = re.compile(r"(?<!\w)под\s+(?:общей\s+|научной\s+)?ред(?:акцией|\.)?(?!\w)", re.I)
 
 # name typed by the user -> (index field, how the value is read)
 FIELDS: dict[str, tuple[str, str]] = {}
@@ -84,10 +88,10 @@ def grade_number(token: str) -> int | None:
 
 
 def grade_clause(grades: list[int]) -> wq.Query:
-    """Records of these grades, by metadata or by «N класс» in the title or text."""
+    """Records of these grades, by metadata or by «N класс» in the title, file name or text."""
     parts: list[wq.Query] = [wq.Term("grade", str(g)) for g in grades]
     for g in grades:
-        for name in ("title", "annotation", "content"):
+        for name in ("title", "annotation", "filename", "content"):
             parts.append(wq.Phrase(name, [str(g), *analysed("класс")]))
     return wq.Or(parts)
 
@@ -202,7 +206,7 @@ def plan(query: str) -> Plan:
         notes.append("класс: " + ", ".join(map(str, grades)))
         return " "
 
-    text = FIELD.sub(take_field, query)
+    text = EDITOR.sub(" ", FIELD.sub(take_field, query))
     for pattern in (GRADE_RANGE, GRADE_ONE, GRADE_SUFFIX):
         text = pattern.sub(take_grades, text)
     text = re.sub(r"(?<!\w)ИЛИ(?!\w)", "OR", text)
@@ -236,4 +240,21 @@ def to_query(the_plan: Plan, schema, group=AndGroup) -> wq.Query:
     parts = ([parsed] if parsed is not None else []) + the_plan.clauses
     if not parts:
         return wq.Every()
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    if len(parts) == 1:
+        combined = parts[0]
+    else:
+        # All clauses are required; in the loosened search (any of the words) they add score.
+        combined = wq.Or(parts) if group is not AndGroup else wq.And(parts)
+    bonus = proximity_bonus(text)
+    return wq.AndMaybe(combined, bonus) if bonus is not None else combined
+
+
+def proximity_bonus(text: str) -> wq.Query | None:
+    """Extra score for records where the words of a plain multi-word query stand together."""
+    if re.search(r'["()*?^]', text) or OPERATORS & set(text.split()):
+        return None
+    terms = analysed(text)
+    if len(terms) < 2:
+        return None
+    return wq.Or([wq.Phrase(name, terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * weight)
+                  for name, weight in FIELD_BOOSTS.items() if name in PROXIMITY_FIELDS])

@@ -45,8 +45,7 @@ def best_term(reader, term: str) -> str | None:
         candidates: dict[str, int] = {}
         for name in SOURCE_FIELDS:
             for found in reader.terms_within(name, term, distance, prefix=1):
-                # A shortened stem is a relative of the word (собран → собра), not its typo.
-                if found.isdigit() or term.startswith(found):
+                if found.isdigit():
                     continue
                 candidates[found] = candidates.get(found) or _frequency(reader, found)
         if candidates:

@@ -21,8 +21,9 @@ def test_detransliterate(latin, cyrillic):
 
 
 def test_filename_words_keep_cyrillic_names_and_read_latin_ones():
-    words = filename_words(["urok_kulikovskaya_bitva.doc", "Положение о питании.docx"])
-    assert words.split() == ["urok", "kulikovskaya", "bitva", "урок", "куликовская", "битва",
+    words = filename_words(["urok_kulikovskaya_bitva_6_klass.doc", "Положение о питании.docx"])
+    assert words.split() == ["urok", "kulikovskaya", "bitva", "6", "klass",
+                             "урок", "куликовская", "битва", "6", "класс",
                              "Положение", "о", "питании"]
 
 

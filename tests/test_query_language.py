@@ -127,3 +127,20 @@ def test_every_field_clause_is_required():
     the_plan = plan("предмет:физика класс:9 Ньютон")
     assert len(the_plan.clauses) == 2 and "Ньютон" in the_plan.text
     assert isinstance(the_plan.clauses[0], wq.Term)
+
+
+@pytest.mark.parametrize("query", ["под редакцией Ньютона", "под ред. Ньютона",
+                                   "под общей редакцией Ньютона"])
+def test_editor_role_words_are_ignored(query):
+    assert plan(query).text == "Ньютона"
+
+
+def test_a_loosened_search_keeps_grade_and_field_clauses_optional(index):
+    # no grade-5 physics at all: the loosened search still ranks physics first
+    hits = index.search("законы физики 5 класс").hits
+    assert hits and hits[0].title in {"Законы Ньютона", "Физика. 7 класс"}
+
+
+def test_words_standing_together_rank_first(index):
+    hits = index.search("конференция школьников").hits
+    assert hits[0].title == "Научно-практическая конференция школьников"
