@@ -7,15 +7,18 @@ BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.install-stamp
 WORKSPACE ?= $(CURDIR)/workspace
 LAB_ARGS  ?=
+CORPUS    ?= $(CURDIR)/../shared/corpus/real
+CORPUS_HOME ?= $(CURDIR)/build/corpus-workspace
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint demo bench clean help
+.PHONY: lab test lint demo bench bench-corpus clean help
 
 help:
 	@echo "make lab    — JupyterLab с демо-каталогом (рабочая папка $(WORKSPACE))"
 	@echo "make test   — проверки: ruff и pytest"
 	@echo "make demo   — только создать демо-каталог"
-	@echo "make bench  — замеры скорости (долго, не входит в test)"
+	@echo "make bench  — замеры скорости на демо-каталоге (долго, не входит в test)"
+	@echo "make bench-corpus — релевантность и импорт на ../shared/corpus/real"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +43,19 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
-	$(BIN)/python -m bench.search_latency
+bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite
+	$(BIN)/python -m bench.search_latency --home $(WORKSPACE)
+	$(BIN)/python -m bench.export_speed --source $(WORKSPACE)
+	$(BIN)/python -m bench.reports_scale --demo $(WORKSPACE)
+
+# The real-document benchmarks need ../shared/corpus/real (not part of a user's clone).
+bench-corpus: $(STAMP)
+	rm -rf $(CORPUS_HOME)
+	$(BIN)/imk --home $(CORPUS_HOME) init
+	$(BIN)/imk --home $(CORPUS_HOME) import $$(sed 1d $(CORPUS)/MANIFEST.tsv | cut -f1 | sed 's|^|$(CORPUS)/|')
+	$(BIN)/python -m bench.relevance --home $(CORPUS_HOME) --corpus $(CORPUS)
+	$(BIN)/python -m bench.morphology --home $(CORPUS_HOME) --corpus $(CORPUS)
+	$(BIN)/python -m bench.ingest_accuracy --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .ruff_cache tests/output

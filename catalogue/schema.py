@@ -103,6 +103,19 @@ search_log = Table(
     Column("source", String, nullable=False),  # cli | widget | api
 )
 
+near_duplicates = Table(
+    "near_duplicates",
+    metadata,
+    Column("first_id", String, nullable=False),  # the record already in the catalogue
+    Column("second_id", String, nullable=False),  # the record the import added
+    Column("score", Float, nullable=False),  # estimated word-shingle similarity, 0..1
+    Column("reason", String, nullable=False),  # text | title
+    Column("status", String, nullable=False),  # open | dismissed | merged
+    Column("found_at", String, nullable=False),
+    Column("decided_by", String, nullable=False, default=""),
+    Index("ix_near_duplicates_pair", "first_id", "second_id", unique=True),
+)
+
 V1_TABLES = ("records", "record_versions", "blobs", "index_journal", "collections", "counters")
 
 
@@ -114,7 +127,13 @@ def _v2_search_log(conn: Connection) -> None:
     search_log.create(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_search_log]
+def _v3_near_duplicates(conn: Connection) -> None:
+    near_duplicates.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_initial, _v2_search_log, _v3_near_duplicates,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,6 +19,7 @@ from catalogue.extract import (
     ERROR,
     OK,
     UNSUPPORTED,
+    Limits,
     extract_text,
     join_hyphenated,
     normalise,
@@ -207,7 +208,7 @@ def test_empty_file():
     assert "«пусто.docx»" in result.message
 
 
-@pytest.mark.parametrize("name", ["старый.doc", "таблица.xlsx", "скан.djvu", "без_расширения",
+@pytest.mark.parametrize("name", ["фото.jpg", "видео.mp4", "скан.djvu", "без_расширения",
                                   "архив.zip"])
 def test_unsupported_formats(name):
     result = extract_text(b"\xd0\xcf\x11\xe0 some bytes", name)
@@ -217,7 +218,9 @@ def test_unsupported_formats(name):
     assert not supported(name)
 
 
-@pytest.mark.parametrize("name", ["a.docx", "b.DOCX", "c.pptx", "d.pdf", "e.txt", "f.md"])
+@pytest.mark.parametrize("name", ["a.docx", "b.DOCX", "c.pptx", "d.pdf", "e.txt", "f.md",
+                                  "g.doc", "h.ppt", "i.rtf", "j.odt", "k.ods", "l.odp",
+                                  "m.xlsx", "n.xls", "o.html", "p.htm"])
 def test_supported_formats(name):
     assert supported(name)
 
@@ -288,7 +291,7 @@ def _manifest() -> list[dict[str, str]]:
 @pytest.mark.parametrize("row", _manifest(), ids=lambda row: row["file"])
 def test_real_documents(row):
     path = REAL_CORPUS / row["file"]
-    result = extract_text(path.read_bytes(), path.name)
+    result = extract_text(path.read_bytes(), path.name, Limits(ocr=False))  # OCR: own test
     if row["has_text"] == "no":  # a scan, or slides of pictures with a title at most
         assert result.status in (EMPTY, OK)
         assert len(result.text) < 100

@@ -1,0 +1,94 @@
+"""How well import suggestions match the real corpus's MANIFEST (run on demand).
+
+    .venv/bin/python -m bench.ingest_accuracy [--corpus ../shared/corpus/real]
+
+Imports the corpus into a temporary workspace (timing it, with OCR when Tesseract is there),
+prints per-format outcomes, then compares the suggested subject, grades and resource type of
+each document with the MANIFEST's ``subject``, ``grades`` and ``doc_type`` columns. Only rows
+whose MANIFEST value maps to the catalogue's vocabulary are scored; a subject counts as right
+when the expected subject is among the suggested ones, grades when the sets are equal (and,
+separately, when they overlap), a type when it is equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import time
+from pathlib import Path
+
+from catalogue import vocabularies
+from catalogue.ingest.pipeline import import_paths
+from catalogue.ingest.values import parse_grades
+from catalogue.workspace import Workspace
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
+DOC_TYPES = {
+    "lesson plan": "Конспект урока",
+    "presentation": "Презентация",
+    "recommendations": "Методические рекомендации",
+    "regulation": "Положение",
+    "work program": "Рабочая программа",
+}
+
+
+def expected_subject(value: str) -> str | None:
+    for part in [value, *value.replace("(", "/").replace(")", "").split("/")]:
+        term = vocabularies.get("subjects").resolve(part.strip())
+        if term:
+            return term.code
+    return None
+
+
+def expected_grades(value: str) -> list[str] | None:
+    if "дошкол" in value or "лет" in value or "года" in value:
+        return ["ДО"]
+    grades = parse_grades(value) if any(ch.isdigit() for ch in value) else []
+    return grades or None
+
+
+def percent(hits: int, total: int) -> str:
+    return f"{hits}/{total} = {100 * hits / total:.0f} %" if total else "—"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    manifest = list(csv.DictReader((args.corpus / "MANIFEST.tsv").open(encoding="utf-8"),
+                                   delimiter="\t"))
+    with tempfile.TemporaryDirectory() as tmp, Workspace.create(Path(tmp) / "ws") as ws:
+        started = time.perf_counter()
+        report = import_paths(ws, [args.corpus])
+        print(f"import of {args.corpus}: {time.perf_counter() - started:.1f} s, "
+              f"{report.counts}")
+        for fmt, outcomes in report.formats().items():
+            print(f"  {fmt:5} {outcomes}")
+        by_file = {Path(e.file).resolve(): e.record_id for e in report.entries if e.record_id}
+        scores = {"subject": [0, 0], "grades": [0, 0], "grades_overlap": [0, 0], "type": [0, 0]}
+        for row in manifest:
+            record_id = by_file.get((args.corpus / row["file"]).resolve())
+            if not record_id:
+                continue
+            record = ws.store.get(record_id)
+            subject = expected_subject(row["subject"])
+            if subject:
+                scores["subject"][1] += 1
+                scores["subject"][0] += subject in record.subjects
+            grades = expected_grades(row["grades"])
+            if grades:
+                for key in ("grades", "grades_overlap"):
+                    scores[key][1] += 1
+                scores["grades"][0] += set(grades) == set(record.grades)
+                scores["grades_overlap"][0] += bool(set(grades) & set(record.grades))
+            doc_type = DOC_TYPES.get(row["doc_type"])
+            if doc_type:
+                scores["type"][1] += 1
+                scores["type"][0] += doc_type == record.resource_type
+        for name, (hits, total) in scores.items():
+            print(f"{name:15} {percent(hits, total)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""``imk collection create|add|list|export``, ``imk portfolio-page`` and ``imk cite``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from catalogue import plugins
+from catalogue.citations import STYLES, cite
+from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar
+from catalogue.export import FORMATS, ExportError, export_collection, export_portfolio
+from catalogue.export.privacy import publishable
+from catalogue.i18n import t
+from catalogue.plugins import hookimpl
+from catalogue.records import Collection, CollectionItem, to_dict
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} МБ" if n >= 1_000_000 else f"{n / 1000:.0f} КБ"
+
+
+@click.group("collection", help=t("collection_cli.group_help"))
+def collection_group() -> None:
+    pass
+
+
+@collection_group.command("create", help=t("collection_cli.create_help"))
+@click.argument("name")
+@click.option("--title", default="", help=t("collection_cli.title_help"))
+@click.option("--annotation", default="", help=t("collection_cli.annotation_help"))
+@click.option("--curator", default="", help=t("collection_cli.curator_help"))
+@click.option("--school", "schools", multiple=True, help=t("collection_cli.school_help"))
+@click.option("--grade", "grades", multiple=True, help=t("collection_cli.grade_help"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@pass_context
+def create(context, name, title, annotation, curator, schools, grades, as_json) -> None:
+    ws = context.open()
+    collection = ws.store.save_collection(Collection(
+        name=name, title=title or name, annotation=annotation, curator=curator,
+        schools=list(schools), grades=list(grades),
+    ))
+    if as_json:
+        echo_json(to_dict(collection))
+    click.echo(t("collection_cli.created", name=name), err=True)
+
+
+@collection_group.command("add", help=t("collection_cli.add_help"))
+@click.argument("name")
+@click.argument("ids", nargs=-1)
+@click.option("--query", default="", help=t("collection_cli.query_help"))
+@click.option("--limit", default=20, show_default=True, help=t("collection_cli.limit_help"))
+@click.option("--note", default="", help=t("collection_cli.note_help"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@pass_context
+def add(context, name, ids, query, limit, note, as_json) -> None:
+    ws = context.open()
+    collection = ws.store.get_collection(name)
+    wanted = list(ids)
+    if query:
+        found = plugins.manager().hook.imk_find_ids(
+            workspace=ws, query=query, filters=None, limit=limit)
+        if found is None:
+            raise CatalogueError(t("collection_cli.no_search"))
+        if not found:
+            raise CatalogueError(t("collection_cli.nothing_found", query=query))
+        wanted += found
+    if not wanted:
+        raise CatalogueError(t("collection_cli.need_ids"))
+    for record_id in wanted:
+        ws.store.get(record_id)  # a clear error for an unknown id, before anything is saved
+    present = {item.record_id for item in collection.items}
+    added = [i for i in dict.fromkeys(wanted) if i not in present]
+    collection.items += [CollectionItem(i, note) for i in added]
+    ws.store.save_collection(collection)
+    if as_json:
+        echo_json({"name": collection.name, "added": added,
+                   "total": len(collection.items)})
+    click.echo(t("collection_cli.added", name=collection.name, added=len(added),
+                 present=len(wanted) - len(added), total=len(collection.items)), err=True)
+
+
+@collection_group.command("list", help=t("collection_cli.list_help"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@pass_context
+def list_collections(context, as_json) -> None:
+    collections = context.open().store.list_collections()
+    if as_json:
+        echo_json({"collections": [
+            {"name": c.name, "title": c.title, "items": len(c.items), "curator": c.curator,
+             "updated_at": c.updated_at, "exports": c.exports}
+            for c in collections
+        ]})
+        return
+    if not collections:
+        click.echo(t("collection_cli.none"), err=True)
+    for c in collections:
+        click.echo(f"{c.name}\t{len(c.items)}\t{c.title}")
+
+
+@collection_group.command("export", help=t("collection_cli.export_help"))
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="html",
+              show_default=True, help=t("collection_cli.format_help"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=t("collection_cli.output_help"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@pass_context
+def export(context, name, fmt, output, as_json) -> None:
+    ws = context.open()
+    start = time.perf_counter()
+    with progress_bar(t("export.progress")) as update:
+        path = export_collection(ws, name, fmt, output, progress=update)
+    seconds = time.perf_counter() - start
+    size = path.stat().st_size
+    if as_json:
+        echo_json({"name": name, "format": fmt, "path": str(path), "size": size,
+                   "seconds": round(seconds, 2)})
+    click.echo(t("export.done", name=name, path=path, size=_size(size),
+                 seconds=f"{seconds:.1f}"), err=True)
+
+
+@click.command("portfolio-page", help=t("collection_cli.portfolio_help"))
+@click.argument("record_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=t("collection_cli.output_help"))
+@pass_context
+def portfolio_page(context, record_id, output) -> None:
+    path = export_portfolio(context.open(), record_id, output)
+    click.echo(str(path))
+
+
+@click.command("cite", help=t("cite.help"))
+@click.argument("record_id")
+@click.option("--style", type=click.Choice(STYLES), default="gost", show_default=True,
+              help=t("cite.style_help"))
+@pass_context
+def cite_command(context, record_id, style) -> None:
+    record = publishable(context.open().store.get(record_id))
+    if record is None:
+        raise ExportError(t("export.no_consent", id=record_id))
+    click.echo(cite(record, style).rstrip("\n"))
+
+
+@hookimpl
+def imk_register_commands(cli) -> None:
+    cli.add_command(collection_group)
+    cli.add_command(portfolio_page)
+    cli.add_command(cite_command)

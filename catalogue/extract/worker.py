@@ -1,0 +1,119 @@
+"""Extraction in a separate worker process with a time limit per file.
+
+A hostile or broken file can make a parser loop, eat memory or crash the interpreter. The
+:class:`Worker` keeps one long-lived child process (started with ``forkserver``, safe inside a
+Jupyter kernel) that reads the file itself and runs :func:`catalogue.extract.extract_text`
+under an address-space limit; when a file takes longer than the limit the child is killed and a
+fresh one is started for the next file. System tools (antiword, catppt, tesseract) additionally
+get their own subprocess timeouts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import resource
+from pathlib import Path
+
+from catalogue import i18n
+from catalogue.extract import ERROR, Extracted, Limits, extract_text
+from catalogue.i18n import t
+
+MEMORY_LIMIT = 4 * 1024**3  # bytes of address space for the child
+
+
+def _serve(conn, memory_limit: int) -> None:  # pragma: no cover - runs in the child
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        path, name, limits, lang = job
+        i18n.set_language(lang)
+        try:
+            result = extract_text(Path(path).read_bytes(), name, limits)
+        except MemoryError:
+            result = Extracted("", ERROR, t("extract.too_big_inside", name=name))
+        conn.send(result)
+
+
+class Worker:
+    """``worker.extract(path, name)`` → :class:`Extracted`, never longer than the time limit.
+
+    Use as a context manager (or call :meth:`close`) so the child process ends.
+    """
+
+    def __init__(self, limits: Limits | None = None, memory_limit: int = MEMORY_LIMIT):
+        self.limits = limits or Limits()
+        self.memory_limit = memory_limit
+        self._context = multiprocessing.get_context("forkserver")
+        self._process = None
+        self._conn = None
+
+    def _start(self) -> None:
+        parent, child = self._context.Pipe()
+        self._process = self._context.Process(
+            target=_serve, args=(child, self.memory_limit), daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._conn = parent
+
+    def _stop(self, kill: bool) -> None:
+        if self._process is None:
+            return
+        if kill:
+            self._process.kill()
+        else:
+            try:
+                self._conn.send(None)
+            except (BrokenPipeError, OSError):
+                self._process.kill()
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._conn.close()
+        self._process = self._conn = None
+
+    def extract(self, path: Path | str, name: str | None = None) -> Extracted:
+        """Extract the text of the file at ``path`` (``name``: its original file name)."""
+        name = name or Path(path).name
+        if self._process is None or not self._process.is_alive():
+            self._stop(kill=True)
+            self._start()
+        # OCR renders and recognises page by page: give it its own, longer allowance
+        budget = self.limits.timeout_s + pdf_ocr_budget(name, self.limits)
+        try:
+            self._conn.send((str(path), name, self.limits, i18n.language()))
+            if self._conn.poll(budget):
+                return self._conn.recv()
+            self._stop(kill=True)
+            return Extracted("", ERROR, t("extract.timeout", name=name,
+                                          seconds=round(self.limits.timeout_s)))
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
+            self._stop(kill=True)
+            return Extracted("", ERROR, t("extract.crashed", name=name))
+
+    def close(self) -> None:
+        """End the child process."""
+        self._stop(kill=False)
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def pdf_ocr_budget(name: str, limits: Limits) -> float:
+    """Extra seconds a PDF may need when it turns out to be a scan to recognise."""
+    from catalogue.extract.pdf import ocr_available
+
+    if not name.lower().endswith(".pdf") or not limits.ocr or not ocr_available():
+        return 0.0
+    return limits.ocr_timeout_s * 3  # rendering and recognition; each page is bounded too

@@ -1,0 +1,91 @@
+"""``imk import``: files, folders (recursively), the federal list and spreadsheets of records."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar, records_changed
+from catalogue.extract import Limits
+from catalogue.i18n import t
+from catalogue.plugins import hookimpl
+
+
+@hookimpl
+def imk_register_commands(cli) -> None:
+    cli.add_command(import_command)
+
+
+def _mapping(values: tuple[str, ...]) -> dict[str, str]:
+    from catalogue.ingest.tables import HEADERS
+
+    mapping = {}
+    for value in values:
+        header, sep, field = value.rpartition("=")
+        if not sep or not header.strip() or field.strip() not in HEADERS:
+            raise CatalogueError(t("ingest_cli.bad_map", value=value,
+                                   fields=", ".join(HEADERS)))
+        mapping[header.strip()] = field.strip()
+    return mapping
+
+
+@click.command("import", help=t("ingest_cli.help"))
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--records", "as_records", is_flag=True, help=t("ingest_cli.records_help"))
+@click.option("--map", "mapping", multiple=True, metavar="ЗАГОЛОВОК=ПОЛЕ",
+              help=t("ingest_cli.map_help"))
+@click.option("--dry-run", is_flag=True, help=t("ingest_cli.dry_run_help"))
+@click.option("--max-mb", type=float, default=None, help=t("ingest_cli.max_mb_help"))
+@click.option("--timeout", type=float, default=None, help=t("ingest_cli.timeout_help"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@pass_context
+def import_command(context, paths, as_records, mapping, dry_run, max_mb, timeout, as_json):
+    mapping = _mapping(mapping)
+    if dry_run:
+        _dry_run(paths, mapping, as_json)
+        return
+    from catalogue.ingest.pipeline import import_paths
+
+    ws = context.open()
+    limits = Limits.from_settings(ws.settings)
+    if max_mb is not None:
+        limits = replace(limits, max_file_mb=max_mb)
+    if timeout is not None:
+        limits = replace(limits, timeout_s=timeout)
+    with progress_bar(t("ingest.progress")) as update:
+        report = import_paths(ws, paths, progress=update, limits=limits,
+                              as_records=as_records or bool(mapping), mapping=mapping or None)
+    if report.record_ids:
+        records_changed(ws)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        for line in report.lines():
+            click.echo(line, err=True)
+    click.echo(report.summary(), err=True)
+    click.echo(t("ingest_cli.saved", path=report.saved_to[0]), err=True)
+
+
+def _dry_run(paths: tuple[Path, ...], mapping: dict[str, str], as_json: bool) -> None:
+    """Show what the spreadsheets would become, row by row; save nothing."""
+    from catalogue.ingest.pipeline import collect
+    from catalogue.ingest.tables import is_table, preview
+
+    tables = [p for p in collect(paths) if is_table(p)]
+    if not tables:
+        raise CatalogueError(t("ingest_cli.no_tables"))
+    result = {}
+    for path in tables:
+        try:
+            frame = preview(path, mapping or None)
+        except ValueError as exc:
+            raise CatalogueError(str(exc)) from exc
+        result[str(path)] = frame.to_dict(orient="records")
+        if not as_json:
+            click.echo(f"{path}:")
+            click.echo(frame.to_string(index=False, max_colwidth=40))
+    if as_json:
+        echo_json({"preview": result})

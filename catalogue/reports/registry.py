@@ -1,0 +1,86 @@
+"""The reports the office can run: name → builder, chart and Russian title.
+
+``run(name, ws, **params)`` passes each report only the parameters it takes, so callers (the
+command line, the notebook panel) may offer one set of pickers for all of them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from catalogue.i18n import t
+from catalogue.reports.attestation import calendar, eligibility
+from catalogue.reports.backlog import backlog
+from catalogue.reports.contributions import contributions
+from catalogue.reports.coverage import coverage, gaps
+from catalogue.reports.development import by_organisation, development
+from catalogue.reports.search import corrected, top_queries, zero_results
+from catalogue.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report: ``build(ws, **params) -> DataFrame`` and the name of its chart."""
+
+    name: str
+    build: Callable[..., pd.DataFrame]
+    chart: str  # a function of catalogue.reports.charts
+
+    @property
+    def key(self) -> str:
+        return self.name.replace("-", "_")
+
+    @property
+    def title(self) -> str:
+        """The report's title in the user's language."""
+        return t(f"report_title.{self.key}")
+
+    @property
+    def about(self) -> str:
+        """One line on what the report shows."""
+        return t(f"report_about.{self.key}")
+
+    @property
+    def params(self) -> list[str]:
+        """The parameters the report accepts (besides the workspace)."""
+        return list(inspect.signature(self.build).parameters)[1:]
+
+    def run(self, ws: Workspace, **params) -> pd.DataFrame:
+        """The report's table; parameters it does not take, and None values, are ignored."""
+        wanted = {k: v for k, v in params.items() if k in self.params and v is not None}
+        return self.build(ws, **wanted)
+
+    def figure(self, table: pd.DataFrame, **params):
+        """The report's chart (a matplotlib Figure) for a table it built."""
+        from catalogue.reports import charts
+
+        return getattr(charts, self.chart)(self, table, **params)
+
+
+REPORTS: dict[str, Report] = {r.name: r for r in (
+    Report("coverage", coverage, "heatmap"),
+    Report("gaps", gaps, "gaps_by_subject"),
+    Report("contributions", contributions, "timeline"),
+    Report("attestation", calendar, "expiry_months"),
+    Report("eligibility", eligibility, "count_by_category"),
+    Report("development", development, "hours_histogram"),
+    Report("development-orgs", by_organisation, "share_bars"),
+    Report("backlog", backlog, "age_bands"),
+    Report("search-top", top_queries, "query_bars"),
+    Report("search-zero", zero_results, "query_bars"),
+    Report("search-corrected", corrected, "query_bars"),
+)}
+
+
+def get(name: str) -> Report:
+    """The report called ``name`` (KeyError if there is none)."""
+    return REPORTS[name]
+
+
+def run(name: str, ws: Workspace, **params) -> pd.DataFrame:
+    """Build report ``name`` on ``ws`` with whichever of ``params`` it takes."""
+    return get(name).run(ws, **params)

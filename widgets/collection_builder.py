@@ -1,0 +1,304 @@
+"""The collection builder of notebook 03: create a collection, add records from search results
+(one at a time or every hit of a query), reorder, annotate, set the audience, preview, save,
+and hand the saved collection to :func:`catalogue.export.export_collection` as one offline HTML
+file.
+
+:class:`CollectionModel` holds the state and logic (tests drive it directly);
+:class:`CollectionBuilder` is the thin view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+from traitlets import HasTraits, Instance, Int, Unicode
+
+from catalogue import vocabularies
+from catalogue.curation import current_user
+from catalogue.export import export_collection
+from catalogue.i18n import t
+from catalogue.records import Collection, CollectionItem
+from catalogue.store import StoreError
+from catalogue.validation import ValidationError
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex
+from index.search import SearchResult
+from widgets.search_panel import esc, find_home, grades_text
+
+ADD_ALL_LIMIT = 500
+
+
+class CollectionModel(HasTraits):
+    """One collection being built; ``revision`` grows on every change."""
+
+    collection = Instance(Collection, allow_none=True)
+    result = Instance(SearchResult, allow_none=True)
+    message = Unicode("")
+    revision = Int(0)
+
+    def __init__(self, index: CatalogueIndex, user: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.store = index.workspace.store
+        self.user = user or current_user()
+
+    def _changed(self, message: str = "") -> None:
+        self.message = message
+        self.revision += 1
+
+    def create(self, name: str, title: str) -> Collection:
+        """Start a new collection (saved by :meth:`save`)."""
+        self.collection = Collection(name=name.strip(), title=title.strip(), curator=self.user)
+        self._changed(t("builder.created", title=self.collection.title or name))
+        return self.collection
+
+    def load(self, name: str) -> Collection | None:
+        """Open a saved collection by its short name or id."""
+        try:
+            self.collection = self.store.get_collection(name)
+        except StoreError as exc:
+            self._changed(str(exc))
+            return None
+        self._changed(t("builder.opened", title=self.collection.title))
+        return self.collection
+
+    def search(self, query: str, page_size: int = 10) -> SearchResult:
+        """Search the catalogue for records to add."""
+        self.result = self.index.search(query, page_size=page_size)
+        return self.result
+
+    def ids(self) -> list[str]:
+        """Record ids in the collection, in order."""
+        return [item.record_id for item in self.collection.items] if self.collection else []
+
+    def add(self, record_id: str) -> bool:
+        """Add one record at the end; False when it is already there."""
+        if record_id in self.ids():
+            self._changed(t("builder.already", id=record_id))
+            return False
+        self.collection.items.append(CollectionItem(record_id))
+        self._changed(t("builder.added", count=1))
+        return True
+
+    def add_all(self, query: str) -> int:
+        """Add every record the query finds (best first) that is not there yet."""
+        present = set(self.ids())
+        found = self.index.find_ids(query, limit=ADD_ALL_LIMIT)
+        new = [rid for rid in found if rid not in present]
+        self.collection.items += [CollectionItem(rid) for rid in new]
+        self._changed(t("builder.added", count=len(new)))
+        return len(new)
+
+    def remove(self, position: int) -> None:
+        """Drop the item at ``position``."""
+        del self.collection.items[position]
+        self._changed()
+
+    def move(self, position: int, step: int) -> None:
+        """Move an item up (``step`` −1) or down (+1); nothing happens at the ends."""
+        items = self.collection.items
+        target = position + step
+        if 0 <= position < len(items) and 0 <= target < len(items):
+            items[position], items[target] = items[target], items[position]
+            self._changed()
+
+    def annotate(self, position: int, note: str) -> None:
+        """Set the curator's note of an item."""
+        self.collection.items[position].note = note.strip()
+        self._changed()
+
+    def describe(self, title: str | None = None, annotation: str | None = None,
+                 schools: list[str] | None = None, grades: list[str] | None = None) -> None:
+        """Set the title, annotation and audience (schools, grades: labels or synonyms)."""
+        c = self.collection
+        if title is not None:
+            c.title = title.strip()
+        if annotation is not None:
+            c.annotation = annotation.strip()
+        if schools is not None:
+            c.schools = [s.strip() for s in schools if s.strip()]
+        if grades is not None:
+            vocab = vocabularies.get("grades")
+            c.grades = [vocab.resolve(g).code if vocab.resolve(g) else g for g in grades]
+        self._changed()
+
+    def save(self) -> Collection | None:
+        """Save the collection (optimistic: a stale copy gets the conflict message)."""
+        try:
+            self.collection = self.store.save_collection(self.collection)
+        except (StoreError, ValidationError) as exc:
+            self._changed(str(exc))
+            return None
+        self._changed(t("builder.saved", name=self.collection.name,
+                        count=len(self.collection.items)))
+        return self.collection
+
+    def export_html(self, progress=None) -> Path | None:
+        """Save, then export the collection as one self-contained HTML file; return its path."""
+        if self.collection is None or self.save() is None:
+            return None
+        try:
+            path = export_collection(self.index.workspace, self.collection.name, "html",
+                                     progress=progress)
+        except StoreError as exc:
+            self._changed(str(exc))
+            return None
+        self.collection = self.store.get_collection(self.collection.id)  # exports noted there
+        self._changed(t("builder.exported", path=path))
+        return path
+
+    def preview_html(self) -> str:
+        """The collection as schools will read it: title, audience, numbered items, notes."""
+        c = self.collection
+        if c is None:
+            return ""
+        parts = [f"<h3>{esc(c.title)}</h3>"]
+        if c.annotation:
+            parts.append(f"<p>{esc(c.annotation)}</p>")
+        audience = [", ".join(c.schools), grades_text(c.grades)]
+        if any(audience):
+            parts.append(f"<p><i>{esc(t('builder.for', who=' · '.join(a for a in audience if a)))}"
+                         "</i></p>")
+        items = []
+        for item in c.items:
+            try:
+                record = self.store.get(item.record_id)
+            except StoreError:
+                items.append(f"<li>{esc(t('builder.missing', id=item.record_id))}</li>")
+                continue
+            who = "; ".join(record.authors)
+            line = f"<b>{esc(record.title)}</b>"
+            if who or record.year:
+                line += f" — {esc(', '.join(x for x in (who, str(record.year or '')) if x))}"
+            if item.note:
+                line += f"<br><span class='imk-note'>{esc(item.note)}</span>"
+            items.append(f"<li>{line}</li>")
+        parts.append(f"<ol class='imk-preview-items'>{''.join(items)}</ol>")
+        return "".join(parts)
+
+
+class CollectionBuilder(w.VBox):
+    """The collection builder widget (show it as a cell's last expression)."""
+
+    def __init__(self, model: CollectionModel, **kwargs: Any) -> None:
+        self.model = model
+        self.name_box = w.Text(description=t("builder.name"), placeholder="pamyatka-5-klass")
+        self.title_box = w.Text(description=t("builder.title"), layout=w.Layout(width="60%"))
+        self.create_button = w.Button(description=t("builder.create"), icon="plus")
+        self.existing = w.Dropdown(description=t("builder.existing"))
+        self.open_button = w.Button(description=t("builder.open"), icon="folder-open")
+        self.query_box = w.Text(placeholder=t("builder.query"), continuous_update=False,
+                                layout=w.Layout(width="60%"))
+        self.add_all_button = w.Button(description=t("builder.add_all"), icon="plus-square",
+                                       layout=w.Layout(width="auto"))
+        self.hits = w.VBox()
+        self.items = w.VBox()
+        self.annotation_box = w.Textarea(description=t("builder.annotation"),
+                                         continuous_update=False,
+                                         layout=w.Layout(width="100%"))
+        self.schools_box = w.TagsInput(allow_duplicates=False)
+        self.grades_box = w.TagsInput(
+            allowed_tags=[term.label for term in vocabularies.get("grades")],
+            allow_duplicates=False)
+        self.preview_button = w.Button(description=t("builder.preview"), icon="eye")
+        self.save_button = w.Button(description=t("builder.save"), icon="save",
+                                    button_style="primary")
+        self.export_button = w.Button(description=t("builder.export"), icon="file-export",
+                                      tooltip=t("builder.export_tip"))
+        self.preview = w.HTML()
+        self.status = w.HTML()
+        for widget, css in [(self.query_box, "imk-builder-query"),
+                            (self.add_all_button, "imk-add-all"), (self.hits, "imk-builder-hits"),
+                            (self.items, "imk-builder-items"), (self.preview, "imk-preview"),
+                            (self.save_button, "imk-builder-save"),
+                            (self.export_button, "imk-export"),
+                            (self.status, "imk-builder-status")]:
+            widget.add_class(css)
+        self.create_button.on_click(
+            lambda _: model.create(self.name_box.value, self.title_box.value))
+        self.open_button.on_click(lambda _: self.existing.value and model.load(self.existing.value))
+        self.query_box.observe(lambda c: self._show_hits(model.search(c["new"])), "value")
+        self.add_all_button.on_click(lambda _: model.add_all(self.query_box.value))
+        self._syncing = False
+        self.annotation_box.observe(lambda c: self._edit(annotation=c["new"]), "value")
+        self.title_box.observe(lambda c: self._edit(title=c["new"]), "value")
+        self.schools_box.observe(lambda c: self._edit(schools=list(c["new"])), "value")
+        self.grades_box.observe(lambda c: self._edit(grades=list(c["new"])), "value")
+        self.preview_button.on_click(lambda _: self._preview())
+        self.save_button.on_click(lambda _: model.save())
+        self.export_button.on_click(lambda _: model.export_html())
+        model.observe(lambda _: self._render(), "revision")
+        audience = w.VBox([w.HTML(esc(t("builder.schools"))), self.schools_box,
+                           w.HTML(esc(t("builder.grades"))), self.grades_box])
+        self.editing = w.VBox([
+            w.HBox([self.query_box, self.add_all_button]), self.hits,
+            w.HTML(f"<b>{esc(t('builder.items'))}</b>"), self.items,
+            self.annotation_box, audience,
+            w.HBox([self.preview_button, self.save_button, self.export_button]), self.preview,
+        ])
+        super().__init__([w.HBox([self.name_box, self.title_box, self.create_button]),
+                          w.HBox([self.existing, self.open_button]), self.status, self.editing],
+                         **kwargs)
+        self.add_class("imk-collection-builder")
+        self._render()
+
+    @classmethod
+    def for_workspace(cls, home: str | Path | None = None, **kwargs: Any) -> CollectionBuilder:
+        """A builder on the workspace ``home`` (see :func:`widgets.search_panel.find_home`)."""
+        index = CatalogueIndex.open(Workspace.open(find_home(home)))
+        return cls(CollectionModel(index), **kwargs)
+
+    def _show_hits(self, result: SearchResult) -> None:
+        rows = []
+        for hit in result.hits:
+            add = w.Button(description=t("builder.add"), icon="plus",
+                           layout=w.Layout(width="auto", flex="0 0 auto"))
+            add.add_class("imk-add-hit")
+            add.on_click(lambda _, rid=hit.id: self.model.add(rid))
+            rows.append(w.HBox([add, w.HTML(f"{esc(hit.title)} <small>{esc(hit.id)}</small>")]))
+        self.add_all_button.description = t("builder.add_all_count", count=result.total)
+        self.hits.children = rows
+
+    def _edit(self, **values: Any) -> None:
+        if not self._syncing and self.model.collection is not None:
+            self.model.describe(**values)
+
+    def _preview(self) -> None:
+        self.preview.value = self.model.preview_html()
+
+    def _render(self) -> None:
+        model = self.model
+        self.existing.options = [("", "")] + [(f"{c.title} ({c.name})", c.name)
+                                              for c in model.store.list_collections()]
+        self.status.value = esc(model.message)
+        c = model.collection
+        self.editing.layout.display = "" if c else "none"
+        if c is None:
+            return
+        self._syncing = True
+        try:
+            self.title_box.value = c.title
+            self.annotation_box.value = c.annotation
+            self.schools_box.value = list(c.schools)
+            self.grades_box.value = [vocabularies.get("grades").label(g) for g in c.grades]
+        finally:
+            self._syncing = False
+        rows = []
+        for n, item in enumerate(c.items):
+            try:
+                title = model.store.get(item.record_id).title
+            except StoreError:
+                title = t("builder.missing", id=item.record_id)
+            up, down, drop = (w.Button(icon=i, layout=w.Layout(width="36px"))
+                              for i in ("arrow-up", "arrow-down", "times"))
+            up.on_click(lambda _, n=n: model.move(n, -1))
+            down.on_click(lambda _, n=n: model.move(n, +1))
+            drop.on_click(lambda _, n=n: model.remove(n))
+            note = w.Text(value=item.note, placeholder=t("builder.note"),
+                          continuous_update=False, layout=w.Layout(width="35%"))
+            note.observe(lambda ch, n=n: model.annotate(n, ch["new"]), "value")
+            rows.append(w.HBox([w.HTML(esc(f"{n + 1}. {title}"), layout=w.Layout(width="50%")),
+                                note, up, down, drop]))
+        self.items.children = rows

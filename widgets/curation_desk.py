@@ -1,0 +1,103 @@
+"""The curation desk of notebook 02: find a record, edit it, review it, see its history.
+
+A finder (a query box and the hits, each with an «Открыть» button) above three tabs — the
+editor, the review panel and the history with the bin — wired so that a change made in one
+tab is what the others show next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from catalogue.curation import current_user
+from catalogue.curation.workflow import status_name
+from catalogue.i18n import t
+from catalogue.records import Record
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex
+from widgets.editor import RecordEditor
+from widgets.editor_model import EditorModel
+from widgets.history_panel import HistoryPanel
+from widgets.review_panel import ReviewPanel
+from widgets.search_panel import esc, find_home
+
+FINDER_HITS = 8
+
+
+class CurationDesk(w.VBox):
+    """Finder + editor + review + history for one methodist (``user`` signs every change)."""
+
+    def __init__(self, index: CatalogueIndex, user: str | None = None, **kwargs: Any) -> None:
+        self.index = index
+        store = index.workspace.store
+        self.user_box = w.Text(value=user or current_user(), description=t("desk.user"),
+                               style={"description_width": "initial"})
+        self.finder_box = w.Text(placeholder=t("desk.find_placeholder"),
+                                 continuous_update=False, layout=w.Layout(width="60%"))
+        self.hits = w.VBox()
+        self.editor = RecordEditor(EditorModel(index.workspace, index, self.user_box.value))
+        self.review = ReviewPanel(store, self.user_box.value, on_change=self._changed)
+        self.history = HistoryPanel(store, self.user_box.value, on_change=self._changed)
+        self.tabs = w.Tab([self.editor, self.review, self.history],
+                          titles=(t("desk.tab_edit"), t("desk.tab_review"),
+                                  t("desk.tab_history")))
+        for widget, css in [(self.user_box, "imk-user"), (self.finder_box, "imk-finder-box"),
+                            (self.hits, "imk-finder-hits"), (self.tabs, "imk-desk-tabs")]:
+            widget.add_class(css)
+        self.finder_box.observe(lambda change: self.find(change["new"]), "value")
+        self.user_box.observe(self._on_user, "value")
+        self.editor.model.observe(self._on_editor, "revision")
+        super().__init__([self.user_box, self.finder_box, self.hits, self.tabs], **kwargs)
+        self.add_class("imk-curation-desk")
+        self._shown_id = ""
+
+    @classmethod
+    def for_workspace(cls, home: str | Path | None = None, **kwargs: Any) -> CurationDesk:
+        """A desk on the workspace ``home`` (see :func:`widgets.search_panel.find_home`)."""
+        return cls(CatalogueIndex.open(Workspace.open(find_home(home))), **kwargs)
+
+    def find(self, query: str) -> list[str]:
+        """Show the first hits of ``query``, each with an «Открыть» button; return their ids."""
+        result = self.index.search(query, page_size=FINDER_HITS)
+        rows = []
+        for hit in result.hits:
+            button = w.Button(description=t("desk.open"), icon="edit",
+                              layout=w.Layout(width="auto", flex="0 0 auto"))
+            button.add_class("imk-open-record")
+            button.on_click(lambda _, rid=hit.id: self.open_record(rid))
+            label = w.HTML(f"{esc(hit.title)} <small>· {esc(hit.id)} · "
+                           f"{esc(status_name(hit.status))}</small>")
+            rows.append(w.HBox([button, label], layout=w.Layout(align_items="center")))
+        note = w.HTML(esc(t("desk.found", total=result.total)))
+        self.hits.children = [note, *rows]
+        return [hit.id for hit in result.hits]
+
+    def open_record(self, record_id: str) -> None:
+        """Open a record in every tab and show the editor."""
+        self.editor.open_record(record_id)
+        self.tabs.selected_index = 0
+
+    # -- keeping the tabs in step ---------------------------------------------------------
+
+    def _on_user(self, change: dict) -> None:
+        self.editor.model.user = self.review.user = self.history.user = change["new"]
+
+    def _on_editor(self, change: dict) -> None:
+        record = self.editor.model.record
+        record_id = record.id if record is not None else ""
+        if record_id != self._shown_id or not self.editor.model.dirty:
+            self._shown_id = record_id
+            self.review.show(record_id or None)
+            self.history.show(record_id or None)
+
+    def _changed(self, record: Record | None) -> None:
+        """A review or history step saved a new version: reopen it in the editor."""
+        self.index.sync()
+        if record is not None:
+            self.editor.model.load(record.id)
+        else:
+            self.editor.model.record = None
+            self.editor.model.revision += 1

@@ -1,0 +1,241 @@
+"""The record editor: a form for any record kind with inline Russian validation messages,
+suggestions from import, attachments, save/cancel and conflict resolution.
+
+A thin view over :class:`widgets.editor_model.EditorModel`: inputs send each change to the
+model, and every model change redraws the form. In a notebook::
+
+    from widgets.editor import RecordEditor
+    editor = RecordEditor.for_workspace()
+    editor.open_record("mat-000001")
+    editor
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from catalogue.curation.history import display
+from catalogue.curation.workflow import status_name
+from catalogue.i18n import t
+from catalogue.records import KINDS
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex
+from widgets.editor_fields import make_input
+from widgets.editor_model import EditorModel
+from widgets.search_panel import esc, find_home
+
+STYLE = """<style>
+.imk-editor .imk-field { margin: 2px 0 6px 0; }
+.imk-editor .imk-field-label { font-weight: 600; color: var(--jp-content-font-color1, #222); }
+.imk-editor .imk-field-error, .imk-editor .imk-error { color: var(--jp-error-color1, #c00); }
+.imk-editor .imk-editor-header { font-size: var(--jp-content-font-size2, 1.1em); }
+.imk-editor .imk-conflict { border: 2px solid var(--jp-warn-color1, #e90); border-radius: 4px;
+  padding: 6px 10px; background: var(--jp-layout-color2, #fff8e5); }
+.imk-editor table.imk-diff td, .imk-editor table.imk-diff th { padding: 2px 8px;
+  vertical-align: top; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
+.imk-editor .imk-suggestion { color: var(--jp-content-font-color2, #555); }
+</style>"""
+
+
+def diff_table(changes, before: str, after: str) -> str:
+    """Changes as an HTML table: field, the value before, the value after."""
+    rows = "".join(
+        f"<tr><td>{esc(c.label)}</td><td>{esc(display(c.before))}</td>"
+        f"<td>{esc(display(c.after))}</td></tr>"
+        for c in changes
+    )
+    head = (f"<tr><th>{esc(t('versions.field'))}</th><th>{esc(before)}</th>"
+            f"<th>{esc(after)}</th></tr>")
+    return f'<table class="imk-diff">{head}{rows}</table>'
+
+
+class RecordEditor(w.VBox):
+    """The editor widget (show it as a cell's last expression)."""
+
+    def __init__(self, model: EditorModel, **kwargs: Any) -> None:
+        self.model = model
+        self._syncing = False
+        self._kind = ""
+        self.inputs: dict[str, w.DOMWidget] = {}
+        self.error_labels: dict[str, w.HTML] = {}
+        self.rows: dict[str, w.VBox] = {}
+
+        self.header = w.HTML()
+        self.id_box = w.Text(placeholder=t("editor.id_placeholder"),
+                             layout=w.Layout(width="180px"))
+        self.open_button = w.Button(description=t("editor.open"), icon="folder-open")
+        self.kind_select = w.Dropdown(options=[(t(f"editor.kind_{k}"), k) for k in KINDS],
+                                      layout=w.Layout(width="220px"))
+        self.new_button = w.Button(description=t("editor.new"), icon="file")
+        self.suggestions = w.VBox()
+        self.form = w.VBox(layout=w.Layout(width="100%"))
+        self.attachments = w.VBox()
+        self.upload = w.FileUpload(multiple=True, description=t("editor.upload"))
+        self.save_button = w.Button(description=t("editor.save"), icon="save",
+                                    button_style="primary")
+        self.cancel_button = w.Button(description=t("editor.cancel"), icon="undo")
+        self.status = w.HTML()
+        self.conflict_text = w.HTML()
+        self.theirs_button = w.Button(description=t("editor.take_theirs"),
+                                      layout=w.Layout(width="auto"))
+        self.mine_button = w.Button(description=t("editor.reapply_mine"),
+                                    layout=w.Layout(width="auto"), button_style="warning")
+        self.conflict_box = w.VBox([self.conflict_text,
+                                    w.HBox([self.theirs_button, self.mine_button])])
+        for widget, css in [
+            (self.header, "imk-editor-header"), (self.id_box, "imk-open-id"),
+            (self.open_button, "imk-open"), (self.kind_select, "imk-new-kind"),
+            (self.new_button, "imk-new"), (self.suggestions, "imk-suggestions"),
+            (self.form, "imk-form"), (self.attachments, "imk-attachments"),
+            (self.upload, "imk-upload"), (self.save_button, "imk-save"),
+            (self.cancel_button, "imk-cancel"), (self.status, "imk-editor-status"),
+            (self.conflict_box, "imk-conflict"), (self.theirs_button, "imk-take-theirs"),
+            (self.mine_button, "imk-reapply-mine"),
+        ]:
+            widget.add_class(css)
+
+        self.open_button.on_click(lambda _: self.open_record(self.id_box.value))
+        self.new_button.on_click(lambda _: self.model.new(self.kind_select.value))
+        self.save_button.on_click(lambda _: self.model.save())
+        self.cancel_button.on_click(lambda _: self.model.cancel())
+        self.theirs_button.on_click(lambda _: self.model.take_theirs())
+        self.mine_button.on_click(lambda _: self.model.reapply_mine())
+        self.upload.observe(self._on_upload, "value")
+        self.model.observe(self._render, names=["revision", "errors", "message", "conflict"])
+
+        bar = w.HBox([self.id_box, self.open_button, self.kind_select, self.new_button])
+        actions = w.HBox([self.save_button, self.cancel_button])
+        super().__init__([w.HTML(STYLE), bar, self.header, self.conflict_box, self.suggestions,
+                          self.form, self.attachments, actions, self.status], **kwargs)
+        self.add_class("imk-editor")
+        self._render()
+
+    @classmethod
+    def for_workspace(cls, home: str | Path | None = None, **kwargs: Any) -> RecordEditor:
+        """An editor on the workspace ``home`` (see :func:`widgets.search_panel.find_home`)."""
+        workspace = Workspace.open(find_home(home))
+        return cls(EditorModel(workspace, CatalogueIndex.open(workspace)), **kwargs)
+
+    def open_record(self, record_id: str) -> None:
+        """Open a record by id."""
+        self.id_box.value = record_id
+        self.model.load(record_id)
+
+    # -- user input -----------------------------------------------------------------------
+
+    def _on_input(self, name: str, change: dict) -> None:
+        if not self._syncing:
+            self.model.set(name, change["new"])
+
+    def _on_upload(self, change: dict) -> None:
+        if self._syncing or not change["new"] or self.model.record is None:
+            return
+        for item in change["new"]:
+            self.model.attach(item["name"], bytes(item["content"]))
+        self._syncing = True
+        try:
+            self.upload.value = ()
+        finally:
+            self._syncing = False
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _build_form(self) -> None:
+        self.inputs, self.error_labels, self.rows = {}, {}, {}
+        for name, how in self.model.fields():
+            box = make_input(how)
+            box.add_class(f"imk-input-{name}")
+            box.observe(lambda change, name=name: self._on_input(name, change), "value")
+            error = w.HTML()
+            error.add_class("imk-field-error")
+            title = w.HTML(f'<span class="imk-field-label">{esc(self.model.field_label(name))}'
+                           "</span>")
+            row = w.VBox([title, box, error], layout=w.Layout(width="100%"))
+            row.add_class("imk-field")
+            row.add_class(f"imk-field-{name}")
+            self.inputs[name], self.error_labels[name], self.rows[name] = box, error, row
+        self.form.children = list(self.rows.values())
+        self._kind = self.model.kind
+
+    def _render(self, change: dict | None = None) -> None:
+        model = self.model
+        self._syncing = True
+        try:
+            if model.kind != self._kind:
+                self._build_form()
+            for name, box in self.inputs.items():
+                value = model.value(name)
+                if isinstance(box, w.TagsInput) and box.allowed_tags:
+                    unknown = [v for v in value if v not in box.allowed_tags]
+                    if unknown:  # shown (and flagged by validation), not refused
+                        box.allowed_tags = [*box.allowed_tags, *unknown]
+                if box.value != value:
+                    box.value = value
+                messages = model.errors.get(name, [])
+                self.error_labels[name].value = "<br>".join(esc(m) for m in messages)
+            self._render_header()
+            self._render_suggestions()
+            self._render_attachments()
+            self._render_conflict()
+        finally:
+            self._syncing = False
+        has_record = model.record is not None
+        self.save_button.disabled = not has_record
+        self.cancel_button.disabled = not has_record
+        self.upload.disabled = not has_record
+        css = "imk-error" if model.errors or model.conflict else "imk-message"
+        self.status.value = f'<span class="{css}">{esc(model.message)}</span>'
+
+    def _render_header(self) -> None:
+        record = self.model.record
+        if record is None:
+            self.header.value = esc(t("editor.nothing_open"))
+        elif not record.id:
+            self.header.value = esc(t("editor.header_new", kind=t(f"editor.kind_{record.kind}")))
+        else:
+            self.header.value = esc(t("editor.header", id=record.id, version=record.version,
+                                      status=status_name(record.status),
+                                      by=record.updated_by, at=record.updated_at))
+
+    def _render_suggestions(self) -> None:
+        record = self.model.record
+        rows = []
+        for name, value in (record.suggested.items() if record else []):
+            if name not in dict(self.model.fields()):
+                continue
+            note = t("editor.suggested", field=self.model.field_label(name),
+                     value=display(value))
+            text = w.HTML(f'<span class="imk-suggestion">{esc(note)}</span>')
+            accept = w.Button(description=t("editor.accept"), layout=w.Layout(width="auto"))
+            accept.add_class("imk-accept")
+            accept.on_click(lambda _, name=name: self.model.accept_suggestion(name))
+            rows.append(w.HBox([text, accept]))
+        self.suggestions.children = rows
+
+    def _render_attachments(self) -> None:
+        record = self.model.record
+        rows = []
+        for n, item in enumerate(record.attachments if record else []):
+            remove = w.Button(icon="times", tooltip=t("editor.detach"),
+                              layout=w.Layout(width="36px"))
+            remove.on_click(lambda _, n=n: self.model.detach(n))
+            size = f"{item.size / 1024:.0f} КБ"
+            rows.append(w.HBox([w.HTML(esc(f"{item.name} · {size}")), remove]))
+        title = w.HTML(f'<span class="imk-field-label">{esc(t("editor.attachments"))}</span>')
+        self.attachments.children = [title, *rows, self.upload] if record else []
+
+    def _render_conflict(self) -> None:
+        conflict = self.model.conflict
+        self.conflict_box.layout.display = "" if conflict else "none"
+        if conflict is None:
+            self.conflict_text.value = ""
+            return
+        both = ", ".join(self.model.field_label(n) for n in conflict.both)
+        parts = [f'<div class="imk-error">{esc(conflict.message)}</div>',
+                 diff_table(conflict.changes, t("editor.theirs"), t("editor.mine"))]
+        if both:
+            parts.append(f"<div>{esc(t('editor.both_changed', fields=both))}</div>")
+        self.conflict_text.value = "".join(parts)

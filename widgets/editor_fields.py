@@ -1,0 +1,166 @@
+"""Form inputs the record editor builds its form from: one input per kind of field.
+
+Every input has a ``value`` trait in the model's terms (see
+:meth:`widgets.editor_model.EditorModel.value`), so the editor can set it from the model and
+observe it to send changes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+from traitlets import List
+
+from catalogue.i18n import t
+from widgets.editor_model import vocab_choices
+
+WIDE = w.Layout(width="100%")
+
+
+class ListInput(w.VBox):
+    """Repeatable one-line values (authors, awards, links): a row per value, ✕ removes it,
+    «+ добавить» adds an empty row."""
+
+    value = List()
+
+    def __init__(self, placeholder: str = "", **kwargs: Any) -> None:
+        self.placeholder = placeholder
+        self.rows: list[w.Text] = []
+        self.add_button = w.Button(description=t("editor.add_row"), icon="plus",
+                                   layout=w.Layout(width="auto"))
+        self.add_button.add_class("imk-add-row")
+        self.add_button.on_click(lambda _: self._add())
+        self._quiet = False
+        super().__init__(**kwargs)
+        self.add_class("imk-list-input")
+        self.observe(self._draw, "value")
+        self._draw()
+
+    def _add(self) -> None:
+        self.rows.append(self._row(""))
+        self._layout()
+
+    def _row(self, text: str) -> w.Text:
+        box = w.Text(value=text, placeholder=self.placeholder, continuous_update=False,
+                     layout=w.Layout(flex="1 1 auto"))
+        box.observe(lambda _: self._collect(), "value")
+        return box
+
+    def remove(self, position: int) -> None:
+        """Drop the row at ``position``."""
+        del self.rows[position]
+        self._collect()
+        self._layout()
+
+    def _collect(self) -> None:
+        if not self._quiet:
+            self.value = [r.value for r in self.rows if r.value.strip()]
+
+    def _draw(self, change: dict | None = None) -> None:
+        if [r.value for r in self.rows if r.value.strip()] == list(self.value):
+            return
+        self._quiet = True
+        try:
+            self.rows = [self._row(str(v)) for v in self.value]
+        finally:
+            self._quiet = False
+        self._layout()
+
+    def _layout(self) -> None:
+        lines = []
+        for n, row in enumerate(self.rows):
+            remove = w.Button(icon="times", tooltip=t("editor.remove_row"),
+                              layout=w.Layout(width="36px"))
+            remove.on_click(lambda _, n=n: self.remove(n))
+            lines.append(w.HBox([row, remove], layout=WIDE))
+        self.children = [*lines, self.add_button]
+
+
+class CoursesInput(w.VBox):
+    """Professional-development courses: title, hours, provider, year per row."""
+
+    value = List()
+    COLUMNS = (("title", "60%"), ("hours", "70px"), ("provider", "30%"), ("year", "80px"))
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.rows: list[dict[str, w.Text]] = []
+        self.add_button = w.Button(description=t("editor.add_course"), icon="plus",
+                                   layout=w.Layout(width="auto"))
+        self.add_button.add_class("imk-add-row")
+        self.add_button.on_click(lambda _: self._add())
+        self._quiet = False
+        super().__init__(**kwargs)
+        self.add_class("imk-courses-input")
+        self.observe(self._draw, "value")
+        self._draw()
+
+    def _add(self) -> None:
+        self.rows.append(self._row({}))
+        self._layout()
+
+    def _row(self, course: dict) -> dict[str, w.Text]:
+        row = {}
+        for name, width in self.COLUMNS:
+            value = course.get(name)
+            box = w.Text(value="" if value is None else str(value),
+                         placeholder=t(f"editor.course_{name}"), continuous_update=False,
+                         layout=w.Layout(width=width))
+            box.observe(lambda _: self._collect(), "value")
+            row[name] = box
+        return row
+
+    def remove(self, position: int) -> None:
+        """Drop the course at ``position``."""
+        del self.rows[position]
+        self._collect()
+        self._layout()
+
+    def _rows_value(self) -> list[dict]:
+        return [{k: box.value for k, box in row.items()} for row in self.rows
+                if any(box.value.strip() for box in row.values())]
+
+    def _collect(self) -> None:
+        if not self._quiet:
+            self.value = self._rows_value()
+
+    def _draw(self, change: dict | None = None) -> None:
+        wanted = [{k: "" if c.get(k) is None else str(c.get(k)) for k, _ in self.COLUMNS}
+                  for c in self.value]
+        if self._rows_value() == wanted:
+            return
+        self._quiet = True
+        try:
+            self.rows = [self._row(c) for c in self.value]
+        finally:
+            self._quiet = False
+        self._layout()
+
+    def _layout(self) -> None:
+        lines = []
+        for n, row in enumerate(self.rows):
+            remove = w.Button(icon="times", tooltip=t("editor.remove_row"),
+                              layout=w.Layout(width="36px"))
+            remove.on_click(lambda _, n=n: self.remove(n))
+            lines.append(w.HBox([*row.values(), remove], layout=WIDE))
+        self.children = [*lines, self.add_button]
+
+
+def make_input(how: str) -> w.DOMWidget:
+    """The input for a field edited as ``how`` (see :data:`widgets.editor_model.FIELDS`)."""
+    if how.startswith("vocabs:"):
+        return w.TagsInput(allowed_tags=vocab_choices(how.split(":")[1]),
+                           allow_duplicates=False, layout=WIDE)
+    if how.startswith("vocab:"):
+        return w.Combobox(options=vocab_choices(how.split(":")[1]), ensure_option=False,
+                          continuous_update=False, placeholder=t("editor.pick"), layout=WIDE)
+    if how == "tags":
+        return w.TagsInput(allow_duplicates=False, layout=WIDE)
+    if how == "list":
+        return ListInput(layout=WIDE)
+    if how == "courses":
+        return CoursesInput(layout=WIDE)
+    if how == "textarea":
+        return w.Textarea(continuous_update=False, layout=w.Layout(width="100%", height="60px"))
+    placeholder = t("editor.date_placeholder") if how == "date" else ""
+    return w.Text(continuous_update=False, placeholder=placeholder, layout=WIDE)

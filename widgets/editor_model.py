@@ -1,0 +1,317 @@
+"""The record editor's state and logic, with no widgets (the view is :mod:`widgets.editor`).
+
+An :class:`EditorModel` holds a working copy of one record, turns what a person types into
+stored values (synonyms to canonical vocabulary values, «2024» to 2024), validates after
+every change (Russian messages per field), saves optimistically and, when someone else saved
+first, keeps the conflict — their version and a diff — until the person takes theirs or
+re-applies their own changes on top.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from traitlets import Dict, HasTraits, Instance, Int, Unicode
+
+from catalogue import vocabularies
+from catalogue.attestation import expiry
+from catalogue.curation import current_user, diff, merge
+from catalogue.curation.history import Change, label
+from catalogue.i18n import t
+from catalogue.records import KINDS, Course, Portfolio, Record, new
+from catalogue.store import ConflictError, StoreError
+from catalogue.validation import ValidationError, normalise, validate
+
+if TYPE_CHECKING:
+    from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
+
+# (field, how it is edited): text, textarea, int, date, tags (free list), list (repeatable
+# rows), courses, vocab:<name> (one value), vocabs:<name> (several values).
+COMMON = (
+    ("title", "textarea"), ("authors", "list"), ("organisation", "text"),
+    ("subjects", "vocabs:subjects"), ("grades", "vocabs:grades"), ("levels", "vocabs:levels"),
+    ("resource_type", "vocab:resource_types"), ("keywords", "tags"),
+    ("annotation", "textarea"), ("year", "int"), ("audience", "vocabs:audiences"),
+    ("association", "text"), ("event", "text"), ("rights", "text"), ("links", "list"),
+)
+MEDIA = (
+    ("format", "vocab:media_formats"), ("carrier", "text"), ("publisher", "text"),
+    ("place", "text"), ("isbn", "text"), ("pages", "int"), ("duration_min", "int"),
+    ("series", "text"), ("inventory_number", "text"), ("shelf", "text"),
+)
+PORTFOLIO = (
+    ("teacher", "text"), ("position", "text"), ("category", "vocab:categories"),
+    ("category_assigned", "date"), ("experience_years", "int"), ("education", "textarea"),
+    ("courses", "courses"), ("awards", "list"), ("competitions", "list"), ("works", "list"),
+    ("contacts", "text"), ("birth_date", "date"),
+)
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "material": COMMON,
+    "media": COMMON[:1] + MEDIA + COMMON[1:],
+    "portfolio": (COMMON[0], *PORTFOLIO, *COMMON[2:]),
+}
+
+
+def editor_of(kind: str, name: str) -> str:
+    """How field ``name`` of a ``kind`` record is edited (see :data:`FIELDS`)."""
+    return dict(FIELDS[kind])[name]
+
+
+def vocab_choices(vocab: str) -> list[str]:
+    """What a picker offers: every label, then every synonym («ИЗО»…)."""
+    terms = vocabularies.get(vocab).terms
+    labels = [term.label for term in terms]
+    synonyms = [s for term in terms for s in term.synonyms if s not in labels]
+    return labels + synonyms
+
+
+def canonical(vocab: str, value: str) -> str:
+    """The stored value a typed label or synonym stands for (unknown text stays as typed)."""
+    term = vocabularies.get(vocab).resolve(value)
+    return term.code if term else value.strip()
+
+
+def shown(vocab: str, code: str) -> str:
+    """The label shown for a stored value."""
+    return vocabularies.get(vocab).label(code)
+
+
+def _number(value: Any) -> Any:
+    """«2024» → 2024, «» → None; anything else stays for validation to name."""
+    if value is None or isinstance(value, int):
+        return value
+    text = str(value).strip().replace(" ", "")
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def _courses(rows: list[Any]) -> list[Course]:
+    courses = []
+    for row in rows:
+        if isinstance(row, Course):
+            courses.append(row)
+            continue
+        courses.append(Course(title=str(row.get("title", "")).strip(),
+                              hours=_number(row.get("hours")) or 0,
+                              provider=str(row.get("provider", "")).strip(),
+                              year=_number(row.get("year"))))
+    return courses
+
+
+@dataclass
+class Conflict:
+    """Someone saved the record after it was opened here."""
+
+    message: str
+    theirs: Record
+    changes: list[Change] = field(default_factory=list)  # before: theirs, after: mine
+    both: list[str] = field(default_factory=list)  # fields both people changed
+
+
+class EditorModel(HasTraits):
+    """A working copy of one record with validation, save, cancel and conflict handling.
+
+    ``revision`` grows on every change of the working copy (a view redraws on it);
+    ``errors`` maps field names to messages; ``message`` is the last outcome for the user.
+    """
+
+    record = Instance(Record, allow_none=True)
+    errors = Dict()
+    message = Unicode("")
+    revision = Int(0)
+    conflict = Instance(Conflict, allow_none=True)
+
+    def __init__(self, workspace: Workspace, index: CatalogueIndex | None = None,
+                 user: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.store = workspace.store
+        self.index = index
+        self.user = user or current_user()
+        self.base: Record | None = None  # the record as opened or last saved
+        self.saved = 0
+
+    # -- opening --------------------------------------------------------------------------
+
+    def new(self, kind: str, **values: Any) -> Record:
+        """Start a new record of ``kind`` (material, media or portfolio)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown record kind: {kind!r}")
+        self.base = None
+        self._open(new(kind, **values), t("editor.new_started"))
+        return self.record
+
+    def load(self, record_id: str) -> Record | None:
+        """Open a record by id; None (and a message) when there is no such record."""
+        try:
+            record = self.store.get(record_id.strip())
+        except StoreError as exc:
+            self.message = str(exc)
+            return None
+        self.base = copy.deepcopy(record)
+        self._open(record, t("editor.opened", id=record.id, version=record.version))
+        return record
+
+    def _open(self, record: Record, message: str) -> None:
+        self.conflict = None
+        self.record = record
+        self.errors = {}
+        self.message = message
+        self.revision += 1
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind if self.record else ""
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the working copy differs from what was opened or saved."""
+        if self.record is None:
+            return False
+        return self.base is None or bool(diff(self.base, self.record))
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """The editable fields of the open record, in form order."""
+        return FIELDS[self.kind] if self.record else ()
+
+    # -- editing --------------------------------------------------------------------------
+
+    def value(self, name: str) -> Any:
+        """The current value of a field as a form shows it (vocabulary labels)."""
+        raw = getattr(self.record, name)
+        how = editor_of(self.kind, name)
+        if how.startswith("vocabs:"):
+            return [shown(how.split(":")[1], v) for v in raw]
+        if how.startswith("vocab:"):
+            return shown(how.split(":")[1], raw) if raw else ""
+        if how == "int":
+            return "" if raw is None else str(raw)
+        if how == "courses":
+            return [dict(title=c.title, hours=c.hours, provider=c.provider, year=c.year)
+                    for c in raw]
+        return raw
+
+    def set(self, name: str, value: Any) -> None:
+        """Change one field from what a person entered, then validate."""
+        if self.record is None:
+            raise ValueError("no record is open")
+        how = editor_of(self.kind, name)
+        if how.startswith("vocabs:"):
+            vocab = how.split(":")[1]
+            value = list(dict.fromkeys(canonical(vocab, v) for v in value if str(v).strip()))
+        elif how.startswith("vocab:"):
+            value = canonical(how.split(":")[1], value or "")
+        elif how == "int":
+            value = _number(value)
+        elif how in ("tags", "list"):
+            value = [str(v).strip() for v in value if str(v).strip()]
+        elif how == "courses":
+            value = _courses(value)
+        elif isinstance(value, str) and how != "textarea":
+            value = value.strip()
+        setattr(self.record, name, value)
+        if isinstance(self.record, Portfolio) and name in ("category", "category_assigned"):
+            self._update_expiry()
+        self.validate()
+        self.revision += 1
+
+    def _update_expiry(self) -> None:
+        record = self.record
+        try:
+            ends = expiry(record.category, record.category_assigned or None)
+        except ValueError:
+            return  # a malformed date: validation says so
+        record.category_expires = ends.isoformat() if ends else ""
+
+    def validate(self) -> dict[str, list[str]]:
+        """Check the working copy; messages grouped by field (also kept in ``errors``)."""
+        trial = normalise(copy.deepcopy(self.record))
+        found: dict[str, list[str]] = {}
+        for error in validate(trial):
+            found.setdefault(error.field, []).append(error.message)
+        self.errors = found
+        return found
+
+    def accept_suggestion(self, name: str) -> None:
+        """Take a value suggested by import (``record.suggested``) into the field."""
+        value = self.record.suggested[name]
+        self.set(name, value)
+        self.record.suggested = {k: v for k, v in self.record.suggested.items() if k != name}
+        self.revision += 1
+
+    def attach(self, name: str, data: bytes) -> None:
+        """Store a file in the workspace (text extracted once) and attach it."""
+        attachment = self.workspace.add_attachment(name, data)
+        if all(a.sha256 != attachment.sha256 for a in self.record.attachments):
+            self.record.attachments.append(attachment)
+        self.message = t("editor.attached", name=name)
+        self.revision += 1
+
+    def detach(self, position: int) -> None:
+        """Remove the attachment at ``position`` (the file stays in the workspace)."""
+        del self.record.attachments[position]
+        self.revision += 1
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def save(self) -> Record | None:
+        """Save the working copy; None when it is invalid or someone saved meanwhile."""
+        if self.record is None:
+            return None
+        if self.validate():
+            self.message = t("editor.fix_errors", count=sum(map(len, self.errors.values())))
+            return None
+        attempt = copy.deepcopy(self.record)
+        try:
+            saved = self.store.save(attempt, by=self.user)
+        except ConflictError as exc:
+            self._conflicted(str(exc))
+            return None
+        except (ValidationError, StoreError) as exc:
+            self.message = str(exc)
+            return None
+        self.saved += 1
+        self.base = copy.deepcopy(saved)
+        self._open(saved, t("editor.saved", id=saved.id, version=saved.version))
+        if self.index is not None:
+            self.index.sync()
+        return saved
+
+    def _conflicted(self, message: str) -> None:
+        try:
+            theirs = self.store.get(self.record.id, include_deleted=True)
+        except StoreError:
+            self.message = message
+            return
+        both = merge(self.base, self.record, theirs).conflicts if self.base else []
+        self.conflict = Conflict(message, theirs, diff(theirs, self.record), both)
+        self.message = message
+
+    def cancel(self) -> None:
+        """Drop unsaved changes (a new record starts empty again)."""
+        if self.base is not None:
+            self._open(copy.deepcopy(self.base), t("editor.cancelled"))
+        elif self.record is not None:
+            self._open(new(self.kind), t("editor.cancelled"))
+
+    def take_theirs(self) -> None:
+        """Resolve a conflict by opening the other person's version (mine is dropped)."""
+        theirs = self.conflict.theirs
+        self.base = copy.deepcopy(theirs)
+        self._open(copy.deepcopy(theirs), t("editor.took_theirs", version=theirs.version))
+
+    def reapply_mine(self) -> Record | None:
+        """Resolve a conflict by applying my changes on top of their version, then save."""
+        theirs = copy.deepcopy(self.conflict.theirs)
+        result = merge(self.base or theirs, self.record, theirs)
+        self.base = theirs
+        self._open(result.record, "")
+        return self.save()
+
+    def field_label(self, name: str) -> str:
+        """The Russian name of a field."""
+        return label(name)
