@@ -225,8 +225,12 @@ def parser(schema, group=AndGroup) -> MultifieldParser:
     return p
 
 
-def to_query(the_plan: Plan, schema, group=AndGroup) -> wq.Query:
-    """The Whoosh query of a plan; unreadable syntax falls back to plain words."""
+def to_query(the_plan: Plan, schema, group=AndGroup, optional_clauses: bool = False) -> wq.Query:
+    """The Whoosh query of a plan; unreadable syntax falls back to plain words.
+
+    Field and grade clauses are required, unless ``optional_clauses`` (or the loosened
+    any-word ``group``) makes them only add score.
+    """
     text = the_plan.text
     parsed: wq.Query | None = None
     if re.search(r"\w", text):
@@ -242,8 +246,9 @@ def to_query(the_plan: Plan, schema, group=AndGroup) -> wq.Query:
         return wq.Every()
     if len(parts) == 1:
         combined = parts[0]
+    elif optional_clauses and parsed is not None:
+        combined = wq.AndMaybe(parsed, wq.Or(the_plan.clauses))
     else:
-        # All clauses are required; in the loosened search (any of the words) they add score.
         combined = wq.Or(parts) if group is not AndGroup else wq.And(parts)
     bonus = proximity_bonus(text)
     return wq.AndMaybe(combined, bonus) if bonus is not None else combined

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight
 from whoosh import query as wq
-from whoosh.qparser import OrGroup
+from whoosh.qparser import AndGroup, OrGroup
 from whoosh.searching import Hit as WhooshHit
 
 from index.facets import FacetTable, clean_filters, facet_label
@@ -108,18 +108,23 @@ def _execute(searcher, q: wq.Query):
     return searcher.search(q, limit=None)
 
 
-def _attempt(searcher, schema, text: str, group=None):
+def _attempt(searcher, schema, text: str, group=AndGroup, optional_clauses: bool = False):
     the_plan = plan(text)
-    q = to_query(the_plan, schema, group) if group else to_query(the_plan, schema)
-    results = _execute(searcher, q)
+    results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
     return the_plan, results
 
 
 def _run(searcher, schema, query: str) -> _Run:
-    """Search as typed; when nothing is found, repair layout, then typos, then loosen."""
+    """Search as typed; when nothing is found, let grade and field clauses go, then repair
+    layout, then typos, then accept any of the words."""
     the_plan, results = _attempt(searcher, schema, query)
     reader = searcher.reader()
     words = the_plan.words
+    if results.is_empty() and words and the_plan.clauses:
+        # «Мерзляк математика 5 класс» with no grade-5 book by Мерзляк: his books first
+        _, relaxed = _attempt(searcher, schema, query, optional_clauses=True)
+        if not relaxed.is_empty():
+            return _Run(relaxed, set(relaxed.docs()))
     if not results.is_empty() or not words:
         run = _Run(results, set(results.docs()))
         if len(run.matched) < FEW:

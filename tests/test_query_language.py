@@ -144,3 +144,9 @@ def test_a_loosened_search_keeps_grade_and_field_clauses_optional(index):
 def test_words_standing_together_rank_first(index):
     hits = index.search("конференция школьников").hits
     assert hits[0].title == "Научно-практическая конференция школьников"
+
+
+def test_words_outweigh_a_grade_nobody_has(index):
+    # no grade-5 record about Newton's laws: the words win over the grade
+    result = index.search("законы Ньютона 5 класс")
+    assert result.hits[0].title == "Законы Ньютона" and result.corrected is None
