@@ -57,12 +57,8 @@ def slides_from_paragraphs(
     return slides
 
 
-def docx_bytes(title: str, paragraphs: list[str], author: str = AUTHOR) -> bytes:
-    """A Word document: the title, then the paragraphs (``## …`` ones as headings)."""
-    import docx
-
-    document = docx.Document()
-    props = document.core_properties
+def _set_properties(props, title: str, author: str) -> None:
+    """Office core properties, with fixed dates so the same seed gives the same bytes."""
     props.title = title
     props.author = author
     props.last_modified_by = author
@@ -70,6 +66,14 @@ def docx_bytes(title: str, paragraphs: list[str], author: str = AUTHOR) -> bytes
     props.modified = FIXED_DATE.replace(tzinfo=None)
     props.revision = 1
     props.language = "ru-RU"
+
+
+def docx_bytes(title: str, paragraphs: list[str], author: str = AUTHOR) -> bytes:
+    """A Word document: the title, then the paragraphs (``## …`` ones as headings)."""
+    import docx
+
+    document = docx.Document()
+    _set_properties(document.core_properties, title, author)
     document.add_heading(title, level=1)
     for paragraph in paragraphs:
         heading, text = _split_heading(paragraph)
@@ -120,14 +124,7 @@ def pptx_bytes(title: str, slides: list[tuple[str, list[str]]], author: str = AU
     from pptx.util import Pt
 
     presentation = pptx.Presentation()
-    props = presentation.core_properties
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.created = FIXED_DATE.replace(tzinfo=None)
-    props.modified = FIXED_DATE.replace(tzinfo=None)
-    props.revision = 1
-    props.language = "ru-RU"
+    _set_properties(presentation.core_properties, title, author)
     first = presentation.slides.add_slide(presentation.slide_layouts[0])
     first.shapes.title.text = title
     first.placeholders[1].text = author
