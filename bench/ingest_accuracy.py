@@ -7,7 +7,8 @@ prints per-format outcomes, then compares the suggested subject, grades and reso
 each document with the MANIFEST's ``subject``, ``grades`` and ``doc_type`` columns. Only rows
 whose MANIFEST value maps to the catalogue's vocabulary are scored; a subject counts as right
 when the expected subject is among the suggested ones, grades when the sets are equal (and,
-separately, when they overlap), a type when it is equal.
+separately, when they overlap), a type when it is equal, a title when at least half of the
+MANIFEST title's words are in it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from catalogue import vocabularies
 from catalogue.ingest.pipeline import import_paths
 from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
+from index.analysis import words
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 DOC_TYPES = {
@@ -48,6 +50,12 @@ def expected_grades(value: str) -> list[str] | None:
     return grades or None
 
 
+def title_matches(expected: str, suggested: str) -> bool:
+    """At least half of the MANIFEST title's words (as stems) are in the suggested title."""
+    want = set(words(expected))
+    return bool(want) and len(want & set(words(suggested))) >= len(want) / 2
+
+
 def percent(hits: int, total: int) -> str:
     return f"{hits}/{total} = {100 * hits / total:.0f} %" if total else "—"
 
@@ -66,12 +74,19 @@ def main() -> None:
         for fmt, outcomes in report.formats().items():
             print(f"  {fmt:5} {outcomes}")
         by_file = {Path(e.file).resolve(): e.record_id for e in report.entries if e.record_id}
-        scores = {"subject": [0, 0], "grades": [0, 0], "grades_overlap": [0, 0], "type": [0, 0]}
+        scores = {"title": [0, 0], "subject": [0, 0], "grades": [0, 0],
+                  "grades_overlap": [0, 0], "type": [0, 0]}
+        missed_titles = []
         for row in manifest:
             record_id = by_file.get((args.corpus / row["file"]).resolve())
             if not record_id:
                 continue
             record = ws.store.get(record_id)
+            scores["title"][1] += 1
+            if title_matches(row["title"], record.title):
+                scores["title"][0] += 1
+            else:
+                missed_titles.append((row["title"][:60], record.title[:60]))
             subject = expected_subject(row["subject"])
             if subject:
                 scores["subject"][1] += 1
@@ -88,6 +103,9 @@ def main() -> None:
                 scores["type"][0] += doc_type == record.resource_type
         for name, (hits, total) in scores.items():
             print(f"{name:15} {percent(hits, total)}")
+        print("titles missed (MANIFEST → suggested):")
+        for expected, got in missed_titles:
+            print(f"  {expected!r} → {got!r}")
 
 
 if __name__ == "__main__":
