@@ -4,104 +4,45 @@ Every save is one SQLite transaction that writes the record, a row in ``record_v
 (so every version is kept) and a row in ``index_journal`` telling the search index what to
 redo. Saves are optimistic: a record carries the version it was read at, and a save of an
 outdated version raises :class:`ConflictError` instead of overwriting someone's work.
+Collections, the search log, curation and imports live in :mod:`catalogue.storage`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from catalogue import schema
 from catalogue.i18n import t
-from catalogue.records import Collection, Record, collection_from_dict, from_dict, to_dict
-from catalogue.validation import ValidationError, check, validate_collection
+from catalogue.records import Record, from_dict, to_dict
+from catalogue.storage.base import (
+    ID_PREFIX,
+    ConflictError,
+    NotFoundError,
+    StoreError,
+    Version,
+    connect_engine,
+    now,
+)
+from catalogue.storage.collections import CollectionsMixin
+from catalogue.storage.curation import CurationMixin
+from catalogue.storage.imports import ImportsMixin
+from catalogue.storage.search_log import SearchLogMixin
+from catalogue.validation import ValidationError, check
 
-ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
-
-
-class StoreError(Exception):
-    """A store operation failed; the message is for the user."""
-
-
-class NotFoundError(StoreError, KeyError):
-    """No record or collection with that id or name."""
-
-    def __str__(self) -> str:
-        return self.args[0]
-
-
-class ConflictError(StoreError):
-    """Someone saved the record after it was read; nothing was written."""
-
-    def __init__(self, record_id: str, yours: int, current: int, by: str, at: str):
-        self.record_id, self.yours, self.current = record_id, yours, current
-        super().__init__(
-            t("store.conflict", id=record_id, yours=yours, current=current, by=by, at=at)
-        )
+__all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "Version", "now"]
 
 
-@dataclass
-class Version:
-    """One saved version of a record."""
-
-    version: int
-    saved_at: str
-    saved_by: str
-    action: str
-    record: Record
-
-
-COALESCE_SECONDS = 20
-
-
-def _same_typing(last, query: str, stamp: str) -> bool:
-    """Whether ``query`` continues the typing of the logged search ``last``."""
-    gap = dt.datetime.fromisoformat(stamp) - dt.datetime.fromisoformat(last.at)
-    before, after = last.query.strip().lower(), query.strip().lower()
-    return gap.total_seconds() <= COALESCE_SECONDS and bool(before) and bool(after) and (
-        after.startswith(before) or before.startswith(after)
-    )
-
-
-def now() -> str:
-    """The current UTC time as an ISO string (seconds)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _connect_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event own transactions
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # Writers take the lock up front (IMMEDIATE), so two writers queue instead of
-        # deadlocking; readers use a plain snapshot and never wait for a writer (WAL).
-        write = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
-class Store:
+class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
     """Access to one catalogue database file."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.engine = _connect_engine(self.path)
+        self.engine = connect_engine(self.path)
         self.writer = self.engine.execution_options(write=True)
         with self.writer.begin() as conn:
             found = schema.current_version(conn)
@@ -374,111 +315,6 @@ class Store:
             journal = schema.index_journal
             conn.execute(journal.delete().where(journal.c.seq <= upto_seq))
 
-    # -- collections --------------------------------------------------------------------
-
-    def save_collection(self, collection: Collection) -> Collection:
-        """Create or update a collection (optimistic, like records)."""
-        errors = validate_collection(collection)
-        if errors:
-            raise ValidationError(errors)
-        stamp = now()
-        with self.writer.begin() as conn:
-            row = None
-            if collection.id:
-                row = conn.execute(
-                    select(schema.collections.c.version).where(
-                        schema.collections.c.id == collection.id
-                    )
-                ).first()
-            if row is None:
-                taken = conn.execute(
-                    select(schema.collections.c.id).where(
-                        schema.collections.c.name == collection.name
-                    )
-                ).first()
-                if taken:
-                    raise StoreError(t("store.collection_exists", name=collection.name))
-                collection.id = collection.id or self._next_id(conn, "collection")
-                collection.created_at = stamp
-            elif row.version != collection.version:
-                raise ConflictError(collection.id, collection.version, row.version, "?", "?")
-            collection.version += 1
-            collection.updated_at = stamp
-            values = dict(
-                name=collection.name,
-                version=collection.version,
-                data=json.dumps(to_dict(collection), ensure_ascii=False),
-                updated_at=stamp,
-            )
-            if row is None:
-                conn.execute(insert(schema.collections).values(id=collection.id, **values))
-            else:
-                conn.execute(
-                    update(schema.collections)
-                    .where(schema.collections.c.id == collection.id)
-                    .values(**values)
-                )
-        return collection
-
-    def get_collection(self, name: str) -> Collection:
-        """A collection by its short name or id."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(schema.collections.c.data).where(
-                    (schema.collections.c.name == name) | (schema.collections.c.id == name)
-                )
-            ).first()
-        if row is None:
-            raise NotFoundError(t("store.collection_not_found", name=name))
-        return collection_from_dict(json.loads(row.data))
-
-    def list_collections(self) -> list[Collection]:
-        """All collections, by name."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(schema.collections.c.data).order_by(schema.collections.c.name)
-            )
-            return [collection_from_dict(json.loads(r.data)) for r in rows]
-
-    # -- search log ---------------------------------------------------------------------
-
-    def log_search(
-        self,
-        query: str,
-        filters: dict[str, list[str]],
-        total: int,
-        elapsed_ms: float,
-        corrected: str | None = None,
-        source: str = "api",
-    ) -> None:
-        """Remember one search (for reports on what people look for and do not find).
-
-        Searches typed letter by letter («дро», «дроби») collapse into one row: a search from
-        the same source within :data:`COALESCE_SECONDS` that extends or shortens the previous
-        query replaces it.
-        """
-        log = schema.search_log
-        stamp = now()
-        values = dict(at=stamp, query=query, filters=json.dumps(filters, ensure_ascii=False),
-                      total=total, elapsed_ms=elapsed_ms, corrected=corrected, source=source)
-        with self.writer.begin() as conn:
-            last = conn.execute(select(log).order_by(log.c.id.desc()).limit(1)).first()
-            if last is not None and last.source == source and _same_typing(last, query, stamp):
-                conn.execute(update(log).where(log.c.id == last.id).values(**values))
-            else:
-                conn.execute(insert(log).values(**values))
-
-    def search_log(self, since: str | None = None) -> list[dict]:
-        """Logged searches, oldest first (``since``: an ISO time to start from)."""
-        query = select(schema.search_log).order_by(schema.search_log.c.id)
-        if since:
-            query = query.where(schema.search_log.c.at >= since)
-        with self.engine.connect() as conn:
-            return [
-                {**row._asdict(), "filters": json.loads(row.filters)}
-                for row in conn.execute(query)
-            ]
-
     # -- statistics ---------------------------------------------------------------------
 
     def stats(self) -> dict:
@@ -511,91 +347,3 @@ class Store:
             "attachments": len(hashes),
             "attachments_bytes": sum(texts.get(h, ("", 0))[1] for h in hashes),
         }
-
-    # -- curation -----------------------------------------------------------------------
-
-    def save_as(self, record: Record, by: str, action: str) -> Record:
-        """Like :meth:`save`, naming the action in the history (``status``, ``review``,
-        ``restore``, ``merge``…)."""
-        check(record)
-        with self.writer.begin() as conn:
-            return self._write(conn, record, by, action)
-
-    def binned(self) -> list[Record]:
-        """Records in the bin, most recently deleted first (``updated_by`` deleted them)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(schema.records.c.data)
-                .where(schema.records.c.deleted_at.is_not(None))
-                .order_by(schema.records.c.deleted_at.desc(), schema.records.c.id)
-            ).all()
-        return [from_dict(json.loads(r.data)) for r in rows]
-
-    def undelete(self, record_id: str, by: str) -> Record:
-        """Take a record out of the bin as a new version (action ``undelete``)."""
-        with self.writer.begin() as conn:
-            row = conn.execute(
-                select(schema.records.c.data, schema.records.c.deleted_at)
-                .where(schema.records.c.id == record_id)
-            ).first()
-            if row is None or row.deleted_at is None:
-                raise NotFoundError(t("curation.not_in_bin", id=record_id))
-            return self._write(conn, from_dict(json.loads(row.data)), by, "undelete")
-
-    # -- ingest: imported files and near-duplicates -----------------------------------------
-
-    def save_imported(self, record: Record, by: str, blob: dict | None = None) -> Record:
-        """Save a new record and its attachment's extracted text in ONE transaction.
-
-        ``blob`` has the :data:`schema.blobs` columns except ``added_at``; either both rows are
-        written or neither (an import that fails leaves no half-written record or text).
-        """
-        check(record)
-        with self.writer.begin() as conn:
-            if blob is not None:
-                conn.execute(
-                    insert(schema.blobs).prefix_with("OR IGNORE").values(**blob, added_at=now())
-                )
-            return self._write(conn, record, by, action="import")
-
-    def attachment_owners(self) -> dict[str, str]:
-        """The first live record holding each attachment hash: ``{sha256: record_id}``."""
-        owners: dict[str, str] = {}
-        for record in self.iter_records():
-            for attachment in record.attachments:
-                owners.setdefault(attachment.sha256, record.id)
-        return owners
-
-    def add_near_duplicates(self, pairs: Iterable[tuple[str, str, float, str]]) -> int:
-        """Remember ``(first_id, second_id, score, reason)`` pairs (known pairs are kept)."""
-        rows = [dict(first_id=a, second_id=b, score=round(s, 3), reason=r, status="open",
-                     found_at=now(), decided_by="") for a, b, s, r in pairs]
-        if not rows:
-            return 0
-        with self.writer.begin() as conn:
-            done = conn.execute(
-                insert(schema.near_duplicates).prefix_with("OR IGNORE"), rows
-            )
-            return done.rowcount
-
-    def near_duplicates(self, status: str | None = "open") -> list[dict]:
-        """Near-duplicate pairs found by imports (``status``: open, dismissed, merged or None)."""
-        table = schema.near_duplicates
-        query = select(table).order_by(table.c.found_at, table.c.first_id, table.c.second_id)
-        if status:
-            query = query.where(table.c.status == status)
-        with self.engine.connect() as conn:
-            return [row._asdict() for row in conn.execute(query)]
-
-    def decide_near_duplicate(self, first_id: str, second_id: str, status: str, by: str) -> None:
-        """Mark a pair ``dismissed`` (not duplicates) or ``merged``."""
-        table = schema.near_duplicates
-        with self.writer.begin() as conn:
-            done = conn.execute(
-                update(table)
-                .where(table.c.first_id == first_id)
-                .where(table.c.second_id == second_id)
-                .values(status=status, decided_by=by)
-            )
-        if done.rowcount != 1:
-            raise NotFoundError(t("ingest.pair_not_found", first=first_id, second=second_id))

@@ -1,0 +1,1 @@
+"""The parts of :class:`catalogue.store.Store`, one module per role."""

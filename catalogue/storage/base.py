@@ -1,0 +1,74 @@
+"""Shared pieces of the store: its errors, a saved version, the clock, the SQLite engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from catalogue.i18n import t
+from catalogue.records import Record
+
+ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
+
+
+class StoreError(Exception):
+    """A store operation failed; the message is for the user."""
+
+
+class NotFoundError(StoreError, KeyError):
+    """No record or collection with that id or name."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class ConflictError(StoreError):
+    """Someone saved the record after it was read; nothing was written."""
+
+    def __init__(self, record_id: str, yours: int, current: int, by: str, at: str):
+        self.record_id, self.yours, self.current = record_id, yours, current
+        super().__init__(
+            t("store.conflict", id=record_id, yours=yours, current=current, by=by, at=at)
+        )
+
+
+@dataclass
+class Version:
+    """One saved version of a record."""
+
+    version: int
+    saved_at: str
+    saved_by: str
+    action: str
+    record: Record
+
+
+def now() -> str:
+    """The current UTC time as an ISO string (seconds)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def connect_engine(path: Path) -> Engine:
+    """A SQLAlchemy engine on the SQLite file in WAL mode, writers taking the lock up front."""
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event own transactions
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers take the lock up front (IMMEDIATE), so two writers queue instead of
+        # deadlocking; readers use a plain snapshot and never wait for a writer (WAL).
+        write = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

@@ -1,0 +1,81 @@
+"""Collections in the store: create, update (optimistically, like records), read, list."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import insert, select, update
+
+from catalogue import schema
+from catalogue.i18n import t
+from catalogue.records import Collection, collection_from_dict, to_dict
+from catalogue.storage.base import ConflictError, NotFoundError, StoreError, now
+from catalogue.validation import ValidationError, validate_collection
+
+
+class CollectionsMixin:
+    """Collections: what schools receive, built by the curators."""
+
+    def save_collection(self, collection: Collection) -> Collection:
+        """Create or update a collection (optimistic, like records)."""
+        errors = validate_collection(collection)
+        if errors:
+            raise ValidationError(errors)
+        stamp = now()
+        with self.writer.begin() as conn:
+            row = None
+            if collection.id:
+                row = conn.execute(
+                    select(schema.collections.c.version).where(
+                        schema.collections.c.id == collection.id
+                    )
+                ).first()
+            if row is None:
+                taken = conn.execute(
+                    select(schema.collections.c.id).where(
+                        schema.collections.c.name == collection.name
+                    )
+                ).first()
+                if taken:
+                    raise StoreError(t("store.collection_exists", name=collection.name))
+                collection.id = collection.id or self._next_id(conn, "collection")
+                collection.created_at = stamp
+            elif row.version != collection.version:
+                raise ConflictError(collection.id, collection.version, row.version, "?", "?")
+            collection.version += 1
+            collection.updated_at = stamp
+            values = dict(
+                name=collection.name,
+                version=collection.version,
+                data=json.dumps(to_dict(collection), ensure_ascii=False),
+                updated_at=stamp,
+            )
+            if row is None:
+                conn.execute(insert(schema.collections).values(id=collection.id, **values))
+            else:
+                conn.execute(
+                    update(schema.collections)
+                    .where(schema.collections.c.id == collection.id)
+                    .values(**values)
+                )
+        return collection
+
+    def get_collection(self, name: str) -> Collection:
+        """A collection by its short name or id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.collections.c.data).where(
+                    (schema.collections.c.name == name) | (schema.collections.c.id == name)
+                )
+            ).first()
+        if row is None:
+            raise NotFoundError(t("store.collection_not_found", name=name))
+        return collection_from_dict(json.loads(row.data))
+
+    def list_collections(self) -> list[Collection]:
+        """All collections, by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(schema.collections.c.data).order_by(schema.collections.c.name)
+            )
+            return [collection_from_dict(json.loads(r.data)) for r in rows]

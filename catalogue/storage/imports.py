@@ -1,0 +1,73 @@
+"""Imports in the store: a record and its extracted text in one transaction, near-duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import insert, select, update
+
+from catalogue import schema
+from catalogue.i18n import t
+from catalogue.records import Record
+from catalogue.storage.base import NotFoundError, now
+from catalogue.validation import check
+
+
+class ImportsMixin:
+    """What the import pipeline needs beyond plain saves."""
+
+    def save_imported(self, record: Record, by: str, blob: dict | None = None) -> Record:
+        """Save a new record and its attachment's extracted text in ONE transaction.
+
+        ``blob`` has the :data:`schema.blobs` columns except ``added_at``; either both rows are
+        written or neither (an import that fails leaves no half-written record or text).
+        """
+        check(record)
+        with self.writer.begin() as conn:
+            if blob is not None:
+                conn.execute(
+                    insert(schema.blobs).prefix_with("OR IGNORE").values(**blob, added_at=now())
+                )
+            return self._write(conn, record, by, action="import")
+
+    def attachment_owners(self) -> dict[str, str]:
+        """The first live record holding each attachment hash: ``{sha256: record_id}``."""
+        owners: dict[str, str] = {}
+        for record in self.iter_records():
+            for attachment in record.attachments:
+                owners.setdefault(attachment.sha256, record.id)
+        return owners
+
+    def add_near_duplicates(self, pairs: Iterable[tuple[str, str, float, str]]) -> int:
+        """Remember ``(first_id, second_id, score, reason)`` pairs (known pairs are kept)."""
+        rows = [dict(first_id=a, second_id=b, score=round(s, 3), reason=r, status="open",
+                     found_at=now(), decided_by="") for a, b, s, r in pairs]
+        if not rows:
+            return 0
+        with self.writer.begin() as conn:
+            done = conn.execute(
+                insert(schema.near_duplicates).prefix_with("OR IGNORE"), rows
+            )
+            return done.rowcount
+
+    def near_duplicates(self, status: str | None = "open") -> list[dict]:
+        """Near-duplicate pairs found by imports (``status``: open, dismissed, merged or None)."""
+        table = schema.near_duplicates
+        query = select(table).order_by(table.c.found_at, table.c.first_id, table.c.second_id)
+        if status:
+            query = query.where(table.c.status == status)
+        with self.engine.connect() as conn:
+            return [row._asdict() for row in conn.execute(query)]
+
+    def decide_near_duplicate(self, first_id: str, second_id: str, status: str, by: str) -> None:
+        """Mark a pair ``dismissed`` (not duplicates) or ``merged``."""
+        table = schema.near_duplicates
+        with self.writer.begin() as conn:
+            done = conn.execute(
+                update(table)
+                .where(table.c.first_id == first_id)
+                .where(table.c.second_id == second_id)
+                .values(status=status, decided_by=by)
+            )
+        if done.rowcount != 1:
+            raise NotFoundError(t("ingest.pair_not_found", first=first_id, second=second_id))
