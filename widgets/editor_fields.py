@@ -7,7 +7,7 @@ observe it to send changes back.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as w
 from traitlets import List
@@ -18,34 +18,45 @@ from widgets.editor_model import vocab_choices
 WIDE = w.Layout(width="100%")
 
 
-class ListInput(w.VBox):
-    """Repeatable one-line values (authors, awards, links): a row per value, ✕ removes it,
-    «+ добавить» adds an empty row."""
+class RowsInput(w.VBox):
+    """Repeatable rows: ✕ removes a row, «+» adds an empty one; ``value`` lists the rows that
+    are not empty. Subclasses say how a row is made, read and laid out."""
 
     value = List()
+    ADD_LABEL = "editor.add_row"
+    CSS_CLASS = "imk-rows-input"
+    EMPTY: Any = ""
 
-    def __init__(self, placeholder: str = "", **kwargs: Any) -> None:
-        self.placeholder = placeholder
-        self.rows: list[w.Text] = []
-        self.add_button = w.Button(description=t("editor.add_row"), icon="plus",
+    def __init__(self, **kwargs: Any) -> None:
+        self.rows: list = []
+        self.add_button = w.Button(description=t(self.ADD_LABEL), icon="plus",
                                    layout=w.Layout(width="auto"))
         self.add_button.add_class("imk-add-row")
         self.add_button.on_click(lambda _: self._add())
         self._quiet = False
         super().__init__(**kwargs)
-        self.add_class("imk-list-input")
+        self.add_class(self.CSS_CLASS)
         self.observe(self._draw, "value")
         self._draw()
 
-    def _add(self) -> None:
-        self.rows.append(self._row(""))
-        self._layout()
+    # what subclasses provide
+    def _row(self, item: Any) -> Any:
+        raise NotImplementedError
 
-    def _row(self, text: str) -> w.Text:
-        box = w.Text(value=text, placeholder=self.placeholder, continuous_update=False,
-                     layout=w.Layout(flex="1 1 auto"))
-        box.observe(lambda _: self._collect(), "value")
-        return box
+    def _cells(self, row: Any) -> list[w.Widget]:
+        raise NotImplementedError
+
+    def _rows_value(self) -> list:
+        raise NotImplementedError
+
+    def _wanted(self) -> list:
+        """``value`` in the form :meth:`_rows_value` returns it."""
+        return list(self.value)
+
+    # shared behaviour
+    def _add(self) -> None:
+        self.rows.append(self._row(self.EMPTY))
+        self._layout()
 
     def remove(self, position: int) -> None:
         """Drop the row at ``position``."""
@@ -55,14 +66,14 @@ class ListInput(w.VBox):
 
     def _collect(self) -> None:
         if not self._quiet:
-            self.value = [r.value for r in self.rows if r.value.strip()]
+            self.value = self._rows_value()
 
     def _draw(self, change: dict | None = None) -> None:
-        if [r.value for r in self.rows if r.value.strip()] == list(self.value):
+        if self._rows_value() == self._wanted():
             return
         self._quiet = True
         try:
-            self.rows = [self._row(str(v)) for v in self.value]
+            self.rows = [self._row(item) for item in self.value]
         finally:
             self._quiet = False
         self._layout()
@@ -73,31 +84,39 @@ class ListInput(w.VBox):
             remove = w.Button(icon="times", tooltip=t("editor.remove_row"),
                               layout=w.Layout(width="36px"))
             remove.on_click(lambda _, n=n: self.remove(n))
-            lines.append(w.HBox([row, remove], layout=WIDE))
+            lines.append(w.HBox([*self._cells(row), remove], layout=WIDE))
         self.children = [*lines, self.add_button]
 
 
-class CoursesInput(w.VBox):
+class ListInput(RowsInput):
+    """Repeatable one-line values (authors, awards, links): a row per value."""
+
+    CSS_CLASS = "imk-list-input"
+
+    def __init__(self, placeholder: str = "", **kwargs: Any) -> None:
+        self.placeholder = placeholder
+        super().__init__(**kwargs)
+
+    def _row(self, text: Any) -> w.Text:
+        box = w.Text(value=str(text), placeholder=self.placeholder, continuous_update=False,
+                     layout=w.Layout(flex="1 1 auto"))
+        box.observe(lambda _: self._collect(), "value")
+        return box
+
+    def _cells(self, row: w.Text) -> list[w.Widget]:
+        return [row]
+
+    def _rows_value(self) -> list[str]:
+        return [r.value for r in self.rows if r.value.strip()]
+
+
+class CoursesInput(RowsInput):
     """Professional-development courses: title, hours, provider, year per row."""
 
-    value = List()
+    ADD_LABEL = "editor.add_course"
+    CSS_CLASS = "imk-courses-input"
+    EMPTY: ClassVar[dict] = {}  # read, never changed
     COLUMNS = (("title", "60%"), ("hours", "70px"), ("provider", "30%"), ("year", "80px"))
-
-    def __init__(self, **kwargs: Any) -> None:
-        self.rows: list[dict[str, w.Text]] = []
-        self.add_button = w.Button(description=t("editor.add_course"), icon="plus",
-                                   layout=w.Layout(width="auto"))
-        self.add_button.add_class("imk-add-row")
-        self.add_button.on_click(lambda _: self._add())
-        self._quiet = False
-        super().__init__(**kwargs)
-        self.add_class("imk-courses-input")
-        self.observe(self._draw, "value")
-        self._draw()
-
-    def _add(self) -> None:
-        self.rows.append(self._row({}))
-        self._layout()
 
     def _row(self, course: dict) -> dict[str, w.Text]:
         row = {}
@@ -110,40 +129,16 @@ class CoursesInput(w.VBox):
             row[name] = box
         return row
 
-    def remove(self, position: int) -> None:
-        """Drop the course at ``position``."""
-        del self.rows[position]
-        self._collect()
-        self._layout()
+    def _cells(self, row: dict[str, w.Text]) -> list[w.Widget]:
+        return list(row.values())
 
     def _rows_value(self) -> list[dict]:
         return [{k: box.value for k, box in row.items()} for row in self.rows
                 if any(box.value.strip() for box in row.values())]
 
-    def _collect(self) -> None:
-        if not self._quiet:
-            self.value = self._rows_value()
-
-    def _draw(self, change: dict | None = None) -> None:
-        wanted = [{k: "" if c.get(k) is None else str(c.get(k)) for k, _ in self.COLUMNS}
-                  for c in self.value]
-        if self._rows_value() == wanted:
-            return
-        self._quiet = True
-        try:
-            self.rows = [self._row(c) for c in self.value]
-        finally:
-            self._quiet = False
-        self._layout()
-
-    def _layout(self) -> None:
-        lines = []
-        for n, row in enumerate(self.rows):
-            remove = w.Button(icon="times", tooltip=t("editor.remove_row"),
-                              layout=w.Layout(width="36px"))
-            remove.on_click(lambda _, n=n: self.remove(n))
-            lines.append(w.HBox([*row.values(), remove], layout=WIDE))
-        self.children = [*lines, self.add_button]
+    def _wanted(self) -> list[dict]:
+        return [{k: "" if c.get(k) is None else str(c.get(k)) for k, _ in self.COLUMNS}
+                for c in self.value]
 
 
 def make_input(how: str) -> w.DOMWidget:
