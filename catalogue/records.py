@@ -106,10 +106,6 @@ class Media(Record):
     shelf: str = ""
 
 
-# Portfolio fields that are personal data: private unless listed in ``public_fields``.
-PORTFOLIO_PERSONAL = ("contacts", "birth_date", "education", "experience_years")
-
-
 @dataclass
 class Portfolio(Record):
     """A teacher's portfolio: only fields named in ``public_fields`` are indexed or exported."""

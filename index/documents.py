@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue import vocabularies
+from catalogue.privacy import public_view
 from catalogue.records import Portfolio, Record
 from catalogue.vocabularies import fold
 from index.filenames import filename_words
@@ -36,48 +37,32 @@ def _meta_words(record: Record) -> list[str]:
     return [w for w in words if w]
 
 
-def _portfolio_parts(record: Portfolio) -> tuple[str, list[str], list[str]]:
-    """Title, authors and text of a portfolio, limited to its public fields."""
-    public = record.is_public
-    title = record.title if public("teacher") else " ".join(
-        ["Портфолио педагога", f"({record.organisation})" if record.organisation else ""]
-    ).strip()
-    authors = [record.teacher] if public("teacher") and record.teacher else []
-    text = []
-    if public("position"):
-        text.append(record.position)
-    if public("category"):
-        text.append(record.category)
-    if public("courses"):
-        text += [f"{c.title} {c.provider}" for c in record.courses]
-    if public("awards"):
-        text += record.awards
-    if public("competitions"):
-        text += record.competitions
-    for private in ("education", "contacts", "birth_date"):
-        if public(private):
-            text.append(str(getattr(record, private)))
-    return title, authors, text
+def _portfolio_text(record: Portfolio) -> list[str]:
+    """The searchable words of a portfolio's (already public) fields."""
+    text = [record.position, record.category, record.education, record.contacts,
+            record.birth_date, *record.awards, *record.competitions]
+    text += [f"{c.title} {c.provider}" for c in record.courses]
+    return [str(part) for part in text if part]
 
 
 def document(record: Record, text: str) -> dict[str, Any]:
     """The index document of a record whose attachments' extracted text is ``text``."""
-    title, authors, extra, annotation = record.title, record.authors, [], record.annotation
+    authors, extra = record.authors, []
     if isinstance(record, Portfolio):
-        title, authors, extra = _portfolio_parts(record)
         if not record.is_public("attachments"):
             text = ""
-        if not record.is_public("annotation"):
-            annotation = ""
+        record = public_view(record)
+        authors = [record.teacher] if record.teacher else []
+        extra = _portfolio_text(record)
     year = str(record.year) if record.year else ""
     return {
         "id": record.id,
         "version": record.version,
-        "title": title,
+        "title": record.title,
         "authors": "; ".join(authors),
         "keywords": ", ".join(record.keywords),
-        "filename": filename_words(record.sources) if not isinstance(record, Portfolio) else "",
-        "annotation": annotation,
+        "filename": filename_words(record.sources),
+        "annotation": record.annotation,
         "meta": " · ".join(_meta_words(record)),
         "content": "\n".join([*extra, text]).strip(),
         "kind": record.kind,
@@ -89,8 +74,8 @@ def document(record: Record, text: str) -> dict[str, Any]:
         "org_text": record.organisation,
         "year": year,
         "status": record.status,
-        "title_sort": fold(title),
+        "title_sort": fold(record.title),
         "date_sort": f"{year or '0000'}|{record.updated_at}",
-        "sources": record.sources if not isinstance(record, Portfolio) else [],
+        "sources": record.sources,
         "hashes": [a.sha256 for a in record.attachments] if text else [],
     }
