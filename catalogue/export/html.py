@@ -8,11 +8,13 @@ inputs are hidden (the page shows outputs only).
 from __future__ import annotations
 
 from pathlib import Path
-
-import nbformat
-from nbconvert import HTMLExporter
+from typing import TYPE_CHECKING
 
 from catalogue import i18n
+
+if TYPE_CHECKING:  # nbformat and nbconvert take 1–2 s to import: only when exporting
+    import nbformat
+    from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "imk"
@@ -20,6 +22,8 @@ TEMPLATE = "imk"
 
 def exporter() -> HTMLExporter:
     """An HTMLExporter set up with the project template, inputs hidden, images embedded."""
+    from nbconvert import HTMLExporter
+
     ex = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
     ex.exclude_input = True
     ex.exclude_input_prompt = True

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from catalogue.citations import gost
 from catalogue.citations.reference import from_record
@@ -19,6 +18,9 @@ from catalogue.export.privacy import publishable
 from catalogue.i18n import language
 from catalogue.records import Collection, Record
 from catalogue.store import NotFoundError, Store
+
+if TYPE_CHECKING:  # imported when a notebook is built: nbformat takes over a second to import
+    import nbformat
 
 Progress = Callable[[int, int], None] | None
 
@@ -59,6 +61,8 @@ def load(store: Store, collection: Collection, progress: Progress = None) -> Con
 
 
 def _html_cell(*parts: str) -> nbformat.NotebookNode:
+    import nbformat
+
     cell = nbformat.v4.new_code_cell(source="")
     cell.outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": part, "text/plain": ""})
@@ -82,6 +86,8 @@ def collection_notebook(
     today = today or dt.date.today()
     collection = contents.collection
     records = [e.record for e in contents.entries]
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["title"] = collection.title
     nb.metadata["language_info"] = {"name": "python"}

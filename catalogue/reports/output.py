@@ -9,17 +9,26 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import pandas as pd
 
 from catalogue.i18n import t
-from catalogue.reports import charts
 from catalogue.reports.registry import REPORTS, Report
 from catalogue.workspace import Workspace
 
+if TYPE_CHECKING:
+    import nbformat
+
 FORMATS = ("csv", "xlsx", "html")
 Progress = Callable[[int, int], None]
+
+
+def png(figure) -> bytes:
+    """A chart as PNG bytes (matplotlib is imported only when a chart is drawn)."""
+    from catalogue.reports import charts
+
+    return charts.png(figure)
 
 
 class ReportError(Exception):
@@ -44,7 +53,7 @@ def build(ws: Workspace, names: Iterable[str] | None = None, progress: Progress 
         if progress:
             progress(done, len(chosen))
         table = report.run(ws, **params)
-        results.append(Result(report, table, charts.png(report.figure(table))))
+        results.append(Result(report, table, png(report.figure(table))))
     if progress:
         progress(len(chosen), len(chosen))
     return results
@@ -88,6 +97,8 @@ def save_xlsx(results: list[Result], path: Path) -> Path:
 def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode:
     """A notebook of the reports: a heading, then per report its title, table and chart as
     outputs (nothing is executed)."""
+    import nbformat  # over a second to import: only when a report notebook is built
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["title"] = t("report.notebook_title")
     head = f"# {t('report.notebook_title')}\n\n{subtitle}".strip()
