@@ -159,6 +159,14 @@ class CatalogueIndex:
         self.store.acknowledge(pending[-1][0])
         return len(last_op)
 
+    def facet_table(self, searcher) -> FacetTable:
+        """Facet value → documents for the searcher's index generation (built once per
+        generation)."""
+        generation = self.ix.latest_generation()
+        if self._facet_cache is None or self._facet_cache.generation != generation:
+            self._facet_cache = FacetTable(searcher.reader(), generation)
+        return self._facet_cache
+
     def indexed_versions(self) -> dict[str, int]:
         """Version of every record in the index, by id."""
         with self.ix.searcher() as searcher:

@@ -19,7 +19,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup
 from whoosh.searching import Hit as WhooshHit
 
-from index.facets import FacetTable, clean_filters, facet_label
+from index.facets import clean_filters, facet_label
 from index.query import plan, to_query
 from index.spelling import correct, layout_and_typos, layout_fix
 
@@ -146,14 +146,6 @@ def _run(searcher, schema, query: str) -> _Run:
     return _Run(results, set())
 
 
-def _facet_table(index: CatalogueIndex, searcher) -> FacetTable:
-    generation = index.ix.latest_generation()
-    cached = index._facet_cache
-    if cached is None or cached.generation != generation:
-        cached = index._facet_cache = FacetTable(searcher.reader(), generation)
-    return cached
-
-
 def _order(searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
     """(score, docnum) of the final documents in the requested order."""
     ranked = [(score or 0.0, doc) for score, doc in run.results.top_n if doc in final]
@@ -186,7 +178,7 @@ def search(
     page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
     with index.ix.searcher() as searcher:
         run = _run(searcher, index.ix.schema, query)
-        table = _facet_table(index, searcher)
+        table = index.facet_table(searcher)
         selected = table.selection(filters)
         final = run.matched.intersection(*selected.values()) if selected else run.matched
         ordered = _order(searcher, run, final, sort)
@@ -212,7 +204,7 @@ def find_ids(
     index.sync(wait=1.0)
     with index.ix.searcher() as searcher:
         run = _run(searcher, index.ix.schema, (query or "")[:MAX_QUERY])
-        selected = _facet_table(index, searcher).selection(clean_filters(filters))
+        selected = index.facet_table(searcher).selection(clean_filters(filters))
         final = run.matched.intersection(*selected.values()) if selected else run.matched
         ordered = _order(searcher, run, final, "relevance")[:limit]
         return [searcher.stored_fields(doc)["id"] for _, doc in ordered]
