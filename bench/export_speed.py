@@ -36,9 +36,13 @@ def main() -> None:
             ids = [r.id for r in ws.store.iter_records()]
             step = max(1, len(ids) // args.records)
             chosen = ids[::step][: args.records]
-            ws.store.save_collection(Collection(
-                name="bench", title="Замер: подборка из демо-каталога",
-                items=[CollectionItem(i, "примечание составителя") for i in chosen]))
+            ws.store.save_collection(
+                Collection(
+                    name="bench",
+                    title="Замер: подборка из демо-каталога",
+                    items=[CollectionItem(i, "примечание составителя") for i in chosen],
+                )
+            )
             seconds = []
             for n in range(args.repeat):
                 start = time.perf_counter()
@@ -48,8 +52,7 @@ def main() -> None:
             cards = path.read_text(encoding="utf-8").count('class="imk-card"')
     print(f"records in the collection: {len(chosen)}; cards in the page: {cards}")
     print("runs, s: " + ", ".join(f"{s:.2f}" for s in seconds))
-    print(f"median: {statistics.median(seconds):.2f} s; first run: {seconds[0]:.2f} s "
-          f"(limit 5 s)")
+    print(f"median: {statistics.median(seconds):.2f} s; first run: {seconds[0]:.2f} s (limit 5 s)")
     print(f"file size: {size / 1e6:.2f} MB ({size} bytes)")
 
 

@@ -64,18 +64,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
-    manifest = list(csv.DictReader((args.corpus / "MANIFEST.tsv").open(encoding="utf-8"),
-                                   delimiter="\t"))
+    manifest = list(
+        csv.DictReader((args.corpus / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t")
+    )
     with tempfile.TemporaryDirectory() as tmp, Workspace.create(Path(tmp) / "ws") as ws:
         started = time.perf_counter()
         report = import_paths(ws, [args.corpus])
-        print(f"import of {args.corpus}: {time.perf_counter() - started:.1f} s, "
-              f"{report.counts}")
+        print(f"import of {args.corpus}: {time.perf_counter() - started:.1f} s, {report.counts}")
         for fmt, outcomes in report.formats().items():
             print(f"  {fmt:5} {outcomes}")
         by_file = {Path(e.file).resolve(): e.record_id for e in report.entries if e.record_id}
-        scores = {"title": [0, 0], "subject": [0, 0], "grades": [0, 0],
-                  "grades_overlap": [0, 0], "type": [0, 0]}
+        scores = {
+            "title": [0, 0],
+            "subject": [0, 0],
+            "grades": [0, 0],
+            "grades_overlap": [0, 0],
+            "type": [0, 0],
+        }
         missed_titles = []
         for row in manifest:
             record_id = by_file.get((args.corpus / row["file"]).resolve())

@@ -65,8 +65,10 @@ def relevance(home: Path, corpus: Path) -> dict[str, float]:
     ws = Workspace.open(home)
     CatalogueIndex.build(ws)
     index = CatalogueIndex.open(ws)
-    manifest = [line.split("\t")[0] for line in
-                (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    manifest = [
+        line.split("\t")[0]
+        for line in (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    ]
     by_name = {Path(p).name: p for p in manifest}
     judged = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))["query"]
     ndcgs, mrrs, times = [], [], []
@@ -80,12 +82,16 @@ def relevance(home: Path, corpus: Path) -> dict[str, float]:
         mrrs.append(reciprocal_rank(grades))
     index.close()
     ws.close()
-    return {"ndcg": statistics.mean(ndcgs), "mrr": statistics.mean(mrrs),
-            "latency_ms": statistics.median(times)}
+    return {
+        "ndcg": statistics.mean(ndcgs),
+        "mrr": statistics.mean(mrrs),
+        "latency_ms": statistics.median(times),
+    }
 
 
 def use(reducer) -> None:
     """Make the index's analysis reduce Cyrillic words with ``reducer`` in this process."""
+
     @lru_cache(maxsize=200_000)
     def stem(word: str) -> str:
         return reducer(word) if index.analysis.CYRILLIC.search(word) else PRODUCT_STEM(word)
@@ -101,9 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     ws = Workspace.open(args.home)
-    text = "\n".join(ws.store.texts(
-        a.sha256 for r in ws.store.iter_records(kind="material") for a in r.attachments
-    ).values())
+    text = "\n".join(
+        ws.store.texts(
+            a.sha256 for r in ws.store.iter_records(kind="material") for a in r.attachments
+        ).values()
+    )
     ws.close()
     tokens = re.findall(r"[а-яё]+", text.lower())[:300_000]
     print(f"tokens: {len(tokens)}")
@@ -117,8 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, reducer in (("Snowball stems", snowball), ("pymorphy3 lemmas", lemma)):
         use(reducer)
         figures = relevance(copy, args.corpus)
-        print(f"| {name} | {figures['ndcg']:.3f} | {figures['mrr']:.3f} "
-              f"| {figures['latency_ms']:.1f} |")
+        print(
+            f"| {name} | {figures['ndcg']:.3f} | {figures['mrr']:.3f} "
+            f"| {figures['latency_ms']:.1f} |"
+        )
     return 0
 
 

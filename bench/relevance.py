@@ -38,6 +38,7 @@ K = 10
 
 def ndcg(grades: list[int], ideal: list[int], k: int = K) -> float:
     """nDCG@k of the graded relevance of a ranking against the ideal grades."""
+
     def dcg(values):
         return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(values[:k]))
 
@@ -84,8 +85,9 @@ def import_corpus(corpus: Path, files: list[str], home: Path) -> float:
     imk = Path(sys.executable).with_name("imk")
     start = time.perf_counter()
     subprocess.run([str(imk), "--home", str(home), "init"], check=True)
-    subprocess.run([str(imk), "--home", str(home), "import", *(str(corpus / f) for f in files)],
-                   check=True)
+    subprocess.run(
+        [str(imk), "--home", str(home), "import", *(str(corpus / f) for f in files)], check=True
+    )
     return time.perf_counter() - start
 
 
@@ -96,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    manifest = [line.split("\t")[0] for line in
-                (args.corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    manifest = [
+        line.split("\t")[0]
+        for line in (args.corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    ]
     tmp = Path(tempfile.mkdtemp(prefix="imk-relevance-"))
     home = args.home or tmp / "ws"
     if not args.home:
@@ -141,13 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---:|---:|")
     summary = {}
     for name, group in [*sorted(by_type.items()), ("all", rows)]:
+
         def mean(engine, metric, group=group):
             return statistics.mean(float(r[engine][metric]) for r in group)
-        summary[name] = {m: {e: mean(e, m) for e in ("ours", "fts5")}
-                         for m in ("ndcg", "mrr", "top3")}
-        print(f"| {name} | {len(group)} | {mean('ours', 'ndcg'):.3f} | {mean('fts5', 'ndcg'):.3f}"
-              f" | {mean('ours', 'mrr'):.3f} | {mean('fts5', 'mrr'):.3f}"
-              f" | {mean('ours', 'top3'):.0%} |")
+
+        summary[name] = {
+            m: {e: mean(e, m) for e in ("ours", "fts5")} for m in ("ndcg", "mrr", "top3")
+        }
+        print(
+            f"| {name} | {len(group)} | {mean('ours', 'ndcg'):.3f} | {mean('fts5', 'ndcg'):.3f}"
+            f" | {mean('ours', 'mrr'):.3f} | {mean('fts5', 'mrr'):.3f}"
+            f" | {mean('ours', 'top3'):.0%} |"
+        )
     hard = [r for r in rows if r["type"] in ("typo", "layout")]
     top3_hard = statistics.mean(float(r["ours"]["top3"]) for r in hard) if hard else 0.0
     print(f"\ntypo + layout queries with the target in the top 3: {top3_hard:.0%}")
@@ -172,9 +181,20 @@ def main(argv: list[str] | None = None) -> int:
     latency = {e: statistics.median(v) for e, v in times.items()}
     print(f"\nlatency p50: ours {latency['ours']:.1f} ms, FTS5 {latency['fts5']:.2f} ms")
     if args.json:
-        args.json.write_text(json.dumps(
-            {"summary": summary, "rows": rows, "textbooks": textbooks, "latency_ms": latency,
-             "typo_layout_top3": top3_hard}, ensure_ascii=False, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "summary": summary,
+                    "rows": rows,
+                    "textbooks": textbooks,
+                    "latency_ms": latency,
+                    "typo_layout_top3": top3_hard,
+                },
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -39,10 +39,12 @@ def fill(ws: Workspace, seed: int, scale: float) -> None:
     print(f"generated {len(records)} records in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     for first in range(0, len(records), BATCH):
-        ws.store.save_many(records[first:first + BATCH], by="bench")
+        ws.store.save_many(records[first : first + BATCH], by="bench")
     seconds = time.perf_counter() - started
-    print(f"saved {len(records)} records with save_many (batches of {BATCH}) in "
-          f"{seconds:.1f} s ({len(records) / seconds:.0f} records/s)")
+    print(
+        f"saved {len(records)} records with save_many (batches of {BATCH}) in "
+        f"{seconds:.1f} s ({len(records) / seconds:.0f} records/s)"
+    )
     rng = random.Random(seed)
     words = [k for r in records[:5000] for k in r.keywords][:3000] or ["урок"]
     rows = []
@@ -50,8 +52,17 @@ def fill(ws: Workspace, seed: int, scale: float) -> None:
         query = rng.choice(words)
         total = 0 if rng.random() < 0.15 else rng.randint(1, 200)
         fixed = query if rng.random() < 0.05 else None
-        rows.append(dict(at=now(), query=query, filters="{}", total=total, elapsed_ms=50.0,
-                         corrected=fixed and fixed + "ы", source="bench"))
+        rows.append(
+            dict(
+                at=now(),
+                query=query,
+                filters="{}",
+                total=total,
+                elapsed_ms=50.0,
+                corrected=fixed and fixed + "ы",
+                source="bench",
+            )
+        )
     with ws.store.writer.begin() as conn:
         conn.execute(insert(schema.search_log), rows)
     print(f"search log: {len(rows)} rows")
@@ -63,8 +74,10 @@ def measure(ws: Workspace, label: str, out: Path, limit: float) -> list[tuple[st
     started = time.perf_counter()
     data._cache.clear()
     data.load(ws)
-    print(f"\n{label}: {ws.store.count()} records; reading and flattening "
-          f"{time.perf_counter() - started:.2f} s")
+    print(
+        f"\n{label}: {ws.store.count()} records; reading and flattening "
+        f"{time.perf_counter() - started:.2f} s"
+    )
     print(f"{'report':<18} {'cold, s':>8} {'warm, s':>8} {'rows':>6} {'chart, s':>9}  ok  png")
     figures = []
     for name, report in REPORTS.items():
@@ -80,8 +93,7 @@ def measure(ws: Workspace, label: str, out: Path, limit: float) -> list[tuple[st
         path.write_bytes(charts.png(report.figure(table)))
         drawn = time.perf_counter() - started
         ok = "да" if cold < limit else "НЕТ"
-        print(f"{name:<18} {cold:>8.2f} {warm:>8.2f} {len(table):>6} {drawn:>9.2f}  {ok:<3} "
-              f"{path}")
+        print(f"{name:<18} {cold:>8.2f} {warm:>8.2f} {len(table):>6} {drawn:>9.2f}  {ok:<3} {path}")
         figures.append((name, cold))
     return figures
 

@@ -68,8 +68,16 @@ def build_fts(ws: Workspace, path: Path) -> float:
         con.execute(
             "INSERT INTO docs(rowid, id, title, authors, keywords, annotation, meta, content)"
             " VALUES (?,?,?,?,?,?,?,?)",
-            (n, doc["id"], doc["title"], doc["authors"], doc["keywords"], doc["annotation"],
-             doc["meta"], doc["content"]),
+            (
+                n,
+                doc["id"],
+                doc["title"],
+                doc["authors"],
+                doc["keywords"],
+                doc["annotation"],
+                doc["meta"],
+                doc["content"],
+            ),
         )
         for facet in FACETS:
             for value in str(doc[facet]).split(","):
@@ -130,8 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         ws = Workspace.create(tmp / "ws")
         start = time.perf_counter()
         stats = demo.build(ws, seed=args.seed, scale=args.scale)
-        print(f"demo: {stats.records} records, {stats.files} files, "
-              f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+        print(
+            f"demo: {stats.records} records, {stats.files} files, "
+            f"{time.perf_counter() - start:.1f} s",
+            file=sys.stderr,
+        )
     start = time.perf_counter()
     CatalogueIndex.build(ws)
     whoosh_build = time.perf_counter() - start
@@ -140,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     con = sqlite3.connect(tmp / "fts.sqlite")
 
     print(f"records: {ws.store.count()}; index size {index.size_bytes() / 1e6:.1f} MB")
-    print(f"build: whoosh {whoosh_build:.2f} s, fts5 {fts_build:.2f} s, "
-          f"ratio {whoosh_build / fts_build:.2f}")
+    print(
+        f"build: whoosh {whoosh_build:.2f} s, fts5 {fts_build:.2f} s, "
+        f"ratio {whoosh_build / fts_build:.2f}"
+    )
     print()
     print("| query | whoosh ms | fts5 ms | ratio | whoosh hits | fts5 hits |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -151,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         f_ms, total = timed(lambda q=query: fts_search(con, q), args.repeat)
         ours.append(w_ms)
         peers.append(f_ms)
-        print(f"| {query} | {w_ms:.1f} | {f_ms:.1f} | {w_ms / max(f_ms, 0.001):.1f} "
-              f"| {result.total} | {total} |")
+        print(
+            f"| {query} | {w_ms:.1f} | {f_ms:.1f} | {w_ms / max(f_ms, 0.001):.1f} "
+            f"| {result.total} | {total} |"
+        )
     print()
     for name, q in (("p50", 0.5), ("p95", 0.95)):
         w, f = percentile(ours, q), percentile(peers, q)

@@ -136,8 +136,12 @@ def demo(context: Context, seed: int, scale: float) -> None:
         stats = demo_data.build(ws, seed=seed, scale=scale, progress=update)
     records_changed(ws)
     click.echo(
-        t("cli.demo_done", records=stats.records, files=stats.files,
-          seconds=f"{stats.seconds:.1f}"),
+        t(
+            "cli.demo_done",
+            records=stats.records,
+            files=stats.files,
+            seconds=f"{stats.seconds:.1f}",
+        ),
         err=True,
     )
 
@@ -190,18 +194,28 @@ def stats(context: Context, as_json: bool) -> None:
         echo_json(data)
         return
     click.echo(f"{t('stats.records')}: {data['records']}")
-    click.echo(f"{t('stats.by_kind')}: " + ", ".join(
-        f"{_display('kind', k)} {n}" for k, n in data["by_kind"].items()))
-    click.echo(f"{t('stats.by_status')}: " + ", ".join(
-        f"{_display('status', k)} {n}" for k, n in data["by_status"].items()))
-    click.echo(f"{t('stats.with_text')}: {data['with_text']}; "
-               f"{t('stats.without_text')}: {data['without_text']}")
-    click.echo(f"{t('stats.attachments')}: {data['attachments']}; "
-               f"{t('stats.attachments_size')}: {data['attachments_bytes'] / 1e6:.1f}")
+    click.echo(
+        f"{t('stats.by_kind')}: "
+        + ", ".join(f"{_display('kind', k)} {n}" for k, n in data["by_kind"].items())
+    )
+    click.echo(
+        f"{t('stats.by_status')}: "
+        + ", ".join(f"{_display('status', k)} {n}" for k, n in data["by_status"].items())
+    )
+    click.echo(
+        f"{t('stats.with_text')}: {data['with_text']}; "
+        f"{t('stats.without_text')}: {data['without_text']}"
+    )
+    click.echo(
+        f"{t('stats.attachments')}: {data['attachments']}; "
+        f"{t('stats.attachments_size')}: {data['attachments_bytes'] / 1e6:.1f}"
+    )
     if "index" in data:
         index = data["index"]
-        click.echo(f"{t('stats.index')}: {index['documents']} {t('stats.index_docs')}, "
-                   f"{index['pending']} {t('stats.index_pending')}")
+        click.echo(
+            f"{t('stats.index')}: {index['documents']} {t('stats.index_docs')}, "
+            f"{index['pending']} {t('stats.index_pending')}"
+        )
 
 
 @cli.command(

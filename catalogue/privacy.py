@@ -17,9 +17,22 @@ from catalogue.records import Portfolio, Record
 
 # portfolio fields that leave only when listed in public_fields
 GATED = (
-    "teacher", "position", "organisation", "category", "experience_years", "education",
-    "courses", "awards", "competitions", "works", "contacts", "birth_date", "annotation",
-    "attachments", "links", "keywords",
+    "teacher",
+    "position",
+    "organisation",
+    "category",
+    "experience_years",
+    "education",
+    "courses",
+    "awards",
+    "competitions",
+    "works",
+    "contacts",
+    "birth_date",
+    "annotation",
+    "attachments",
+    "links",
+    "keywords",
 )
 # fields that leave together with another one
 FOLLOWS = {"category_assigned": "category", "category_expires": "category", "authors": "teacher"}

@@ -159,9 +159,7 @@ class Collection:
     version: int = 0
 
 
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls for cls in (Material, Media, Portfolio)
-}
+RECORD_TYPES: dict[str, type[Record]] = {cls.kind: cls for cls in (Material, Media, Portfolio)}
 _NESTED: dict[str, type] = {
     "attachments": Attachment,
     "reviews": Review,

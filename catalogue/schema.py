@@ -132,7 +132,9 @@ def _v3_near_duplicates(conn: Connection) -> None:
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
-    _v1_initial, _v2_search_log, _v3_near_duplicates,
+    _v1_initial,
+    _v2_search_log,
+    _v3_near_duplicates,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -47,9 +47,7 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         with self.writer.begin() as conn:
             found = schema.current_version(conn)
             if found > schema.SCHEMA_VERSION:
-                raise StoreError(
-                    t("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
-                )
+                raise StoreError(t("store.newer_schema", found=found, known=schema.SCHEMA_VERSION))
             schema.migrate(conn)
 
     def close(self) -> None:
@@ -193,13 +191,22 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
             conn.execute(
                 update(schema.records)
                 .where(schema.records.c.id == record_id)
-                .values(deleted_at=stamp, version=record.version, data=data,
-                        updated_at=stamp, updated_by=by)
+                .values(
+                    deleted_at=stamp,
+                    version=record.version,
+                    data=data,
+                    updated_at=stamp,
+                    updated_by=by,
+                )
             )
             conn.execute(
                 insert(schema.record_versions).values(
-                    record_id=record_id, version=record.version, data=data,
-                    saved_at=stamp, saved_by=by, action="delete",
+                    record_id=record_id,
+                    version=record.version,
+                    data=data,
+                    saved_at=stamp,
+                    saved_by=by,
+                    action="delete",
                 )
             )
             self._queue(conn, record_id, "delete")
@@ -252,8 +259,10 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
 
     def count(self, kind: str | None = None) -> int:
         """How many live records there are (of one kind, or all)."""
-        query = select(func.count()).select_from(schema.records).where(
-            schema.records.c.deleted_at.is_(None)
+        query = (
+            select(func.count())
+            .select_from(schema.records)
+            .where(schema.records.c.deleted_at.is_(None))
         )
         if kind:
             query = query.where(schema.records.c.kind == kind)
@@ -265,9 +274,12 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
     def has_blob(self, sha256: str) -> bool:
         """Whether an attachment with this hash is known."""
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
-            ).first() is not None
+            return (
+                conn.execute(
+                    select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
+                ).first()
+                is not None
+            )
 
     def put_blob(
         self, sha256: str, size: int, media_type: str, text: str, status: str, message: str = ""
@@ -277,8 +289,15 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
             conn.execute(
                 insert(schema.blobs)
                 .prefix_with("OR IGNORE")
-                .values(sha256=sha256, size=size, media_type=media_type, text=text,
-                        text_status=status, message=message, added_at=now())
+                .values(
+                    sha256=sha256,
+                    size=size,
+                    media_type=media_type,
+                    text=text,
+                    text_status=status,
+                    message=message,
+                    added_at=now(),
+                )
             )
 
     def texts(self, hashes: Iterable[str]) -> dict[str, str]:

@@ -65,8 +65,9 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--limit", default=10, show_default=True, help=t("cli.limit_help"))
 @click.option("--page", default=1, show_default=True, help=t("cli.page_help"))
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", help=t("cli.sort_help"))
-@click.option("--filter", "filters", multiple=True, metavar="ПОЛЕ=ЗНАЧЕНИЕ",
-              help=t("cli.filter_help"))
+@click.option(
+    "--filter", "filters", multiple=True, metavar="ПОЛЕ=ЗНАЧЕНИЕ", help=t("cli.filter_help")
+)
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
 def search(context, query, limit, page, sort, filters, as_json) -> None:
@@ -83,12 +84,17 @@ def search(context, query, limit, page, sort, filters, as_json) -> None:
         click.echo(t("cli.nothing_found", query=text), err=True)
         return
     first = (result.page - 1) * result.page_size + 1
-    click.echo(t("cli.found", total=result.total, first=first,
-                 last=first + len(result.hits) - 1), err=True)
+    click.echo(
+        t("cli.found", total=result.total, first=first, last=first + len(result.hits) - 1), err=True
+    )
     for n, hit in enumerate(result.hits, first):
-        facts = [facet_label("kind", hit.kind), hit.resource_type,
-                 ", ".join(hit.subjects), ", ".join(facet_label("grade", g) for g in hit.grades),
-                 str(hit.year or "")]
+        facts = [
+            facet_label("kind", hit.kind),
+            hit.resource_type,
+            ", ".join(hit.subjects),
+            ", ".join(facet_label("grade", g) for g in hit.grades),
+            str(hit.year or ""),
+        ]
         click.echo(f"{n:>3}. {hit.id}  {hit.title}")
         click.echo("       " + " · ".join(f for f in facts if f))
         snippet = _plain(hit.snippet)
@@ -114,8 +120,9 @@ def rebuild(context) -> None:
     start = time.perf_counter()
     with progress_bar(t("progress.index")) as update:
         count = CatalogueIndex.build(ws, update)
-    click.echo(t("cli.rebuild_done", count=count,
-                 seconds=f"{time.perf_counter() - start:.1f}"), err=True)
+    click.echo(
+        t("cli.rebuild_done", count=count, seconds=f"{time.perf_counter() - start:.1f}"), err=True
+    )
 
 
 @index_group.command(help=t("cli.check_help"))
@@ -132,8 +139,15 @@ def check(context, as_json) -> None:
     elif report.ok:
         click.echo(t("cli.check_ok", count=report.records), err=True)
     else:
-        click.echo(t("cli.check_bad", missing=len(report.missing), stale=len(report.stale),
-                     orphans=len(report.orphans)), err=True)
+        click.echo(
+            t(
+                "cli.check_bad",
+                missing=len(report.missing),
+                stale=len(report.stale),
+                orphans=len(report.orphans),
+            ),
+            err=True,
+        )
     if not report.ok:
         raise SystemExit(1)
 

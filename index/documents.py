@@ -39,8 +39,15 @@ def _meta_words(record: Record) -> list[str]:
 
 def _portfolio_text(record: Portfolio) -> list[str]:
     """The searchable words of a portfolio's (already public) fields."""
-    text = [record.position, record.category, record.education, record.contacts,
-            record.birth_date, *record.awards, *record.competitions]
+    text = [
+        record.position,
+        record.category,
+        record.education,
+        record.contacts,
+        record.birth_date,
+        *record.awards,
+        *record.competitions,
+    ]
     text += [f"{c.title} {c.provider}" for c in record.courses]
     return [str(part) for part in text if part]
 

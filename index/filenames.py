@@ -12,12 +12,45 @@ from pathlib import PurePath
 
 # Longest first: multi-letter combinations before single letters.
 _LATIN_TO_CYRILLIC = [
-    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
-    ("sh", "ш"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"), ("ja", "я"), ("yo", "ё"), ("jo", "ё"),
-    ("ye", "е"), ("a", "а"), ("b", "б"), ("c", "ц"), ("d", "д"), ("e", "е"), ("f", "ф"),
-    ("g", "г"), ("h", "х"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"),
-    ("n", "н"), ("o", "о"), ("p", "п"), ("q", "к"), ("r", "р"), ("s", "с"), ("t", "т"),
-    ("u", "у"), ("v", "в"), ("w", "в"), ("x", "кс"), ("z", "з"),
+    ("shch", "щ"),
+    ("sch", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ts", "ц"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("yu", "ю"),
+    ("ju", "ю"),
+    ("ya", "я"),
+    ("ja", "я"),
+    ("yo", "ё"),
+    ("jo", "ё"),
+    ("ye", "е"),
+    ("a", "а"),
+    ("b", "б"),
+    ("c", "ц"),
+    ("d", "д"),
+    ("e", "е"),
+    ("f", "ф"),
+    ("g", "г"),
+    ("h", "х"),
+    ("i", "и"),
+    ("j", "й"),
+    ("k", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("q", "к"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("v", "в"),
+    ("w", "в"),
+    ("x", "кс"),
+    ("z", "з"),
 ]
 _LONGEST = max(len(latin) for latin, _ in _LATIN_TO_CYRILLIC)
 _MAP = dict(_LATIN_TO_CYRILLIC)
@@ -29,7 +62,7 @@ def detransliterate(word: str) -> str:
     word, out, i = word.lower(), "", 0
     while i < len(word):
         for size in range(_LONGEST, 0, -1):
-            piece = word[i:i + size]
+            piece = word[i : i + size]
             if piece == "ye" and out and out[-1] not in VOWELS:
                 out += "ые"  # adjective endings: «slovarnye» → «словарные»
                 i += 2

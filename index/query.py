@@ -32,12 +32,24 @@ from index.schema import FIELD_BOOSTS, TEXT_FIELDS
 GRADE_MIN, GRADE_MAX = 1, 11
 PROXIMITY_FIELDS = ("title", "filename", "annotation", "content")
 PROXIMITY_SLOP, PROXIMITY_BOOST = 3, 2.0
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
-         "X": 10, "XI": 11}
+ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+}
 _ENDING = r"(?:-?(?:й|ый|ой|го|ого|м|ом))?"
 _NUM = r"(\d{1,2}|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 GRADE_RANGE = re.compile(
-    rf"(?<!\w){_NUM}{_ENDING}\s*(?:[-–—]|по|\.\.)\s*{_NUM}{_ENDING}\s+класс\w*", re.I)
+    rf"(?<!\w){_NUM}{_ENDING}\s*(?:[-–—]|по|\.\.)\s*{_NUM}{_ENDING}\s+класс\w*", re.I
+)
 GRADE_ONE = re.compile(rf"(?<!\w){_NUM}{_ENDING}\s+класс\w*", re.I)
 GRADE_SUFFIX = re.compile(r"(?<![\w№])(\d{1,2})-(?:й|ый|го|ого|м|ом)(?!\w)", re.I)
 FIELD = re.compile(r'(?<![\w"])([A-Za-zА-Яа-яЁё]+):("[^"]*"?|[^\s()"]+)')
@@ -149,8 +161,12 @@ def _expand_synonyms(text: str) -> str:
     out, last, i = [], 0, 0
     while i < len(tokens):
         found = next(
-            ((members, len(seq)) for members, sequences in synonym_groups() for seq in sequences
-             if stems[i:i + len(seq)] == seq),
+            (
+                (members, len(seq))
+                for members, sequences in synonym_groups()
+                for seq in sequences
+                if stems[i : i + len(seq)] == seq
+            ),
             None,
         )
         if found is None:
@@ -158,7 +174,7 @@ def _expand_synonyms(text: str) -> str:
             continue
         members, n = found
         alternatives = " OR ".join(f'"{m}"' if re.search(r"\W", m) else m for m in members)
-        out.append(text[last:tokens[i][0]] + f"({alternatives})")
+        out.append(text[last : tokens[i][0]] + f"({alternatives})")
         last = tokens[i + n - 1][1]
         i += n
     out.append(text[last:])
@@ -261,5 +277,10 @@ def proximity_bonus(text: str) -> wq.Query | None:
     terms = analysed(text)
     if len(terms) < 2:
         return None
-    return wq.Or([wq.Phrase(name, terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * weight)
-                  for name, weight in FIELD_BOOSTS.items() if name in PROXIMITY_FIELDS])
+    return wq.Or(
+        [
+            wq.Phrase(name, terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * weight)
+            for name, weight in FIELD_BOOSTS.items()
+            if name in PROXIMITY_FIELDS
+        ]
+    )

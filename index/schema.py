@@ -55,4 +55,3 @@ def build_schema() -> Schema:
         sources=STORED(),
         hashes=STORED(),
     )
-

@@ -82,8 +82,14 @@ class SearchResult:
             "corrected": self.corrected,
             "total": self.total,
             "hits": [
-                {"id": h.id, "kind": h.kind, "title": h.title, "score": round(h.score, 4),
-                 "sources": h.sources, "snippet": h.snippet}
+                {
+                    "id": h.id,
+                    "kind": h.kind,
+                    "title": h.title,
+                    "score": round(h.score, 4),
+                    "sources": h.sources,
+                    "snippet": h.snippet,
+                }
                 for h in self.hits
             ],
             "facets": self.facets,
@@ -182,22 +188,33 @@ def search(
         selected = table.selection(filters)
         final = run.matched.intersection(*selected.values()) if selected else run.matched
         ordered = _order(searcher, run, final, sort)
-        chosen = ordered[(page - 1) * page_size: page * page_size]
+        chosen = ordered[(page - 1) * page_size : page * page_size]
         hits = _hits(index, searcher, run.results, chosen)
         facets = table.counts(run.matched, selected)
     result = SearchResult(
-        query=query, total=len(final), hits=hits, facets=facets, page=page,
-        page_size=page_size, sort=sort, filters=filters, corrected=run.corrected,
-        suggestion=run.suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
+        query=query,
+        total=len(final),
+        hits=hits,
+        facets=facets,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        filters=filters,
+        corrected=run.corrected,
+        suggestion=run.suggestion,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
     )
     if log and index.workspace.search_log_enabled():
-        index.store.log_search(query, filters, result.total, result.elapsed_ms,
-                               corrected=result.corrected, source=log)
+        index.store.log_search(
+            query, filters, result.total, result.elapsed_ms, corrected=result.corrected, source=log
+        )
     return result
 
 
 def find_ids(
-    index: CatalogueIndex, query: str, filters: dict[str, list[str]] | None = None,
+    index: CatalogueIndex,
+    query: str,
+    filters: dict[str, list[str]] | None = None,
     limit: int = 1000,
 ) -> list[str]:
     """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
@@ -220,22 +237,24 @@ def _hits(index, searcher, results, chosen: list[tuple[float, int]]) -> list[Hit
     for n, ((score, doc), fields) in enumerate(zip(chosen, stored, strict=True)):
         content = "\n\n".join(texts.get(h, "") for h in fields.get("hashes") or [])
         whoosh_hit = WhooshHit(results, doc, n, score)
-        hits.append(Hit(
-            id=fields["id"],
-            kind=fields["kind"],
-            title=fields["title"],
-            score=float(score) if highlighting else 0.0,
-            sources=list(fields.get("sources") or []),
-            snippet=_snippet(whoosh_hit, fields, content, highlighting),
-            authors=[a for a in fields.get("authors", "").split("; ") if a],
-            organisation=fields.get("organisation", ""),
-            subjects=_split(fields.get("subject")),
-            grades=_split(fields.get("grade")),
-            levels=_split(fields.get("level")),
-            year=int(fields["year"]) if fields.get("year") else None,
-            resource_type=fields.get("resource_type", ""),
-            status=fields.get("status", ""),
-        ))
+        hits.append(
+            Hit(
+                id=fields["id"],
+                kind=fields["kind"],
+                title=fields["title"],
+                score=float(score) if highlighting else 0.0,
+                sources=list(fields.get("sources") or []),
+                snippet=_snippet(whoosh_hit, fields, content, highlighting),
+                authors=[a for a in fields.get("authors", "").split("; ") if a],
+                organisation=fields.get("organisation", ""),
+                subjects=_split(fields.get("subject")),
+                grades=_split(fields.get("grade")),
+                levels=_split(fields.get("level")),
+                year=int(fields["year"]) if fields.get("year") else None,
+                resource_type=fields.get("resource_type", ""),
+                status=fields.get("status", ""),
+            )
+        )
     return hits
 
 
@@ -258,15 +277,17 @@ def _window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
         return text[:width]
     start = max(0, found.start() - width // 3)
     start = text.rfind(" ", 0, start) + 1 if start else 0
-    return text[start:start + width]
+    return text[start : start + width]
 
 
 def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
     """Highlighted words from the annotation, else the attachments' text, else the plain start."""
     if highlighting:
         terms = {text for name, text in hit.results.q.iter_all_terms() if name == "content"}
-        for name, text in (("annotation", stored.get("annotation", "")),
-                           ("content", _window(content, terms))):
+        for name, text in (
+            ("annotation", stored.get("annotation", "")),
+            ("content", _window(content, terms)),
+        ):
             if text:
                 found = hit.highlights(name, text=text, top=2)
                 if found:

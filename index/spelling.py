@@ -75,7 +75,7 @@ def correct_word(reader, word: str) -> str | None:
     fixed = best_term(reader, own)
     if fixed is None:
         return None
-    ending = lowered[len(own):] if lowered.startswith(own) else ""
+    ending = lowered[len(own) :] if lowered.startswith(own) else ""
     corrected = fixed + ending
     if word[:1].isupper():
         corrected = corrected[:1].upper() + corrected[1:]

@@ -40,8 +40,17 @@ def imk(*args: str, home: Path | None = None):
 
 def test_the_contract_commands_exist():
     names = {" ".join(p) for p in ALL_COMMANDS}
-    assert {"init", "demo", "search", "show", "stats", "index", "index rebuild",
-            "index check", "lab"} <= names
+    assert {
+        "init",
+        "demo",
+        "search",
+        "show",
+        "stats",
+        "index",
+        "index rebuild",
+        "index check",
+        "lab",
+    } <= names
 
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
@@ -100,8 +109,7 @@ def test_unbalanced_queries_answer_without_a_traceback(demo_home, query):
 
 
 def test_search_table_and_filters(demo_home):
-    result = imk("search", "урок", "--filter", "subject=Математика", "--limit", "3",
-                 home=demo_home)
+    result = imk("search", "урок", "--filter", "subject=Математика", "--limit", "3", home=demo_home)
     assert result.exit_code == 0
     assert "Найдено" in result.stderr
     assert "Математика" in result.stdout
@@ -172,7 +180,10 @@ def test_the_installed_console_script(demo_home):
     exe = Path(sys.executable).with_name("imk")
     result = subprocess.run(
         [str(exe), "--home", str(demo_home), "search", "ёлка", "--json"],
-        capture_output=True, text=True, env={**os.environ, "IMK_LANG": "ru"}, check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "IMK_LANG": "ru"},
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["total"] > 0

@@ -17,8 +17,12 @@ TITLES = ["Дроби: сложение", "Дроби: вычитание", "Д�
 @pytest.fixture
 def builder(workspace) -> CollectionBuilder:
     workspace.store.save_many(
-        [records.new("material", title=title, authors=["Иванова И. И."], year=2024)
-         for title in TITLES], by="Автор")
+        [
+            records.new("material", title=title, authors=["Иванова И. И."], year=2024)
+            for title in TITLES
+        ],
+        by="Автор",
+    )
     return CollectionBuilder(CollectionModel(CatalogueIndex.open(workspace), user="Куратор"))
 
 
@@ -59,8 +63,10 @@ def test_all_hits_of_a_query_in_relevance_order(builder, query, count):
     assert builder.model.add_all(query) == 0  # already there
 
 
-@pytest.mark.parametrize(("position", "step", "order"), [
-    (0, +1, [1, 0, 2]), (2, -1, [0, 2, 1]), (0, -1, [0, 1, 2]), (2, +1, [0, 1, 2])])
+@pytest.mark.parametrize(
+    ("position", "step", "order"),
+    [(0, +1, [1, 0, 2]), (2, -1, [0, 2, 1]), (0, -1, [0, 1, 2]), (2, +1, [0, 1, 2])],
+)
 def test_reorder_with_arrows(builder, position, step, order):
     model = start(builder)
     model.add_all("дроби")
@@ -108,9 +114,14 @@ def test_reopen_a_saved_collection_and_a_stale_copy_conflicts(builder, workspace
     assert len(workspace.store.get_collection("drobi-5").items) == 2 and stale is not None
 
 
-@pytest.mark.parametrize(("name", "title", "message"), [
-    ("", "Подборка", "обязательно"), ("с пробелом", "Подборка", "используйте буквы"),
-    ("ok", "", "обязательно")])
+@pytest.mark.parametrize(
+    ("name", "title", "message"),
+    [
+        ("", "Подборка", "обязательно"),
+        ("с пробелом", "Подборка", "используйте буквы"),
+        ("ok", "", "обязательно"),
+    ],
+)
 def test_bad_collection_is_not_saved(builder, workspace, name, title, message):
     builder.name_box.value, builder.title_box.value = name, title
     builder.create_button.click()

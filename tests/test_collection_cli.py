@@ -30,8 +30,21 @@ def home(tmp_path):
 
 def test_create_add_list(home):
     path, facts = home
-    assert imk(path, "collection", "create", "new", "--title", "Новая", "--grade", "5",
-               "--curator", "Иванова А. А.").exit_code == 0
+    assert (
+        imk(
+            path,
+            "collection",
+            "create",
+            "new",
+            "--title",
+            "Новая",
+            "--grade",
+            "5",
+            "--curator",
+            "Иванова А. А.",
+        ).exit_code
+        == 0
+    )
     result = imk(path, "collection", "add", "new", *facts["ids"][:2], "--note", "смотреть")
     assert result.exit_code == 0, result.output
     again = imk(path, "collection", "add", "new", facts["ids"][0], "--json")
@@ -42,16 +55,19 @@ def test_create_add_list(home):
     assert "new\t2\tНовая" in text
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["collection", "create", "bad name!"], "Короткое имя"),
-    (["collection", "create", "test"], "уже есть"),
-    (["collection", "add", "test"], "Укажите ID"),
-    (["collection", "add", "test", "mat-424242"], "«mat-424242» не найдена"),
-    (["collection", "add", "nothing", "mat-000001"], "Подборка «nothing» не найдена"),
-    (["collection", "export", "nothing"], "Подборка «nothing» не найдена"),
-    (["collection", "export", "test", "--format", "pdf"], "pdf"),
-    (["cite", "mat-424242"], "не найдена"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["collection", "create", "bad name!"], "Короткое имя"),
+        (["collection", "create", "test"], "уже есть"),
+        (["collection", "add", "test"], "Укажите ID"),
+        (["collection", "add", "test", "mat-424242"], "«mat-424242» не найдена"),
+        (["collection", "add", "nothing", "mat-000001"], "Подборка «nothing» не найдена"),
+        (["collection", "export", "nothing"], "Подборка «nothing» не найдена"),
+        (["collection", "export", "test", "--format", "pdf"], "pdf"),
+        (["cite", "mat-424242"], "не найдена"),
+    ],
+)
 def test_errors_are_one_russian_line(home, args, message):
     result = imk(home[0], *args)
     assert result.exit_code != 0
@@ -62,19 +78,21 @@ def test_errors_are_one_russian_line(home, args, message):
 @pytest.mark.parametrize("fmt", ["html", "zip", "csv", "xlsx", "ris", "bibtex"])
 def test_export_json(home, tmp_path, fmt):
     out = tmp_path / f"out.{fmt}"
-    result = imk(home[0], "collection", "export", "test", "--format", fmt, "-o", str(out),
-                 "--json")
+    result = imk(home[0], "collection", "export", "test", "--format", fmt, "-o", str(out), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["path"] == str(out) and data["size"] == out.stat().st_size > 0
     assert "выпущена" in result.stderr
 
 
-@pytest.mark.parametrize(("style", "check"), [
-    ("gost", lambda text: text.startswith("Афанасьева,\u00a0М.\u00a0Ф. Сложение дробей")),
-    ("ris", lambda text: rispy.loads(text)[0]["authors"] == ["Афанасьева, Мария Фёдоровна"]),
-    ("bibtex", lambda text: text.startswith("@misc{mat-000001,")),
-])
+@pytest.mark.parametrize(
+    ("style", "check"),
+    [
+        ("gost", lambda text: text.startswith("Афанасьева,\u00a0М.\u00a0Ф. Сложение дробей")),
+        ("ris", lambda text: rispy.loads(text)[0]["authors"] == ["Афанасьева, Мария Фёдоровна"]),
+        ("bibtex", lambda text: text.startswith("@misc{mat-000001,")),
+    ],
+)
 def test_cite(home, style, check):
     result = imk(home[0], "cite", "mat-000001", "--style", style)
     assert result.exit_code == 0

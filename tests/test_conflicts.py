@@ -43,8 +43,17 @@ print(json.dumps(outcome, ensure_ascii=False))
 
 
 def start(home: Path, record_id: str, user: str, field: str, value, gate: Path):
-    args = [sys.executable, "-c", EDITOR, str(home), record_id, user, field,
-            json.dumps(value, ensure_ascii=False), str(gate)]
+    args = [
+        sys.executable,
+        "-c",
+        EDITOR,
+        str(home),
+        record_id,
+        user,
+        field,
+        json.dumps(value, ensure_ascii=False),
+        str(gate),
+    ]
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -58,16 +67,18 @@ def wait_for(condition, timeout=60.0) -> None:
 @pytest.fixture
 def shared(workspace):
     record = workspace.store.save(
-        records.new("material", title="Сложение дробей", subjects=["Математика"],
-                    grades=["5"]), by="Автор")
+        records.new("material", title="Сложение дробей", subjects=["Математика"], grades=["5"]),
+        by="Автор",
+    )
     CatalogueIndex.open(workspace).close()
     return workspace, record
 
 
 def race(workspace, record, gate: Path, edits):
     gate.mkdir()
-    procs = [start(workspace.path, record.id, user, field, value, gate)
-             for user, field, value in edits]
+    procs = [
+        start(workspace.path, record.id, user, field, value, gate) for user, field, value in edits
+    ]
     wait_for(lambda: all((gate / f"ready-{user}").exists() for user, _, _ in edits))
     (gate / "go").touch()
     results = {}
@@ -78,12 +89,17 @@ def race(workspace, record, gate: Path, edits):
     return results
 
 
-@pytest.mark.parametrize("edits", [
-    [("Смирнова", "title", "Сложение дробей (Смирнова)"),
-     ("Кузнецова", "title", "Сложение дробей (Кузнецова)")],
-    [("Смирнова", "title", "Дроби: сложение"),
-     ("Кузнецова", "keywords", ["дроби", "ФГОС"])],
-], ids=["same-field", "different-fields"])
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [
+            ("Смирнова", "title", "Сложение дробей (Смирнова)"),
+            ("Кузнецова", "title", "Сложение дробей (Кузнецова)"),
+        ],
+        [("Смирнова", "title", "Дроби: сложение"), ("Кузнецова", "keywords", ["дроби", "ФГОС"])],
+    ],
+    ids=["same-field", "different-fields"],
+)
 def test_two_processes_one_wins_the_other_gets_the_conflict(shared, tmp_path, edits):
     workspace, record = shared
     results = race(workspace, record, tmp_path / "gate", edits)
@@ -100,20 +116,23 @@ def test_two_processes_one_wins_the_other_gets_the_conflict(shared, tmp_path, ed
     index.close()
 
 
-@pytest.mark.parametrize(("their_field", "their_value", "both"), [
-    ("keywords", ["дроби", "ФГОС"], []),
-    ("title", "Их заголовок", ["title"]),
-])
-def test_editor_conflict_shows_the_diff_and_reapplies_mine(shared, tmp_path, their_field,
-                                                           their_value, both):
+@pytest.mark.parametrize(
+    ("their_field", "their_value", "both"),
+    [
+        ("keywords", ["дроби", "ФГОС"], []),
+        ("title", "Их заголовок", ["title"]),
+    ],
+)
+def test_editor_conflict_shows_the_diff_and_reapplies_mine(
+    shared, tmp_path, their_field, their_value, both
+):
     workspace, record = shared
     index = CatalogueIndex.open(workspace)
     model = EditorModel(workspace, index, user="Смирнова")
     model.load(record.id)
     model.set("title", "Мой заголовок")
     model.set("annotation", "Моя аннотация")
-    results = race(workspace, record, tmp_path / "gate", [("Кузнецова", their_field,
-                                                           their_value)])
+    results = race(workspace, record, tmp_path / "gate", [("Кузнецова", their_field, their_value)])
     assert results["Кузнецова"]["ok"]
     assert model.save() is None
     conflict = model.conflict
@@ -127,7 +146,10 @@ def test_editor_conflict_shows_the_diff_and_reapplies_mine(shared, tmp_path, the
     if their_field != "title":
         assert getattr(saved, their_field) == their_value
     assert [v.saved_by for v in workspace.store.history(record.id)] == [
-        "Автор", "Кузнецова", "Смирнова"]
+        "Автор",
+        "Кузнецова",
+        "Смирнова",
+    ]
     assert index.find_ids("мой заголовок") == [record.id] and index.check().ok
     index.close()
 
@@ -149,8 +171,9 @@ def test_editor_take_theirs_drops_mine(shared, tmp_path):
 def test_merge_settles_fields_both_changed_by_preference(prefer):
     base = records.new("material", title="Основа", annotation="А", keywords=["к"])
     mine = records.new("material", title="Моё", annotation="А", keywords=["к", "моё"])
-    theirs = records.new("material", title="Их", annotation="Их аннотация", keywords=["к"],
-                         version=2)
+    theirs = records.new(
+        "material", title="Их", annotation="Их аннотация", keywords=["к"], version=2
+    )
     result = merge(base, mine, theirs, prefer=prefer)
     assert result.conflicts == ["title"]
     assert result.record.title == ("Моё" if prefer == "mine" else "Их")

@@ -65,9 +65,14 @@ def test_different_seeds_differ(small, other):
 # -- size and coverage ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "low", "high"), [
-    ("material", 900, 950), ("media", 390, 410), ("portfolio", 195, 205),
-])
+@pytest.mark.parametrize(
+    ("kind", "low", "high"),
+    [
+        ("material", 900, 950),
+        ("media", 390, 410),
+        ("portfolio", 195, 205),
+    ],
+)
 def test_counts_by_kind(full, kind, low, high):
     assert low <= sum(r.kind == kind for r in full) <= high
 
@@ -76,8 +81,7 @@ def test_at_least_1500_records(full):
     assert len(full) >= 1500
 
 
-@pytest.mark.parametrize(("kind", "expected"), [("material", 90), ("media", 40),
-                                                ("portfolio", 20)])
+@pytest.mark.parametrize(("kind", "expected"), [("material", 90), ("media", 40), ("portfolio", 20)])
 def test_small_scale(small, kind, expected):
     count = sum(d.record.kind == kind for d in small)
     assert expected <= count <= expected + 15
@@ -111,9 +115,10 @@ def test_every_grade_appears(full, grade):
     assert any(grade in r.grades for r in full if r.kind == "material")
 
 
-@pytest.mark.parametrize("resource_type", [
-    t.name for t in vocabularies.get("resource_types") if "material" in t.extra["kinds"]
-])
+@pytest.mark.parametrize(
+    "resource_type",
+    [t.name for t in vocabularies.get("resource_types") if "material" in t.extra["kinds"]],
+)
 def test_every_material_type_appears(full, resource_type):
     assert any(r.resource_type == resource_type for r in full if r.kind == "material")
 
@@ -151,16 +156,29 @@ def test_levels_for_teachers(full):
 
 
 def test_fractions_in_grade_5(full):
-    found = [r for r in full if r.kind == "material" and "Математика" in r.subjects
-             and "5" in r.grades and re.search(r"\bдроб(ь|и|ей|ям|ями|ях)\b", r.annotation)]
+    found = [
+        r
+        for r in full
+        if r.kind == "material"
+        and "Математика" in r.subjects
+        and "5" in r.grades
+        and re.search(r"\bдроб(ь|и|ей|ям|ями|ях)\b", r.annotation)
+    ]
     assert len(found) >= 5
 
 
 def test_fraction_attachments_contain_word_forms(small):
-    texts = [extract_text(f.data, f.name).text for d in small
-             if "Математика" in d.record.subjects and "5" in d.record.grades for f in d.files]
-    forms = Counter(m.group(0).lower() for t in texts
-                    for m in re.finditer(r"\bдроб(ь|и|ей|ям|ями|ях)\b", t, re.I))
+    texts = [
+        extract_text(f.data, f.name).text
+        for d in small
+        if "Математика" in d.record.subjects and "5" in d.record.grades
+        for f in d.files
+    ]
+    forms = Counter(
+        m.group(0).lower()
+        for t in texts
+        for m in re.finditer(r"\bдроб(ь|и|ей|ям|ями|ях)\b", t, re.I)
+    )
     assert len(texts) >= 5
     assert len(forms) >= 3  # дроби, дробей, дробями…
 
@@ -171,8 +189,11 @@ def test_records_with_yo(full, word):
 
 
 def test_new_year_scenario(full):
-    assert any(r.title == "Сценарий мероприятия «Новогодняя ёлка в начальной школе»"
-               and r.resource_type == "Сценарий мероприятия" for r in full)
+    assert any(
+        r.title == "Сценарий мероприятия «Новогодняя ёлка в начальной школе»"
+        and r.resource_type == "Сценарий мероприятия"
+        for r in full
+    )
 
 
 # -- portfolios ----------------------------------------------------------------------------------
@@ -191,8 +212,9 @@ def test_portfolio_categories(portfolios):
         if not p.category_assigned:
             assert p.category == "Без категории" and not p.category_expires
             continue
-        expires = (p.category == "Соответствие занимаемой должности"
-                   or p.category_assigned < "2023-09-01")
+        expires = (
+            p.category == "Соответствие занимаемой должности" or p.category_assigned < "2023-09-01"
+        )
         if expires:
             start = dt.date.fromisoformat(p.category_assigned)
             assert dt.date.fromisoformat(p.category_expires).year == start.year + 5
@@ -252,18 +274,22 @@ def test_files_read_back(small):
             assert len(result.text) > 200
 
 
-@pytest.mark.parametrize(("grade", "expected"), [("2", "во 2 классе"), ("5", "в 5 классе"),
-                                                 ("11", "в 11 классе")])
+@pytest.mark.parametrize(
+    ("grade", "expected"), [("2", "во 2 классе"), ("5", "в 5 классе"), ("11", "в 11 классе")]
+)
 def test_in_grade(grade, expected):
     assert in_grade(grade) == expected
 
 
-@pytest.mark.parametrize(("grades", "where", "range_for"), [
-    (["5"], "в 5 классе", "для 5 класса"),
-    (["2", "3", "4"], "во 2–4 классах", "для 2–4 классов"),
-    (["10", "11"], "в 10–11 классах", "для 10–11 классов"),
-    (["СПО"], "на 1 курсе", "для студентов 1–2 курсов"),
-])
+@pytest.mark.parametrize(
+    ("grades", "where", "range_for"),
+    [
+        (["5"], "в 5 классе", "для 5 класса"),
+        (["2", "3", "4"], "во 2–4 классах", "для 2–4 классов"),
+        (["10", "11"], "в 10–11 классах", "для 10–11 классов"),
+        (["СПО"], "на 1 курсе", "для студентов 1–2 курсов"),
+    ],
+)
 def test_grade_context(grades, where, range_for):
     ctx = grade_context(grades)
     assert (ctx["where"], ctx["range_for"]) == (where, range_for)
@@ -300,13 +326,16 @@ def test_data_covers_exactly_the_subject_vocabulary():
     assert sorted(names) == sorted(vocabularies.get("subjects").codes())
 
 
-@pytest.mark.parametrize(("where", "values"), [
-    ("profiles", [s for p in load("portfolio")["profile"] for s in p["subjects"]]),
-    ("courses", [s for c in load("portfolio")["course"] for s in c.get("subjects", [])]),
-    ("orgs", [s for o in load("city")["org"] for s in o.get("subjects", [])]),
-    ("books", [s for b in load("media")["book"] for s in b["subjects"]]),
-    ("featured", [r["subject"] for r in load("featured")["record"]]),
-])
+@pytest.mark.parametrize(
+    ("where", "values"),
+    [
+        ("profiles", [s for p in load("portfolio")["profile"] for s in p["subjects"]]),
+        ("courses", [s for c in load("portfolio")["course"] for s in c.get("subjects", [])]),
+        ("orgs", [s for o in load("city")["org"] for s in o.get("subjects", [])]),
+        ("books", [s for b in load("media")["book"] for s in b["subjects"]]),
+        ("featured", [r["subject"] for r in load("featured")["record"]]),
+    ],
+)
 def test_data_subjects_are_canonical(where, values):
     codes = set(vocabularies.get("subjects").codes())
     assert values and set(values) <= codes

@@ -23,8 +23,11 @@ from widgets.editor_model import FIELDS, EditorModel, vocab_choices
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CURATION_NOTEBOOKS = ["02_curation.ipynb", "03_collections.ipynb", "04_portfolios.ipynb"]
-REQUIRED = {"material": {"title": "Конспект"}, "media": {"title": "Учебник"},
-            "portfolio": {"title": "Портфолио", "teacher": "Иванова Анна Петровна"}}
+REQUIRED = {
+    "material": {"title": "Конспект"},
+    "media": {"title": "Учебник"},
+    "portfolio": {"title": "Портфолио", "teacher": "Иванова Анна Петровна"},
+}
 
 
 @pytest.fixture
@@ -54,17 +57,28 @@ def test_a_new_record_of_every_kind_is_created_from_the_form(editor, workspace, 
     assert editor.model.index.find_ids(REQUIRED[kind]["title"]) == [saved.id]
 
 
-@pytest.mark.parametrize(("field", "typed", "stored", "shown"), [
-    ("subjects", ["ИЗО"], ["Изобразительное искусство"], ["Изобразительное искусство"]),
-    ("subjects", ["ОБЖ", "ОБЖ"], ["Основы безопасности и защиты Родины"],
-     ["Основы безопасности и защиты Родины"]),
-    ("grades", ["5 класс", "дошкольная группа"], ["5", "ДО"], ["5 класс", "дошкольная группа"]),
-    ("resource_type", "конспект урока", "Конспект урока", "Конспект урока"),
-    ("year", " 2023 ", 2023, "2023"),
-    ("year", "", None, ""),
-    ("authors", ["Иванова И. И.", " ", "Петров П. П."], ["Иванова И. И.", "Петров П. П."],
-     ["Иванова И. И.", "Петров П. П."]),
-])
+@pytest.mark.parametrize(
+    ("field", "typed", "stored", "shown"),
+    [
+        ("subjects", ["ИЗО"], ["Изобразительное искусство"], ["Изобразительное искусство"]),
+        (
+            "subjects",
+            ["ОБЖ", "ОБЖ"],
+            ["Основы безопасности и защиты Родины"],
+            ["Основы безопасности и защиты Родины"],
+        ),
+        ("grades", ["5 класс", "дошкольная группа"], ["5", "ДО"], ["5 класс", "дошкольная группа"]),
+        ("resource_type", "конспект урока", "Конспект урока", "Конспект урока"),
+        ("year", " 2023 ", 2023, "2023"),
+        ("year", "", None, ""),
+        (
+            "authors",
+            ["Иванова И. И.", " ", "Петров П. П."],
+            ["Иванова И. И.", "Петров П. П."],
+            ["Иванова И. И.", "Петров П. П."],
+        ),
+    ],
+)
 def test_typed_values_become_stored_values(editor, field, typed, stored, shown):
     create(editor, "material")
     editor.inputs[field].value = typed
@@ -72,19 +86,23 @@ def test_typed_values_become_stored_values(editor, field, typed, stored, shown):
     assert editor.inputs[field].value == shown
 
 
-@pytest.mark.parametrize(("kind", "field", "value", "message"), [
-    ("material", "title", "", "Поле «Название» обязательно"),
-    ("material", "year", "давно", "год «давно»"),
-    ("material", "subjects", ["Астрология"], "«Астрология» не найдено в словаре"),
-    ("material", "links", ["ftp://x"], "не адрес http"),
-    ("media", "isbn", "12", "не похоже на ISBN"),
-    ("media", "pages", "0", "целым положительным"),
-    ("portfolio", "teacher", "", "Поле «Педагог» обязательно"),
-    ("portfolio", "category_assigned", "01.09.2023", "не дата"),
-    ("portfolio", "courses", [{"title": "", "hours": "36"}], "нет названия курса"),
-])
-def test_errors_appear_next_to_the_field_and_block_saving(editor, workspace, kind, field, value,
-                                                          message):
+@pytest.mark.parametrize(
+    ("kind", "field", "value", "message"),
+    [
+        ("material", "title", "", "Поле «Название» обязательно"),
+        ("material", "year", "давно", "год «давно»"),
+        ("material", "subjects", ["Астрология"], "«Астрология» не найдено в словаре"),
+        ("material", "links", ["ftp://x"], "не адрес http"),
+        ("media", "isbn", "12", "не похоже на ISBN"),
+        ("media", "pages", "0", "целым положительным"),
+        ("portfolio", "teacher", "", "Поле «Педагог» обязательно"),
+        ("portfolio", "category_assigned", "01.09.2023", "не дата"),
+        ("portfolio", "courses", [{"title": "", "hours": "36"}], "нет названия курса"),
+    ],
+)
+def test_errors_appear_next_to_the_field_and_block_saving(
+    editor, workspace, kind, field, value, message
+):
     create(editor, kind)
     editor.model.set(field, value)  # as typed (a picker would refuse «Астрология» itself)
     assert message in editor.error_labels[field].value
@@ -118,8 +136,9 @@ def test_repeatable_rows_add_edit_and_remove():
 
 def test_portfolio_courses_and_category_expiry(editor):
     create(editor, "portfolio")
-    editor.inputs["courses"].value = [{"title": "ФОП ООО", "hours": "72", "provider": "ИРО",
-                                       "year": "2024"}]
+    editor.inputs["courses"].value = [
+        {"title": "ФОП ООО", "hours": "72", "provider": "ИРО", "year": "2024"}
+    ]
     editor.inputs["category"].value = "ВКК"
     editor.inputs["category_assigned"].value = "2020-03-01"
     record = editor.model.record
@@ -130,8 +149,12 @@ def test_portfolio_courses_and_category_expiry(editor):
 
 
 def test_suggestions_are_accepted_with_a_click(editor, workspace):
-    record = workspace.store.save(records.new("material", title="Файл урока", suggested={
-        "subjects": ["Математика"], "year": 2022}), by="импорт")
+    record = workspace.store.save(
+        records.new(
+            "material", title="Файл урока", suggested={"subjects": ["Математика"], "year": 2022}
+        ),
+        by="импорт",
+    )
     editor.open_record(record.id)
     assert len(editor.suggestions.children) == 2
     assert "Математика" in editor.suggestions.children[0].children[0].value
@@ -144,9 +167,15 @@ def test_suggestions_are_accepted_with_a_click(editor, workspace):
 
 def test_attaching_a_file_stores_it_once_and_extracts_text(editor, workspace):
     create(editor, "material")
-    editor.upload.value = ({"name": "план.txt", "type": "text/plain", "size": 20,
-                            "content": memoryview("Урок про квазидроби".encode()),
-                            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC)},)
+    editor.upload.value = (
+        {
+            "name": "план.txt",
+            "type": "text/plain",
+            "size": 20,
+            "content": memoryview("Урок про квазидроби".encode()),
+            "last_modified": dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        },
+    )
     assert [a.name for a in editor.model.record.attachments] == ["план.txt"]
     assert editor.upload.value == ()
     editor.save_button.click()
@@ -175,8 +204,9 @@ def test_unknown_id_is_a_message_not_an_exception(editor):
 
 def test_desk_finds_opens_edits_and_keeps_tabs_in_step(workspace):
     for n in range(3):
-        workspace.store.save(records.new("material", title=f"Дроби, урок {n}", status="review"),
-                             by="Автор")
+        workspace.store.save(
+            records.new("material", title=f"Дроби, урок {n}", status="review"), by="Автор"
+        )
     desk = CurationDesk(CatalogueIndex.open(workspace), user="Методистова")
     desk.finder_box.value = "дроби"
     buttons = [row.children[0] for row in desk.hits.children[1:]]
@@ -210,17 +240,28 @@ def test_notebook_is_clean_and_explains_itself(name):
 def test_notebook_runs_on_imk_home(name, demo_home, tmp_path, monkeypatch):
     spec = tmp_path / "jupyter" / "kernels" / "imk-curation"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "IMK tests", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "IMK tests",
+                "language": "python",
+            }
+        )
+    )
     home = tmp_path / "workspace"
     shutil.copytree(demo_home, home)
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv("IMK_HOME", str(home))
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(nb, kernel_name="imk-curation", timeout=120, startup_timeout=60,
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="imk-curation",
+        timeout=120,
+        startup_timeout=60,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert [o.output_type for o in outputs] == ["execute_result"]
     assert "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]

@@ -16,8 +16,14 @@ from catalogue.workspace import Workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parent / "output" / "export"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("/usr/bin/chromium is not installed (CI installs it)", allow_module_level=True)
@@ -100,15 +106,18 @@ def test_no_request_leaves_the_page_and_nothing_hostile_runs(visit):
     assert v.page.locator("a[href^='javascript:'], [onerror], [onload], iframe").count() == 0
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", 5),
-    ("дробей", 1),
-    ("ДРОБ", 2),
-    ("елочные", 1),
-    ("ЁЛОЧНЫЕ", 1),
-    ("музыка учебник", 1),
-    ("нет такого слова", 0),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", 5),
+        ("дробей", 1),
+        ("ДРОБ", 2),
+        ("елочные", 1),
+        ("ЁЛОЧНЫЕ", 1),
+        ("музыка учебник", 1),
+        ("нет такого слова", 0),
+    ],
+)
 def test_the_filter_narrows_the_cards(visit, query, expected):
     v = visit()
     assert v.shown() == 5
@@ -142,11 +151,23 @@ def test_axe_finds_no_serious_or_critical_violation(visit):
     v.page.screenshot(path=str(OUTPUT / "collection.png"), full_page=True)
     results = Axe().run(v.page)
     violations = results.response["violations"]
-    (OUTPUT / "axe.json").write_text(json.dumps(
-        {"violations": [{"id": x["id"], "impact": x["impact"], "nodes": len(x["nodes"])}
-                        for x in violations],
-         "passes": len(results.response["passes"])}, ensure_ascii=False, indent=2))
-    serious = [(x["id"], x["impact"], [n["target"] for n in x["nodes"]])
-               for x in violations if x["impact"] in ("serious", "critical")]
+    (OUTPUT / "axe.json").write_text(
+        json.dumps(
+            {
+                "violations": [
+                    {"id": x["id"], "impact": x["impact"], "nodes": len(x["nodes"])}
+                    for x in violations
+                ],
+                "passes": len(results.response["passes"]),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    serious = [
+        (x["id"], x["impact"], [n["target"] for n in x["nodes"]])
+        for x in violations
+        if x["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     assert v.aborted == []

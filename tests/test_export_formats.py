@@ -26,8 +26,10 @@ def published(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     with Workspace.create(home) as ws:
         facts = build(ws)
-        facts["files"] = {fmt: export_collection(ws, "test", fmt, out / f"test.{ext}")
-                          for fmt, ext in FORMATS.items()}
+        facts["files"] = {
+            fmt: export_collection(ws, "test", fmt, out / f"test.{ext}")
+            for fmt, ext in FORMATS.items()
+        }
         facts["history"] = ws.store.get_collection("test").exports
     return facts
 
@@ -55,18 +57,23 @@ def test_zip_is_one_folder_with_the_page_and_the_files(published):
         page = zf.read("test/index.html").decode("utf-8")
         files = {n: zf.read(n) for n in names if n.startswith("test/files/")}
     assert {n.split("/")[0] for n in names} == {"test"}
-    assert files == {"test/files/урок.docx": b"first file",
-                     "test/files/урок (2).docx": b"second file, same name"}
+    assert files == {
+        "test/files/урок.docx": b"first file",
+        "test/files/урок (2).docx": b"second file, same name",
+    }
     relative = [unquote(h) for h in Links(page).hrefs if h.startswith("files/")]
     assert sorted("test/" + h for h in relative) == sorted(files)
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("../../etc/passwd", "passwd"),
-    ("C:\\temp\\урок.docx", "урок.docx"),
-    ('a<b>:"c"|?*.txt', "a_b___c____.txt"),
-    ("...", "file"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\temp\\урок.docx", "урок.docx"),
+        ('a<b>:"c"|?*.txt', "a_b___c____.txt"),
+        ("...", "file"),
+    ],
+)
 def test_bundle_names_are_safe(name, expected):
     assert safe_name(name) == expected
 

@@ -62,8 +62,12 @@ def exported(tmp_path_factory):
     with Workspace.create(home) as ws:
         facts = build(ws)
         path = export_collection(ws, "test", "html")
-        facts.update(path=path, text=path.read_text(encoding="utf-8"), home=home,
-                     collection=ws.store.get_collection("test"))
+        facts.update(
+            path=path,
+            text=path.read_text(encoding="utf-8"),
+            home=home,
+            collection=ws.store.get_collection("test"),
+        )
     return facts
 
 
@@ -100,10 +104,18 @@ def test_headings_go_in_order_and_inputs_are_labelled(exported):
     assert inputs and all(i["id"] in labels for i in inputs)
 
 
-@pytest.mark.parametrize("needle", [
-    "<script>window.__pwned", "<img src=x", "<iframe",
-    'href="javascript:', "<b>Злой</b>", "<svg", '"><script>alert(6)',
-])
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "<script>window.__pwned",
+        "<img src=x",
+        "<iframe",
+        'href="javascript:',
+        "<b>Злой</b>",
+        "<svg",
+        '"><script>alert(6)',
+    ],
+)
 def test_hostile_record_texts_are_escaped(exported, needle):
     assert needle not in exported["text"]
 
@@ -132,8 +144,17 @@ def test_external_links_are_plain_http_with_noopener(exported):
         assert "noopener" in attrs["rel"]
 
 
-@pytest.mark.parametrize("value", [*PRIVATE.values(), HIDDEN_TEACHER, NO_CONSENT_TEACHER,
-                                   "no.consent@school.example", "Курс ФГОС", "Высшая"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        *PRIVATE.values(),
+        HIDDEN_TEACHER,
+        NO_CONSENT_TEACHER,
+        "no.consent@school.example",
+        "Курс ФГОС",
+        "Высшая",
+    ],
+)
 def test_private_data_never_reaches_the_page(exported, value):
     assert value not in exported["text"]
 
@@ -147,8 +168,11 @@ def test_public_portfolio_fields_are_shown(exported):
 
 def test_json_ld_per_card_is_a_learning_resource(exported):
     page = Page(exported["text"])
-    blocks = [json.loads(text) for attrs, text in page.scripts
-              if attrs.get("type") == "application/ld+json"]
+    blocks = [
+        json.loads(text)
+        for attrs, text in page.scripts
+        if attrs.get("type") == "application/ld+json"
+    ]
     assert [b["identifier"] for b in blocks] == exported["published"]
     assert {b["@type"] for b in blocks} == {"LearningResource"}
     hostile = next(b for b in blocks if b["identifier"] == exported["ids"][3])
@@ -157,8 +181,14 @@ def test_json_ld_per_card_is_a_learning_resource(exported):
 
 def test_table_of_contents_summary_chart_filter(exported):
     text = exported["text"]
-    for piece in ('class="imk-toc"', "<caption>", 'id="imk-q"', 'role="status"',
-                  'src="data:image/png;base64,', "Показано 5 из\u00a05"):
+    for piece in (
+        'class="imk-toc"',
+        "<caption>",
+        'id="imk-q"',
+        'role="status"',
+        'src="data:image/png;base64,',
+        "Показано 5 из\u00a05",
+    ):
         assert piece in text
 
 
@@ -179,14 +209,17 @@ def test_the_export_is_recorded_in_the_collection(exported):
     assert Path(entry["path"]) == exported["path"].resolve()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("в школе и дома", "в~школе и~дома"),
-    ("5 класс, 10 классы", "5~класс, 10~классы"),
-    ("школа №5 и № 7", "школа №~5 и~№~7"),
-    ('урок "Дроби"', "урок «Дроби»"),
-    ("дроби - это просто", "дроби~– это просто"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("в школе и дома", "в~школе и~дома"),
+        ("5 класс, 10 классы", "5~класс, 10~классы"),
+        ("школа №5 и № 7", "школа №~5 и~№~7"),
+        ('урок "Дроби"', "урок «Дроби»"),
+        ("дроби - это просто", "дроби~– это просто"),
+        ("", ""),
+    ],
+)
 def test_typography(text, expected):
     assert typograph(text) == expected.replace("~", "\u00a0")
 
@@ -207,10 +240,13 @@ def test_any_notebook_becomes_offline_html(tmp_path):
         assert host not in page
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"fmt": "pdf"}, "Формат «pdf» не поддерживается"),
-    ({"name": "nothing"}, "Подборка «nothing» не найдена"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"fmt": "pdf"}, "Формат «pdf» не поддерживается"),
+        ({"name": "nothing"}, "Подборка «nothing» не найдена"),
+    ],
+)
 def test_bad_requests_are_explained(tmp_path, change, message):
     with Workspace.create(tmp_path / "ws") as ws:
         build(ws)

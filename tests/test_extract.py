@@ -169,8 +169,10 @@ def test_normalise(raw, expected):
         ("какого-\nлибо решения", "какого-либо решения"),
         ("физико-\nматематический лицей", "физико-математический лицей"),
         ("Потемкин-\nТаврический", "Потемкин-Таврический"),
-        ("госу-\nдарственного экзамена и государственного", "государственного экзамена и "
-         "государственного"),
+        (
+            "госу-\nдарственного экзамена и государственного",
+            "государственного экзамена и государственного",
+        ),
         ("номер 61-\n80", "номер 61-\n80"),
         ("Конец абзаца -\nНовый абзац", "Конец абзаца -\nНовый абзац"),
     ],
@@ -208,8 +210,9 @@ def test_empty_file():
     assert "«пусто.docx»" in result.message
 
 
-@pytest.mark.parametrize("name", ["фото.jpg", "видео.mp4", "скан.djvu", "без_расширения",
-                                  "архив.zip"])
+@pytest.mark.parametrize(
+    "name", ["фото.jpg", "видео.mp4", "скан.djvu", "без_расширения", "архив.zip"]
+)
 def test_unsupported_formats(name):
     result = extract_text(b"\xd0\xcf\x11\xe0 some bytes", name)
     assert result.status == UNSUPPORTED
@@ -218,9 +221,27 @@ def test_unsupported_formats(name):
     assert not supported(name)
 
 
-@pytest.mark.parametrize("name", ["a.docx", "b.DOCX", "c.pptx", "d.pdf", "e.txt", "f.md",
-                                  "g.doc", "h.ppt", "i.rtf", "j.odt", "k.ods", "l.odp",
-                                  "m.xlsx", "n.xls", "o.html", "p.htm"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a.docx",
+        "b.DOCX",
+        "c.pptx",
+        "d.pdf",
+        "e.txt",
+        "f.md",
+        "g.doc",
+        "h.ppt",
+        "i.rtf",
+        "j.odt",
+        "k.ods",
+        "l.odp",
+        "m.xlsx",
+        "n.xls",
+        "o.html",
+        "p.htm",
+    ],
+)
 def test_supported_formats(name):
     assert supported(name)
 

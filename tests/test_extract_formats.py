@@ -33,28 +33,43 @@ ODF_NS = {
 def odf(kind: str, paragraphs: list[str], encrypted: bool = False) -> bytes:
     """A minimal OpenDocument file (what LibreOffice writes, reduced to what readers need)."""
     body_tag, mime = ODF_NS[kind]
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"')
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+    )
     if kind == "ods":
-        inner = "<table:table>" + "".join(
-            f"<table:table-row><table:table-cell><text:p>{p}</text:p></table:table-cell>"
-            f"<table:table-cell><text:p>{n}</text:p></table:table-cell></table:table-row>"
-            for n, p in enumerate(paragraphs, 1)) + "</table:table>"
+        inner = (
+            "<table:table>"
+            + "".join(
+                f"<table:table-row><table:table-cell><text:p>{p}</text:p></table:table-cell>"
+                f"<table:table-cell><text:p>{n}</text:p></table:table-cell></table:table-row>"
+                for n, p in enumerate(paragraphs, 1)
+            )
+            + "</table:table>"
+        )
     elif kind == "odp":
-        inner = "".join(f"<draw:page><draw:frame><draw:text-box><text:p>{p}</text:p>"
-                        "</draw:text-box></draw:frame></draw:page>" for p in paragraphs)
+        inner = "".join(
+            f"<draw:page><draw:frame><draw:text-box><text:p>{p}</text:p>"
+            "</draw:text-box></draw:frame></draw:page>"
+            for p in paragraphs
+        )
     else:
         inner = f"<text:h>{paragraphs[0]}</text:h>" + "".join(
-            f"<text:p>{p.replace('  ', '<text:s/> ')}</text:p>" for p in paragraphs[1:])
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
-               f"<office:body><office:{body_tag}>{inner}</office:{body_tag}></office:body>"
-               "</office:document-content>")
-    manifest = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
-                'manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
-                + ("<manifest:encryption-data/>" if encrypted else "")
-                + "</manifest:file-entry></manifest:manifest>")
+            f"<text:p>{p.replace('  ', '<text:s/> ')}</text:p>" for p in paragraphs[1:]
+        )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+        f"<office:body><office:{body_tag}>{inner}</office:{body_tag}></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+        'manifest:1.0"><manifest:file-entry manifest:full-path="content.xml">'
+        + ("<manifest:encryption-data/>" if encrypted else "")
+        + "</manifest:file-entry></manifest:manifest>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", mime, compress_type=zipfile.ZIP_STORED)
@@ -65,12 +80,15 @@ def odf(kind: str, paragraphs: list[str], encrypted: bool = False) -> bytes:
 
 def rtf(paragraphs: list[str]) -> bytes:
     """RTF as Russian Word writes it: cp1251 bytes as \\'xx escapes."""
+
     def escape(text: str) -> str:
         return "".join(f"\\'{b:02x}" if b > 127 else chr(b) for b in text.encode("cp1251"))
 
     body = "".join(f"{escape(p)}\\par\n" for p in paragraphs)
-    return (r"{\rtf1\ansi\ansicpg1251\deff0{\fonttbl{\f0\fcharset204 Times New Roman;}}"
-            "\n\\f0 " + body + "}").encode("ascii")
+    return (
+        r"{\rtf1\ansi\ansicpg1251\deff0{\fonttbl{\f0\fcharset204 Times New Roman;}}"
+        "\n\\f0 " + body + "}"
+    ).encode("ascii")
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
@@ -91,12 +109,16 @@ MAKERS = {
     "odp": lambda: odf("odp", [TITLE, *BODY]),
     "rtf": lambda: rtf([TITLE, *BODY]),
     "xlsx": lambda: xlsx([[TITLE], *[[p, 1] for p in BODY]]),
-    "html": lambda: ("<html><head><title>Карта</title><style>p{color:red}</style></head><body>"
-                     f"<h1>{TITLE}</h1>" + "".join(f"<p>{p}</p>" for p in BODY)
-                     + "<script>var x = 1;</script></body></html>").encode(),
-    "htm": lambda: ('<html><head><meta charset="windows-1251"></head><body>'
-                    f"<h1>{TITLE}</h1><p>{BODY[0]}</p><p>{BODY[1]}</p></body></html>"
-                    ).encode("cp1251"),
+    "html": lambda: (
+        "<html><head><title>Карта</title><style>p{color:red}</style></head><body>"
+        f"<h1>{TITLE}</h1>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "<script>var x = 1;</script></body></html>"
+    ).encode(),
+    "htm": lambda: (
+        '<html><head><meta charset="windows-1251"></head><body>'
+        f"<h1>{TITLE}</h1><p>{BODY[0]}</p><p>{BODY[1]}</p></body></html>"
+    ).encode("cp1251"),
     "md": lambda: (f"# {TITLE}\n\n**{BODY[0]}**\n\n[{BODY[1]}](http://x)\n").encode(),
     "txt": lambda: "\n".join([TITLE, *BODY]).encode("cp1251"),
 }
@@ -156,8 +178,14 @@ HOSTILE = {
     "bomb.xlsx": (zip_bomb, "подозрительный архив"),
     "locked.pdf": (encrypted_pdf, "защищён паролем"),
     "locked.odt": (lambda: odf("odt", [TITLE], encrypted=True), "защищён паролем"),
-    "locked.docx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
-                    + "EncryptedPackage".encode("utf-16-le"), "защищён паролем"),
+    "locked.docx": (
+        lambda: (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\0" * 512
+            + "EncryptedPackage".encode("utf-16-le")
+        ),
+        "защищён паролем",
+    ),
     "truncated.odt": (lambda: odf("odt", [TITLE])[:200], "не удалось прочитать документ"),
     "truncated.xlsx": (lambda: MAKERS["xlsx"]()[:300], "не удалось прочитать документ"),
     "garbage.rtf": (lambda: b"not an rtf at all", "не удалось прочитать документ"),
@@ -220,7 +248,8 @@ def test_worker_reports_in_the_callers_language(tmp_path):
 
 def scanned_pdf(text: str) -> bytes:
     font = ImageFont.truetype(
-        str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), 40)
+        str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), 40
+    )
     image = Image.new("L", (1400, 300), 255)
     ImageDraw.Draw(image).text((40, 100), text, font=font, fill=0)
     png = io.BytesIO()

@@ -23,8 +23,10 @@ EDITS = [
 def history_of(workspace, kind="material"):
     """A record with three versions: created, title changed, annotation changed."""
     store = workspace.store
-    record = store.save(records.new(kind, title="Сложение дробей", grades=["5"],
-                                    teacher="Иванова И. И."), by="Автор")
+    record = store.save(
+        records.new(kind, title="Сложение дробей", grades=["5"], teacher="Иванова И. И."),
+        by="Автор",
+    )
     record.title = "Сложение и вычитание дробей"
     record = store.save(record, by="Редактор")
     record.annotation = "Урок открытия нового знания"
@@ -42,10 +44,16 @@ def test_diff_names_exactly_the_changed_field(workspace, kind, name, value):
     assert changes[0].after == value and changes[0].label == label(name)
 
 
-@pytest.mark.parametrize(("older", "newer", "fields"),
-                         [(1, 2, ["title"]), (2, 3, ["annotation"]),
-                          (1, 3, ["title", "annotation"]), (3, 1, ["title", "annotation"]),
-                          (2, 2, [])])
+@pytest.mark.parametrize(
+    ("older", "newer", "fields"),
+    [
+        (1, 2, ["title"]),
+        (2, 3, ["annotation"]),
+        (1, 3, ["title", "annotation"]),
+        (3, 1, ["title", "annotation"]),
+        (2, 2, []),
+    ],
+)
 def test_diff_between_stored_versions(workspace, older, newer, fields):
     record = history_of(workspace)
     assert [c.field for c in diff_versions(workspace.store, record.id, older, newer)] == fields
@@ -133,9 +141,16 @@ def test_empty_bin_and_unknown_record(workspace):
     assert versions_html([]) == ""
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (None, "—"), ([], "—"), (True, "да"), (["а", "б"], "а; б"),
-    ({"title": "Курс", "hours": 36}, "Курс (36 ч)"), ({"name": "f.pdf", "sha256": "x"}, "f.pdf"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "—"),
+        ([], "—"),
+        (True, "да"),
+        (["а", "б"], "а; б"),
+        ({"title": "Курс", "hours": 36}, "Курс (36 ч)"),
+        ({"name": "f.pdf", "sha256": "x"}, "f.pdf"),
+    ],
+)
 def test_display(value, shown):
     assert display(value) == shown

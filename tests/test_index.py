@@ -17,31 +17,81 @@ def _material(title, **values):
 
 
 FIXTURE = [
-    _material("Сложение дробей с одинаковыми знаменателями", subjects=["Математика"],
-              grades=["5"], resource_type="Конспект урока", year=2021,
-              annotation="Урок открытия нового знания: обыкновенные дроби.",
-              organisation="МБОУ «СОШ № 1»", authors=["Иванова Мария Петровна"]),
-    _material("Десятичные дроби. Контрольная работа", subjects=["Математика"], grades=["5"],
-              resource_type="КИМ", year=2024, organisation="МБОУ «Лицей № 2»"),
-    _material("Новогодняя ёлка в начальной школе", subjects=["Воспитательная работа"],
-              grades=["2", "3"], resource_type="сценарий", year=2023,
-              annotation="Сценарий праздника у ёлки для младших школьников."),
-    _material("Технологическая карта урока английского языка", subjects=["Иностранный язык"],
-              grades=["7"], resource_type="техкарта", year=2022, status="draft",
-              keywords=["present simple"]),
-    _material("Фотосинтез", subjects=["Биология"], grades=["6"], year=2020,
-              resource_type="Презентация", organisation="МБОУ «СОШ № 1»"),
-    records.new("media", title="Математика. 5 класс. Учебник", subjects=["Математика"],
-                grades=["5"], resource_type="Учебник", format="учебник", year=2023,
-                publisher="Просвещение", authors=["Мерзляк А. Г.", "Полонский В. Б."],
-                status="published"),
-    records.new("portfolio", title="Портфолио: Петрова Анна Сергеевна",
-                teacher="Петрова Анна Сергеевна", position="учитель химии",
-                contacts="тел. 8-900-123-45-67, petrova@example.org", birth_date="1980-05-04",
-                subjects=["Химия"], public_fields=["position", "category"], status="published"),
-    records.new("portfolio", title="Портфолио: Соколов Игорь Владимирович",
-                teacher="Соколов Игорь Владимирович", position="учитель физики",
-                subjects=["Физика"], public_fields=["teacher", "position"], status="published"),
+    _material(
+        "Сложение дробей с одинаковыми знаменателями",
+        subjects=["Математика"],
+        grades=["5"],
+        resource_type="Конспект урока",
+        year=2021,
+        annotation="Урок открытия нового знания: обыкновенные дроби.",
+        organisation="МБОУ «СОШ № 1»",
+        authors=["Иванова Мария Петровна"],
+    ),
+    _material(
+        "Десятичные дроби. Контрольная работа",
+        subjects=["Математика"],
+        grades=["5"],
+        resource_type="КИМ",
+        year=2024,
+        organisation="МБОУ «Лицей № 2»",
+    ),
+    _material(
+        "Новогодняя ёлка в начальной школе",
+        subjects=["Воспитательная работа"],
+        grades=["2", "3"],
+        resource_type="сценарий",
+        year=2023,
+        annotation="Сценарий праздника у ёлки для младших школьников.",
+    ),
+    _material(
+        "Технологическая карта урока английского языка",
+        subjects=["Иностранный язык"],
+        grades=["7"],
+        resource_type="техкарта",
+        year=2022,
+        status="draft",
+        keywords=["present simple"],
+    ),
+    _material(
+        "Фотосинтез",
+        subjects=["Биология"],
+        grades=["6"],
+        year=2020,
+        resource_type="Презентация",
+        organisation="МБОУ «СОШ № 1»",
+    ),
+    records.new(
+        "media",
+        title="Математика. 5 класс. Учебник",
+        subjects=["Математика"],
+        grades=["5"],
+        resource_type="Учебник",
+        format="учебник",
+        year=2023,
+        publisher="Просвещение",
+        authors=["Мерзляк А. Г.", "Полонский В. Б."],
+        status="published",
+    ),
+    records.new(
+        "portfolio",
+        title="Портфолио: Петрова Анна Сергеевна",
+        teacher="Петрова Анна Сергеевна",
+        position="учитель химии",
+        contacts="тел. 8-900-123-45-67, petrova@example.org",
+        birth_date="1980-05-04",
+        subjects=["Химия"],
+        public_fields=["position", "category"],
+        status="published",
+    ),
+    records.new(
+        "portfolio",
+        title="Портфолио: Соколов Игорь Владимирович",
+        teacher="Соколов Игорь Владимирович",
+        position="учитель физики",
+        subjects=["Физика"],
+        public_fields=["teacher", "position"],
+        status="published",
+    ),
 ]
 
 
@@ -62,8 +112,15 @@ def titles(result):
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("дроби", "дробей"), ("дробями", "дробь"), ("ёлка", "елка"), ("ёлки", "Ёлкой"),
-     ("учебники", "учебник"), ("lessons", "lesson"), ("Математика", "математики")],
+    [
+        ("дроби", "дробей"),
+        ("дробями", "дробь"),
+        ("ёлка", "елка"),
+        ("ёлки", "Ёлкой"),
+        ("учебники", "учебник"),
+        ("lessons", "lesson"),
+        ("Математика", "математики"),
+    ],
 )
 def test_word_forms_meet_in_one_term(a, b):
     assert words(a) == words(b)
@@ -104,7 +161,9 @@ def test_title_outranks_full_text(index):
 
 def test_grade_words_narrow_the_search(index):
     assert set(titles(index.search("дроби 5 класс"))) == {
-        "Сложение дробей с одинаковыми знаменателями", "Десятичные дроби. Контрольная работа"}
+        "Сложение дробей с одинаковыми знаменателями",
+        "Десятичные дроби. Контрольная работа",
+    }
 
 
 def test_snippets_highlight_a_form_of_the_word(index):
@@ -119,8 +178,24 @@ def test_snippet_from_attachment_text(index):
 
 
 @pytest.mark.parametrize(
-    "query", ['"unbalanced', "(((", ")", "AND OR NOT", "title:(", "дроби^^", "*", "?", "[a TO",
-              "год:2020..", "\\", "'", "дроби\" 5 (класс", "NOT", "a" * 2000],
+    "query",
+    [
+        '"unbalanced',
+        "(((",
+        ")",
+        "AND OR NOT",
+        "title:(",
+        "дроби^^",
+        "*",
+        "?",
+        "[a TO",
+        "год:2020..",
+        "\\",
+        "'",
+        'дроби" 5 (класс',
+        "NOT",
+        "a" * 2000,
+    ],
 )
 def test_bad_syntax_never_raises(index, query):
     result = index.search(query)
@@ -146,8 +221,9 @@ def test_facets_count_the_hits(index):
 def test_values_of_one_facet_or_and_facets_and(index):
     both = index.search("", filters={"subject": ["Математика", "Биология"]})
     assert both.total == 4
-    narrowed = index.search("", filters={"subject": ["Математика", "Биология"],
-                                         "kind": ["material"]})
+    narrowed = index.search(
+        "", filters={"subject": ["Математика", "Биология"], "kind": ["material"]}
+    )
     assert narrowed.total == 3
 
 
@@ -160,8 +236,7 @@ def test_a_facets_counts_ignore_its_own_selection(index):
 
 @pytest.mark.parametrize(
     ("sort", "key"),
-    [("title", lambda h: h.title.lower().replace("ё", "е")),
-     ("date", lambda h: -(h.year or 0))],
+    [("title", lambda h: h.title.lower().replace("ё", "е")), ("date", lambda h: -(h.year or 0))],
 )
 def test_sorting(index, sort, key):
     hits = index.search("", sort=sort, page_size=50).hits
@@ -179,8 +254,9 @@ def test_paging(index):
 def test_private_portfolio_fields_are_not_indexed(index, private):
     with index.ix.searcher() as searcher:
         reader = searcher.reader()
-        assert not any(private.lower() in term for name in TEXT_FIELDS
-                       for term in reader.field_terms(name))
+        assert not any(
+            private.lower() in term for name in TEXT_FIELDS for term in reader.field_terms(name)
+        )
     assert "pf-000001" not in [hit.id for hit in index.search(private).hits]
 
 
@@ -250,5 +326,6 @@ def test_find_ids_is_what_other_packages_search_through(index):
     from catalogue import plugins
 
     ids = plugins.manager().hook.imk_find_ids(
-        workspace=index.workspace, query="дроби", filters={"kind": ["material"]}, limit=10)
+        workspace=index.workspace, query="дроби", filters={"kind": ["material"]}, limit=10
+    )
     assert ids[:2] and set(ids) == {"mat-000001", "mat-000002"}

@@ -26,8 +26,10 @@ LESSON = [
     "Конспект урока математики в 5 классе «Сложение дробей»",
     "Автор: учитель математики Иванова Мария Петровна, МБОУ СОШ № 5 г. Северореченска",
     "2023-2024 учебный год",
-    *[f"Задание {n}. Сложите дроби с одинаковыми знаменателями и запишите ответ в тетрадь."
-      for n in range(1, 15)],
+    *[
+        f"Задание {n}. Сложите дроби с одинаковыми знаменателями и запишите ответ в тетрадь."
+        for n in range(1, 15)
+    ],
 ]
 FAST = Limits(ocr=False)
 
@@ -36,15 +38,28 @@ def make_folder(root: Path) -> Path:
     folder = root / "входящие"
     (folder / "вложенная").mkdir(parents=True)
     (folder / "урок.docx").write_bytes(files.docx_bytes(LESSON[0], LESSON[1:]))
-    (folder / "вложенная" / "положение.odt").write_bytes(odf("odt", [
-        "Положение о городском конкурсе «Учитель года»",
-        "Организатор: МБОУ СОШ № 2. Конкурс проводится для учителей 1–11 классов.",
-        "Конкурс проходит в три этапа: заочный, очный и финальный."]))
-    (folder / "вложенная" / "тест.rtf").write_bytes(rtf([
-        "Контрольная работа по истории для 7 класса", "Вариант 1. Смутное время.",
-        "Задание 1. Назовите годы правления Бориса Годунова и причины Смуты в России."]))
-    (folder / "памятка.txt").write_text("Памятка для родителей первоклассников\n" * 5,
-                                        encoding="cp1251")
+    (folder / "вложенная" / "положение.odt").write_bytes(
+        odf(
+            "odt",
+            [
+                "Положение о городском конкурсе «Учитель года»",
+                "Организатор: МБОУ СОШ № 2. Конкурс проводится для учителей 1–11 классов.",
+                "Конкурс проходит в три этапа: заочный, очный и финальный.",
+            ],
+        )
+    )
+    (folder / "вложенная" / "тест.rtf").write_bytes(
+        rtf(
+            [
+                "Контрольная работа по истории для 7 класса",
+                "Вариант 1. Смутное время.",
+                "Задание 1. Назовите годы правления Бориса Годунова и причины Смуты в России.",
+            ]
+        )
+    )
+    (folder / "памятка.txt").write_text(
+        "Памятка для родителей первоклассников\n" * 5, encoding="cp1251"
+    )
     (folder / "фото.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     (folder / "битый.docx").write_bytes(files.docx_bytes("x", ["y"])[:500])
     (folder / "бомба.docx").write_bytes(zip_bomb())
@@ -64,8 +79,7 @@ def blob_count(ws: Workspace) -> int:
 
 def test_a_folder_is_imported_with_suggestions(workspace, tmp_path):
     report = import_paths(workspace, [make_folder(tmp_path)], limits=FAST)
-    assert report.counts == {"imported": 4, "flagged": 0, "duplicate": 0, "failed": 2,
-                             "skipped": 1}
+    assert report.counts == {"imported": 4, "flagged": 0, "duplicate": 0, "failed": 2, "skipped": 1}
     by_file = {Path(e.file).name: e for e in report.entries}
     assert ".скрытый.txt" not in by_file and "~$урок.docx" not in by_file
     lesson = workspace.store.get(by_file["урок.docx"].record_id)
@@ -116,8 +130,7 @@ def test_same_file_under_two_names_is_one_record(workspace, tmp_path):
     data = files.docx_bytes(LESSON[0], LESSON[1:])
     (tmp_path / "a.docx").write_bytes(data)
     (tmp_path / "копия a.docx").write_bytes(data)
-    report = import_paths(workspace, [tmp_path / "a.docx", tmp_path / "копия a.docx"],
-                          limits=FAST)
+    report = import_paths(workspace, [tmp_path / "a.docx", tmp_path / "копия a.docx"], limits=FAST)
     assert [e.outcome for e in report.entries] == ["imported", "duplicate"]
     assert workspace.store.count() == 1
 
@@ -136,8 +149,9 @@ def test_too_large_files_are_refused_unread(workspace, tmp_path, size_mb):
 
 
 def test_limits_come_from_workspace_settings(workspace, tmp_path):
-    (workspace.path / "settings.toml").write_text("[import]\nmax_file_mb = 0.001\n",
-                                                  encoding="utf-8")
+    (workspace.path / "settings.toml").write_text(
+        "[import]\nmax_file_mb = 0.001\n", encoding="utf-8"
+    )
     (tmp_path / "урок.docx").write_bytes(files.docx_bytes(LESSON[0], LESSON[1:]))
     report = import_paths(workspace, [tmp_path / "урок.docx"])
     assert report.counts["failed"] == 1 and "предела" in report.entries[0].message
@@ -157,8 +171,9 @@ def test_scans_and_textless_files_are_flagged(workspace, tmp_path):
 
 
 def test_near_duplicates_are_reported_and_decided(workspace, tmp_path):
-    edited = [p.replace("тетрадь", "рабочую тетрадь") if n == 5 else p
-              for n, p in enumerate(LESSON)]
+    edited = [
+        p.replace("тетрадь", "рабочую тетрадь") if n == 5 else p for n, p in enumerate(LESSON)
+    ]
     (tmp_path / "1.docx").write_bytes(files.docx_bytes(LESSON[0], LESSON[1:]))
     (tmp_path / "2.docx").write_bytes(files.docx_bytes(edited[0], edited[1:]))
     (tmp_path / "3.txt").write_text("Совсем другой текст " * 50, encoding="utf-8")
@@ -169,7 +184,8 @@ def test_near_duplicates_are_reported_and_decided(workspace, tmp_path):
     assert "Похоже на: " + first in "\n".join(report.lines())
     frame = duplicates.near_duplicates(workspace)
     assert list(frame[["first_id", "second_id", "reason"]].itertuples(index=False)) == [
-        (first, second, "text")]
+        (first, second, "text")
+    ]
     assert frame.iloc[0]["score"] >= duplicates.TEXT_THRESHOLD
     kept = duplicates.merge(workspace, first, second, by="методист")
     assert sorted(kept.sources) == ["1.docx", "2.docx"]
@@ -184,8 +200,7 @@ def test_dismissed_pairs_stay_dismissed(workspace, tmp_path):
     first, second = import_paths(workspace, [tmp_path], limits=FAST).record_ids
     duplicates.dismiss(workspace, first, second, by="методист")
     assert duplicates.near_duplicates(workspace).empty
-    assert duplicates.near_duplicates(workspace, "dismissed")["decided_by"].tolist() == [
-        "методист"]
+    assert duplicates.near_duplicates(workspace, "dismissed")["decided_by"].tolist() == ["методист"]
 
 
 def test_the_report_is_saved_in_the_workspace(workspace, tmp_path):
@@ -202,14 +217,14 @@ def test_imk_import_prints_the_report_and_indexes(tmp_path):
     home = tmp_path / "ws"
     Workspace.create(home).close()
     folder = make_folder(tmp_path)
-    result = CliRunner().invoke(build_cli(), ["--home", str(home), "import", str(folder),
-                                              "--json"])
+    result = CliRunner().invoke(build_cli(), ["--home", str(home), "import", str(folder), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["counts"]["imported"] == 4 and len(data["records"]) == 4
     assert "Импортировано: 4" in result.stderr and "Отчёт сохранён" in result.stderr
-    found = CliRunner().invoke(build_cli(), ["--home", str(home), "search", "Смутное время",
-                                             "--json"])
+    found = CliRunner().invoke(
+        build_cli(), ["--home", str(home), "search", "Смутное время", "--json"]
+    )
     assert json.loads(found.stdout)["hits"][0]["sources"] == ["тест.rtf"]
     again = CliRunner().invoke(build_cli(), ["--home", str(home), "import", str(folder)])
     assert again.exit_code == 0 and "Импортировано: 0" in again.stderr
@@ -242,8 +257,9 @@ def real_import(tmp_path_factory):
 def test_real_corpus_imports_every_file(real_import):
     ws, report, _ = real_import
     assert report.counts["failed"] == 0 and report.counts["skipped"] == 0
-    materials = [ws.store.get(e.record_id) for e in report.entries
-                 if e.record_id and e.kind == "material"]
+    materials = [
+        ws.store.get(e.record_id) for e in report.entries if e.record_id and e.kind == "material"
+    ]
     texts = ws.store.texts(r.attachments[0].sha256 for r in materials)
     assert sum(1 for t in texts.values() if len(t) > 100) >= 140
     flagged = sorted(Path(e.file).name for e in report.entries if e.outcome == "flagged")

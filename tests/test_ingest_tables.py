@@ -23,8 +23,7 @@ RU_HEADER = ["Название", "Авторы", "Предмет", "Класс",
 EN_HEADER = ["Title", "Authors", "Subject", "Grade", "Year", "Type", "Annotation"]
 ROWS = [
     ["Конспект урока «Дроби»", "Иванова М.П.", "математика", "5", 2023, "конспект", "Урок."],
-    ["Рабочая программа по ИЗО", "Петров П.П., Сидорова С.С.", "ИЗО", "5-7", "2022 г.",
-     "РП", ""],
+    ["Рабочая программа по ИЗО", "Петров П.П., Сидорова С.С.", "ИЗО", "5-7", "2022 г.", "РП", ""],
     ["", "Без Названия", "История", "6", 2020, "", ""],  # no title
     ["Урок физики", "Орлов О.О.", "физика", "13", 2021, "", ""],  # no such grade
     ["Урок химии", "Сомов С.С.", "Алхимия", "8", 1700, "", ""],  # unknown subject, bad year
@@ -61,8 +60,11 @@ def test_good_rows_import_and_bad_rows_are_reported(workspace, tmp_path, header,
     assert "Классы" in failed[first + 3] and "13" in failed[first + 3]
     assert "Предметы" in failed[first + 4] and "Год" in failed[first + 4]
     records = [workspace.store.get(i) for i in report.record_ids]
-    assert [r.title for r in records] == ["Конспект урока «Дроби»", "Рабочая программа по ИЗО",
-                                          "Сценарий праздника"]
+    assert [r.title for r in records] == [
+        "Конспект урока «Дроби»",
+        "Рабочая программа по ИЗО",
+        "Сценарий праздника",
+    ]
     assert records[1].subjects == ["Изобразительное искусство"]
     assert records[1].grades == ["5", "6", "7"] and records[1].year == 2022
     assert records[1].authors == ["Петров П.П.", "Сидорова С.С."]
@@ -84,22 +86,35 @@ def test_importing_a_table_twice_reports_duplicates(workspace, tmp_path):
 
 
 def test_mapping_names_unknown_columns(workspace, tmp_path):
-    path = write_xlsx(tmp_path / "темы.xlsx", ["Тема урока", "Учитель", "Параллель"],
-                      [["Дроби", "Иванова М.П.", "5"]])
+    path = write_xlsx(
+        tmp_path / "темы.xlsx",
+        ["Тема урока", "Учитель", "Параллель"],
+        [["Дроби", "Иванова М.П.", "5"]],
+    )
     with pytest.raises(ValueError, match="не найден столбец с названием"):
         tables.preview(path)
     mapping = {"Тема урока": "title", "Учитель": "authors", "Параллель": "grades"}
     frame = tables.preview(path, mapping)
     assert frame.to_dict(orient="records")[0] | {"year": None} == {
-        "row": 3, "kind": "material", "title": "Дроби", "authors": "Иванова М.П.",
-        "subjects": "", "grades": "5", "year": None, "resource_type": "", "problems": ""}
+        "row": 3,
+        "kind": "material",
+        "title": "Дроби",
+        "authors": "Иванова М.П.",
+        "subjects": "",
+        "grades": "5",
+        "year": None,
+        "resource_type": "",
+        "problems": "",
+    }
     assert workspace.store.count() == 0  # a preview saves nothing
 
 
 def test_media_columns_make_media_records(workspace, tmp_path):
-    path = write_xlsx(tmp_path / "книги.xlsx", ["Название", "Авторы", "Издательство", "ISBN"],
-                      [["Математика. 5 класс", "Мерзляк А.Г.", "Просвещение",
-                        "978-5-09-087581-3"]])
+    path = write_xlsx(
+        tmp_path / "книги.xlsx",
+        ["Название", "Авторы", "Издательство", "ISBN"],
+        [["Математика. 5 класс", "Мерзляк А.Г.", "Просвещение", "978-5-09-087581-3"]],
+    )
     [record_id] = import_paths(workspace, [path], as_records=True).record_ids
     record = workspace.store.get(record_id)
     assert record.kind == "media" and record.publisher == "Просвещение"
@@ -117,34 +132,62 @@ def test_cli_dry_run_and_mapping(tmp_path):
     Workspace.create(home).close()
     path = write_xlsx(tmp_path / "темы.xlsx", ["Тема урока", "Класс"], [["Дроби", "5"]])
     cli = build_cli()
-    result = CliRunner().invoke(cli, ["--home", str(home), "import", str(path), "--dry-run",
-                                      "--map", "Тема урока=title", "--json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--home",
+            str(home),
+            "import",
+            str(path),
+            "--dry-run",
+            "--map",
+            "Тема урока=title",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["preview"][str(path)][0]["title"] == "Дроби"
     bad = CliRunner().invoke(cli, ["--home", str(home), "import", str(path), "--map", "x=y"])
     assert bad.exit_code == 1 and "Неверное сопоставление «x=y»" in bad.stderr
-    done = CliRunner().invoke(cli, ["--home", str(home), "import", str(path),
-                                    "--map", "Тема урока=title"])
+    done = CliRunner().invoke(
+        cli, ["--home", str(home), "import", str(path), "--map", "Тема урока=title"]
+    )
     assert done.exit_code == 0 and "Импортировано: 1" in done.stderr
 
 
-@pytest.mark.parametrize(("value", "grades"), [
-    ("7 - 9", ["7", "8", "9"]), ("10 – 11", ["10", "11"]), ("5", ["5"]), ("", []),
-    ("1 дополнительный класс", ["1"]), ("1 доп. - 1", ["1"]), ("12", ["11"]),
-    ("для 7–9 классов", ["7", "8", "9"]), ("5-й класс", ["5"]), ("V - IX", list("56789")),
-    ("дошкольная группа", ["ДО"]), ("СПО", ["СПО"]),
-])
+@pytest.mark.parametrize(
+    ("value", "grades"),
+    [
+        ("7 - 9", ["7", "8", "9"]),
+        ("10 – 11", ["10", "11"]),
+        ("5", ["5"]),
+        ("", []),
+        ("1 дополнительный класс", ["1"]),
+        ("1 доп. - 1", ["1"]),
+        ("12", ["11"]),
+        ("для 7–9 классов", ["7", "8", "9"]),
+        ("5-й класс", ["5"]),
+        ("V - IX", list("56789")),
+        ("дошкольная группа", ["ДО"]),
+        ("СПО", ["СПО"]),
+    ],
+)
 def test_free_text_grades(value, grades):
     assert parse_grades(value) == grades
 
 
-@pytest.mark.parametrize(("value", "people"), [
-    ("Мерзляк А.Г., Полонский В.Б.; под редакцией Подольского В.Е.",
-     ["Мерзляк А.Г.", "Полонский В.Б.", "Подольский В.Е."]),
-    ("Горецкий В.Г., Кирюшкин В.А. и\u00a0другие", ["Горецкий В.Г.", "Кирюшкин В.А."]),
-    ("Иванова М.П.; под ред. Петровой А.А.", ["Иванова М.П.", "Петрова А.А."]),
-    ("Данилова\u00a0Г.И", ["Данилова Г.И."]),
-])
+@pytest.mark.parametrize(
+    ("value", "people"),
+    [
+        (
+            "Мерзляк А.Г., Полонский В.Б.; под редакцией Подольского В.Е.",
+            ["Мерзляк А.Г.", "Полонский В.Б.", "Подольский В.Е."],
+        ),
+        ("Горецкий В.Г., Кирюшкин В.А. и\u00a0другие", ["Горецкий В.Г.", "Кирюшкин В.А."]),
+        ("Иванова М.П.; под ред. Петровой А.А.", ["Иванова М.П.", "Петрова А.А."]),
+        ("Данилова\u00a0Г.И", ["Данилова Г.И."]),
+    ],
+)
 def test_people_lists(value, people):
     assert parse_people(value) == people
 
@@ -179,11 +222,14 @@ def test_federal_list_imports_as_textbooks(fpu_import):
 
 
 @pytest.mark.real_corpus
-@pytest.mark.parametrize(("title", "grades", "subject", "level", "author"), [
-    ("Русский язык. Азбука: 1-й класс", ["1"], "Русский язык", "НОО", "Горецкий В.Г."),
-    ("География: 5 - 6-е классы", ["5", "6"], "География", "ООО", "Алексеев А.И."),
-    ("Физика: 7-й класс: базовый уровень", ["7"], "Физика", "ООО", "Перышкин И.М."),
-])
+@pytest.mark.parametrize(
+    ("title", "grades", "subject", "level", "author"),
+    [
+        ("Русский язык. Азбука: 1-й класс", ["1"], "Русский язык", "НОО", "Горецкий В.Г."),
+        ("География: 5 - 6-е классы", ["5", "6"], "География", "ООО", "Алексеев А.И."),
+        ("Физика: 7-й класс: базовый уровень", ["7"], "Физика", "ООО", "Перышкин И.М."),
+    ],
+)
 def test_federal_list_rows(fpu_import, title, grades, subject, level, author):
     ws, _ = fpu_import
     record = next(m for m in ws.store.iter_records("media") if m.title.startswith(title))

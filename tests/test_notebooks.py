@@ -31,8 +31,9 @@ def kernels_dir(tmp_path_factory) -> Path:
     spec = root / "kernels" / KERNEL
     spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps(
-        {"argv": argv, "display_name": "IMK tests", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "IMK tests", "language": "python"})
+    )
     return root
 
 
@@ -47,8 +48,13 @@ def jupyter_env(kernels_dir, tmp_path, monkeypatch):
 
 def execute(path: Path, cwd: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=120, startup_timeout=60,
-                            resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=120,
+        startup_timeout=60,
+        resources={"metadata": {"path": str(cwd)}},
+    )
     client.execute()
     return nb
 
@@ -86,8 +92,9 @@ def test_search_notebook_runs_on_imk_home(jupyter_env, demo_home, demo_index):
     assert_shows_the_panel(nb, demo_index.doc_count())
 
 
-def test_search_notebook_finds_the_workspace_beside_the_notebooks(jupyter_env, demo_home,
-                                                                  demo_index, tmp_path):
+def test_search_notebook_finds_the_workspace_beside_the_notebooks(
+    jupyter_env, demo_home, demo_index, tmp_path
+):
     jupyter_env.delenv("IMK_HOME", raising=False)
     repo = tmp_path / "repo"
     shutil.copytree(demo_home, repo / "workspace")
@@ -120,8 +127,9 @@ class Kernel:
     """A live kernel driven the way JupyterLab drives it: code and widget comm messages."""
 
     def __init__(self, cwd: Path):
-        self.manager, self.client = start_new_kernel(kernel_name=KERNEL, cwd=str(cwd),
-                                                     startup_timeout=60)
+        self.manager, self.client = start_new_kernel(
+            kernel_name=KERNEL, cwd=str(cwd), startup_timeout=60
+        )
 
     def run(self, code: str) -> str:
         texts: list[str] = []
@@ -152,8 +160,7 @@ def test_typing_in_the_kernel_is_debounced_on_its_event_loop(jupyter_env, demo_h
     kernel = Kernel(NOTEBOOKS)
     try:
         assert kernel.run("import sys; print(sys.executable, end='')") == sys.executable
-        cell = next(c for c in nbformat.read(SEARCH, as_version=4).cells
-                    if c.cell_type == "code")
+        cell = next(c for c in nbformat.read(SEARCH, as_version=4).cells if c.cell_type == "code")
         kernel.run(cell.source)
         box = kernel.run("print(panel.query_box.model_id, end='')")
         before = int(kernel.run("print(panel.model.searches, end='')"))

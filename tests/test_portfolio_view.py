@@ -12,27 +12,39 @@ from index.engine import CatalogueIndex
 from widgets.portfolio_view import PortfolioView, category_html
 
 TODAY = dt.date(2026, 3, 1)
-COURSES = [records.Course("ФОП ООО", 72, "ИРО", 2025), records.Course("ФГОС", 36, "ИРО", 2024),
-           records.Course("Цифровая школа", 16, "ЦНППМ", 2022),
-           records.Course("Без года", 8, "ИРО", None)]
+COURSES = [
+    records.Course("ФОП ООО", 72, "ИРО", 2025),
+    records.Course("ФГОС", 36, "ИРО", 2024),
+    records.Course("Цифровая школа", 16, "ЦНППМ", 2022),
+    records.Course("Без года", 8, "ИРО", None),
+]
 
 
 def portfolio(**values) -> records.Portfolio:
-    base = dict(title="Портфолио: Иванова Анна Петровна", teacher="Иванова Анна Петровна",
-                organisation="МБОУ «СОШ № 1»", position="учитель математики",
-                courses=list(COURSES), awards=["Почётная грамота"],
-                competitions=["«Учитель года» — лауреат"], contacts="+7 900 000-00-00",
-                public_fields=["teacher"])
+    base = dict(
+        title="Портфолио: Иванова Анна Петровна",
+        teacher="Иванова Анна Петровна",
+        organisation="МБОУ «СОШ № 1»",
+        position="учитель математики",
+        courses=list(COURSES),
+        awards=["Почётная грамота"],
+        competitions=["«Учитель года» — лауреат"],
+        contacts="+7 900 000-00-00",
+        public_fields=["teacher"],
+    )
     return records.new("portfolio", **{**base, **values})
 
 
-@pytest.mark.parametrize(("category", "assigned", "text", "expired"), [
-    ("Высшая", "2023-08-31", "действует до 31.08.2028", False),
-    ("Высшая", "2023-09-01", "бессрочно", False),
-    ("Первая", "2020-01-15", "срок истёк 15.01.2025", True),
-    ("Соответствие занимаемой должности", "2024-03-15", "действует до 15.03.2029", False),
-    ("Без категории", "", "Без категории", False),
-])
+@pytest.mark.parametrize(
+    ("category", "assigned", "text", "expired"),
+    [
+        ("Высшая", "2023-08-31", "действует до 31.08.2028", False),
+        ("Высшая", "2023-09-01", "бессрочно", False),
+        ("Первая", "2020-01-15", "срок истёк 15.01.2025", True),
+        ("Соответствие занимаемой должности", "2024-03-15", "действует до 15.03.2029", False),
+        ("Без категории", "", "Без категории", False),
+    ],
+)
 def test_category_dates_and_expiry(category, assigned, text, expired):
     p = portfolio(category=category, category_assigned=assigned)
     assert text in category_html(p, TODAY)
@@ -52,9 +64,15 @@ def test_page_shows_courses_awards_competitions_and_works(workspace):
     view.picker.value = view.picker.options[0]
     assert view.portfolio.id == saved.id
     page = view.page.value
-    for text in ("Иванова Анна Петровна", "ФОП ООО — 72 ч", "за последние 3 года: 108 ч",
-                 "Почётная грамота", "Учитель года", f"Урок о дробях ({work.id})",
-                 "запись mat-999999 не найдена"):
+    for text in (
+        "Иванова Анна Петровна",
+        "ФОП ООО — 72 ч",
+        "за последние 3 года: 108 ч",
+        "Почётная грамота",
+        "Учитель года",
+        f"Урок о дробях ({work.id})",
+        "запись mat-999999 не найдена",
+    ):
         assert text in page
     assert page.index("ФОП ООО") < page.index("Цифровая школа")  # newest first
 
@@ -89,8 +107,9 @@ def test_private_contacts_reach_the_index_only_when_made_public(workspace):
     index.close()
 
 
-@pytest.mark.parametrize(("record_id", "message"), [("pf-999999", "не найдена"),
-                                                    ("mat-000001", "не портфолио")])
+@pytest.mark.parametrize(
+    ("record_id", "message"), [("pf-999999", "не найдена"), ("mat-000001", "не портфолио")]
+)
 def test_wrong_ids_are_messages(workspace, record_id, message):
     workspace.store.save(records.new("material", title="Урок"), by="Автор")
     view = PortfolioView(workspace.store)

@@ -50,8 +50,12 @@ def test_curriculum_has_the_2024_subject_names():
 
 def test_normalise_maps_synonyms_and_derives_levels():
     record = records.new(
-        "material", title="  Дроби   и проценты ", subjects=["матем", "ИЗО", "ИЗО"],
-        grades=["V", "10"], resource_type="КИМ", status="опубликовано",
+        "material",
+        title="  Дроби   и проценты ",
+        subjects=["матем", "ИЗО", "ИЗО"],
+        grades=["V", "10"],
+        resource_type="КИМ",
+        status="опубликовано",
     )
     validation.check(record)
     assert record.title == "Дроби и проценты"
@@ -74,10 +78,18 @@ def test_normalise_maps_synonyms_and_derives_levels():
         ("media", {"title": "x", "isbn": "abc"}, "isbn", "ISBN"),
         ("media", {"title": "x", "pages": -3}, "pages", "«Страниц»"),
         ("portfolio", {"title": "x"}, "teacher", "«Педагог» обязательно"),
-        ("portfolio", {"title": "x", "teacher": "А", "category_assigned": "31.08.2023"},
-         "category_assigned", "ГГГГ-ММ-ДД"),
-        ("portfolio", {"title": "x", "teacher": "А", "courses": [{"title": "", "hours": 72}]},
-         "courses", "курс № 1"),
+        (
+            "portfolio",
+            {"title": "x", "teacher": "А", "category_assigned": "31.08.2023"},
+            "category_assigned",
+            "ГГГГ-ММ-ДД",
+        ),
+        (
+            "portfolio",
+            {"title": "x", "teacher": "А", "courses": [{"title": "", "hours": 72}]},
+            "courses",
+            "курс № 1",
+        ),
     ],
 )
 def test_validation_names_the_field_in_russian(kind, values, field, fragment):
@@ -105,7 +117,9 @@ def test_every_error_is_reported_at_once():
 @pytest.mark.parametrize("kind", records.KINDS)
 def test_dict_round_trip(kind):
     record = records.new(
-        kind, title="Запись", teacher="Иванова И. И.",
+        kind,
+        title="Запись",
+        teacher="Иванова И. И.",
         attachments=[records.Attachment("a.docx", "0" * 64, size=10)],
         reviews=[records.Review("Петров П. П.", "2026-01-10", {"актуальность": 5})],
     )

@@ -39,12 +39,23 @@ TEACHERS = {  # teacher -> (category, awarded)
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     with Workspace.create(tmp_path_factory.mktemp("attestation") / "ws") as ws:
-        ws.store.save_many([
-            new("portfolio", title=f"Портфолио: {name}", teacher=name, organisation=ORG,
-                position="учитель", category=category, category_assigned=assigned,
-                contacts="secret@example.org", birth_date="1980-01-01")
-            for name, (category, assigned) in TEACHERS.items()
-        ], by="тест")
+        ws.store.save_many(
+            [
+                new(
+                    "portfolio",
+                    title=f"Портфолио: {name}",
+                    teacher=name,
+                    organisation=ORG,
+                    position="учитель",
+                    category=category,
+                    category_assigned=assigned,
+                    contacts="secret@example.org",
+                    birth_date="1980-01-01",
+                )
+                for name, (category, assigned) in TEACHERS.items()
+            ],
+            by="тест",
+        )
         yield ws
 
 
@@ -56,28 +67,37 @@ def calendar_rows(ws, **params) -> dict:
     return {row["Педагог"]: row for row in table.to_dict("records")}
 
 
-@pytest.mark.parametrize(("teacher", "expires", "days", "state"), [
-    ("Авдеева (высшая 31.08.2023)", dt.date(2028, 8, 31), 183, "истекает"),
-    ("Власова (СЗД ровно 6 мес.)", dt.date(2028, 9, 1), 184, "истекает"),  # inclusive
-    ("Егорова (первая истекла)", dt.date(2028, 1, 15), -46, "истекла"),
-    ("Зайцева (первая без даты)", None, None, "дата присвоения не указана"),
-])
+@pytest.mark.parametrize(
+    ("teacher", "expires", "days", "state"),
+    [
+        ("Авдеева (высшая 31.08.2023)", dt.date(2028, 8, 31), 183, "истекает"),
+        ("Власова (СЗД ровно 6 мес.)", dt.date(2028, 9, 1), 184, "истекает"),  # inclusive
+        ("Егорова (первая истекла)", dt.date(2028, 1, 15), -46, "истекла"),
+        ("Зайцева (первая без даты)", None, None, "дата присвоения не указана"),
+    ],
+)
 def test_listed_in_the_calendar(ws, teacher, expires, days, state):
     row = calendar_rows(ws)[teacher]
     assert row["Действует до"] == expires
-    assert (None if row["Дней осталось"] is None or str(row["Дней осталось"]) == "<NA>"
-            else int(row["Дней осталось"])) == days
+    assert (
+        None
+        if row["Дней осталось"] is None or str(row["Дней осталось"]) == "<NA>"
+        else int(row["Дней осталось"])
+    ) == days
     assert row["Состояние"] == state
 
 
-@pytest.mark.parametrize("teacher", [
-    "Борисова (высшая 01.09.2023)",  # awarded after the reform: no expiry
-    "Глебова (СЗД 6 мес. + 1 день)",  # one day beyond the horizon
-    "Дмитриева (без категории)",  # nothing to expire
-    "Жукова (методист)",
-    "Павлова (наставник)",
-    "Миронова (высшая 2024-10-10)",
-])
+@pytest.mark.parametrize(
+    "teacher",
+    [
+        "Борисова (высшая 01.09.2023)",  # awarded after the reform: no expiry
+        "Глебова (СЗД 6 мес. + 1 день)",  # one day beyond the horizon
+        "Дмитриева (без категории)",  # nothing to expire
+        "Жукова (методист)",
+        "Павлова (наставник)",
+        "Миронова (высшая 2024-10-10)",
+    ],
+)
 def test_not_in_the_calendar(ws, teacher):
     assert teacher not in calendar_rows(ws)
 
@@ -85,9 +105,13 @@ def test_not_in_the_calendar(ws, teacher):
 def test_calendar_without_expired_and_order(ws):
     assert "Егорова (первая истекла)" not in calendar_rows(ws, include_expired=False)
     assert list(calendar_rows(ws)) == [
-        "Зайцева (первая без даты)", "Никитина (высшая истекла)",
-        "Сергеева (первая 2020-05-05)", "Егорова (первая истекла)",
-        "Авдеева (высшая 31.08.2023)", "Власова (СЗД ровно 6 мес.)"]
+        "Зайцева (первая без даты)",
+        "Никитина (высшая истекла)",
+        "Сергеева (первая 2020-05-05)",
+        "Егорова (первая истекла)",
+        "Авдеева (высшая 31.08.2023)",
+        "Власова (СЗД ровно 6 мес.)",
+    ]
 
 
 def test_a_longer_horizon_takes_the_next_day(ws):
@@ -98,45 +122,60 @@ def test_a_longer_horizon_takes_the_next_day(ws):
 ELIGIBLE_DAY = dt.date(2026, 3, 1)  # horizon of 6 months: 2026-09-01
 
 
-@pytest.mark.parametrize(("teacher", "target", "since", "now"), [
-    ("Дмитриева (без категории)", "Первая", ELIGIBLE_DAY, "да"),
-    ("Орлова (СЗД 2024-01-10)", "Первая", ELIGIBLE_DAY, "да"),
-    ("Ильина (первая 2024-02-15)", "Высшая", ELIGIBLE_DAY, "да"),  # two years passed
-    ("Климова (первая 2024-06-01)", "Высшая", dt.date(2026, 6, 1), "нет"),
-    ("Миронова (высшая 2024-10-10)", "Педагог-методист / Педагог-наставник", ELIGIBLE_DAY,
-     "да"),
-    ("Никитина (высшая истекла)", "Высшая", ELIGIBLE_DAY, "да"),
-    ("Сергеева (первая 2020-05-05)", "Первая", ELIGIBLE_DAY, "да"),  # expired 2025-05-05
-    ("Зайцева (первая без даты)", "Высшая", ELIGIBLE_DAY, "да"),
-    ("Егорова (первая истекла)", "Высшая", ELIGIBLE_DAY, "да"),  # valid until 2028
-    ("Авдеева (высшая 31.08.2023)", "Педагог-методист / Педагог-наставник", ELIGIBLE_DAY,
-     "да"),
-])
+@pytest.mark.parametrize(
+    ("teacher", "target", "since", "now"),
+    [
+        ("Дмитриева (без категории)", "Первая", ELIGIBLE_DAY, "да"),
+        ("Орлова (СЗД 2024-01-10)", "Первая", ELIGIBLE_DAY, "да"),
+        ("Ильина (первая 2024-02-15)", "Высшая", ELIGIBLE_DAY, "да"),  # two years passed
+        ("Климова (первая 2024-06-01)", "Высшая", dt.date(2026, 6, 1), "нет"),
+        (
+            "Миронова (высшая 2024-10-10)",
+            "Педагог-методист / Педагог-наставник",
+            ELIGIBLE_DAY,
+            "да",
+        ),
+        ("Никитина (высшая истекла)", "Высшая", ELIGIBLE_DAY, "да"),
+        ("Сергеева (первая 2020-05-05)", "Первая", ELIGIBLE_DAY, "да"),  # expired 2025-05-05
+        ("Зайцева (первая без даты)", "Высшая", ELIGIBLE_DAY, "да"),
+        ("Егорова (первая истекла)", "Высшая", ELIGIBLE_DAY, "да"),  # valid until 2028
+        ("Авдеева (высшая 31.08.2023)", "Педагог-методист / Педагог-наставник", ELIGIBLE_DAY, "да"),
+    ],
+)
 def test_eligible(ws, teacher, target, since, now):
     table = reports.eligibility(ws, today=ELIGIBLE_DAY, months=6)
     row = next(r for r in table.to_dict("records") if r["Педагог"] == teacher)
-    assert (row["Может претендовать на"], row["Заявление можно подать с"], row["Уже можно"]) \
-        == (target, since, now)
+    assert (row["Может претендовать на"], row["Заявление можно подать с"], row["Уже можно"]) == (
+        target,
+        since,
+        now,
+    )
 
 
-@pytest.mark.parametrize("teacher", [
-    "Ларина (первая 2025-01-01)",  # высшая only from 2027-01-01, beyond the horizon
-    "Жукова (методист)",
-    "Павлова (наставник)",
-])
+@pytest.mark.parametrize(
+    "teacher",
+    [
+        "Ларина (первая 2025-01-01)",  # высшая only from 2027-01-01, beyond the horizon
+        "Жукова (методист)",
+        "Павлова (наставник)",
+    ],
+)
 def test_not_eligible(ws, teacher):
     table = reports.eligibility(ws, today=ELIGIBLE_DAY, months=6)
     assert teacher not in set(table["Педагог"])
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
-    (dt.date(2027, 8, 31), 6, dt.date(2028, 2, 29)),
-    (dt.date(2028, 8, 31), 6, dt.date(2029, 2, 28)),
-    (dt.date(2026, 11, 15), 3, dt.date(2027, 2, 15)),
-    (dt.date(2026, 5, 10), 0, dt.date(2026, 5, 10)),
-    (dt.date(2026, 12, 31), 12, dt.date(2027, 12, 31)),
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2027, 8, 31), 6, dt.date(2028, 2, 29)),
+        (dt.date(2028, 8, 31), 6, dt.date(2029, 2, 28)),
+        (dt.date(2026, 11, 15), 3, dt.date(2027, 2, 15)),
+        (dt.date(2026, 5, 10), 0, dt.date(2026, 5, 10)),
+        (dt.date(2026, 12, 31), 12, dt.date(2027, 12, 31)),
+    ],
+)
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 

@@ -21,8 +21,10 @@ TODAY = dt.date(2026, 3, 1)
 def backdate(ws: Workspace, record_id: str, version: int, day: str) -> None:
     """Pretend a version was saved on ``day`` (the store stamps the real time)."""
     with sqlite3.connect(ws.db_path) as db:
-        db.execute("UPDATE record_versions SET saved_at = ? WHERE record_id = ? AND version = ?",
-                   (f"{day}T09:00:00+00:00", record_id, version))
+        db.execute(
+            "UPDATE record_versions SET saved_at = ? WHERE record_id = ? AND version = ?",
+            (f"{day}T09:00:00+00:00", record_id, version),
+        )
 
 
 def save(ws: Workspace, record, status: str, day: str):
@@ -37,30 +39,59 @@ def ws(tmp_path_factory):
     with Workspace.create(tmp_path_factory.mktemp("backlog") / "ws") as ws:
         ids = {}
         # created straight into review (an import): its own creation date counts
-        ids["created"] = save(ws, new("material", title="Сразу на экспертизу",
-                                      created_at="2026-01-01T08:00:00+00:00"),
-                              "review", "2026-02-28").id
+        ids["created"] = save(
+            ws,
+            new("material", title="Сразу на экспертизу", created_at="2026-01-01T08:00:00+00:00"),
+            "review",
+            "2026-02-28",
+        ).id
         r = save(ws, new("material", title="Черновик, потом экспертиза"), "draft", "2026-01-10")
         ids["sent"] = save(ws, r, "review", "2026-02-20").id
-        r = save(ws, new("material", title="Вернулась после доработки",
-                         created_at="2025-06-01T08:00:00+00:00"), "review", "2025-06-01")
+        r = save(
+            ws,
+            new(
+                "material",
+                title="Вернулась после доработки",
+                created_at="2025-06-01T08:00:00+00:00",
+            ),
+            "review",
+            "2025-06-01",
+        )
         r = save(ws, r, "revision", "2025-07-01")
         ids["again"] = save(ws, r, "review", "2026-02-27").id
         save(ws, new("material", title="Одобрена"), "approved", "2025-01-01")
-        ids["old"] = save(ws, new("media", title="Давно ждёт", organisation="МБОУ «СОШ № 5»",
-                                  created_at="2025-10-01T08:00:00+00:00"),
-                          "review", "2026-01-15").id
-        ids["portfolio"] = save(ws, new("portfolio", title="Портфолио", teacher="Юдина Ю. Ю.",
-                                        created_at="2026-02-01T08:00:00+00:00"),
-                                "review", "2026-02-01").id
+        ids["old"] = save(
+            ws,
+            new(
+                "media",
+                title="Давно ждёт",
+                organisation="МБОУ «СОШ № 5»",
+                created_at="2025-10-01T08:00:00+00:00",
+            ),
+            "review",
+            "2026-01-15",
+        ).id
+        ids["portfolio"] = save(
+            ws,
+            new(
+                "portfolio",
+                title="Портфолио",
+                teacher="Юдина Ю. Ю.",
+                created_at="2026-02-01T08:00:00+00:00",
+            ),
+            "review",
+            "2026-02-01",
+        ).id
         yield ws, ids
 
 
 def test_rows_oldest_first(ws):
     workspace, ids = ws
     table = reports.backlog(workspace, today=TODAY)
-    got = [(r["Код записи"], r["На экспертизе с"], r["Дней ждёт"], r["Срок ожидания"])
-           for r in table.to_dict("records")]
+    got = [
+        (r["Код записи"], r["На экспертизе с"], r["Дней ждёт"], r["Срок ожидания"])
+        for r in table.to_dict("records")
+    ]
     assert got == [
         (ids["old"], dt.date(2025, 10, 1), 151, "более 90 дней"),
         (ids["created"], dt.date(2026, 1, 1), 59, "31–90 дней"),
@@ -73,19 +104,39 @@ def test_rows_oldest_first(ws):
 def test_columns_and_kinds(ws):
     workspace, ids = ws
     table = reports.backlog(workspace, today=TODAY)
-    assert list(table.columns) == ["Код записи", "Название", "Вид", "Организация",
-                                   "На экспертизе с", "Дней ждёт", "Срок ожидания"]
+    assert list(table.columns) == [
+        "Код записи",
+        "Название",
+        "Вид",
+        "Организация",
+        "На экспертизе с",
+        "Дней ждёт",
+        "Срок ожидания",
+    ]
     kinds = dict(zip(table["Код записи"], table["Вид"], strict=True))
     assert (kinds[ids["old"]], kinds[ids["portfolio"]], kinds[ids["sent"]]) == (
-        "медиатека", "портфолио", "методический материал")
-    assert set(reports.backlog(workspace, today=TODAY, organisation="МБОУ «СОШ № 5»")[
-        "Код записи"]) == {ids["old"]}
+        "медиатека",
+        "портфолио",
+        "методический материал",
+    )
+    assert set(
+        reports.backlog(workspace, today=TODAY, organisation="МБОУ «СОШ № 5»")["Код записи"]
+    ) == {ids["old"]}
 
 
-@pytest.mark.parametrize(("days", "expected"), [
-    (0, "до 7 дней"), (7, "до 7 дней"), (8, "8–30 дней"), (30, "8–30 дней"),
-    (31, "31–90 дней"), (90, "31–90 дней"), (91, "более 90 дней"), (4000, "более 90 дней"),
-])
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (0, "до 7 дней"),
+        (7, "до 7 дней"),
+        (8, "8–30 дней"),
+        (30, "8–30 дней"),
+        (31, "31–90 дней"),
+        (90, "31–90 дней"),
+        (91, "более 90 дней"),
+        (4000, "более 90 дней"),
+    ],
+)
 def test_bands(days, expected):
     assert band(days) == expected
 

@@ -17,8 +17,7 @@ CLI = build_cli()
 
 
 def imk(home: Path, *args: str):
-    return CliRunner().invoke(CLI, ["--home", str(home), "report", *args],
-                              catch_exceptions=False)
+    return CliRunner().invoke(CLI, ["--home", str(home), "report", *args], catch_exceptions=False)
 
 
 def test_list(demo_home):
@@ -40,12 +39,15 @@ def test_each_report_as_json(demo_home, name):
     assert all(set(row) == set(data["columns"]) for row in data["rows"])
 
 
-@pytest.mark.parametrize(("args", "column"), [
-    (("coverage",), "Предмет"),
-    (("contributions", "--by", "author", "--freq", "quarter", "--top", "5"), "Автор"),
-    (("attestation", "--months", "12"), "Педагог"),
-    (("development", "--norm", "36"), "Часов за 3 года"),
-])
+@pytest.mark.parametrize(
+    ("args", "column"),
+    [
+        (("coverage",), "Предмет"),
+        (("contributions", "--by", "author", "--freq", "quarter", "--top", "5"), "Автор"),
+        (("attestation", "--months", "12"), "Педагог"),
+        (("development", "--norm", "36"), "Часов за 3 года"),
+    ],
+)
 def test_csv(demo_home, tmp_path, args, column):
     path = tmp_path / "report.csv"
     result = imk(demo_home, *args, "--format", "csv", "-o", str(path))
@@ -63,8 +65,7 @@ def sheet_strings(path: Path) -> str:
 
 def test_xlsx_of_one_report_and_its_chart(demo_home, tmp_path):
     path, chart = tmp_path / "cov.xlsx", tmp_path / "cov.png"
-    result = imk(demo_home, "coverage", "--format", "xlsx", "-o", str(path), "--chart",
-                 str(chart))
+    result = imk(demo_home, "coverage", "--format", "xlsx", "-o", str(path), "--chart", str(chart))
     assert result.exit_code == 0
     assert REPORTS["coverage"].title in sheet_strings(path)
     assert "Математика" in sheet_strings(path)
@@ -95,12 +96,15 @@ def test_html_goes_through_the_export_pipeline(demo_home, tmp_path):
     assert REPORTS["backlog"].title in page and "data:image/png;base64" in page
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("nope",), t("report.unknown", name="nope")),
-    (("coverage", "--today", "01.02.2026"), t("report_cli.bad_date", value="01.02.2026")),
-    (("contributions", "--by", "grade"), t("report.bad_value", name="by", value="grade")),
-    (("--format", "csv"), t("report.bad_value", name="--format", value="csv")),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nope",), t("report.unknown", name="nope")),
+        (("coverage", "--today", "01.02.2026"), t("report_cli.bad_date", value="01.02.2026")),
+        (("contributions", "--by", "grade"), t("report.bad_value", name="by", value="grade")),
+        (("--format", "csv"), t("report.bad_value", name="--format", value="csv")),
+    ],
+)
 def test_errors_are_explained(demo_home, args, message):
     result = imk(demo_home, *args)
     assert result.exit_code == 1

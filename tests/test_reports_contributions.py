@@ -30,31 +30,51 @@ def ws(tmp_path_factory):
         records = []
         for n, (kind, org, authors, created, subject) in enumerate(SEED):
             extra = {"teacher": "Иванова Анна Петровна"} if kind == "portfolio" else {}
-            records.append(new(kind, title=f"Запись {n}", organisation=org, authors=authors,
-                               subjects=[subject], created_at=f"{created}T10:00:00+00:00",
-                               **extra))
+            records.append(
+                new(
+                    kind,
+                    title=f"Запись {n}",
+                    organisation=org,
+                    authors=authors,
+                    subjects=[subject],
+                    created_at=f"{created}T10:00:00+00:00",
+                    **extra,
+                )
+            )
         ws.store.save_many(records, by="тест")
         yield ws
 
 
 def rows(table) -> dict:
-    return {name: {str(k): int(v) for k, v in row.items() if v} for name, row in
-            table.iterrows()}
+    return {name: {str(k): int(v) for k, v in row.items() if v} for name, row in table.iterrows()}
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({}, {A: {"2022": 1, "2023": 1, "2024": 1, "Всего": 3}, B: {"2024": 2, "Всего": 2}}),
-    ({"freq": "quarter"}, {A: {"2022-Q3": 1, "2023-Q1": 1, "2024-Q2": 1, "Всего": 3},
-                           B: {"2024-Q4": 2, "Всего": 2}}),
-    ({"freq": "month", "organisation": B}, {B: {"2024-11": 1, "2024-12": 1, "Всего": 2}}),
-    ({"start": "2024-01-01"}, {B: {"2024": 2, "Всего": 2}, A: {"2024": 1, "Всего": 1}}),
-    ({"end": "2023-12-31"}, {A: {"2022": 1, "2023": 1, "Всего": 2}}),
-    ({"subject": "Физика"}, {B: {"2024": 1, "Всего": 1}}),
-    ({"by": "author"}, {"Иванова А. П.": {"2023": 1, "2024": 1, "Всего": 2},
-                        "Петров И. С.": {"2023": 1, "2024": 1, "Всего": 2},
-                        "Сидорова Е. В.": {"2024": 1, "Всего": 1}}),
-    ({"by": "author", "top": 1}, {"Иванова А. П.": {"2023": 1, "2024": 1, "Всего": 2}}),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {A: {"2022": 1, "2023": 1, "2024": 1, "Всего": 3}, B: {"2024": 2, "Всего": 2}}),
+        (
+            {"freq": "quarter"},
+            {
+                A: {"2022-Q3": 1, "2023-Q1": 1, "2024-Q2": 1, "Всего": 3},
+                B: {"2024-Q4": 2, "Всего": 2},
+            },
+        ),
+        ({"freq": "month", "organisation": B}, {B: {"2024-11": 1, "2024-12": 1, "Всего": 2}}),
+        ({"start": "2024-01-01"}, {B: {"2024": 2, "Всего": 2}, A: {"2024": 1, "Всего": 1}}),
+        ({"end": "2023-12-31"}, {A: {"2022": 1, "2023": 1, "Всего": 2}}),
+        ({"subject": "Физика"}, {B: {"2024": 1, "Всего": 1}}),
+        (
+            {"by": "author"},
+            {
+                "Иванова А. П.": {"2023": 1, "2024": 1, "Всего": 2},
+                "Петров И. С.": {"2023": 1, "2024": 1, "Всего": 2},
+                "Сидорова Е. В.": {"2024": 1, "Всего": 1},
+            },
+        ),
+        ({"by": "author", "top": 1}, {"Иванова А. П.": {"2023": 1, "2024": 1, "Всего": 2}}),
+    ],
+)
 def test_counts(ws, params, expected):
     table = reports.contributions(ws, **params)
     assert rows(table) == expected

@@ -32,8 +32,18 @@ def ws(tmp_path_factory):
         records = []
         for kind, title, subjects, grades, org, year, rtype in SEED:
             extra = {"teacher": "Иванова Анна Петровна"} if kind == "portfolio" else {}
-            records.append(new(kind, title=title, subjects=subjects, grades=grades,
-                               organisation=org, year=year, resource_type=rtype, **extra))
+            records.append(
+                new(
+                    kind,
+                    title=title,
+                    subjects=subjects,
+                    grades=grades,
+                    organisation=org,
+                    year=year,
+                    resource_type=rtype,
+                    **extra,
+                )
+            )
         ws.store.save_many(records, by="тест")
         yield ws
 
@@ -43,22 +53,25 @@ def cell(table: pd.DataFrame, subject: str, column) -> object:
     return None if pd.isna(value) else int(value)
 
 
-@pytest.mark.parametrize(("subject", "grade", "expected"), [
-    ("Математика", "5", 3),  # Дроби, Уравнения, the textbook — not the portfolio
-    ("Математика", "6", 1),
-    ("Математика", "7", 1),
-    ("Математика", "1", 0),
-    ("Математика", "11", 0),
-    ("Математика", "ДО", None),  # not taught in kindergarten
-    ("Математика", "СПО", None),
-    ("Физика", "7", 1),
-    ("Физика", "5", 0),
-    ("Физика", "4", None),
-    ("Информатика", "7", 1),
-    ("Литературное чтение", "4", 0),
-    ("Литературное чтение", "5", None),
-    ("Дошкольное образование", "ДО", 0),
-])
+@pytest.mark.parametrize(
+    ("subject", "grade", "expected"),
+    [
+        ("Математика", "5", 3),  # Дроби, Уравнения, the textbook — not the portfolio
+        ("Математика", "6", 1),
+        ("Математика", "7", 1),
+        ("Математика", "1", 0),
+        ("Математика", "11", 0),
+        ("Математика", "ДО", None),  # not taught in kindergarten
+        ("Математика", "СПО", None),
+        ("Физика", "7", 1),
+        ("Физика", "5", 0),
+        ("Физика", "4", None),
+        ("Информатика", "7", 1),
+        ("Литературное чтение", "4", 0),
+        ("Литературное чтение", "5", None),
+        ("Дошкольное образование", "ДО", 0),
+    ],
+)
 def test_subject_by_grade(ws, subject, grade, expected):
     assert cell(reports.coverage(ws), subject, grade) == expected
 
@@ -71,41 +84,51 @@ def test_shape_and_names(ws):
     assert "Управление образованием" not in table.index
 
 
-@pytest.mark.parametrize(("params", "subject", "column", "expected"), [
-    ({"by": "level"}, "Математика", "ООО", 4),  # a record counts once per level
-    ({"by": "level"}, "Математика", "НОО", 0),
-    ({"by": "level"}, "Математика", "ДО", None),
-    ({"by": "level"}, "Физика", "ООО", 1),
-    ({"by": "type"}, "Математика", "Конспект урока", 2),
-    ({"by": "type"}, "Математика", "Учебник", 1),
-    ({"by": "type"}, "Физика", "Конспект урока", 0),
-    ({"by": "year"}, "Математика", 2020, 1),
-    ({"by": "year"}, "Математика", 2024, 2),
-    ({"by": "year"}, "Информатика", 2022, 1),
-    ({"organisation": A}, "Математика", "5", 2),
-    ({"organisation": B}, "Математика", "7", 1),
-    ({"start": "2021-01-01"}, "Математика", "5", 2),
-    ({"end": "2021-12-31"}, "Математика", "5", 1),
-    ({"kind": "media"}, "Математика", "5", 1),
-])
+@pytest.mark.parametrize(
+    ("params", "subject", "column", "expected"),
+    [
+        ({"by": "level"}, "Математика", "ООО", 4),  # a record counts once per level
+        ({"by": "level"}, "Математика", "НОО", 0),
+        ({"by": "level"}, "Математика", "ДО", None),
+        ({"by": "level"}, "Физика", "ООО", 1),
+        ({"by": "type"}, "Математика", "Конспект урока", 2),
+        ({"by": "type"}, "Математика", "Учебник", 1),
+        ({"by": "type"}, "Физика", "Конспект урока", 0),
+        ({"by": "year"}, "Математика", 2020, 1),
+        ({"by": "year"}, "Математика", 2024, 2),
+        ({"by": "year"}, "Информатика", 2022, 1),
+        ({"organisation": A}, "Математика", "5", 2),
+        ({"organisation": B}, "Математика", "7", 1),
+        ({"start": "2021-01-01"}, "Математика", "5", 2),
+        ({"end": "2021-12-31"}, "Математика", "5", 1),
+        ({"kind": "media"}, "Математика", "5", 1),
+    ],
+)
 def test_filters_and_dimensions(ws, params, subject, column, expected):
     assert cell(reports.coverage(ws, **params), subject, column) == expected
 
 
 def test_type_and_year_columns_are_what_exists(ws):
     assert list(reports.coverage(ws, by="type").columns) == [
-        "Конспект урока", "Технологическая карта урока", "Презентация", "Учебник"]
+        "Конспект урока",
+        "Технологическая карта урока",
+        "Презентация",
+        "Учебник",
+    ]
     assert list(reports.coverage(ws, by="year").columns) == [2020, 2022, 2024]
 
 
-@pytest.mark.parametrize(("by", "pair", "listed"), [
-    ("grade", ("Физика", "5"), True),
-    ("grade", ("Физика", "7"), False),
-    ("grade", ("Математика", "ДО"), False),
-    ("grade", ("Математика", "1"), True),
-    ("level", ("Математика", "СОО"), True),
-    ("level", ("Физика", "ООО"), False),
-])
+@pytest.mark.parametrize(
+    ("by", "pair", "listed"),
+    [
+        ("grade", ("Физика", "5"), True),
+        ("grade", ("Физика", "7"), False),
+        ("grade", ("Математика", "ДО"), False),
+        ("grade", ("Математика", "1"), True),
+        ("level", ("Математика", "СОО"), True),
+        ("level", ("Физика", "ООО"), False),
+    ],
+)
 def test_gaps(ws, by, pair, listed):
     table = reports.gaps(ws, by=by)
     assert list(table.columns) == ["Предмет", "Класс" if by == "grade" else "Уровень"]

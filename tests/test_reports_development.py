@@ -27,32 +27,69 @@ SEED = {  # teacher -> organisation, subject, [(year, hours)]
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     with Workspace.create(tmp_path_factory.mktemp("development") / "ws") as ws:
-        ws.store.save_many([
-            new("portfolio", title=f"Портфолио: {name}", teacher=name, organisation=org,
-                subjects=[subject], position="учитель", contacts="+7 900 000-00-00",
-                birth_date="1979-09-09",
-                courses=[Course(f"Курс {year}", hours, "ИРО", year) for year, hours in courses])
-            for name, (org, subject, courses) in SEED.items()
-        ], by="тест")
+        ws.store.save_many(
+            [
+                new(
+                    "portfolio",
+                    title=f"Портфолио: {name}",
+                    teacher=name,
+                    organisation=org,
+                    subjects=[subject],
+                    position="учитель",
+                    contacts="+7 900 000-00-00",
+                    birth_date="1979-09-09",
+                    courses=[Course(f"Курс {year}", hours, "ИРО", year) for year, hours in courses],
+                )
+                for name, (org, subject, courses) in SEED.items()
+            ],
+            by="тест",
+        )
         yield ws
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({}, [("Воронова", 0, 72, "нет"), ("Дёмина", 0, 72, "нет"), ("Белова", 16, 56, "нет"),
-          ("Антонова", 72, 0, "да"), ("Громова", 108, 0, "да")]),
-    ({"norm": 16}, [("Воронова", 0, 16, "нет"), ("Дёмина", 0, 16, "нет"),
-                    ("Антонова", 72, 0, "да"), ("Белова", 16, 0, "да"),
-                    ("Громова", 108, 0, "да")]),
-    ({"organisation": A}, [("Белова", 16, 56, "нет"), ("Антонова", 72, 0, "да")]),
-    ({"subject": "История"}, [("Дёмина", 0, 72, "нет"), ("Громова", 108, 0, "да")]),
-    ({"today": dt.date(2023, 12, 31)}, [  # window 2021–2023
-        ("Антонова", 0, 72, "нет"), ("Воронова", 0, 72, "нет"), ("Громова", 0, 72, "нет"),
-        ("Белова", 72, 0, "да"), ("Дёмина", 144, 0, "да")]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {},
+            [
+                ("Воронова", 0, 72, "нет"),
+                ("Дёмина", 0, 72, "нет"),
+                ("Белова", 16, 56, "нет"),
+                ("Антонова", 72, 0, "да"),
+                ("Громова", 108, 0, "да"),
+            ],
+        ),
+        (
+            {"norm": 16},
+            [
+                ("Воронова", 0, 16, "нет"),
+                ("Дёмина", 0, 16, "нет"),
+                ("Антонова", 72, 0, "да"),
+                ("Белова", 16, 0, "да"),
+                ("Громова", 108, 0, "да"),
+            ],
+        ),
+        ({"organisation": A}, [("Белова", 16, 56, "нет"), ("Антонова", 72, 0, "да")]),
+        ({"subject": "История"}, [("Дёмина", 0, 72, "нет"), ("Громова", 108, 0, "да")]),
+        (
+            {"today": dt.date(2023, 12, 31)},
+            [  # window 2021–2023
+                ("Антонова", 0, 72, "нет"),
+                ("Воронова", 0, 72, "нет"),
+                ("Громова", 0, 72, "нет"),
+                ("Белова", 72, 0, "да"),
+                ("Дёмина", 144, 0, "да"),
+            ],
+        ),
+    ],
+)
 def test_per_teacher(ws, params, expected):
     table = reports.development(ws, **{"today": TODAY, **params})
-    got = [(r["Педагог"], r["Часов за 3 года"], r["Не хватает, ч"], r["Норма выполнена"])
-           for r in table.to_dict("records")]
+    got = [
+        (r["Педагог"], r["Часов за 3 года"], r["Не хватает, ч"], r["Норма выполнена"])
+        for r in table.to_dict("records")
+    ]
     assert got == expected
 
 
@@ -60,10 +97,20 @@ def test_by_organisation(ws):
     table = reports.by_organisation(ws, today=TODAY)
     assert table.index.name == "Организация"
     assert table.reset_index().to_dict("records") == [
-        {"Организация": B, "Педагогов": 3, "Выполнили норму": 1, "Доля, %": 33.3,
-         "Среднее, ч": 36.0},
-        {"Организация": A, "Педагогов": 2, "Выполнили норму": 1, "Доля, %": 50.0,
-         "Среднее, ч": 44.0},
+        {
+            "Организация": B,
+            "Педагогов": 3,
+            "Выполнили норму": 1,
+            "Доля, %": 33.3,
+            "Среднее, ч": 36.0,
+        },
+        {
+            "Организация": A,
+            "Педагогов": 2,
+            "Выполнили норму": 1,
+            "Доля, %": 50.0,
+            "Среднее, ч": 44.0,
+        },
     ]
 
 

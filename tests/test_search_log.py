@@ -12,8 +12,9 @@ from index.engine import CatalogueIndex
 
 @pytest.fixture
 def index(workspace):
-    workspace.store.save(records.new("material", title="Сложение дробей", status="published"),
-                         by="тест")
+    workspace.store.save(
+        records.new("material", title="Сложение дробей", status="published"), by="тест"
+    )
     return CatalogueIndex.open(workspace)
 
 
@@ -22,7 +23,9 @@ def test_searches_are_logged_with_their_outcome(index):
     index.search("матиматика", log="cli")
     log = index.store.search_log()
     assert [(e["query"], e["total"], e["source"]) for e in log] == [
-        ("дроби", 1, "api"), ("матиматика", 0, "cli")]
+        ("дроби", 1, "api"),
+        ("матиматика", 0, "cli"),
+    ]
     assert log[0]["filters"] == {"kind": ["material"]} and log[0]["elapsed_ms"] > 0
 
 
@@ -56,7 +59,8 @@ def test_the_log_can_be_switched_off_by_environment(index, monkeypatch):
 
 
 def test_the_command_line_logs(index):
-    result = CliRunner().invoke(build_cli(), ["--home", str(index.workspace.path), "search",
-                                              "дроби"])
+    result = CliRunner().invoke(
+        build_cli(), ["--home", str(index.workspace.path), "search", "дроби"]
+    )
     assert result.exit_code == 0
     assert index.store.search_log()[-1]["source"] == "cli"

@@ -12,15 +12,45 @@ from index.engine import CatalogueIndex
 from widgets import SearchModel
 
 BAD_QUERIES = [
-    '"unbalanced', "(((", ")))", "AND OR", "title:(", "NOT", "OR дроби", "дроби AND",
-    "предмет:", 'автор:"', "*", "?", "~", "^2", "[a TO", "{", "\\", '"', "", "   ",
-    "дроби " * 200, "<script>alert(1)</script>",
+    '"unbalanced',
+    "(((",
+    ")))",
+    "AND OR",
+    "title:(",
+    "NOT",
+    "OR дроби",
+    "дроби AND",
+    "предмет:",
+    'автор:"',
+    "*",
+    "?",
+    "~",
+    "^2",
+    "[a TO",
+    "{",
+    "\\",
+    '"',
+    "",
+    "   ",
+    "дроби " * 200,
+    "<script>alert(1)</script>",
 ]
-YO_PAIRS = [("ёлка", "елка"), ("счёт", "счет"), ("приёмы", "приемы"), ("ребёнка", "ребенка"),
-            ("ЁЛКИ", "елки"), ("тренажёр", "тренажер")]
+YO_PAIRS = [
+    ("ёлка", "елка"),
+    ("счёт", "счет"),
+    ("приёмы", "приемы"),
+    ("ребёнка", "ребенка"),
+    ("ЁЛКИ", "елки"),
+    ("тренажёр", "тренажер"),
+]
 QUERIES = ["дроби", "математика", "ёлка", "конспект урока", "дроби 5 класс", '"рабочая программа"']
-FACET_PAIRS = [("subject", "grade"), ("kind", "status"), ("grade", "level"),
-               ("resource_type", "year"), ("level", "subject")]
+FACET_PAIRS = [
+    ("subject", "grade"),
+    ("kind", "status"),
+    ("grade", "level"),
+    ("resource_type", "year"),
+    ("level", "subject"),
+]
 
 
 @pytest.fixture
@@ -30,8 +60,9 @@ def model(demo_index) -> SearchModel:
 
 def all_hits(model: SearchModel):
     """Every hit of the model's current search (one big page, same criteria)."""
-    return model.index.search(model.query, filters=model.filters, sort=model.sort,
-                              page_size=200).hits
+    return model.index.search(
+        model.query, filters=model.filters, sort=model.sort, page_size=200
+    ).hits
 
 
 def top_values(model: SearchModel, facet: str, n: int = 2) -> list[str]:
@@ -42,9 +73,13 @@ def hit_values(hit, facet: str, store=None) -> set[str]:
     if facet == "level":  # not on the hit: read the record
         return set(store.get(hit.id).levels)
     return {
-        "kind": {hit.kind}, "status": {hit.status}, "subject": set(hit.subjects),
-        "grade": set(hit.grades), "resource_type": {hit.resource_type},
-        "organisation": {hit.organisation}, "year": {str(hit.year)},
+        "kind": {hit.kind},
+        "status": {hit.status},
+        "subject": set(hit.subjects),
+        "grade": set(hit.grades),
+        "resource_type": {hit.resource_type},
+        "organisation": {hit.organisation},
+        "year": {str(hit.year)},
     }.get(facet, set())
 
 
@@ -116,8 +151,10 @@ def test_different_facets_combine_with_and(model, one, other):
     assert set(model.filters) == {one}
 
 
-@pytest.mark.parametrize("facet", ["kind", "subject", "grade", "level", "resource_type",
-                                   "organisation", "year", "status"])
+@pytest.mark.parametrize(
+    "facet",
+    ["kind", "subject", "grade", "level", "resource_type", "organisation", "year", "status"],
+)
 def test_counts_of_a_facet_ignore_its_own_selection(model, facet):
     before = dict(model.result.facets[facet])
     for value in list(before)[:3]:

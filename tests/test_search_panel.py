@@ -39,8 +39,14 @@ def test_first_view_shows_the_catalogue(panel, demo_index):
 
 @pytest.mark.parametrize(
     ("widget", "css"),
-    [("query_box", "imk-search-box"), ("status", "imk-status"), ("sort_select", "imk-sort"),
-     ("clear_button", "imk-clear"), ("results", "imk-results"), ("pager", "imk-pager")],
+    [
+        ("query_box", "imk-search-box"),
+        ("status", "imk-status"),
+        ("sort_select", "imk-sort"),
+        ("clear_button", "imk-clear"),
+        ("results", "imk-results"),
+        ("pager", "imk-pager"),
+    ],
 )
 def test_parts_carry_css_classes(panel, widget, css):
     assert css in getattr(panel, widget)._dom_classes
@@ -88,8 +94,10 @@ def test_without_a_running_loop_typing_searches_at_once(demo_index):
     assert panel.model.query == "дроби"
 
 
-@pytest.mark.parametrize(("facet", "value"), [("kind", "media"), ("subject", "Математика"),
-                                               ("grade", "5"), ("status", "published")])
+@pytest.mark.parametrize(
+    ("facet", "value"),
+    [("kind", "media"), ("subject", "Математика"), ("grade", "5"), ("status", "published")],
+)
 def test_facet_checkbox_toggles_the_filter(panel, facet, value):
     box = panel.checkbox(facet, value)
     assert box is not None and not box.value
@@ -99,8 +107,9 @@ def test_facet_checkbox_toggles_the_filter(panel, facet, value):
     assert panel.model.filters == {facet: [value]}
     assert panel.model.result.total == count
     assert panel.checkbox(facet, value).value
-    assert panel.facets[facet].titles[0] == t("widgets.facet_selected",
-                                              facet=t(f"facet.{facet}"), count=1)
+    assert panel.facets[facet].titles[0] == t(
+        "widgets.facet_selected", facet=t(f"facet.{facet}"), count=1
+    )
     panel.checkbox(facet, value).value = False
     assert panel.model.filters == {}
 
@@ -119,7 +128,8 @@ def test_big_facets_show_the_top_values(panel, demo_index):
     assert list(shown) == list(counts)[:12]
     assert panel.more["organisation"] in panel.facet_lists["organisation"].children
     assert t("widgets.more", count=len(counts) - 12) == html.unescape(
-        panel.more["organisation"].value)
+        panel.more["organisation"].value
+    )
 
 
 def test_a_selected_rare_value_stays_visible(panel, demo_index):
@@ -208,8 +218,14 @@ def test_a_shared_model(demo_index):
 def test_cards_escape_hostile_text(workspace, query):
     attachment = workspace.add_attachment(f"{HOSTILE}.txt", f"дроби {HOSTILE}".encode())
     record = records.new(
-        "material", title=HOSTILE, status="published", annotation=f"alert {HOSTILE} дроби",
-        authors=[HOSTILE], organisation=HOSTILE, subjects=["Математика"], grades=["5"],
+        "material",
+        title=HOSTILE,
+        status="published",
+        annotation=f"alert {HOSTILE} дроби",
+        authors=[HOSTILE],
+        organisation=HOSTILE,
+        subjects=["Математика"],
+        grades=["5"],
     )
     record.attachments.append(attachment)
     workspace.store.save(record, by="тест")
@@ -224,17 +240,23 @@ def test_cards_escape_hostile_text(workspace, query):
         assert not box.description_allow_html
 
 
-@pytest.mark.parametrize(("grades", "text"), [
-    (["5"], "5 класс"), (["5", "6", "7"], "5, 6, 7 классы"), ([], ""),
-    (["ДО"], "дошкольная группа"),
-])
+@pytest.mark.parametrize(
+    ("grades", "text"),
+    [
+        (["5"], "5 класс"),
+        (["5", "6", "7"], "5, 6, 7 классы"),
+        ([], ""),
+        (["ДО"], "дошкольная группа"),
+    ],
+)
 def test_grades_text(grades, text):
     assert grades_text(grades) == text
 
 
 def test_card_html_of_a_bare_hit():
-    card = card_html(Hit(id="mat-1", kind="material", title="A & B", score=0, sources=[],
-                         snippet=""))
+    card = card_html(
+        Hit(id="mat-1", kind="material", title="A & B", score=0, sources=[], snippet="")
+    )
     assert "A &amp; B" in card and "imk-card-sources" not in card and "imk-card-snippet" not in card
 
 

@@ -33,8 +33,11 @@ def index(tmp_path_factory):
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("hjlbntkmcrjt cj,hfybt", "родительское собрание"),
-     ("vfntvfnbrf", "математика"), ("Rekbrjdcrfz", "Куликовская")],
+    [
+        ("hjlbntkmcrjt cj,hfybt", "родительское собрание"),
+        ("vfntvfnbrf", "математика"),
+        ("Rekbrjdcrfz", "Куликовская"),
+    ],
 )
 def test_english_layout_to_russian(typed, meant):
     assert to_cyrillic(typed) == meant
@@ -50,17 +53,22 @@ def test_russian_layout_to_english():
 @pytest.mark.parametrize(
     ("typed", "corrected", "expected"),
     [
-        ("hjlbntkmcrjt cj,hfybt", "родительское собрание",
-         "Родительское собрание «Готовимся к экзаменам»"),
+        (
+            "hjlbntkmcrjt cj,hfybt",
+            "родительское собрание",
+            "Родительское собрание «Готовимся к экзаменам»",
+        ),
         ("Rekbrjdcrfz ,bndf", "Куликовская битва", "Куликовская битва"),
         ("зкуыуте ышьзду", "present simple", "Present Simple: презентация к уроку английского"),
         ("матиматика", "математика", "Технологическая карта урока математики"),
-        ("технолгическая карта", "технологическая карта",
-         "Технологическая карта урока математики"),
+        ("технолгическая карта", "технологическая карта", "Технологическая карта урока математики"),
         ("кинезиологичесие", "кинезиологические", "Кинезиологические упражнения для дошкольников"),
         ("Куликовкая битва", "Куликовская битва", "Куликовская битва"),
-        ("ntryjkjubxtcrfz rfhnf", "технологическая карта",
-         "Технологическая карта урока математики"),
+        (
+            "ntryjkjubxtcrfz rfhnf",
+            "технологическая карта",
+            "Технологическая карта урока математики",
+        ),
     ],
 )
 def test_repaired_queries_find_their_target_and_say_so(index, typed, corrected, expected):

@@ -144,8 +144,11 @@ def test_collections_are_saved_and_conflict_like_records(workspace):
 def test_stats_count_kinds_statuses_and_texts(workspace):
     att = workspace.add_attachment("a.txt", "Текст о дробях".encode())
     workspace.store.save_many(
-        [material(status="published", attachments=[att]), material(),
-         records.new("media", title="Учебник", status="published")],
+        [
+            material(status="published", attachments=[att]),
+            material(),
+            records.new("media", title="Учебник", status="published"),
+        ],
         by="Смирнова",
     )
     stats = workspace.store.stats()

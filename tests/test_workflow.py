@@ -45,8 +45,9 @@ def test_only_listed_transitions_are_allowed(workspace, start, to):
         assert workspace.store.get(record.id).version == 1
 
 
-@pytest.mark.parametrize(("start", "to"), [(s, to) for s in STATUSES for to in NEEDS_APPROVAL
-                                             if to in allowed(s)])
+@pytest.mark.parametrize(
+    ("start", "to"), [(s, to) for s in STATUSES for to in NEEDS_APPROVAL if to in allowed(s)]
+)
 def test_approval_and_publication_need_an_approving_review(workspace, start, to):
     record = saved(workspace, start)
     with pytest.raises(WorkflowError) as caught:
@@ -60,12 +61,12 @@ def test_review_cannot_jump_to_published(workspace):
         change_status(workspace.store, record, "published", by="Методистова")
 
 
-@pytest.mark.parametrize(("verdict", "status"),
-                         [("approve", "approved"), ("revise", "revision"), ("", "review")])
+@pytest.mark.parametrize(
+    ("verdict", "status"), [("approve", "approved"), ("revise", "revision"), ("", "review")]
+)
 def test_a_review_records_scores_and_moves_the_status(workspace, verdict, status):
     record = saved(workspace, "review")
-    after = add_review(workspace.store, record, "Климова Т. А.", GOOD, "Исправить список",
-                       verdict)
+    after = add_review(workspace.store, record, "Климова Т. А.", GOOD, "Исправить список", verdict)
     assert after.status == status
     review = after.reviews[-1]
     assert (review.reviewer, review.scores, review.verdict) == ("Климова Т. А.", GOOD, verdict)
@@ -102,8 +103,9 @@ def test_full_path_from_draft_to_archive(workspace):
         ("review", "Эксперт", GOOD, " ", "revise", "что исправить"),
     ],
 )
-def test_bad_reviews_are_refused_with_a_russian_message(workspace, status, reviewer, scores,
-                                                        comment, verdict, message):
+def test_bad_reviews_are_refused_with_a_russian_message(
+    workspace, status, reviewer, scores, comment, verdict, message
+):
     record = saved(workspace, status)
     with pytest.raises(WorkflowError, match=message):
         add_review(workspace.store, record, reviewer, scores, comment, verdict)
@@ -121,17 +123,21 @@ def test_panel_offers_exactly_the_allowed_steps(workspace, status):
     panel = ReviewPanel(workspace.store, user="Методистова")
     panel.show(record.id)
     assert [b.description for b in panel.steps.children] == [
-        t(f"review.to_{to}") for to in allowed(status)]
-    assert all(f"imk-to-{to}" in b._dom_classes
-               for b, to in zip(panel.steps.children, allowed(status), strict=True))
+        t(f"review.to_{to}") for to in allowed(status)
+    ]
+    assert all(
+        f"imk-to-{to}" in b._dom_classes
+        for b, to in zip(panel.steps.children, allowed(status), strict=True)
+    )
     assert (panel.form.layout.display != "none") == (status == "review")
 
 
 def test_panel_review_form_approves_then_publishes(workspace):
     record = saved(workspace, "review")
     seen = []
-    panel = ReviewPanel(workspace.store, user="Методистова",
-                        on_change=lambda r: seen.append(r.status))
+    panel = ReviewPanel(
+        workspace.store, user="Методистова", on_change=lambda r: seen.append(r.status)
+    )
     panel.show(record.id)
     panel.reviewer.value = "Климова Т. А."
     for name in CRITERIA[:3]:
@@ -164,8 +170,10 @@ def test_panel_shows_refusals_and_stale_records(workspace):
 
 def test_reviews_html_escapes_and_orders_newest_first(workspace):
     record = saved(workspace, "review")
-    record.reviews = [records.Review("<b>Первый</b>", "2024-01-01", {}, "", ""),
-                      records.Review("Второй", "2025-01-01", GOOD, "ok", "approve")]
+    record.reviews = [
+        records.Review("<b>Первый</b>", "2024-01-01", {}, "", ""),
+        records.Review("Второй", "2025-01-01", GOOD, "ok", "approve"),
+    ]
     html = reviews_html(record)
     assert html.index("Второй") < html.index("Первый") and "<b>Первый" not in html
     assert reviews_html(records.new("material", title="x")) == f"<i>{t('review.none')}</i>"

@@ -109,8 +109,13 @@ class CollectionModel(HasTraits):
         self.collection.items[position].note = note.strip()
         self._changed()
 
-    def describe(self, title: str | None = None, annotation: str | None = None,
-                 schools: list[str] | None = None, grades: list[str] | None = None) -> None:
+    def describe(
+        self,
+        title: str | None = None,
+        annotation: str | None = None,
+        schools: list[str] | None = None,
+        grades: list[str] | None = None,
+    ) -> None:
         """Set the title, annotation and audience (schools, grades: labels or synonyms)."""
         c = self.collection
         if title is not None:
@@ -131,8 +136,9 @@ class CollectionModel(HasTraits):
         except (StoreError, ValidationError) as exc:
             self._changed(str(exc))
             return None
-        self._changed(t("builder.saved", name=self.collection.name,
-                        count=len(self.collection.items)))
+        self._changed(
+            t("builder.saved", name=self.collection.name, count=len(self.collection.items))
+        )
         return self.collection
 
     def export_html(self, progress=None) -> Path | None:
@@ -140,8 +146,9 @@ class CollectionModel(HasTraits):
         if self.collection is None or self.save() is None:
             return None
         try:
-            path = export_collection(self.index.workspace, self.collection.name, "html",
-                                     progress=progress)
+            path = export_collection(
+                self.index.workspace, self.collection.name, "html", progress=progress
+            )
         except StoreError as exc:
             self._changed(str(exc))
             return None
@@ -159,8 +166,9 @@ class CollectionModel(HasTraits):
             parts.append(f"<p>{esc(c.annotation)}</p>")
         audience = [", ".join(c.schools), grades_text(c.grades)]
         if any(audience):
-            parts.append(f"<p><i>{esc(t('builder.for', who=' · '.join(a for a in audience if a)))}"
-                         "</i></p>")
+            parts.append(
+                f"<p><i>{esc(t('builder.for', who=' · '.join(a for a in audience if a)))}</i></p>"
+            )
         items = []
         for item in c.items:
             try:
@@ -189,35 +197,46 @@ class CollectionBuilder(w.VBox):
         self.create_button = w.Button(description=t("builder.create"), icon="plus")
         self.existing = w.Dropdown(description=t("builder.existing"))
         self.open_button = w.Button(description=t("builder.open"), icon="folder-open")
-        self.query_box = w.Text(placeholder=t("builder.query"), continuous_update=False,
-                                layout=w.Layout(width="60%"))
-        self.add_all_button = w.Button(description=t("builder.add_all"), icon="plus-square",
-                                       layout=w.Layout(width="auto"))
+        self.query_box = w.Text(
+            placeholder=t("builder.query"), continuous_update=False, layout=w.Layout(width="60%")
+        )
+        self.add_all_button = w.Button(
+            description=t("builder.add_all"), icon="plus-square", layout=w.Layout(width="auto")
+        )
         self.hits = w.VBox()
         self.items = w.VBox()
-        self.annotation_box = w.Textarea(description=t("builder.annotation"),
-                                         continuous_update=False,
-                                         layout=w.Layout(width="100%"))
+        self.annotation_box = w.Textarea(
+            description=t("builder.annotation"),
+            continuous_update=False,
+            layout=w.Layout(width="100%"),
+        )
         self.schools_box = w.TagsInput(allow_duplicates=False)
         self.grades_box = w.TagsInput(
-            allowed_tags=[term.label for term in vocabularies.get("grades")],
-            allow_duplicates=False)
+            allowed_tags=[term.label for term in vocabularies.get("grades")], allow_duplicates=False
+        )
         self.preview_button = w.Button(description=t("builder.preview"), icon="eye")
-        self.save_button = w.Button(description=t("builder.save"), icon="save",
-                                    button_style="primary")
-        self.export_button = w.Button(description=t("builder.export"), icon="file-export",
-                                      tooltip=t("builder.export_tip"))
+        self.save_button = w.Button(
+            description=t("builder.save"), icon="save", button_style="primary"
+        )
+        self.export_button = w.Button(
+            description=t("builder.export"), icon="file-export", tooltip=t("builder.export_tip")
+        )
         self.preview = w.HTML()
         self.status = w.HTML()
-        for widget, css in [(self.query_box, "imk-builder-query"),
-                            (self.add_all_button, "imk-add-all"), (self.hits, "imk-builder-hits"),
-                            (self.items, "imk-builder-items"), (self.preview, "imk-preview"),
-                            (self.save_button, "imk-builder-save"),
-                            (self.export_button, "imk-export"),
-                            (self.status, "imk-builder-status")]:
+        for widget, css in [
+            (self.query_box, "imk-builder-query"),
+            (self.add_all_button, "imk-add-all"),
+            (self.hits, "imk-builder-hits"),
+            (self.items, "imk-builder-items"),
+            (self.preview, "imk-preview"),
+            (self.save_button, "imk-builder-save"),
+            (self.export_button, "imk-export"),
+            (self.status, "imk-builder-status"),
+        ]:
             widget.add_class(css)
         self.create_button.on_click(
-            lambda _: model.create(self.name_box.value, self.title_box.value))
+            lambda _: model.create(self.name_box.value, self.title_box.value)
+        )
         self.open_button.on_click(lambda _: self.existing.value and model.load(self.existing.value))
         self.query_box.observe(lambda c: self._show_hits(model.search(c["new"])), "value")
         self.add_all_button.on_click(lambda _: model.add_all(self.query_box.value))
@@ -230,17 +249,35 @@ class CollectionBuilder(w.VBox):
         self.save_button.on_click(lambda _: model.save())
         self.export_button.on_click(lambda _: model.export_html())
         model.observe(lambda _: self._render(), "revision")
-        audience = w.VBox([w.HTML(esc(t("builder.schools"))), self.schools_box,
-                           w.HTML(esc(t("builder.grades"))), self.grades_box])
-        self.editing = w.VBox([
-            w.HBox([self.query_box, self.add_all_button]), self.hits,
-            w.HTML(f"<b>{esc(t('builder.items'))}</b>"), self.items,
-            self.annotation_box, audience,
-            w.HBox([self.preview_button, self.save_button, self.export_button]), self.preview,
-        ])
-        super().__init__([w.HBox([self.name_box, self.title_box, self.create_button]),
-                          w.HBox([self.existing, self.open_button]), self.status, self.editing],
-                         **kwargs)
+        audience = w.VBox(
+            [
+                w.HTML(esc(t("builder.schools"))),
+                self.schools_box,
+                w.HTML(esc(t("builder.grades"))),
+                self.grades_box,
+            ]
+        )
+        self.editing = w.VBox(
+            [
+                w.HBox([self.query_box, self.add_all_button]),
+                self.hits,
+                w.HTML(f"<b>{esc(t('builder.items'))}</b>"),
+                self.items,
+                self.annotation_box,
+                audience,
+                w.HBox([self.preview_button, self.save_button, self.export_button]),
+                self.preview,
+            ]
+        )
+        super().__init__(
+            [
+                w.HBox([self.name_box, self.title_box, self.create_button]),
+                w.HBox([self.existing, self.open_button]),
+                self.status,
+                self.editing,
+            ],
+            **kwargs,
+        )
         self.add_class("imk-collection-builder")
         self._render()
 
@@ -253,8 +290,11 @@ class CollectionBuilder(w.VBox):
     def _show_hits(self, result: SearchResult) -> None:
         rows = []
         for hit in result.hits:
-            add = w.Button(description=t("builder.add"), icon="plus",
-                           layout=w.Layout(width="auto", flex="0 0 auto"))
+            add = w.Button(
+                description=t("builder.add"),
+                icon="plus",
+                layout=w.Layout(width="auto", flex="0 0 auto"),
+            )
             add.add_class("imk-add-hit")
             add.on_click(lambda _, rid=hit.id: self.model.add(rid))
             rows.append(w.HBox([add, w.HTML(f"{esc(hit.title)} <small>{esc(hit.id)}</small>")]))
@@ -270,8 +310,9 @@ class CollectionBuilder(w.VBox):
 
     def _render(self) -> None:
         model = self.model
-        self.existing.options = [("", "")] + [(f"{c.title} ({c.name})", c.name)
-                                              for c in model.store.list_collections()]
+        self.existing.options = [("", "")] + [
+            (f"{c.title} ({c.name})", c.name) for c in model.store.list_collections()
+        ]
         self.status.value = esc(model.message)
         c = model.collection
         self.editing.layout.display = "" if c else "none"
@@ -291,14 +332,29 @@ class CollectionBuilder(w.VBox):
                 title = model.store.get(item.record_id).title
             except StoreError:
                 title = t("builder.missing", id=item.record_id)
-            up, down, drop = (w.Button(icon=i, layout=w.Layout(width="36px"))
-                              for i in ("arrow-up", "arrow-down", "times"))
+            up, down, drop = (
+                w.Button(icon=i, layout=w.Layout(width="36px"))
+                for i in ("arrow-up", "arrow-down", "times")
+            )
             up.on_click(lambda _, n=n: model.move(n, -1))
             down.on_click(lambda _, n=n: model.move(n, +1))
             drop.on_click(lambda _, n=n: model.remove(n))
-            note = w.Text(value=item.note, placeholder=t("builder.note"),
-                          continuous_update=False, layout=w.Layout(width="35%"))
+            note = w.Text(
+                value=item.note,
+                placeholder=t("builder.note"),
+                continuous_update=False,
+                layout=w.Layout(width="35%"),
+            )
             note.observe(lambda ch, n=n: model.annotate(n, ch["new"]), "value")
-            rows.append(w.HBox([w.HTML(esc(f"{n + 1}. {title}"), layout=w.Layout(width="50%")),
-                                note, up, down, drop]))
+            rows.append(
+                w.HBox(
+                    [
+                        w.HTML(esc(f"{n + 1}. {title}"), layout=w.Layout(width="50%")),
+                        note,
+                        up,
+                        down,
+                        drop,
+                    ]
+                )
+            )
         self.items.children = rows

@@ -33,19 +33,30 @@ class CurationDesk(w.VBox):
     def __init__(self, index: CatalogueIndex, user: str | None = None, **kwargs: Any) -> None:
         self.index = index
         store = index.workspace.store
-        self.user_box = w.Text(value=user or current_user(), description=t("desk.user"),
-                               style={"description_width": "initial"})
-        self.finder_box = w.Text(placeholder=t("desk.find_placeholder"),
-                                 continuous_update=False, layout=w.Layout(width="60%"))
+        self.user_box = w.Text(
+            value=user or current_user(),
+            description=t("desk.user"),
+            style={"description_width": "initial"},
+        )
+        self.finder_box = w.Text(
+            placeholder=t("desk.find_placeholder"),
+            continuous_update=False,
+            layout=w.Layout(width="60%"),
+        )
         self.hits = w.VBox()
         self.editor = RecordEditor(EditorModel(index.workspace, index, self.user_box.value))
         self.review = ReviewPanel(store, self.user_box.value, on_change=self._changed)
         self.history = HistoryPanel(store, self.user_box.value, on_change=self._changed)
-        self.tabs = w.Tab([self.editor, self.review, self.history],
-                          titles=(t("desk.tab_edit"), t("desk.tab_review"),
-                                  t("desk.tab_history")))
-        for widget, css in [(self.user_box, "imk-user"), (self.finder_box, "imk-finder-box"),
-                            (self.hits, "imk-finder-hits"), (self.tabs, "imk-desk-tabs")]:
+        self.tabs = w.Tab(
+            [self.editor, self.review, self.history],
+            titles=(t("desk.tab_edit"), t("desk.tab_review"), t("desk.tab_history")),
+        )
+        for widget, css in [
+            (self.user_box, "imk-user"),
+            (self.finder_box, "imk-finder-box"),
+            (self.hits, "imk-finder-hits"),
+            (self.tabs, "imk-desk-tabs"),
+        ]:
             widget.add_class(css)
         self.finder_box.observe(lambda change: self.find(change["new"]), "value")
         self.user_box.observe(self._on_user, "value")
@@ -64,12 +75,16 @@ class CurationDesk(w.VBox):
         result = self.index.search(query, page_size=FINDER_HITS)
         rows = []
         for hit in result.hits:
-            button = w.Button(description=t("desk.open"), icon="edit",
-                              layout=w.Layout(width="auto", flex="0 0 auto"))
+            button = w.Button(
+                description=t("desk.open"),
+                icon="edit",
+                layout=w.Layout(width="auto", flex="0 0 auto"),
+            )
             button.add_class("imk-open-record")
             button.on_click(lambda _, rid=hit.id: self.open_record(rid))
-            label = w.HTML(f"{esc(hit.title)} <small>· {esc(hit.id)} · "
-                           f"{esc(status_name(hit.status))}</small>")
+            label = w.HTML(
+                f"{esc(hit.title)} <small>· {esc(hit.id)} · {esc(status_name(hit.status))}</small>"
+            )
             rows.append(w.HBox([button, label], layout=w.Layout(align_items="center")))
         note = w.HTML(esc(t("desk.found", total=result.total)))
         self.hits.children = [note, *rows]

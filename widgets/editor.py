@@ -47,8 +47,9 @@ def diff_table(changes, before: str, after: str) -> str:
         f"<td>{esc(display(c.after))}</td></tr>"
         for c in changes
     )
-    head = (f"<tr><th>{esc(t('versions.field'))}</th><th>{esc(before)}</th>"
-            f"<th>{esc(after)}</th></tr>")
+    head = (
+        f"<tr><th>{esc(t('versions.field'))}</th><th>{esc(before)}</th><th>{esc(after)}</th></tr>"
+    )
     return f'<table class="imk-diff">{head}{rows}</table>'
 
 
@@ -64,35 +65,48 @@ class RecordEditor(w.VBox):
         self.rows: dict[str, w.VBox] = {}
 
         self.header = w.HTML()
-        self.id_box = w.Text(placeholder=t("editor.id_placeholder"),
-                             layout=w.Layout(width="180px"))
+        self.id_box = w.Text(placeholder=t("editor.id_placeholder"), layout=w.Layout(width="180px"))
         self.open_button = w.Button(description=t("editor.open"), icon="folder-open")
-        self.kind_select = w.Dropdown(options=[(t(f"editor.kind_{k}"), k) for k in KINDS],
-                                      layout=w.Layout(width="220px"))
+        self.kind_select = w.Dropdown(
+            options=[(t(f"editor.kind_{k}"), k) for k in KINDS], layout=w.Layout(width="220px")
+        )
         self.new_button = w.Button(description=t("editor.new"), icon="file")
         self.suggestions = w.VBox()
         self.form = w.VBox(layout=w.Layout(width="100%"))
         self.attachments = w.VBox()
         self.upload = w.FileUpload(multiple=True, description=t("editor.upload"))
-        self.save_button = w.Button(description=t("editor.save"), icon="save",
-                                    button_style="primary")
+        self.save_button = w.Button(
+            description=t("editor.save"), icon="save", button_style="primary"
+        )
         self.cancel_button = w.Button(description=t("editor.cancel"), icon="undo")
         self.status = w.HTML()
         self.conflict_text = w.HTML()
-        self.theirs_button = w.Button(description=t("editor.take_theirs"),
-                                      layout=w.Layout(width="auto"))
-        self.mine_button = w.Button(description=t("editor.reapply_mine"),
-                                    layout=w.Layout(width="auto"), button_style="warning")
-        self.conflict_box = w.VBox([self.conflict_text,
-                                    w.HBox([self.theirs_button, self.mine_button])])
+        self.theirs_button = w.Button(
+            description=t("editor.take_theirs"), layout=w.Layout(width="auto")
+        )
+        self.mine_button = w.Button(
+            description=t("editor.reapply_mine"),
+            layout=w.Layout(width="auto"),
+            button_style="warning",
+        )
+        self.conflict_box = w.VBox(
+            [self.conflict_text, w.HBox([self.theirs_button, self.mine_button])]
+        )
         for widget, css in [
-            (self.header, "imk-editor-header"), (self.id_box, "imk-open-id"),
-            (self.open_button, "imk-open"), (self.kind_select, "imk-new-kind"),
-            (self.new_button, "imk-new"), (self.suggestions, "imk-suggestions"),
-            (self.form, "imk-form"), (self.attachments, "imk-attachments"),
-            (self.upload, "imk-upload"), (self.save_button, "imk-save"),
-            (self.cancel_button, "imk-cancel"), (self.status, "imk-editor-status"),
-            (self.conflict_box, "imk-conflict"), (self.theirs_button, "imk-take-theirs"),
+            (self.header, "imk-editor-header"),
+            (self.id_box, "imk-open-id"),
+            (self.open_button, "imk-open"),
+            (self.kind_select, "imk-new-kind"),
+            (self.new_button, "imk-new"),
+            (self.suggestions, "imk-suggestions"),
+            (self.form, "imk-form"),
+            (self.attachments, "imk-attachments"),
+            (self.upload, "imk-upload"),
+            (self.save_button, "imk-save"),
+            (self.cancel_button, "imk-cancel"),
+            (self.status, "imk-editor-status"),
+            (self.conflict_box, "imk-conflict"),
+            (self.theirs_button, "imk-take-theirs"),
             (self.mine_button, "imk-reapply-mine"),
         ]:
             widget.add_class(css)
@@ -108,8 +122,20 @@ class RecordEditor(w.VBox):
 
         bar = w.HBox([self.id_box, self.open_button, self.kind_select, self.new_button])
         actions = w.HBox([self.save_button, self.cancel_button])
-        super().__init__([w.HTML(STYLE), bar, self.header, self.conflict_box, self.suggestions,
-                          self.form, self.attachments, actions, self.status], **kwargs)
+        super().__init__(
+            [
+                w.HTML(STYLE),
+                bar,
+                self.header,
+                self.conflict_box,
+                self.suggestions,
+                self.form,
+                self.attachments,
+                actions,
+                self.status,
+            ],
+            **kwargs,
+        )
         self.add_class("imk-editor")
         self._render()
 
@@ -151,8 +177,9 @@ class RecordEditor(w.VBox):
             box.observe(lambda change, name=name: self._on_input(name, change), "value")
             error = w.HTML()
             error.add_class("imk-field-error")
-            title = w.HTML(f'<span class="imk-field-label">{esc(self.model.field_label(name))}'
-                           "</span>")
+            title = w.HTML(
+                f'<span class="imk-field-label">{esc(self.model.field_label(name))}</span>'
+            )
             row = w.VBox([title, box, error], layout=w.Layout(width="100%"))
             row.add_class("imk-field")
             row.add_class(f"imk-field-{name}")
@@ -196,18 +223,24 @@ class RecordEditor(w.VBox):
         elif not record.id:
             self.header.value = esc(t("editor.header_new", kind=t(f"editor.kind_{record.kind}")))
         else:
-            self.header.value = esc(t("editor.header", id=record.id, version=record.version,
-                                      status=status_name(record.status),
-                                      by=record.updated_by, at=record.updated_at))
+            self.header.value = esc(
+                t(
+                    "editor.header",
+                    id=record.id,
+                    version=record.version,
+                    status=status_name(record.status),
+                    by=record.updated_by,
+                    at=record.updated_at,
+                )
+            )
 
     def _render_suggestions(self) -> None:
         record = self.model.record
         rows = []
-        for name, value in (record.suggested.items() if record else []):
+        for name, value in record.suggested.items() if record else []:
             if name not in dict(self.model.fields()):
                 continue
-            note = t("editor.suggested", field=self.model.field_label(name),
-                     value=display(value))
+            note = t("editor.suggested", field=self.model.field_label(name), value=display(value))
             text = w.HTML(f'<span class="imk-suggestion">{esc(note)}</span>')
             accept = w.Button(description=t("editor.accept"), layout=w.Layout(width="auto"))
             accept.add_class("imk-accept")
@@ -219,8 +252,9 @@ class RecordEditor(w.VBox):
         record = self.model.record
         rows = []
         for n, item in enumerate(record.attachments if record else []):
-            remove = w.Button(icon="times", tooltip=t("editor.detach"),
-                              layout=w.Layout(width="36px"))
+            remove = w.Button(
+                icon="times", tooltip=t("editor.detach"), layout=w.Layout(width="36px")
+            )
             remove.on_click(lambda _, n=n: self.model.detach(n))
             size = f"{item.size / 1024:.0f} КБ"
             rows.append(w.HBox([w.HTML(esc(f"{item.name} · {size}")), remove]))
@@ -234,8 +268,10 @@ class RecordEditor(w.VBox):
             self.conflict_text.value = ""
             return
         both = ", ".join(self.model.field_label(n) for n in conflict.both)
-        parts = [f'<div class="imk-error">{esc(conflict.message)}</div>',
-                 diff_table(conflict.changes, t("editor.theirs"), t("editor.mine"))]
+        parts = [
+            f'<div class="imk-error">{esc(conflict.message)}</div>',
+            diff_table(conflict.changes, t("editor.theirs"), t("editor.mine")),
+        ]
         if both:
             parts.append(f"<div>{esc(t('editor.both_changed', fields=both))}</div>")
         self.conflict_text.value = "".join(parts)

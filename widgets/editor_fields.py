@@ -29,8 +29,9 @@ class RowsInput(w.VBox):
 
     def __init__(self, **kwargs: Any) -> None:
         self.rows: list = []
-        self.add_button = w.Button(description=t(self.ADD_LABEL), icon="plus",
-                                   layout=w.Layout(width="auto"))
+        self.add_button = w.Button(
+            description=t(self.ADD_LABEL), icon="plus", layout=w.Layout(width="auto")
+        )
         self.add_button.add_class("imk-add-row")
         self.add_button.on_click(lambda _: self._add())
         self._quiet = False
@@ -81,8 +82,9 @@ class RowsInput(w.VBox):
     def _layout(self) -> None:
         lines = []
         for n, row in enumerate(self.rows):
-            remove = w.Button(icon="times", tooltip=t("editor.remove_row"),
-                              layout=w.Layout(width="36px"))
+            remove = w.Button(
+                icon="times", tooltip=t("editor.remove_row"), layout=w.Layout(width="36px")
+            )
             remove.on_click(lambda _, n=n: self.remove(n))
             lines.append(w.HBox([*self._cells(row), remove], layout=WIDE))
         self.children = [*lines, self.add_button]
@@ -98,8 +100,12 @@ class ListInput(RowsInput):
         super().__init__(**kwargs)
 
     def _row(self, text: Any) -> w.Text:
-        box = w.Text(value=str(text), placeholder=self.placeholder, continuous_update=False,
-                     layout=w.Layout(flex="1 1 auto"))
+        box = w.Text(
+            value=str(text),
+            placeholder=self.placeholder,
+            continuous_update=False,
+            layout=w.Layout(flex="1 1 auto"),
+        )
         box.observe(lambda _: self._collect(), "value")
         return box
 
@@ -122,9 +128,12 @@ class CoursesInput(RowsInput):
         row = {}
         for name, width in self.COLUMNS:
             value = course.get(name)
-            box = w.Text(value="" if value is None else str(value),
-                         placeholder=t(f"editor.course_{name}"), continuous_update=False,
-                         layout=w.Layout(width=width))
+            box = w.Text(
+                value="" if value is None else str(value),
+                placeholder=t(f"editor.course_{name}"),
+                continuous_update=False,
+                layout=w.Layout(width=width),
+            )
             box.observe(lambda _: self._collect(), "value")
             row[name] = box
         return row
@@ -133,22 +142,33 @@ class CoursesInput(RowsInput):
         return list(row.values())
 
     def _rows_value(self) -> list[dict]:
-        return [{k: box.value for k, box in row.items()} for row in self.rows
-                if any(box.value.strip() for box in row.values())]
+        return [
+            {k: box.value for k, box in row.items()}
+            for row in self.rows
+            if any(box.value.strip() for box in row.values())
+        ]
 
     def _wanted(self) -> list[dict]:
-        return [{k: "" if c.get(k) is None else str(c.get(k)) for k, _ in self.COLUMNS}
-                for c in self.value]
+        return [
+            {k: "" if c.get(k) is None else str(c.get(k)) for k, _ in self.COLUMNS}
+            for c in self.value
+        ]
 
 
 def make_input(how: str) -> w.DOMWidget:
     """The input for a field edited as ``how`` (see :data:`widgets.editor_model.FIELDS`)."""
     if how.startswith("vocabs:"):
-        return w.TagsInput(allowed_tags=vocab_choices(how.split(":")[1]),
-                           allow_duplicates=False, layout=WIDE)
+        return w.TagsInput(
+            allowed_tags=vocab_choices(how.split(":")[1]), allow_duplicates=False, layout=WIDE
+        )
     if how.startswith("vocab:"):
-        return w.Combobox(options=vocab_choices(how.split(":")[1]), ensure_option=False,
-                          continuous_update=False, placeholder=t("editor.pick"), layout=WIDE)
+        return w.Combobox(
+            options=vocab_choices(how.split(":")[1]),
+            ensure_option=False,
+            continuous_update=False,
+            placeholder=t("editor.pick"),
+            layout=WIDE,
+        )
     if how == "tags":
         return w.TagsInput(allow_duplicates=False, layout=WIDE)
     if how == "list":

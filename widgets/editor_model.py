@@ -31,22 +31,47 @@ if TYPE_CHECKING:
 # (field, how it is edited): text, textarea, int, date, tags (free list), list (repeatable
 # rows), courses, vocab:<name> (one value), vocabs:<name> (several values).
 COMMON = (
-    ("title", "textarea"), ("authors", "list"), ("organisation", "text"),
-    ("subjects", "vocabs:subjects"), ("grades", "vocabs:grades"), ("levels", "vocabs:levels"),
-    ("resource_type", "vocab:resource_types"), ("keywords", "tags"),
-    ("annotation", "textarea"), ("year", "int"), ("audience", "vocabs:audiences"),
-    ("association", "text"), ("event", "text"), ("rights", "text"), ("links", "list"),
+    ("title", "textarea"),
+    ("authors", "list"),
+    ("organisation", "text"),
+    ("subjects", "vocabs:subjects"),
+    ("grades", "vocabs:grades"),
+    ("levels", "vocabs:levels"),
+    ("resource_type", "vocab:resource_types"),
+    ("keywords", "tags"),
+    ("annotation", "textarea"),
+    ("year", "int"),
+    ("audience", "vocabs:audiences"),
+    ("association", "text"),
+    ("event", "text"),
+    ("rights", "text"),
+    ("links", "list"),
 )
 MEDIA = (
-    ("format", "vocab:media_formats"), ("carrier", "text"), ("publisher", "text"),
-    ("place", "text"), ("isbn", "text"), ("pages", "int"), ("duration_min", "int"),
-    ("series", "text"), ("inventory_number", "text"), ("shelf", "text"),
+    ("format", "vocab:media_formats"),
+    ("carrier", "text"),
+    ("publisher", "text"),
+    ("place", "text"),
+    ("isbn", "text"),
+    ("pages", "int"),
+    ("duration_min", "int"),
+    ("series", "text"),
+    ("inventory_number", "text"),
+    ("shelf", "text"),
 )
 PORTFOLIO = (
-    ("teacher", "text"), ("position", "text"), ("category", "vocab:categories"),
-    ("category_assigned", "date"), ("experience_years", "int"), ("education", "textarea"),
-    ("courses", "courses"), ("awards", "list"), ("competitions", "list"), ("works", "list"),
-    ("contacts", "text"), ("birth_date", "date"),
+    ("teacher", "text"),
+    ("position", "text"),
+    ("category", "vocab:categories"),
+    ("category_assigned", "date"),
+    ("experience_years", "int"),
+    ("education", "textarea"),
+    ("courses", "courses"),
+    ("awards", "list"),
+    ("competitions", "list"),
+    ("works", "list"),
+    ("contacts", "text"),
+    ("birth_date", "date"),
 )
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "material": COMMON,
@@ -95,10 +120,14 @@ def _courses(rows: list[Any]) -> list[Course]:
         if isinstance(row, Course):
             courses.append(row)
             continue
-        courses.append(Course(title=str(row.get("title", "")).strip(),
-                              hours=_number(row.get("hours")) or 0,
-                              provider=str(row.get("provider", "")).strip(),
-                              year=_number(row.get("year"))))
+        courses.append(
+            Course(
+                title=str(row.get("title", "")).strip(),
+                hours=_number(row.get("hours")) or 0,
+                provider=str(row.get("provider", "")).strip(),
+                year=_number(row.get("year")),
+            )
+        )
     return courses
 
 
@@ -125,8 +154,13 @@ class EditorModel(HasTraits):
     revision = Int(0)
     conflict = Instance(Conflict, allow_none=True)
 
-    def __init__(self, workspace: Workspace, index: CatalogueIndex | None = None,
-                 user: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        index: CatalogueIndex | None = None,
+        user: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.workspace = workspace
         self.store = workspace.store
@@ -191,8 +225,9 @@ class EditorModel(HasTraits):
         if how == "int":
             return "" if raw is None else str(raw)
         if how == "courses":
-            return [dict(title=c.title, hours=c.hours, provider=c.provider, year=c.year)
-                    for c in raw]
+            return [
+                dict(title=c.title, hours=c.hours, provider=c.provider, year=c.year) for c in raw
+            ]
         return raw
 
     def set(self, name: str, value: Any) -> None:

@@ -33,9 +33,13 @@ def action_name(action: str) -> str:
 class HistoryPanel(w.VBox):
     """Versions, diff, restore and the bin for one record (open it with :meth:`show`)."""
 
-    def __init__(self, store: Store, user: str | None = None,
-                 on_change: Callable[[Record | None], None] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        store: Store,
+        user: str | None = None,
+        on_change: Callable[[Record | None], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.store = store
         self.user = user or current_user()
         self.on_change = on_change
@@ -45,26 +49,45 @@ class HistoryPanel(w.VBox):
         self.older = w.Dropdown(description=t("versions.from"), layout=w.Layout(width="200px"))
         self.newer = w.Dropdown(description=t("versions.to"), layout=w.Layout(width="200px"))
         self.diff = w.HTML()
-        self.restore_button = w.Button(description=t("versions.restore"), icon="history",
-                                       layout=w.Layout(width="auto"))
-        self.delete_button = w.Button(description=t("versions.delete"), icon="trash",
-                                      button_style="danger", layout=w.Layout(width="auto"))
+        self.restore_button = w.Button(
+            description=t("versions.restore"), icon="history", layout=w.Layout(width="auto")
+        )
+        self.delete_button = w.Button(
+            description=t("versions.delete"),
+            icon="trash",
+            button_style="danger",
+            layout=w.Layout(width="auto"),
+        )
         self.bin = w.VBox()
         self.message = w.HTML()
-        for widget, css in [(self.table, "imk-versions"), (self.older, "imk-older"),
-                            (self.newer, "imk-newer"), (self.diff, "imk-version-diff"),
-                            (self.restore_button, "imk-restore"),
-                            (self.delete_button, "imk-delete"), (self.bin, "imk-bin"),
-                            (self.message, "imk-history-message")]:
+        for widget, css in [
+            (self.table, "imk-versions"),
+            (self.older, "imk-older"),
+            (self.newer, "imk-newer"),
+            (self.diff, "imk-version-diff"),
+            (self.restore_button, "imk-restore"),
+            (self.delete_button, "imk-delete"),
+            (self.bin, "imk-bin"),
+            (self.message, "imk-history-message"),
+        ]:
             widget.add_class(css)
         self.older.observe(lambda _: self._render_diff(), "value")
         self.newer.observe(lambda _: self._render_diff(), "value")
         self.restore_button.on_click(lambda _: self.restore())
         self.delete_button.on_click(lambda _: self.delete())
         bin_title = w.HTML(f"<b>{esc(t('versions.bin'))}</b>")
-        super().__init__([self.message, self.table, w.HBox([self.older, self.newer]), self.diff,
-                          w.HBox([self.restore_button, self.delete_button]), bin_title,
-                          self.bin], **kwargs)
+        super().__init__(
+            [
+                self.message,
+                self.table,
+                w.HBox([self.older, self.newer]),
+                self.diff,
+                w.HBox([self.restore_button, self.delete_button]),
+                bin_title,
+                self.bin,
+            ],
+            **kwargs,
+        )
         self.add_class("imk-history-panel")
         self.show(None)
 
@@ -143,18 +166,26 @@ class HistoryPanel(w.VBox):
             self.diff.value = f"<i>{esc(t('versions.same'))}</i>"
             return
         self.diff.value = diff_table(
-            changes, t("versions.version", version=self.older.value),
-            t("versions.version", version=self.newer.value))
+            changes,
+            t("versions.version", version=self.older.value),
+            t("versions.version", version=self.newer.value),
+        )
 
     def _render_bin(self) -> None:
         rows = []
         for record in self.store.binned()[:50]:
-            back = w.Button(description=t("versions.undelete"), icon="undo",
-                            layout=w.Layout(width="auto"))
+            back = w.Button(
+                description=t("versions.undelete"), icon="undo", layout=w.Layout(width="auto")
+            )
             back.add_class("imk-undelete")
             back.on_click(lambda _, rid=record.id: self.undelete(rid))
-            note = t("versions.bin_line", id=record.id, title=record.title,
-                     by=record.updated_by, at=record.updated_at)
+            note = t(
+                "versions.bin_line",
+                id=record.id,
+                title=record.title,
+                by=record.updated_by,
+                at=record.updated_at,
+            )
             rows.append(w.HBox([back, w.HTML(esc(note))]))
         self.bin.children = rows or [w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")]
 
@@ -168,6 +199,8 @@ def versions_html(versions: list[Version]) -> str:
         f"<td>{esc(action_name(v.action))}</td><td>{esc(status_name(v.record.status))}</td></tr>"
         for v in reversed(versions)
     )
-    head = "".join(f"<th>{esc(t(f'versions.col_{c}'))}</th>"
-                   for c in ("version", "at", "by", "action", "status"))
+    head = "".join(
+        f"<th>{esc(t(f'versions.col_{c}'))}</th>"
+        for c in ("version", "at", "by", "action", "status")
+    )
     return f'<table class="imk-diff"><tr>{head}</tr>{rows}</table>'

@@ -48,8 +48,9 @@ def category_html(portfolio: Portfolio, today: dt.date | None = None) -> str:
         expired = t("portfolio_view.expired", date=_date(state.expires))
         parts.append(f'<span class="imk-expired">{esc(expired)}</span>')
     else:
-        parts.append(esc(t("portfolio_view.valid_until", date=_date(state.expires),
-                           days=state.days_left)))
+        parts.append(
+            esc(t("portfolio_view.valid_until", date=_date(state.expires), days=state.days_left))
+        )
     return " · ".join(parts)
 
 
@@ -57,18 +58,24 @@ def page_html(store: Store, portfolio: Portfolio, today: dt.date | None = None) 
     """A teacher's page as HTML (everything, private fields marked as such)."""
     p = portfolio
     today = today or dt.date.today()
-    out = [f"<h3>{esc(p.teacher)}</h3>",
-           f"<div>{esc(', '.join(x for x in (p.position, p.organisation) if x))}</div>",
-           f"<div class='imk-category'><b>{esc(label('category'))}:</b> "
-           f"{category_html(p, today)}</div>"]
+    out = [
+        f"<h3>{esc(p.teacher)}</h3>",
+        f"<div>{esc(', '.join(x for x in (p.position, p.organisation) if x))}</div>",
+        f"<div class='imk-category'><b>{esc(label('category'))}:</b> "
+        f"{category_html(p, today)}</div>",
+    ]
     hours = recent_hours(p, today)
     courses = "".join(
         f"<li>{esc(c.title)} — {c.hours} {esc(t('portfolio_view.hours'))}"
         f"{esc(', ' + c.provider) if c.provider else ''}{esc(', ' + str(c.year)) if c.year else ''}"
-        "</li>" for c in sorted(p.courses, key=lambda c: -(c.year or 0)))
-    out.append(f"<div class='imk-courses'><b>{esc(label('courses'))}</b> "
-               f"({esc(t('portfolio_view.recent_hours', hours=hours, years=HOURS_YEARS))})"
-               f"<ul>{courses}</ul></div>")
+        "</li>"
+        for c in sorted(p.courses, key=lambda c: -(c.year or 0))
+    )
+    out.append(
+        f"<div class='imk-courses'><b>{esc(label('courses'))}</b> "
+        f"({esc(t('portfolio_view.recent_hours', hours=hours, years=HOURS_YEARS))})"
+        f"<ul>{courses}</ul></div>"
+    )
     for name in ("awards", "competitions"):
         values = getattr(p, name)
         if values:
@@ -76,49 +83,71 @@ def page_html(store: Store, portfolio: Portfolio, today: dt.date | None = None) 
             out.append(f"<div class='imk-{name}'><b>{esc(label(name))}</b><ul>{items}</ul></div>")
     works = []
     for record_id, record in linked_works(store, p):
-        text = f"{record.title} ({record_id})" if record else t("portfolio_view.missing_work",
-                                                                 id=record_id)
+        text = (
+            f"{record.title} ({record_id})"
+            if record
+            else t("portfolio_view.missing_work", id=record_id)
+        )
         works.append(f"<li>{esc(text)}</li>")
     if works:
-        out.append(f"<div class='imk-works'><b>{esc(label('works'))}</b>"
-                   f"<ul>{''.join(works)}</ul></div>")
+        out.append(
+            f"<div class='imk-works'><b>{esc(label('works'))}</b><ul>{''.join(works)}</ul></div>"
+        )
     return "".join(out)
 
 
 class PortfolioView(w.VBox):
     """Pick a teacher, read the page, choose which fields are public, save."""
 
-    def __init__(self, store: Store, user: str | None = None, today: dt.date | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, store: Store, user: str | None = None, today: dt.date | None = None, **kwargs: Any
+    ) -> None:
         self.store = store
         self.user = user or current_user()
         self.today = today
         self.portfolio: Portfolio | None = None
-        self.picker = w.Combobox(placeholder=t("portfolio_view.pick"), ensure_option=True,
-                                 continuous_update=False, layout=w.Layout(width="60%"))
+        self.picker = w.Combobox(
+            placeholder=t("portfolio_view.pick"),
+            ensure_option=True,
+            continuous_update=False,
+            layout=w.Layout(width="60%"),
+        )
         self.choices: dict[str, str] = {}
         self.page = w.HTML()
-        self.public = {name: w.Checkbox(description=label(name), indent=False,
-                                        layout=w.Layout(width="260px"))
-                       for name in PUBLIC_CHOICES}
+        self.public = {
+            name: w.Checkbox(description=label(name), indent=False, layout=w.Layout(width="260px"))
+            for name in PUBLIC_CHOICES
+        }
         self.consent = w.Checkbox(description=t("portfolio_view.consent"), indent=False)
-        self.save_button = w.Button(description=t("portfolio_view.save"), icon="save",
-                                    button_style="primary")
+        self.save_button = w.Button(
+            description=t("portfolio_view.save"), icon="save", button_style="primary"
+        )
         self.message = w.HTML()
-        for widget, css in [(self.picker, "imk-portfolio-picker"), (self.page, "imk-portfolio"),
-                            (self.consent, "imk-consent"),
-                            (self.save_button, "imk-portfolio-save"),
-                            (self.message, "imk-portfolio-message")]:
+        for widget, css in [
+            (self.picker, "imk-portfolio-picker"),
+            (self.page, "imk-portfolio"),
+            (self.consent, "imk-consent"),
+            (self.save_button, "imk-portfolio-save"),
+            (self.message, "imk-portfolio-message"),
+        ]:
             widget.add_class(css)
         for name, box in self.public.items():
             box.add_class(f"imk-public-{name}")
-        self.picker.observe(lambda c: self.choices.get(c["new"]) and self.show(
-            self.choices[c["new"]]), "value")
+        self.picker.observe(
+            lambda c: self.choices.get(c["new"]) and self.show(self.choices[c["new"]]), "value"
+        )
         self.save_button.on_click(lambda _: self.save())
         boxes = list(self.public.values())
         grid = w.GridBox(boxes, layout=w.Layout(grid_template_columns="repeat(3, 270px)"))
-        self.publicity = w.VBox([w.HTML(f"<b>{esc(t('portfolio_view.public'))}</b>"), grid,
-                                 self.consent, self.save_button, self.message])
+        self.publicity = w.VBox(
+            [
+                w.HTML(f"<b>{esc(t('portfolio_view.public'))}</b>"),
+                grid,
+                self.consent,
+                self.save_button,
+                self.message,
+            ]
+        )
         super().__init__([self.picker, self.page, self.publicity], **kwargs)
         self.add_class("imk-portfolio-view")
         self.refresh_choices()
@@ -131,8 +160,10 @@ class PortfolioView(w.VBox):
 
     def refresh_choices(self) -> None:
         """Offer every portfolio as «ФИО — организация (id)»."""
-        self.choices = {f"{p.teacher} — {p.organisation} ({p.id})": p.id
-                        for p in self.store.iter_records("portfolio")}
+        self.choices = {
+            f"{p.teacher} — {p.organisation} ({p.id})": p.id
+            for p in self.store.iter_records("portfolio")
+        }
         self.picker.options = list(self.choices)
 
     def show(self, record_id: str) -> None:
@@ -155,8 +186,9 @@ class PortfolioView(w.VBox):
             return None
         chosen = [name for name, box in self.public.items() if box.value]
         try:
-            self.portfolio = set_publicity(self.store, self.portfolio, chosen,
-                                           self.consent.value, self.user)
+            self.portfolio = set_publicity(
+                self.store, self.portfolio, chosen, self.consent.value, self.user
+            )
         except StoreError as exc:
             self.message.value = f'<span class="imk-error">{esc(str(exc))}</span>'
             return None

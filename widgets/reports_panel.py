@@ -39,22 +39,33 @@ class ReportsPanel(w.VBox):
         orgs = sorted(set(frames.records.organisation) | set(frames.portfolios.organisation))
         every = [(t("report_panel.any"), "")]
         wide = {"description_width": "initial"}
-        self.report = w.Dropdown(options=[(r.title, r.name) for r in REPORTS.values()],
-                                 description=t("report_panel.report"), style=wide,
-                                 layout=w.Layout(width="520px"))
+        self.report = w.Dropdown(
+            options=[(r.title, r.name) for r in REPORTS.values()],
+            description=t("report_panel.report"),
+            style=wide,
+            layout=w.Layout(width="520px"),
+        )
         self.start = w.DatePicker(description=t("report_panel.start"), style=wide)
         self.end = w.DatePicker(description=t("report_panel.end"), style=wide)
-        self.today = w.DatePicker(value=today or dt.date.today(), style=wide,
-                                  description=t("report_panel.today"))
-        self.organisation = w.Dropdown(options=every + [(o, o) for o in orgs if o],
-                                       description=t("report_panel.organisation"), style=wide)
+        self.today = w.DatePicker(
+            value=today or dt.date.today(), style=wide, description=t("report_panel.today")
+        )
+        self.organisation = w.Dropdown(
+            options=every + [(o, o) for o in orgs if o],
+            description=t("report_panel.organisation"),
+            style=wide,
+        )
         self.subject = w.Dropdown(
             options=every + [(s.name, s.name) for s in vocabularies.get("subjects")],
-            description=t("report_panel.subject"), style=wide)
-        self.months = w.BoundedIntText(value=6, min=0, max=120, style=wide,
-                                       description=t("report_panel.months"))
-        self.norm = w.BoundedIntText(value=72, min=0, max=10000, style=wide,
-                                     description=t("report_panel.norm"))
+            description=t("report_panel.subject"),
+            style=wide,
+        )
+        self.months = w.BoundedIntText(
+            value=6, min=0, max=120, style=wide, description=t("report_panel.months")
+        )
+        self.norm = w.BoundedIntText(
+            value=72, min=0, max=10000, style=wide, description=t("report_panel.norm")
+        )
         self.xlsx_button = w.Button(description=t("report_panel.xlsx"), icon="file-excel-o")
         self.html_button = w.Button(description=t("report_panel.html"), icon="file-code-o")
         self.status = w.HTML()
@@ -63,20 +74,35 @@ class ReportsPanel(w.VBox):
         self.progress = ProgressReporter(description=t("report_cli.building"))
         self.progress.layout.display = "none"
         self.result: output.Result | None = None
-        pickers = [self.report, self.start, self.end, self.today, self.organisation,
-                   self.subject, self.months, self.norm]
+        pickers = [
+            self.report,
+            self.start,
+            self.end,
+            self.today,
+            self.organisation,
+            self.subject,
+            self.months,
+            self.norm,
+        ]
         for picker in pickers:
             picker.observe(lambda _change: self.show(), names="value")
         self.xlsx_button.on_click(lambda _b: self.save_xlsx())
         self.html_button.on_click(lambda _b: self.save_html())
-        super().__init__([
-            w.HTML(STYLE), self.report,
-            w.HBox([self.start, self.end, self.today]),
-            w.HBox([self.organisation, self.subject]),
-            w.HBox([self.months, self.norm]),
-            w.HBox([self.xlsx_button, self.html_button]), self.progress,
-            self.status, self.table, self.chart,
-        ], **kwargs)
+        super().__init__(
+            [
+                w.HTML(STYLE),
+                self.report,
+                w.HBox([self.start, self.end, self.today]),
+                w.HBox([self.organisation, self.subject]),
+                w.HBox([self.months, self.norm]),
+                w.HBox([self.xlsx_button, self.html_button]),
+                self.progress,
+                self.status,
+                self.table,
+                self.chart,
+            ],
+            **kwargs,
+        )
         self.add_class("imk-reports-panel")
         self.show()
 
@@ -87,10 +113,15 @@ class ReportsPanel(w.VBox):
 
     def params(self) -> dict[str, Any]:
         """The pickers' values as report parameters (empty pickers are left out)."""
-        values = dict(start=self.start.value, end=self.end.value, today=self.today.value,
-                      organisation=self.organisation.value or None,
-                      subject=self.subject.value or None, months=self.months.value,
-                      norm=self.norm.value)
+        values = dict(
+            start=self.start.value,
+            end=self.end.value,
+            today=self.today.value,
+            organisation=self.organisation.value or None,
+            subject=self.subject.value or None,
+            months=self.months.value,
+            norm=self.norm.value,
+        )
         return {k: v for k, v in values.items() if v is not None}
 
     def show(self) -> pd.DataFrame | None:
@@ -102,12 +133,15 @@ class ReportsPanel(w.VBox):
             self.status.value = html.escape(t("report_panel.error", message=exc))
             return None
         self.result = output.Result(report, table, charts.png(report.figure(table)))
-        self.status.value = (f"<b>{html.escape(report.title)}</b><br>{html.escape(report.about)}"
-                             f"<br>{t('report_panel.rows', rows=len(table))}")
+        self.status.value = (
+            f"<b>{html.escape(report.title)}</b><br>{html.escape(report.about)}"
+            f"<br>{t('report_panel.rows', rows=len(table))}"
+        )
         shown = table.head(MAX_ROWS)
         keep = not isinstance(shown.index, pd.RangeIndex)
-        self.table.value = ('<div class="imk-report-table">'
-                            f"{shown.to_html(index=keep, na_rep='—')}</div>")
+        self.table.value = (
+            f'<div class="imk-report-table">{shown.to_html(index=keep, na_rep="—")}</div>'
+        )
         self.chart.value = self.result.chart
         return table
 

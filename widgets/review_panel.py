@@ -27,40 +27,57 @@ VERDICT_OPTIONS = ("", "approve", "revise")
 class ReviewPanel(w.VBox):
     """Status steps and expert reviews of one record (open it with :meth:`show`)."""
 
-    def __init__(self, store: Store, user: str | None = None,
-                 on_change: Callable[[Record], None] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        store: Store,
+        user: str | None = None,
+        on_change: Callable[[Record], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.store = store
         self.user = user or current_user()
         self.on_change = on_change
         self.record: Record | None = None
         self.header = w.HTML()
         self.steps = w.HBox()
-        self.reviewer = w.Text(value=self.user, description=t("review.reviewer"),
-                               style={"description_width": "initial"})
+        self.reviewer = w.Text(
+            value=self.user,
+            description=t("review.reviewer"),
+            style={"description_width": "initial"},
+        )
         self.scores = {
-            name: w.Dropdown(options=[NO_SCORE, *map(str, range(1, 6))], value=NO_SCORE,
-                             description=name, style={"description_width": "220px"},
-                             layout=w.Layout(width="320px"))
+            name: w.Dropdown(
+                options=[NO_SCORE, *map(str, range(1, 6))],
+                value=NO_SCORE,
+                description=name,
+                style={"description_width": "220px"},
+                layout=w.Layout(width="320px"),
+            )
             for name in CRITERIA
         }
-        self.comment = w.Textarea(placeholder=t("review.comment"),
-                                  layout=w.Layout(width="100%", height="60px"))
+        self.comment = w.Textarea(
+            placeholder=t("review.comment"), layout=w.Layout(width="100%", height="60px")
+        )
         self.verdict = w.ToggleButtons(
-            options=[(t(f"review.verdict_{v or 'none'}"), v) for v in VERDICT_OPTIONS],
-            value="")
-        self.submit = w.Button(description=t("review.submit"), icon="check",
-                               button_style="primary")
-        self.form = w.VBox([self.reviewer, *self.scores.values(), self.comment, self.verdict,
-                            self.submit])
+            options=[(t(f"review.verdict_{v or 'none'}"), v) for v in VERDICT_OPTIONS], value=""
+        )
+        self.submit = w.Button(description=t("review.submit"), icon="check", button_style="primary")
+        self.form = w.VBox(
+            [self.reviewer, *self.scores.values(), self.comment, self.verdict, self.submit]
+        )
         self.reviews = w.HTML()
         self.message = w.HTML()
-        for widget, css in [(self.header, "imk-review-header"), (self.steps, "imk-steps"),
-                            (self.form, "imk-review-form"), (self.submit, "imk-submit-review"),
-                            (self.reviews, "imk-reviews"), (self.message, "imk-review-message")]:
+        for widget, css in [
+            (self.header, "imk-review-header"),
+            (self.steps, "imk-steps"),
+            (self.form, "imk-review-form"),
+            (self.submit, "imk-submit-review"),
+            (self.reviews, "imk-reviews"),
+            (self.message, "imk-review-message"),
+        ]:
             widget.add_class(css)
         self.submit.on_click(lambda _: self.submit_review())
-        super().__init__([self.header, self.steps, self.message, self.form, self.reviews],
-                         **kwargs)
+        super().__init__([self.header, self.steps, self.message, self.form, self.reviews], **kwargs)
         self.add_class("imk-review-panel")
         self._render()
 
@@ -78,17 +95,28 @@ class ReviewPanel(w.VBox):
 
     def move(self, to: str) -> Record | None:
         """Change the record's status to ``to`` (if the workflow allows it)."""
-        return self._act(lambda: change_status(self.store, self.record, to, self.user),
-                         lambda r: t("review.moved", status=status_name(r.status)))
+        return self._act(
+            lambda: change_status(self.store, self.record, to, self.user),
+            lambda r: t("review.moved", status=status_name(r.status)),
+        )
 
     def submit_review(self) -> Record | None:
         """Add the review filled in on the form."""
-        scores = {name: int(box.value) for name, box in self.scores.items()
-                  if box.value != NO_SCORE}
+        scores = {
+            name: int(box.value) for name, box in self.scores.items() if box.value != NO_SCORE
+        }
         saved = self._act(
-            lambda: add_review(self.store, self.record, self.reviewer.value, scores,
-                               self.comment.value, self.verdict.value, by=self.user),
-            lambda r: t("review.added", status=status_name(r.status)))
+            lambda: add_review(
+                self.store,
+                self.record,
+                self.reviewer.value,
+                scores,
+                self.comment.value,
+                self.verdict.value,
+                by=self.user,
+            ),
+            lambda r: t("review.added", status=status_name(r.status)),
+        )
         if saved is not None:
             self.comment.value = ""
             self.verdict.value = ""
@@ -128,8 +156,9 @@ class ReviewPanel(w.VBox):
             self.steps.children = []
             self.reviews.value = ""
             return
-        self.header.value = esc(t("review.header", id=record.id, title=record.title,
-                                  status=status_name(record.status)))
+        self.header.value = esc(
+            t("review.header", id=record.id, title=record.title, status=status_name(record.status))
+        )
         buttons = []
         for to in allowed(record.status):
             button = w.Button(description=t(f"review.to_{to}"), layout=w.Layout(width="auto"))
@@ -152,6 +181,8 @@ def reviews_html(record: Record) -> str:
         head = t("review.line", reviewer=review.reviewer, date=review.date, verdict=verdict)
         if mean is not None:
             head += " · " + t("review.mean", mean=f"{mean:.1f}")
-        items.append(f"<li><b>{esc(head)}</b><br>{esc(scores)}"
-                     f"{'<br>' + esc(review.comment) if review.comment else ''}</li>")
+        items.append(
+            f"<li><b>{esc(head)}</b><br>{esc(scores)}"
+            f"{'<br>' + esc(review.comment) if review.comment else ''}</li>"
+        )
     return f"<ul class='imk-review-list'>{''.join(items)}</ul>"

@@ -101,8 +101,9 @@ def card_html(hit: Hit) -> str:
     return "".join(parts)
 
 
-def facet_items(facet: str, counts: dict[str, int], selected: list[str],
-                limit: int = FACET_LIMIT) -> tuple[list[tuple[str, int]], int]:
+def facet_items(
+    facet: str, counts: dict[str, int], selected: list[str], limit: int = FACET_LIMIT
+) -> tuple[list[tuple[str, int]], int]:
     """The (value, count) pairs to show for one facet and how many more are hidden.
 
     Small vocabularies (kinds, grades, levels, statuses) keep their own order and are shown
@@ -129,8 +130,7 @@ def find_home(home: str | Path | None = None) -> Path:
         return default_home()
     here = Path.cwd()
     repo = Path(__file__).resolve().parent.parent
-    candidates = [here.parent / "workspace", here / "workspace", repo / "workspace",
-                  default_home()]
+    candidates = [here.parent / "workspace", here / "workspace", repo / "workspace", default_home()]
     for path in candidates:
         if Workspace.exists(path):
             return path
@@ -145,28 +145,44 @@ class SearchPanel(w.VBox):
     search runs (0: search on every change).
     """
 
-    def __init__(self, source: CatalogueIndex | SearchModel, debounce: float = 0.3,
-                 facet_limit: int = FACET_LIMIT, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: CatalogueIndex | SearchModel,
+        debounce: float = 0.3,
+        facet_limit: int = FACET_LIMIT,
+        **kwargs: Any,
+    ) -> None:
         self.model = source if isinstance(source, SearchModel) else SearchModel(source)
         self.debounce = debounce
         self.facet_limit = facet_limit
         self._pending: asyncio.TimerHandle | None = None
         self._syncing = False
 
-        self.query_box = w.Text(value=self.model.query, placeholder=t("search.placeholder"),
-                                continuous_update=True, layout=w.Layout(flex="1 1 auto"))
-        self.sort_select = w.Dropdown(
-            options=[(t(f"search.sort_{s}"), s) for s in SORTS], value=self.model.sort,
-            description=t("search.sort"), layout=w.Layout(width="260px"),
+        self.query_box = w.Text(
+            value=self.model.query,
+            placeholder=t("search.placeholder"),
+            continuous_update=True,
+            layout=w.Layout(flex="1 1 auto"),
         )
-        self.clear_button = w.Button(description=t("search.clear"), icon="times",
-                                     layout=w.Layout(width="auto", flex="0 0 auto"))
+        self.sort_select = w.Dropdown(
+            options=[(t(f"search.sort_{s}"), s) for s in SORTS],
+            value=self.model.sort,
+            description=t("search.sort"),
+            layout=w.Layout(width="260px"),
+        )
+        self.clear_button = w.Button(
+            description=t("search.clear"),
+            icon="times",
+            layout=w.Layout(width="auto", flex="0 0 auto"),
+        )
         self.status = w.HTML()
         self.prev_button = w.Button(description=t("search.prev"))
         self.next_button = w.Button(description=t("search.next"))
         self.page_label = w.Label()
-        self.pager = w.HBox([self.prev_button, self.page_label, self.next_button],
-                            layout=w.Layout(align_items="center"))
+        self.pager = w.HBox(
+            [self.prev_button, self.page_label, self.next_button],
+            layout=w.Layout(align_items="center"),
+        )
         self.nothing = w.HTML()
         self.cards: list[w.HTML] = []
         self.results = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="0"))
@@ -175,19 +191,28 @@ class SearchPanel(w.VBox):
         self.more: dict[str, w.HTML] = {f: w.HTML() for f in FACETS}
         self.facet_lists: dict[str, w.VBox] = {f: w.VBox() for f in FACETS}
         self.facets: dict[str, w.Accordion] = {
-            f: w.Accordion([self.facet_lists[f]], titles=(t(f"facet.{f}"),),
-                           selected_index=0 if f in OPEN_FACETS else None)
+            f: w.Accordion(
+                [self.facet_lists[f]],
+                titles=(t(f"facet.{f}"),),
+                selected_index=0 if f in OPEN_FACETS else None,
+            )
             for f in FACETS
         }
-        self.facet_column = w.VBox(list(self.facets.values()),
-                                   layout=w.Layout(width="320px", flex="0 0 320px"))
+        self.facet_column = w.VBox(
+            list(self.facets.values()), layout=w.Layout(width="320px", flex="0 0 320px")
+        )
 
         for widget, name in [
-            (self.query_box, "imk-search-box"), (self.sort_select, "imk-sort"),
-            (self.clear_button, "imk-clear"), (self.status, "imk-status"),
-            (self.prev_button, "imk-prev"), (self.next_button, "imk-next"),
-            (self.pager, "imk-pager"), (self.nothing, "imk-nothing"),
-            (self.results, "imk-results"), (self.facet_column, "imk-facets"),
+            (self.query_box, "imk-search-box"),
+            (self.sort_select, "imk-sort"),
+            (self.clear_button, "imk-clear"),
+            (self.status, "imk-status"),
+            (self.prev_button, "imk-prev"),
+            (self.next_button, "imk-next"),
+            (self.pager, "imk-pager"),
+            (self.nothing, "imk-nothing"),
+            (self.results, "imk-results"),
+            (self.facet_column, "imk-facets"),
         ]:
             widget.add_class(name)
         for facet, box in self.facets.items():
@@ -203,10 +228,14 @@ class SearchPanel(w.VBox):
         self.model.observe(self._render, names=["result", "error"])
         self.model.observe(self._on_model_criteria, names=["query", "sort"])
 
-        top = w.HBox([self.query_box, self.sort_select, self.clear_button],
-                     layout=w.Layout(width="100%", align_items="center"))
-        body = w.HBox([self.facet_column, self.results],
-                      layout=w.Layout(width="100%", align_items="flex-start"))
+        top = w.HBox(
+            [self.query_box, self.sort_select, self.clear_button],
+            layout=w.Layout(width="100%", align_items="center"),
+        )
+        body = w.HBox(
+            [self.facet_column, self.results],
+            layout=w.Layout(width="100%", align_items="flex-start"),
+        )
         super().__init__([w.HTML(STYLE), top, self.status, body], **kwargs)
         self.add_class("imk-search")
         self._render()
@@ -305,8 +334,9 @@ class SearchPanel(w.VBox):
     def _render_status(self, result: SearchResult | None) -> None:
         parts = []
         if result is not None:
-            parts.append(f'<span class="imk-found">{esc(t("search.found", total=result.total))}'
-                         "</span>")
+            parts.append(
+                f'<span class="imk-found">{esc(t("search.found", total=result.total))}</span>'
+            )
             if result.total:
                 page = t("search.page", page=result.page, pages=result.pages)
                 parts.append(f'<span class="imk-page">{esc(page)}</span>')
@@ -323,8 +353,9 @@ class SearchPanel(w.VBox):
     def _render_facets(self, result: SearchResult) -> None:
         for facet in FACETS:
             selected = self.model.filters.get(facet, [])
-            items, hidden = facet_items(facet, result.facets.get(facet, {}), selected,
-                                        self.facet_limit)
+            items, hidden = facet_items(
+                facet, result.facets.get(facet, {}), selected, self.facet_limit
+            )
             pool = self.checkboxes[facet]
             while len(pool) < len(items):
                 box = w.Checkbox(indent=False, layout=w.Layout(width="auto"))

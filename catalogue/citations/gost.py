@@ -80,11 +80,13 @@ def _publication(place: str, publisher: str, year: int | None) -> str:
 
 
 def _host(host: Host) -> str:
-    return _join([
-        _title_area(host.title, host.other_info, ""),
-        _publication(host.place, host.publisher, host.year),
-        host.pages,
-    ])
+    return _join(
+        [
+            _title_area(host.title, host.other_info, ""),
+            _publication(host.place, host.publisher, host.year),
+            host.pages,
+        ]
+    )
 
 
 def _units(text: str) -> str:
@@ -114,13 +116,15 @@ def format_reference(ref: Reference) -> str:
     if ref.host is not None:
         text = _join([title, url, content]) + f"{NBSP}// " + _host(ref.host)
     else:
-        text = _join([
-            title,
-            _publication(ref.place, ref.publisher, ref.year),
-            _units(ref.extent),
-            f"({ref.series})" if ref.series else "",
-            f"ISBN {ref.isbn}" if ref.isbn else "",
-            url,
-            content,
-        ])
+        text = _join(
+            [
+                title,
+                _publication(ref.place, ref.publisher, ref.year),
+                _units(ref.extent),
+                f"({ref.series})" if ref.series else "",
+                f"ISBN {ref.isbn}" if ref.isbn else "",
+                url,
+                content,
+            ]
+        )
     return _units(text) if text.endswith(".") else _units(text) + "."

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from catalogue.citations.reference import Reference, name_parts
 
-TYPES = {"книга": "BOOK", "учебник": "BOOK", "видео": "VIDEO", "аудио": "SOUND",
-         "программа": "COMP", "ЦОР": "MULTI"}
+TYPES = {
+    "книга": "BOOK",
+    "учебник": "BOOK",
+    "видео": "VIDEO",
+    "аудио": "SOUND",
+    "программа": "COMP",
+    "ЦОР": "MULTI",
+}
 
 
 def _type(ref: Reference) -> str:

@@ -13,8 +13,18 @@ from catalogue.store import NotFoundError, Store
 HOURS_YEARS = 3
 # Fields a teacher may open to the public (the rest of a portfolio is always shown inside).
 PUBLIC_CHOICES = (
-    "teacher", "position", "category", "courses", "awards", "competitions", "annotation",
-    "attachments", "education", "experience_years", "contacts", "birth_date",
+    "teacher",
+    "position",
+    "category",
+    "courses",
+    "awards",
+    "competitions",
+    "annotation",
+    "attachments",
+    "education",
+    "experience_years",
+    "contacts",
+    "birth_date",
 )
 
 
@@ -46,8 +56,9 @@ def category_state(portfolio: Portfolio, today: dt.date | None = None) -> Catego
     return CategoryState(portfolio.category, assigned, ends, days)
 
 
-def recent_hours(portfolio: Portfolio, today: dt.date | None = None,
-                 years: int = HOURS_YEARS) -> int:
+def recent_hours(
+    portfolio: Portfolio, today: dt.date | None = None, years: int = HOURS_YEARS
+) -> int:
     """Hours of courses taken in the last ``years`` calendar years (this one included)."""
     first = (today or dt.date.today()).year - years + 1
     return sum(c.hours for c in portfolio.courses if c.year and c.year >= first)
@@ -64,8 +75,9 @@ def linked_works(store: Store, portfolio: Portfolio) -> list[tuple[str, Record |
     return found
 
 
-def set_publicity(store: Store, portfolio: Portfolio, public: list[str], consent: bool,
-                  by: str) -> Portfolio:
+def set_publicity(
+    store: Store, portfolio: Portfolio, public: list[str], consent: bool, by: str
+) -> Portfolio:
     """Save which fields are public and whether the teacher consented to publication."""
     unknown = [name for name in public if name not in PUBLIC_CHOICES]
     if unknown:

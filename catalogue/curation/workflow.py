@@ -70,8 +70,15 @@ def check_transition(record: Record, to: str) -> None:
         raise WorkflowError(t("curation.unknown_status", status=to))
     if to not in allowed(record.status):
         options = ", ".join(f"«{status_name(s)}»" for s in allowed(record.status))
-        raise WorkflowError(t("curation.transition", id=record.id, current=status_name(
-            record.status), to=status_name(to), options=options))
+        raise WorkflowError(
+            t(
+                "curation.transition",
+                id=record.id,
+                current=status_name(record.status),
+                to=status_name(to),
+                options=options,
+            )
+        )
     if to in NEEDS_APPROVAL and not approved(record):
         raise WorkflowError(t("curation.needs_approval", id=record.id, to=status_name(to)))
 
@@ -101,8 +108,9 @@ def add_review(
     back for revision (a comment is then required). Return the saved record."""
     problems = []
     if record.status != "review":
-        problems.append(t("curation.review_not_on_review", id=record.id,
-                          status=status_name(record.status)))
+        problems.append(
+            t("curation.review_not_on_review", id=record.id, status=status_name(record.status))
+        )
     if not reviewer.strip():
         problems.append(t("curation.reviewer_required"))
     for name, score in scores.items():
@@ -117,8 +125,15 @@ def add_review(
     if problems:
         raise WorkflowError(" ".join(problems))
     day = (today or dt.date.today()).isoformat()
-    record.reviews.append(Review(reviewer=reviewer.strip(), date=day, scores=dict(scores),
-                                 comment=comment.strip(), verdict=verdict))
+    record.reviews.append(
+        Review(
+            reviewer=reviewer.strip(),
+            date=day,
+            scores=dict(scores),
+            comment=comment.strip(),
+            verdict=verdict,
+        )
+    )
     record.status = VERDICTS[verdict] or record.status
     return store.save_as(record, by or reviewer.strip(), "review")
 

@@ -37,7 +37,7 @@ HEADING = "## "  # a paragraph starting with this marker is set as a heading
 
 def _split_heading(paragraph: str) -> tuple[bool, str]:
     if paragraph.startswith(HEADING):
-        return True, paragraph[len(HEADING):].strip()
+        return True, paragraph[len(HEADING) :].strip()
     return False, paragraph
 
 

@@ -114,11 +114,13 @@ class Demo:
         g = 1 if female else 0
         name = ""
         for _ in range(100):
-            name = " ".join((
-                self.rng.choice(people["surnames"])[g],
-                self.rng.choice(people["female_names" if female else "male_names"]),
-                self.rng.choice(people["patronymics"])[g],
-            ))
+            name = " ".join(
+                (
+                    self.rng.choice(people["surnames"])[g],
+                    self.rng.choice(people["female_names" if female else "male_names"]),
+                    self.rng.choice(people["patronymics"])[g],
+                )
+            )
             if name not in self._used_names:
                 break
         self._used_names.add(name)
@@ -195,8 +197,10 @@ class Demo:
     def stamp(self, record: Record, year: int) -> None:
         """Year, creation time and creator (an ИМК methodist)."""
         record.year = year
-        record.created_at = (f"{self.date_in(year)}T{self.rng.randint(8, 18):02d}:"
-                             f"{self.rng.randint(0, 59):02d}:00+00:00")
+        record.created_at = (
+            f"{self.date_in(year)}T{self.rng.randint(8, 18):02d}:"
+            f"{self.rng.randint(0, 59):02d}:00+00:00"
+        )
         record.created_by = self.rng.choice(self.methodists)
         record.updated_at, record.updated_by = record.created_at, record.created_by
 
@@ -225,22 +229,35 @@ class Demo:
             day = min(_plus_days(day, self.rng.randint(7, 60)), f"{END_YEAR}-{LAST_MONTH}-31")
             low, high = (4, 5) if verdict == "approve" else (2, 4)
             chosen = self.rng.sample(criteria, self.rng.randint(3, 4))
-            out.append(Review(
-                reviewer=self.rng.choice(self.methodists),
-                date=day,
-                scores={c: self.rng.randint(low, high) for c in chosen},
-                comment=self.rng.choice(self.templates["reviews"][verdict]),
-                verdict=verdict,
-            ))
+            out.append(
+                Review(
+                    reviewer=self.rng.choice(self.methodists),
+                    date=day,
+                    scores={c: self.rng.randint(low, high) for c in chosen},
+                    comment=self.rng.choice(self.templates["reviews"][verdict]),
+                    verdict=verdict,
+                )
+            )
         return out
 
     def common_ctx(self, subject: dict[str, Any], grades: list[str], year: int) -> dict[str, str]:
         """Placeholders shared by material and media templates."""
         values = self.templates["values"]
         group = self.rng.choice(self.templates["group"]) if grades == ["ДО"] else None
-        ctx = {k: subject[k] for k in ("lesson", "lesson_dat", "dat", "on_lessons",
-                                       "teachers_dat", "teachers_gen", "noun_gen", "at_lesson",
-                                       "equipment")}
+        ctx = {
+            k: subject[k]
+            for k in (
+                "lesson",
+                "lesson_dat",
+                "dat",
+                "on_lessons",
+                "teachers_dat",
+                "teachers_gen",
+                "noun_gen",
+                "at_lesson",
+                "equipment",
+            )
+        }
         association = subject["association"]
         if grades and grades[0] in LEVEL_BANDS[0] and subject.get("primary_association"):
             association = subject["primary_association"]
@@ -277,8 +294,9 @@ class Demo:
         plan: list[tuple[str, str | None]] = [(n, None) for n in names]
         for grade in ["ДО", *SCHOOL_GRADES, "СПО"]:
             having = [n for n in names if grade in self.topics(self.subjects[n])]
-            plan.append((self.rng.choices(having, [self.subjects[n]["weight"] for n in having])[0],
-                         grade))
+            plan.append(
+                (self.rng.choices(having, [self.subjects[n]["weight"] for n in having])[0], grade)
+            )
         while len(plan) < self.count("material"):
             plan.append((self.rng.choices(names, weights)[0], None))
         return plan[: self.count("material")]
@@ -287,8 +305,9 @@ class Demo:
         names = subject.get("types") or [
             n for n in self.types if n not in subject.get("exclude_types", [])
         ]
-        return self.rng.choices([self.types[n] for n in names],
-                                [self.types[n]["weight"] for n in names])[0]
+        return self.rng.choices(
+            [self.types[n] for n in names], [self.types[n]["weight"] for n in names]
+        )[0]
 
     def material(self, subject_name: str, grade: str | None = None) -> _Draft:
         """One generated methodical material (no files yet)."""
@@ -314,8 +333,7 @@ class Demo:
             ctx["topic"] = self.rng.choice(by_grade[grade])
             ctx["activity"] = self.rng.choice(subject["activities"])
             ctx["method"] = self.rng.choice(self.templates["values"]["methods"])
-            ctx["article_theme"] = fill(subject.get("article_theme", "{method} {on_lessons}"),
-                                        ctx)
+            ctx["article_theme"] = fill(subject.get("article_theme", "{method} {on_lessons}"), ctx)
             return fill(self.rng.choice(titles), ctx)
 
         title = self.unique(make_title)
@@ -327,8 +345,9 @@ class Demo:
         if self.rng.random() < 0.5:
             sentences.append(fill(self.rng.choice(self.templates["annotation"]["tail"]), ctx))
         authors = [author]
-        colleagues = [p for p in self.by_subject[subject_name]
-                      if p.org is author.org and p is not author]
+        colleagues = [
+            p for p in self.by_subject[subject_name] if p.org is author.org and p is not author
+        ]
         if colleagues and self.rng.random() < 0.2:
             authors.append(self.rng.choice(colleagues))
         record = Material(
@@ -349,12 +368,15 @@ class Demo:
         if self.rng.random() < 0.35:
             record.event = f"{self.rng.choice(self.city['city']['events'])}, {year}"
         if self.rng.random() < 0.08:
-            record.links = [f"https://{author.org['code']}.{self.city['city']['domain']}"
-                            f"/metodika/{self.rng.randint(100, 9999)}"]
+            record.links = [
+                f"https://{author.org['code']}.{self.city['city']['domain']}"
+                f"/metodika/{self.rng.randint(100, 9999)}"
+            ]
         return _Draft(record, ctx, subject)
 
-    def _keywords(self, subject: dict, kind: dict, ctx: dict[str, str], grades: list[str],
-                  with_topic: bool) -> list[str]:
+    def _keywords(
+        self, subject: dict, kind: dict, ctx: dict[str, str], grades: list[str], with_topic: bool
+    ) -> list[str]:
         words = self.rng.sample(subject["keywords"], min(2, len(subject["keywords"])))
         topic = ctx.get("topic", "")
         if with_topic and len(topic) <= 40 and "„" not in topic:
@@ -421,8 +443,10 @@ class Demo:
                 paragraphs += rng.sample(lines, min(2, len(lines)))
             elif item == "{topic_lines}":
                 pool = ctx.get("topic_pool", ctx["topic"]).split("\n")
-                paragraphs += [f"{i}. {fill(t, {})} — {rng.choice((2, 3, 4, 5, 6, 8))} ч."
-                               for i, t in enumerate(pool, 1)]
+                paragraphs += [
+                    f"{i}. {fill(t, {})} — {rng.choice((2, 3, 4, 5, 6, 8))} ч."
+                    for i, t in enumerate(pool, 1)
+                ]
             elif item == "{tasks}":
                 paragraphs += [fill(t, ctx) for t in self.templates["body"]["tasks"]]
             elif text := fill(item, ctx):
@@ -457,8 +481,10 @@ class Demo:
         others = [i for i, d in enumerate(drafts) if d.formats is None]
         extra = max(0, self.count("files") - len(with_files))
         chosen = set(with_files) | set(self.rng.sample(others, min(extra, len(others))))
-        out = [Pending(d.record, self, d, i) if i in chosen else Pending(d.record)
-               for i, d in enumerate(drafts)]
+        out = [
+            Pending(d.record, self, d, i) if i in chosen else Pending(d.record)
+            for i, d in enumerate(drafts)
+        ]
         out += [Pending(item.record) for item in media_records(self)]
         out += [Pending(item.record) for item in portfolio_records(self)]
         return out
@@ -515,4 +541,3 @@ def prepare(seed: int = 2026, scale: float = 1.0) -> list[Pending]:
     their own per record, so the result does not depend on when or whether they are made.
     """
     return Demo(seed, scale).prepare()
-

@@ -45,7 +45,8 @@ class _Library:
         self.data = load("media")
         self.inventory = 0
         self.school_subjects = [
-            s for s in demo.subjects.values()
+            s
+            for s in demo.subjects.values()
             if s["name"] not in self.data["values"]["no_textbooks"]
             and any(g in SCHOOL_GRADES for g in demo.topics(s))
         ]
@@ -66,12 +67,10 @@ class _Library:
         )
         if item.carrier == "сетевой ресурс":
             item.shelf = ""
-            item.links = [f"https://media.{self.demo.city['city']['domain']}/"
-                          f"{self.inventory:05d}"]
+            item.links = [f"https://media.{self.demo.city['city']['domain']}/{self.inventory:05d}"]
         year = item.year or self.demo.year()
         self.demo.stamp(item, year)
-        status = self.rng.choices(["published", "approved", "draft", "archived"],
-                                  [85, 6, 3, 6])[0]
+        status = self.rng.choices(["published", "approved", "draft", "archived"], [85, 6, 3, 6])[0]
         if status == "archived" and year >= 2020:
             status = "published"
         item.status = status
@@ -81,7 +80,8 @@ class _Library:
         pool = subjects or list(self.demo.subjects.values())
         subject = self.rng.choices(pool, [s["weight"] for s in pool])[0]
         grades = [g for g in self.demo.topics(subject) if g in SCHOOL_GRADES] or list(
-            self.demo.topics(subject))
+            self.demo.topics(subject)
+        )
         return subject, self.rng.choice(grades)
 
     def textbook(self) -> Media:
@@ -97,28 +97,39 @@ class _Library:
             name = self.rng.choice(names)
             if "класс" in name:
                 return f"{name}: учебник"
-            return fill(self.rng.choice(self.data["textbook"]["title"]),
-                        {"name": name, "grade": grade})
+            return fill(
+                self.rng.choice(self.data["textbook"]["title"]), {"name": name, "grade": grade}
+            )
 
         title = self.demo.unique(make_title, tries=3)
         lines = self.data["textbook"]["annotation"]
-        annotation = " ".join((
-            fill(lines[0], ctx | {"grade": grade}),
-            fill(lines[1], {"topics3": quoted_list(self.rng.sample(topics, min(3, len(topics))))}),
-            fill(self.rng.choice(lines[2:]), {}),
-        ))
+        annotation = " ".join(
+            (
+                fill(lines[0], ctx | {"grade": grade}),
+                fill(
+                    lines[1], {"topics3": quoted_list(self.rng.sample(topics, min(3, len(topics))))}
+                ),
+                fill(self.rng.choice(lines[2:]), {}),
+            )
+        )
         publisher = self.publisher("textbook")
         primary = grade in ("1", "2", "3", "4")
         series = self.data["values"]["textbook_series_primary" if primary else "textbook_series"]
         return self.base(
             title=title,
             authors=[self.demo.short_name() for _ in range(self.rng.randint(1, 3))],
-            subjects=[subject["name"]], grades=[grade], resource_type="Учебник",
-            format="учебник", carrier="печатное издание", publisher=publisher["name"],
-            place=publisher["place"], isbn=isbn(publisher["isbn"], self.rng),
+            subjects=[subject["name"]],
+            grades=[grade],
+            resource_type="Учебник",
+            format="учебник",
+            carrier="печатное издание",
+            publisher=publisher["name"],
+            place=publisher["place"],
+            isbn=isbn(publisher["isbn"], self.rng),
             pages=self.rng.randrange(96, 320, 16),
             series=self.rng.choice(series) if self.rng.random() < 0.6 else "",
-            year=self.rng.randint(2016, 2026), annotation=annotation,
+            year=self.rng.randint(2016, 2026),
+            annotation=annotation,
             keywords=["учебник", subject["name"].lower(), f"{grade} класс"],
             audience=["ученик", "учитель"],
         )
@@ -130,8 +141,11 @@ class _Library:
             kind = fixed.get("kind", "book")
         else:
             subject, grade = self.subject_and_grade(self.school_subjects)
-            ctx = grade_context([grade]) | {"dat": subject["dat"], "name": subject["name"],
-                                            "grade": grade}
+            ctx = grade_context([grade]) | {
+                "dat": subject["dat"],
+                "name": subject["name"],
+                "grade": grade,
+            }
             templates = self.data["book_templates"]
             title = self.demo.unique(lambda: fill(self.rng.choice(templates["title"]), ctx), 3)
             topics = self.demo.topics(subject)[grade]
@@ -139,22 +153,33 @@ class _Library:
             annotation = " ".join(fill(line, ctx) for line in templates["annotation"])
             subjects, grades, kind = [subject["name"]], [grade], "book"
         publisher = self.publisher(kind)
-        audience = ["учитель", "руководитель"] if "Управление образованием" in subjects else [
-            "учитель"]
+        audience = (
+            ["учитель", "руководитель"] if "Управление образованием" in subjects else ["учитель"]
+        )
         return self.base(
-            title=title, authors=[self.demo.short_name() for _ in range(self.rng.randint(1, 2))],
-            subjects=subjects, grades=grades, levels=["ДПО"], resource_type="Книга",
-            format="книга", carrier="печатное издание", publisher=publisher["name"],
-            place=publisher["place"], isbn=isbn(publisher["isbn"], self.rng),
+            title=title,
+            authors=[self.demo.short_name() for _ in range(self.rng.randint(1, 2))],
+            subjects=subjects,
+            grades=grades,
+            levels=["ДПО"],
+            resource_type="Книга",
+            format="книга",
+            carrier="печатное издание",
+            publisher=publisher["name"],
+            place=publisher["place"],
+            isbn=isbn(publisher["isbn"], self.rng),
             pages=self.rng.randrange(64, 288, 8),
             series=self.rng.choice(self.data["values"]["book_series"])
-            if self.rng.random() < 0.4 else "",
-            annotation=annotation, audience=audience,
+            if self.rng.random() < 0.4
+            else "",
+            annotation=annotation,
+            audience=audience,
             keywords=[s.lower() for s in subjects[:2]] + ["методическое пособие"],
         )
 
-    def _screen(self, kind: str, resource_type: str, fmt: str, minutes: tuple[int, int] | None
-                ) -> Media:
+    def _screen(
+        self, kind: str, resource_type: str, fmt: str, minutes: tuple[int, int] | None
+    ) -> Media:
         """A video or a digital resource on a lesson topic."""
         subject, grade = self.subject_and_grade(self.graded_subjects)
         grades = [grade]
@@ -172,14 +197,19 @@ class _Library:
         title = self.demo.unique(make_title, tries=4)
         if "{topic}" not in chosen[0]:  # a lecture for teachers, not a lesson
             grades = []
-        annotation = " ".join(fill(line, ctx) for line in
-                              self.rng.sample(section["annotation"], 2))
+        annotation = " ".join(fill(line, ctx) for line in self.rng.sample(section["annotation"], 2))
         item = self.base(
-            title=title, authors=[author.name], subjects=[subject["name"]], grades=grades,
-            levels=[] if grades else ["ДПО"], resource_type=resource_type, format=fmt,
+            title=title,
+            authors=[author.name],
+            subjects=[subject["name"]],
+            grades=grades,
+            levels=[] if grades else ["ДПО"],
+            resource_type=resource_type,
+            format=fmt,
             carrier=self.rng.choice(section["carriers"]),
             duration_min=self.rng.randint(*minutes) if minutes else None,
-            annotation=annotation, audience=["учитель", "ученик"],
+            annotation=annotation,
+            audience=["учитель", "ученик"],
             keywords=[subject["name"].lower(), resource_type.lower()],
         )
         if kind == "video":
@@ -195,21 +225,34 @@ class _Library:
         else:
             classic = self.rng.choice(section["classics"])
             title = fill(section["title"][1], {"classic": classic["title"]})
-            subject, grade, minutes = classic["subject"], classic["grade"], self.rng.randint(
-                90, 600)
+            subject, grade, minutes = (
+                classic["subject"],
+                classic["grade"],
+                self.rng.randint(90, 600),
+            )
         return self.base(
-            title=self.demo.unique(lambda: title, 0), subjects=[subject], grades=[grade],
-            resource_type="Аудио", format="аудио", carrier=self.rng.choice(section["carriers"]),
-            duration_min=minutes, annotation=" ".join(section["annotation"]),
-            audience=["ученик", "учитель"], keywords=["аудио", subject.lower()],
+            title=self.demo.unique(lambda: title, 0),
+            subjects=[subject],
+            grades=[grade],
+            resource_type="Аудио",
+            format="аудио",
+            carrier=self.rng.choice(section["carriers"]),
+            duration_min=minutes,
+            annotation=" ".join(section["annotation"]),
+            audience=["ученик", "учитель"],
+            keywords=["аудио", subject.lower()],
         )
 
     def software(self, item: dict[str, Any]) -> Media:
         return self.base(
-            title=item["title"], subjects=list(item["subjects"]), levels=["ДПО"],
-            resource_type="Программный продукт", format="программа",
+            title=item["title"],
+            subjects=list(item["subjects"]),
+            levels=["ДПО"],
+            resource_type="Программный продукт",
+            format="программа",
             carrier=self.rng.choice(["сетевой ресурс", "CD-диск"]),
-            annotation=item["annotation"], audience=["учитель"],
+            annotation=item["annotation"],
+            audience=["учитель"],
             keywords=["программа", "цифровые технологии"],
         )
 
@@ -220,8 +263,9 @@ def media_records(demo: Demo) -> list[DemoRecord]:
 
     lib = _Library(demo)
     software = lib.data["software"]["items"]
-    counts = allocate(demo.count("media"), lib.data["shares"],
-                      {"software": len(software), "audio": 24})
+    counts = allocate(
+        demo.count("media"), lib.data["shares"], {"software": len(software), "audio": 24}
+    )
     books = lib.data["book"]
     fixed = demo.rng.sample(books, min(counts["book"], len(books)))
     makers: list[Callable[[], Media]] = []

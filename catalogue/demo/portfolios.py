@@ -37,8 +37,13 @@ def category_expiry(category: str, assigned: str) -> str:
 def _category(rng, experience: int) -> tuple[str, str]:
     if experience < 2:
         return "Без категории", ""
-    names = ["Без категории", "Соответствие занимаемой должности", "Первая", "Высшая",
-             *NEW_CATEGORIES]
+    names = [
+        "Без категории",
+        "Соответствие занимаемой должности",
+        "Первая",
+        "Высшая",
+        *NEW_CATEGORIES,
+    ]
     weights = [5, 15, 35, 35, 5 if experience > 10 else 0, 5 if experience > 10 else 0]
     category = rng.choices(names, weights)[0]
     if category == "Без категории":
@@ -60,21 +65,32 @@ def portfolio(demo: Demo, person: Person) -> Portfolio:
     graduated = 2026 - experience - rng.randint(0, 2)
     if profile["position"] == "воспитатель" and rng.random() < 0.3:
         age_at_diploma = rng.randint(19, 20)
-        education = (f"Среднее профессиональное, {rng.choice(values['colleges'])}, {graduated}, "
-                     f"специальность «{profile['specialty']}»")
+        education = (
+            f"Среднее профессиональное, {rng.choice(values['colleges'])}, {graduated}, "
+            f"специальность «{profile['specialty']}»"
+        )
     else:
         age_at_diploma = rng.randint(21, 23)
-        education = (f"Высшее, {rng.choice(values['universities'])}, {graduated}, "
-                     f"специальность «{profile['specialty']}»")
+        education = (
+            f"Высшее, {rng.choice(values['universities'])}, {graduated}, "
+            f"специальность «{profile['specialty']}»"
+        )
     birth = iso_date(graduated - age_at_diploma, rng.randint(1, 12), rng.randint(1, 28))
     category, assigned = _category(rng, experience)
 
     subjects = person.subjects[: rng.randint(1, min(4, len(person.subjects)))]
-    suitable = [c for c in data["course"]
-                if not c.get("subjects") or set(c["subjects"]) & set(person.subjects)]
+    suitable = [
+        c
+        for c in data["course"]
+        if not c.get("subjects") or set(c["subjects"]) & set(person.subjects)
+    ]
     courses = [
-        Course(c["title"], rng.choice(c["hours"]), rng.choice(values["providers"]),
-               rng.randint(max(2018, 2026 - experience), 2026))
+        Course(
+            c["title"],
+            rng.choice(c["hours"]),
+            rng.choice(values["providers"]),
+            rng.randint(max(2018, 2026 - experience), 2026),
+        )
         for c in rng.sample(suitable, min(len(suitable), rng.randint(2, 5)))
     ]
     courses.sort(key=lambda c: (c.year or 0, c.title))
@@ -90,8 +106,10 @@ def portfolio(demo: Demo, person: Person) -> Portfolio:
         eligible = [c for c in eligible if c["name"] != "Педагогический дебют"]
     for comp in rng.sample(eligible, min(len(eligible), rng.randint(0, 2))):
         year = rng.randint(max(2012, 2026 - experience), 2026)
-        competitions.append(f"«{comp['name']} — {year}»: {rng.choice(values['results'])} "
-                            f"{rng.choice(values['stages'])}")
+        competitions.append(
+            f"«{comp['name']} — {year}»: {rng.choice(values['results'])} "
+            f"{rng.choice(values['stages'])}"
+        )
 
     public = data["public"]
     if rng.random() < 0.85:
@@ -101,11 +119,16 @@ def portfolio(demo: Demo, person: Person) -> Portfolio:
     surname, first, patronymic = person.name.split(" ")
     domain = demo.city["city"]["domain"]
     email = f"{translit(surname)}.{translit(first)[0]}{translit(patronymic)[0]}"
-    phone = (f"{demo.city['city']['phone_prefix']} {rng.randint(100, 999)}-"
-             f"{rng.randint(10, 99)}-{rng.randint(10, 99)}")
+    phone = (
+        f"{demo.city['city']['phone_prefix']} {rng.randint(100, 999)}-"
+        f"{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+    )
     show_name = "teacher" in public_fields
-    title = (f"Портфолио: {person.name}" if show_name
-             else f"Портфолио педагога ({profile['position']}, {person.org['name']})")
+    title = (
+        f"Портфолио: {person.name}"
+        if show_name
+        else f"Портфолио педагога ({profile['position']}, {person.org['name']})"
+    )
     year = rng.randint(2020, 2026)
     main_subject = demo.subjects[person.subjects[0]]
     record = Portfolio(
@@ -116,9 +139,11 @@ def portfolio(demo: Demo, person: Person) -> Portfolio:
         grades=list(person.grades),
         resource_type="Портфолио педагога",
         keywords=[profile["position"], *(s.lower() for s in subjects[:2])],
-        annotation=("Портфолио педагога: квалификационная категория, повышение квалификации, "
-                    "награды и участие в профессиональных конкурсах. Основные направления "
-                    f"работы: {', '.join(s.lower() for s in subjects)}."),
+        annotation=(
+            "Портфолио педагога: квалификационная категория, повышение квалификации, "
+            "награды и участие в профессиональных конкурсах. Основные направления "
+            f"работы: {', '.join(s.lower() for s in subjects)}."
+        ),
         audience=["руководитель", "учитель"],
         association=main_subject["association"],
         teacher=person.name,
@@ -137,8 +162,9 @@ def portfolio(demo: Demo, person: Person) -> Portfolio:
         consent_to_publish=rng.random() < 0.7,
     )
     demo.stamp(record, year)
-    record.status = rng.choices(["published", "approved", "review", "draft", "revision"],
-                                [65, 15, 7, 10, 3])[0]
+    record.status = rng.choices(
+        ["published", "approved", "review", "draft", "revision"], [65, 15, 7, 10, 3]
+    )[0]
     record.reviews = demo.reviews(record.status, record.created_at)
     return record
 
@@ -149,4 +175,3 @@ def portfolio_records(demo: Demo) -> list[DemoRecord]:
 
     people = demo.rng.sample(demo.staff, min(demo.count("portfolio"), len(demo.staff)))
     return [DemoRecord(portfolio(demo, person)) for person in people]
-

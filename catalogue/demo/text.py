@@ -16,8 +16,9 @@ from typing import Any
 DATA_DIR = Path(__file__).parent / "data"
 SCHOOL_GRADES = [str(n) for n in range(1, 12)]
 LEVEL_BANDS = (("1", "2", "3", "4"), ("5", "6", "7", "8", "9"), ("10", "11"))
-_LEVEL_OF = {g: lvl for band, lvl in zip(LEVEL_BANDS, ("НОО", "ООО", "СОО"), strict=True)
-             for g in band}
+_LEVEL_OF = {
+    g: lvl for band, lvl in zip(LEVEL_BANDS, ("НОО", "ООО", "СОО"), strict=True) for g in band
+}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -86,23 +87,47 @@ def level_of(grade: str) -> str:
     return _LEVEL_OF.get(grade, "СОО")
 
 
-def grade_context(grades: list[str], group: dict[str, str] | None = None,
-                  course: int = 1) -> dict[str, str]:
+def grade_context(
+    grades: list[str], group: dict[str, str] | None = None, course: int = 1
+) -> dict[str, str]:
     """Phrases about who a material is for: ``where``, ``grade_gen``, ``range_for``…"""
     if not grades:
-        return dict(where="", grade_gen="", grade_label="", range_for="", age="",
-                    learners_nom="педагоги", learners_gen="педагогов", fgos="ФГОС", fop="ФОП")
+        return dict(
+            where="",
+            grade_gen="",
+            grade_label="",
+            range_for="",
+            age="",
+            learners_nom="педагоги",
+            learners_gen="педагогов",
+            fgos="ФГОС",
+            fop="ФОП",
+        )
     if grades == ["ДО"]:
         group = group or load("templates")["group"][2]
-        return dict(where=group["prep"], grade_gen=group["gen"], grade_label=group["label"],
-                    range_for=f"для детей {group['age_gen']}", age=group["age"],
-                    learners_nom="воспитанники", learners_gen="воспитанников",
-                    fgos="ФГОС ДО", fop="ФОП ДО")
+        return dict(
+            where=group["prep"],
+            grade_gen=group["gen"],
+            grade_label=group["label"],
+            range_for=f"для детей {group['age_gen']}",
+            age=group["age"],
+            learners_nom="воспитанники",
+            learners_gen="воспитанников",
+            fgos="ФГОС ДО",
+            fop="ФОП ДО",
+        )
     if grades == ["СПО"]:
-        return dict(where=f"на {course} курсе", grade_gen=f"{course} курса",
-                    grade_label=f"{course} курс, СПО", range_for="для студентов 1–2 курсов",
-                    age="", learners_nom="студенты", learners_gen="студентов",
-                    fgos="ФГОС СОО", fop="ФОП СОО")
+        return dict(
+            where=f"на {course} курсе",
+            grade_gen=f"{course} курса",
+            grade_label=f"{course} курс, СПО",
+            range_for="для студентов 1–2 курсов",
+            age="",
+            learners_nom="студенты",
+            learners_gen="студентов",
+            fgos="ФГОС СОО",
+            fop="ФОП СОО",
+        )
     school = [g for g in grades if g in SCHOOL_GRADES]
     span = grade_span(school)
     level = level_of(school[0])
@@ -111,9 +136,17 @@ def grade_context(grades: list[str], group: dict[str, str] | None = None,
     else:
         where = f"{'во' if span.startswith('2') else 'в'} {span} классах"
         gen, label = f"{span} классов", f"{span} классы"
-    return dict(where=where, grade_gen=gen, grade_label=label, range_for=f"для {gen}", age="",
-                learners_nom="обучающиеся", learners_gen="обучающихся",
-                fgos=f"ФГОС {level}", fop=f"ФОП {level}")
+    return dict(
+        where=where,
+        grade_gen=gen,
+        grade_label=label,
+        range_for=f"для {gen}",
+        age="",
+        learners_nom="обучающиеся",
+        learners_gen="обучающихся",
+        fgos=f"ФГОС {level}",
+        fop=f"ФОП {level}",
+    )
 
 
 def quoted_list(items: list[str]) -> str:
@@ -134,12 +167,47 @@ def expand_grades(key: str) -> list[str]:
     return [key]
 
 
-_TRANSLIT = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
-     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
-    strict=True,
-))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
 
 
 def translit(text: str) -> str:

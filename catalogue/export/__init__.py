@@ -23,8 +23,14 @@ from catalogue.records import Collection, CollectionItem, Portfolio
 from catalogue.store import StoreError, now
 from catalogue.workspace import Workspace
 
-FORMATS = {"html": "html", "zip": "zip", "csv": "csv", "xlsx": "xlsx", "ris": "ris",
-           "bibtex": "bib"}
+FORMATS = {
+    "html": "html",
+    "zip": "zip",
+    "csv": "csv",
+    "xlsx": "xlsx",
+    "ris": "ris",
+    "bibtex": "bib",
+}
 Progress = Callable[[int, int], None] | None
 
 
@@ -51,8 +57,14 @@ def _write(out: Path, writer: Callable[[Path], None]) -> None:
         raise
 
 
-def render(ws: Workspace, contents: Contents, fmt: str, out: Path,
-           progress: Progress = None, today: dt.date | None = None) -> None:
+def render(
+    ws: Workspace,
+    contents: Contents,
+    fmt: str,
+    out: Path,
+    progress: Progress = None,
+    today: dt.date | None = None,
+) -> None:
     """Write ``contents`` to ``out`` in ``fmt``."""
     from catalogue.export.html import notebook_to_html
 
@@ -81,8 +93,9 @@ def default_path(ws: Workspace, name: str, fmt: str, today: dt.date | None = Non
     return ws.exports_dir / f"{name}-{day}.{FORMATS[fmt]}"
 
 
-def export_collection(ws: Workspace, name: str, fmt: str, out: Path | None = None,
-                      progress: Progress = None) -> Path:
+def export_collection(
+    ws: Workspace, name: str, fmt: str, out: Path | None = None, progress: Progress = None
+) -> Path:
     """Publish the collection ``name`` as ``fmt`` (html|zip|csv|xlsx|ris|bibtex); return the file.
 
     The export is recorded in the collection's ``exports`` history (when, format, path, size).
@@ -111,8 +124,11 @@ def export_portfolio(ws: Workspace, record_id: str, out: Path | None = None) -> 
     if not record.consent_to_publish:
         raise ExportError(t("export.no_consent", id=record_id))
     public = publishable(record)
-    page = Collection(name=record.id, title=public.title if public else record.id,
-                      items=[CollectionItem(record.id)])
+    page = Collection(
+        name=record.id,
+        title=public.title if public else record.id,
+        items=[CollectionItem(record.id)],
+    )
     contents = load(ws.store, page)
     out = Path(out) if out else ws.exports_dir / f"portfolio-{record.id}.html"
     render(ws, contents, "html", out)

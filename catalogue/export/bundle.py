@@ -49,8 +49,9 @@ def links(planned: dict[str, tuple[str, Path]]) -> dict[str, str]:
     return {sha: "files/" + quote(name) for sha, (name, _) in planned.items()}
 
 
-def write_zip(path: Path, folder: str, page: str, planned: dict[str, tuple[str, Path]],
-              progress=None) -> None:
+def write_zip(
+    path: Path, folder: str, page: str, planned: dict[str, tuple[str, Path]], progress=None
+) -> None:
     """Write the bundle: ``<folder>/index.html`` and ``<folder>/files/…``."""
     total = len(planned) + 1
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:

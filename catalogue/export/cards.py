@@ -44,9 +44,11 @@ def link(url: str) -> str:
     """An external link, or the address as plain text when it is not http(s)."""
     safe = safe_url(url)
     if safe is None:
-        return f"<span class=\"imk-bad-link\">{html.escape(url)}</span>"
-    return f'<a href="{html.escape(safe, quote=True)}" rel="noopener noreferrer">' \
-           f"{html.escape(safe)}</a>"
+        return f'<span class="imk-bad-link">{html.escape(url)}</span>'
+    return (
+        f'<a href="{html.escape(safe, quote=True)}" rel="noopener noreferrer">'
+        f"{html.escape(safe)}</a>"
+    )
 
 
 def anchor(record_id: str) -> str:
@@ -66,9 +68,9 @@ def _labels(vocab: str, values: list[str]) -> str:
 
 def header(collection: Collection, shown: int, skipped: int, date: str) -> str:
     """Title, annotation, audience and curator of the collection."""
-    parts = [f"<header class=\"imk-header\"><h1>{esc(collection.title)}</h1>"]
+    parts = [f'<header class="imk-header"><h1>{esc(collection.title)}</h1>']
     if collection.annotation:
-        parts.append(f"<p class=\"imk-lead\">{esc(collection.annotation)}</p>")
+        parts.append(f'<p class="imk-lead">{esc(collection.annotation)}</p>')
     facts = [
         (t("export_page.schools"), ", ".join(collection.schools)),
         (t("export_page.grades"), _labels("grades", collection.grades)),
@@ -78,38 +80,40 @@ def header(collection: Collection, shown: int, skipped: int, date: str) -> str:
     ]
     parts.append(_facts(facts))
     if skipped:
-        parts.append(f"<p class=\"imk-muted\">{esc(t('export_page.skipped', count=skipped))}</p>")
+        parts.append(f'<p class="imk-muted">{esc(t("export_page.skipped", count=skipped))}</p>')
     parts.append("</header>")
     return "".join(parts)
 
 
 def _facts(pairs: list[tuple[str, str]]) -> str:
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in pairs if v)
-    return f"<dl class=\"imk-facts\">{rows}</dl>" if rows else ""
+    return f'<dl class="imk-facts">{rows}</dl>' if rows else ""
 
 
 def contents(records: list[Record]) -> str:
     """The table of contents: one link per card."""
     items = "".join(
-        f"<li data-card=\"{anchor(r.id)}\"><a href=\"#{anchor(r.id)}\">{esc(r.title)}</a></li>"
+        f'<li data-card="{anchor(r.id)}"><a href="#{anchor(r.id)}">{esc(r.title)}</a></li>'
         for r in records
     )
-    return (f"<nav class=\"imk-toc\" aria-labelledby=\"imk-toc-title\">"
-            f"<h2 id=\"imk-toc-title\">{esc(t('export_page.contents'))}</h2><ol>{items}</ol></nav>")
+    return (
+        f'<nav class="imk-toc" aria-labelledby="imk-toc-title">'
+        f'<h2 id="imk-toc-title">{esc(t("export_page.contents"))}</h2><ol>{items}</ol></nav>'
+    )
 
 
 def filter_box(total: int) -> str:
     """The in-page filter (shown by the page's script; hidden without JavaScript)."""
     count = t("export_page.count", shown="{shown}", total="{total}")
     return (
-        f"<section class=\"imk-filter\" id=\"imk-filter\" role=\"search\" hidden "
-        f"aria-labelledby=\"imk-records-title\">"
-        f"<h2 id=\"imk-records-title\">{esc(t('export_page.records_title'))}</h2>"
-        f"<label for=\"imk-q\">{esc(t('export_page.filter_label'))}</label> "
-        f"<input id=\"imk-q\" type=\"search\" autocomplete=\"off\" "
-        f"placeholder=\"{esc(t('export_page.filter_placeholder'))}\">"
-        f"<p id=\"imk-count\" role=\"status\" aria-live=\"polite\" "
-        f"data-template=\"{html.escape(count, quote=True)}\">"
+        f'<section class="imk-filter" id="imk-filter" role="search" hidden '
+        f'aria-labelledby="imk-records-title">'
+        f'<h2 id="imk-records-title">{esc(t("export_page.records_title"))}</h2>'
+        f'<label for="imk-q">{esc(t("export_page.filter_label"))}</label> '
+        f'<input id="imk-q" type="search" autocomplete="off" '
+        f'placeholder="{esc(t("export_page.filter_placeholder"))}">'
+        f'<p id="imk-count" role="status" aria-live="polite" '
+        f'data-template="{html.escape(count, quote=True)}">'
         f"{esc(t('export_page.count', shown=total, total=total))}</p></section>"
     )
 
@@ -127,8 +131,10 @@ def _record_facts(record: Record) -> list[tuple[str, str]]:
     if isinstance(record, Media):
         facts += [
             (field_label("format"), f"{record.format}, {record.carrier}".strip(", ")),
-            (t("export_page.where"), ", ".join(
-                x for x in (record.shelf, record.inventory_number) if x)),
+            (
+                t("export_page.where"),
+                ", ".join(x for x in (record.shelf, record.inventory_number) if x),
+            ),
         ]
     if isinstance(record, Portfolio):
         facts += [
@@ -154,18 +160,19 @@ def _portfolio_lists(record: Portfolio) -> str:
     ):
         if values:
             items = "".join(f"<li>{esc(v)}</li>" for v in values)
-            blocks.append(f"<p class=\"imk-label\">{esc(title)}</p><ul>{items}</ul>")
+            blocks.append(f'<p class="imk-label">{esc(title)}</p><ul>{items}</ul>')
     return "".join(blocks)
 
 
-def card(record: Record, number: int, reference: str, note: str,
-         files: dict[str, str] | None = None) -> str:
+def card(
+    record: Record, number: int, reference: str, note: str, files: dict[str, str] | None = None
+) -> str:
     """One record's card; ``files`` maps attachment hashes to relative links (zip bundle)."""
     key = anchor(record.id)
     parts = [
-        f"<article class=\"imk-card\" id=\"{key}\" aria-labelledby=\"{key}-t\">",
-        f"<h3 id=\"{key}-t\">{number}. {esc(record.title)}</h3>",
-        f"<p class=\"imk-ref\"><span class=\"imk-label\">{esc(t('export_page.reference'))}:"
+        f'<article class="imk-card" id="{key}" aria-labelledby="{key}-t">',
+        f'<h3 id="{key}-t">{number}. {esc(record.title)}</h3>',
+        f'<p class="imk-ref"><span class="imk-label">{esc(t("export_page.reference"))}:'
         f"</span> {html.escape(reference)}</p>",
     ]
     if record.annotation:
@@ -175,20 +182,22 @@ def card(record: Record, number: int, reference: str, note: str,
         parts.append(_portfolio_lists(record))
     if record.links:
         links = ", ".join(link(u) for u in record.links)
-        parts.append(f"<p><span class=\"imk-label\">{esc(field_label('links'))}:</span> "
-                     f"{links}</p>")
+        parts.append(f'<p><span class="imk-label">{esc(field_label("links"))}:</span> {links}</p>')
     if record.attachments:
         items = []
         for a in record.attachments:
             target = (files or {}).get(a.sha256)
             name = html.escape(a.name)
-            shown = f"<a href=\"{html.escape(target, quote=True)}\">{name}</a>" if target else name
+            shown = f'<a href="{html.escape(target, quote=True)}">{name}</a>' if target else name
             items.append(f"<li>{shown} ({_size(a.size)})</li>")
-        parts.append(f"<p class=\"imk-label\">{esc(t('export_page.files'))}</p>"
-                     f"<ul>{''.join(items)}</ul>")
+        parts.append(
+            f'<p class="imk-label">{esc(t("export_page.files"))}</p><ul>{"".join(items)}</ul>'
+        )
     if note:
-        parts.append(f"<aside class=\"imk-note\"><p><span class=\"imk-label\">"
-                     f"{esc(t('export_page.note'))}:</span> {esc(note)}</p></aside>")
+        parts.append(
+            f'<aside class="imk-note"><p><span class="imk-label">'
+            f"{esc(t('export_page.note'))}:</span> {esc(note)}</p></aside>"
+        )
     parts.append(json_ld(record))
     parts.append("</article>")
     return "".join(parts)
@@ -211,11 +220,13 @@ def json_ld(record: Record) -> str:
         "educationalLevel": [vocabularies.get("grades").label(g) for g in record.grades],
         "learningResourceType": record.resource_type,
         "datePublished": str(record.year) if record.year else "",
-        "audience": [{"@type": "EducationalAudience", "educationalRole": a}
-                     for a in record.audience],
+        "audience": [
+            {"@type": "EducationalAudience", "educationalRole": a} for a in record.audience
+        ],
         "url": next((u for u in record.links if safe_url(u)), ""),
         "publisher": {"@type": "Organization", "name": record.publisher}
-        if isinstance(record, Media) and record.publisher else "",
+        if isinstance(record, Media) and record.publisher
+        else "",
         "isbn": record.isbn if isinstance(record, Media) else "",
     }
     data.update({k: v for k, v in optional.items() if v})
@@ -223,7 +234,7 @@ def json_ld(record: Record) -> str:
     text = json.dumps(data, ensure_ascii=False)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, code)
-    return f"<script type=\"application/ld+json\">{text}</script>"
+    return f'<script type="application/ld+json">{text}</script>'
 
 
 def summary(records: list[Record]) -> str:
@@ -238,19 +249,21 @@ def summary(records: list[Record]) -> str:
                 counts[s, g] += 1
     used = {g for (_, g) in counts}
     columns = [g for g in grades.codes() if g in used] + (["—"] if "—" in used else [])
-    head = "".join(f"<th scope=\"col\">{esc(g if g.isdigit() or g == '—' else grades.label(g))}"
-                   "</th>" for g in columns)
+    head = "".join(
+        f'<th scope="col">{esc(g if g.isdigit() or g == "—" else grades.label(g))}</th>'
+        for g in columns
+    )
     rows = []
     for s in sorted(subjects):
         cells = "".join(f"<td>{counts.get((s, g), '') or ''}</td>" for g in columns)
-        rows.append(f"<tr><th scope=\"row\">{esc(s)}</th>{cells}<td>{subjects[s]}</td></tr>")
+        rows.append(f'<tr><th scope="row">{esc(s)}</th>{cells}<td>{subjects[s]}</td></tr>')
     title = esc(t("export_page.summary"))
     return (
-        f"<section class=\"imk-summary\" aria-labelledby=\"imk-summary-title\">"
-        f"<h2 id=\"imk-summary-title\">{title}</h2><div class=\"imk-scroll\" tabindex=\"0\">"
+        f'<section class="imk-summary" aria-labelledby="imk-summary-title">'
+        f'<h2 id="imk-summary-title">{title}</h2><div class="imk-scroll" tabindex="0">'
         f"<table><caption>{esc(t('export_page.summary_caption'))}</caption><thead><tr>"
-        f"<th scope=\"col\">{esc(field_label('subjects'))}</th>{head}"
-        f"<th scope=\"col\">{esc(t('export_page.total'))}</th></tr></thead>"
+        f'<th scope="col">{esc(field_label("subjects"))}</th>{head}'
+        f'<th scope="col">{esc(t("export_page.total"))}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></section>"
     )
 
@@ -273,6 +286,8 @@ def chart(records: list[Record]) -> str:
     fig.savefig(buf, format="png")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     alt = t("export_page.chart_alt") + ": " + "; ".join(f"{s} — {n}" for s, n in top[::-1])
-    return (f"<figure class=\"imk-chart\"><img src=\"data:image/png;base64,{data}\" "
-            f"alt=\"{esc(alt)}\"><figcaption>{esc(t('export_page.chart_title'))}"
-            f"</figcaption></figure>")
+    return (
+        f'<figure class="imk-chart"><img src="data:image/png;base64,{data}" '
+        f'alt="{esc(alt)}"><figcaption>{esc(t("export_page.chart_title"))}'
+        f"</figcaption></figure>"
+    )

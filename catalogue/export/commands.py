@@ -37,10 +37,16 @@ def collection_group() -> None:
 @pass_context
 def create(context, name, title, annotation, curator, schools, grades, as_json) -> None:
     ws = context.open()
-    collection = ws.store.save_collection(Collection(
-        name=name, title=title or name, annotation=annotation, curator=curator,
-        schools=list(schools), grades=list(grades),
-    ))
+    collection = ws.store.save_collection(
+        Collection(
+            name=name,
+            title=title or name,
+            annotation=annotation,
+            curator=curator,
+            schools=list(schools),
+            grades=list(grades),
+        )
+    )
     if as_json:
         echo_json(to_dict(collection))
     click.echo(t("collection_cli.created", name=name), err=True)
@@ -60,7 +66,8 @@ def add(context, name, ids, query, limit, note, as_json) -> None:
     wanted = list(ids)
     if query:
         found = plugins.manager().hook.imk_find_ids(
-            workspace=ws, query=query, filters=None, limit=limit)
+            workspace=ws, query=query, filters=None, limit=limit
+        )
         if found is None:
             raise CatalogueError(t("collection_cli.no_search"))
         if not found:
@@ -75,10 +82,17 @@ def add(context, name, ids, query, limit, note, as_json) -> None:
     collection.items += [CollectionItem(i, note) for i in added]
     ws.store.save_collection(collection)
     if as_json:
-        echo_json({"name": collection.name, "added": added,
-                   "total": len(collection.items)})
-    click.echo(t("collection_cli.added", name=collection.name, added=len(added),
-                 present=len(wanted) - len(added), total=len(collection.items)), err=True)
+        echo_json({"name": collection.name, "added": added, "total": len(collection.items)})
+    click.echo(
+        t(
+            "collection_cli.added",
+            name=collection.name,
+            added=len(added),
+            present=len(wanted) - len(added),
+            total=len(collection.items),
+        ),
+        err=True,
+    )
 
 
 @collection_group.command("list", help=t("collection_cli.list_help"))
@@ -87,11 +101,21 @@ def add(context, name, ids, query, limit, note, as_json) -> None:
 def list_collections(context, as_json) -> None:
     collections = context.open().store.list_collections()
     if as_json:
-        echo_json({"collections": [
-            {"name": c.name, "title": c.title, "items": len(c.items), "curator": c.curator,
-             "updated_at": c.updated_at, "exports": c.exports}
-            for c in collections
-        ]})
+        echo_json(
+            {
+                "collections": [
+                    {
+                        "name": c.name,
+                        "title": c.title,
+                        "items": len(c.items),
+                        "curator": c.curator,
+                        "updated_at": c.updated_at,
+                        "exports": c.exports,
+                    }
+                    for c in collections
+                ]
+            }
+        )
         return
     if not collections:
         click.echo(t("collection_cli.none"), err=True)
@@ -101,10 +125,20 @@ def list_collections(context, as_json) -> None:
 
 @collection_group.command("export", help=t("collection_cli.export_help"))
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="html",
-              show_default=True, help=t("collection_cli.format_help"))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=t("collection_cli.output_help"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="html",
+    show_default=True,
+    help=t("collection_cli.format_help"),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("collection_cli.output_help"),
+)
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
 def export(context, name, fmt, output, as_json) -> None:
@@ -115,16 +149,28 @@ def export(context, name, fmt, output, as_json) -> None:
     seconds = time.perf_counter() - start
     size = path.stat().st_size
     if as_json:
-        echo_json({"name": name, "format": fmt, "path": str(path), "size": size,
-                   "seconds": round(seconds, 2)})
-    click.echo(t("export.done", name=name, path=path, size=_size(size),
-                 seconds=f"{seconds:.1f}"), err=True)
+        echo_json(
+            {
+                "name": name,
+                "format": fmt,
+                "path": str(path),
+                "size": size,
+                "seconds": round(seconds, 2),
+            }
+        )
+    click.echo(
+        t("export.done", name=name, path=path, size=_size(size), seconds=f"{seconds:.1f}"), err=True
+    )
 
 
 @click.command("portfolio-page", help=t("collection_cli.portfolio_help"))
 @click.argument("record_id")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=t("collection_cli.output_help"))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("collection_cli.output_help"),
+)
 @pass_context
 def portfolio_page(context, record_id, output) -> None:
     path = export_portfolio(context.open(), record_id, output)
@@ -133,8 +179,13 @@ def portfolio_page(context, record_id, output) -> None:
 
 @click.command("cite", help=t("cite.help"))
 @click.argument("record_id")
-@click.option("--style", type=click.Choice(STYLES), default="gost", show_default=True,
-              help=t("cite.style_help"))
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default="gost",
+    show_default=True,
+    help=t("cite.style_help"),
+)
 @pass_context
 def cite_command(context, record_id, style) -> None:
     record = publishable(context.open().store.get(record_id))

@@ -35,9 +35,11 @@ def exporter() -> HTMLExporter:
 
 def notebook_to_html(nb: nbformat.NotebookNode, resources_path: Path | None = None) -> str:
     """Any notebook as one self-contained HTML page (``resources_path``: where its images are)."""
-    resources = {"metadata": {
-        "path": str(resources_path or Path.cwd()),
-        "name": nb.metadata.get("title", ""),
-    }}
+    resources = {
+        "metadata": {
+            "path": str(resources_path or Path.cwd()),
+            "name": nb.metadata.get("title", ""),
+        }
+    }
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body

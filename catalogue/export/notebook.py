@@ -66,7 +66,8 @@ def _html_cell(*parts: str) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(source="")
     cell.outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": part, "text/plain": ""})
-        for part in parts if part
+        for part in parts
+        if part
     ]
     return cell
 

@@ -22,23 +22,25 @@ def frame(contents: Contents, today: dt.date | None = None) -> pd.DataFrame:
     rows = []
     for n, entry in enumerate(contents.entries, 1):
         r = entry.record
-        rows.append({
-            "№": n,
-            field_label("id"): r.id,
-            field_label("title"): r.title,
-            field_label("authors"): "; ".join(r.authors),
-            field_label("organisation"): r.organisation,
-            field_label("subjects"): "; ".join(r.subjects),
-            field_label("grades"): "; ".join(grades.label(g) for g in r.grades),
-            field_label("resource_type"): r.resource_type,
-            field_label("year"): r.year,
-            field_label("annotation"): r.annotation,
-            field_label("isbn"): r.isbn if isinstance(r, Media) else "",
-            field_label("links"): " ".join(r.links),
-            t("export_page.files"): "; ".join(r.sources),
-            t("export_page.reference"): gost.format_reference(from_record(r, today)),
-            t("export_page.note"): entry.note,
-        })
+        rows.append(
+            {
+                "№": n,
+                field_label("id"): r.id,
+                field_label("title"): r.title,
+                field_label("authors"): "; ".join(r.authors),
+                field_label("organisation"): r.organisation,
+                field_label("subjects"): "; ".join(r.subjects),
+                field_label("grades"): "; ".join(grades.label(g) for g in r.grades),
+                field_label("resource_type"): r.resource_type,
+                field_label("year"): r.year,
+                field_label("annotation"): r.annotation,
+                field_label("isbn"): r.isbn if isinstance(r, Media) else "",
+                field_label("links"): " ".join(r.links),
+                t("export_page.files"): "; ".join(r.sources),
+                t("export_page.reference"): gost.format_reference(from_record(r, today)),
+                t("export_page.note"): entry.note,
+            }
+        )
     return pd.DataFrame(rows)
 
 

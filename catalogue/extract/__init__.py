@@ -29,8 +29,16 @@ log = logging.getLogger(__name__)
 OK, EMPTY, UNSUPPORTED, ERROR = "ok", "empty", "unsupported", "error"
 
 __all__ = [
-    "EMPTY", "ERROR", "OK", "UNSUPPORTED", "Extracted", "Limits", "extract_text",
-    "join_hyphenated", "normalise", "supported",
+    "EMPTY",
+    "ERROR",
+    "OK",
+    "UNSUPPORTED",
+    "Extracted",
+    "Limits",
+    "extract_text",
+    "join_hyphenated",
+    "normalise",
+    "supported",
 ]
 
 
@@ -87,8 +95,12 @@ READERS: dict[str, tuple[Reader, str, str]] = {
 _OLD_TWIN = {".docx": ".doc", ".docm": ".doc", ".xlsx": ".xls", ".xlsm": ".xls", ".pptx": ".ppt"}
 # Formats named so the message is precise.
 KNOWN_UNSUPPORTED = {".djvu": "DjVu", ".pages": "Pages", ".key": "Keynote", ".wps": "Works"}
-_EMPTY_REASON = {".pdf": "extract.no_text_layer", ".pptx": "extract.no_slide_text",
-                 ".ppt": "extract.no_slide_text", ".odp": "extract.no_slide_text"}
+_EMPTY_REASON = {
+    ".pdf": "extract.no_text_layer",
+    ".pptx": "extract.no_slide_text",
+    ".ppt": "extract.no_slide_text",
+    ".odp": "extract.no_slide_text",
+}
 
 
 def supported(name: str) -> bool:

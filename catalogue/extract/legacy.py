@@ -29,9 +29,7 @@ def run_tool(args: list[str], data: bytes, suffix: str, timeout: float) -> str:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        done = subprocess.run(
-            [*args, path], capture_output=True, timeout=timeout, check=False
-        )
+        done = subprocess.run([*args, path], capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise ExtractError("timeout", seconds=round(timeout)) from exc
     finally:

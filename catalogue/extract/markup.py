@@ -8,8 +8,30 @@ from html.parser import HTMLParser
 from catalogue.extract.text import decode
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "table", "ul", "ol", "blockquote", "pre", "hr", "header", "footer", "title", "dd", "dt",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "hr",
+    "header",
+    "footer",
+    "title",
+    "dd",
+    "dt",
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)

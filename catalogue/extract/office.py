@@ -196,8 +196,10 @@ def odf_text(data: bytes) -> tuple[str, Props]:
     if meta:
         root = ElementTree.fromstring(meta)
         title = root.findtext(".//dc:title", default="", namespaces=_NS).strip()
-        author = (root.findtext(".//meta:initial-creator", default="", namespaces=_NS)
-                  or root.findtext(".//dc:creator", default="", namespaces=_NS)).strip()
+        author = (
+            root.findtext(".//meta:initial-creator", default="", namespaces=_NS)
+            or root.findtext(".//dc:creator", default="", namespaces=_NS)
+        ).strip()
         created = root.findtext(".//meta:creation-date", default="", namespaces=_NS)
         if title:
             props["title"] = title

@@ -59,15 +59,28 @@ def ocr_pdf(data: bytes, timeout: float = 60) -> str:
         source.write_bytes(data)
         try:
             subprocess.run(
-                ["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-l", str(OCR_MAX_PAGES),
-                 str(source), str(Path(tmp) / "page")],
-                capture_output=True, timeout=timeout, check=True,
+                [
+                    "pdftoppm",
+                    "-r",
+                    str(OCR_DPI),
+                    "-gray",
+                    "-png",
+                    "-l",
+                    str(OCR_MAX_PAGES),
+                    str(source),
+                    str(Path(tmp) / "page"),
+                ],
+                capture_output=True,
+                timeout=timeout,
+                check=True,
             )
             texts = []
             for page in sorted(Path(tmp).glob("page*.png")):
                 done = subprocess.run(
                     ["tesseract", str(page), "stdout", "-l", "rus+eng"],
-                    capture_output=True, timeout=timeout, check=True,
+                    capture_output=True,
+                    timeout=timeout,
+                    check=True,
                     env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads only slow it here
                 )
                 texts.append(done.stdout.decode("utf-8", errors="replace"))

@@ -93,8 +93,9 @@ class Worker:
             if self._conn.poll(budget):
                 return self._conn.recv()
             self._stop(kill=True)
-            return Extracted("", ERROR, t("extract.timeout", name=name,
-                                          seconds=round(self.limits.timeout_s)))
+            return Extracted(
+                "", ERROR, t("extract.timeout", name=name, seconds=round(self.limits.timeout_s))
+            )
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
             self._stop(kill=True)
             return Extracted("", ERROR, t("extract.crashed", name=name))

@@ -25,18 +25,17 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         header, sep, field = value.rpartition("=")
         if not sep or not header.strip() or field.strip() not in HEADERS:
-            raise CatalogueError(t("ingest_cli.bad_map", value=value,
-                                   fields=", ".join(HEADERS)))
+            raise CatalogueError(t("ingest_cli.bad_map", value=value, fields=", ".join(HEADERS)))
         mapping[header.strip()] = field.strip()
     return mapping
 
 
 @click.command("import", help=t("ingest_cli.help"))
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--records", "as_records", is_flag=True, help=t("ingest_cli.records_help"))
-@click.option("--map", "mapping", multiple=True, metavar="ЗАГОЛОВОК=ПОЛЕ",
-              help=t("ingest_cli.map_help"))
+@click.option(
+    "--map", "mapping", multiple=True, metavar="ЗАГОЛОВОК=ПОЛЕ", help=t("ingest_cli.map_help")
+)
 @click.option("--dry-run", is_flag=True, help=t("ingest_cli.dry_run_help"))
 @click.option("--max-mb", type=float, default=None, help=t("ingest_cli.max_mb_help"))
 @click.option("--timeout", type=float, default=None, help=t("ingest_cli.timeout_help"))
@@ -56,8 +55,14 @@ def import_command(context, paths, as_records, mapping, dry_run, max_mb, timeout
     if timeout is not None:
         limits = replace(limits, timeout_s=timeout)
     with progress_bar(t("ingest.progress")) as update:
-        report = import_paths(ws, paths, progress=update, limits=limits,
-                              as_records=as_records or bool(mapping), mapping=mapping or None)
+        report = import_paths(
+            ws,
+            paths,
+            progress=update,
+            limits=limits,
+            as_records=as_records or bool(mapping),
+            mapping=mapping or None,
+        )
     if report.record_ids:
         records_changed(ws)
     if as_json:

@@ -117,10 +117,20 @@ def near_duplicates(ws, status: str | None = "open"):
             except KeyError:
                 titles.append("")
         rows.append({**pair, "first_title": titles[0], "second_title": titles[1]})
-    return pd.DataFrame(rows, columns=[
-        "first_id", "first_title", "second_id", "second_title", "score", "reason", "status",
-        "found_at", "decided_by",
-    ])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "first_id",
+            "first_title",
+            "second_id",
+            "second_title",
+            "score",
+            "reason",
+            "status",
+            "found_at",
+            "decided_by",
+        ],
+    )
 
 
 def dismiss(ws, first_id: str, second_id: str, by: str) -> None:

@@ -62,8 +62,12 @@ def _subject(*candidates: str) -> str:
     """The vocabulary subject named by the first candidate that resolves."""
     subjects = vocabularies.get("subjects")
     for candidate in candidates:
-        for part in (candidate, candidate.split("(")[0], *re.findall(r"\(([^()]*)\)", candidate),
-                     re.split(r"[.:;]", candidate)[0]):
+        for part in (
+            candidate,
+            candidate.split("(")[0],
+            *re.findall(r"\(([^()]*)\)", candidate),
+            re.split(r"[.:;]", candidate)[0],
+        ):
             part = re.sub(r"\((учебный предмет|предметная область)\)", "", part)
             part = re.sub(r"\s+и$", "", part.strip(" .:-–"))  # «Родной язык и (или) …»
             term = subjects.resolve(part) if part else None
@@ -73,8 +77,12 @@ def _subject(*candidates: str) -> str:
 
 
 def _key(record: Record) -> tuple:
-    return (record.title.lower(), tuple(record.authors), tuple(record.grades),
-            getattr(record, "publisher", ""))
+    return (
+        record.title.lower(),
+        tuple(record.authors),
+        tuple(record.grades),
+        getattr(record, "publisher", ""),
+    )
 
 
 def rows(path: Path):

@@ -44,8 +44,11 @@ def collect(paths: Iterable[Path | str]) -> list[Path]:
         if path.is_dir():
             for item in sorted(path.rglob("*")):
                 relative = item.relative_to(path).parts
-                if item.is_file() and not any(p.startswith(".") for p in relative) and \
-                        not item.name.startswith(_IGNORED):
+                if (
+                    item.is_file()
+                    and not any(p.startswith(".") for p in relative)
+                    and not item.name.startswith(_IGNORED)
+                ):
                     found.append(item)
         else:
             found.append(path)
@@ -79,8 +82,9 @@ def _copy_into(ws, path: Path, chunk: int = 1 << 20) -> tuple[str, int, Path | N
 class Importer:
     """One import run over a workspace (see :func:`import_paths`)."""
 
-    def __init__(self, ws, by: str, limits: Limits, as_records: bool,
-                 mapping: dict[str, str] | None):
+    def __init__(
+        self, ws, by: str, limits: Limits, as_records: bool, mapping: dict[str, str] | None
+    ):
         self.ws, self.by, self.limits = ws, by, limits
         self.as_records, self.mapping = as_records, mapping
         self.report = ImportReport(started_at=dt.datetime.now().isoformat(timespec="seconds"))
@@ -109,9 +113,16 @@ class Importer:
             return
         size = path.stat().st_size
         if size > self.limits.max_file_bytes:
-            self.report.add(path, FAILED, t("extract.too_large", name=name,
-                                            size=_mb(size / 2**20),
-                                            limit=_mb(self.limits.max_file_mb)))
+            self.report.add(
+                path,
+                FAILED,
+                t(
+                    "extract.too_large",
+                    name=name,
+                    size=_mb(size / 2**20),
+                    limit=_mb(self.limits.max_file_mb),
+                ),
+            )
             return
         if fpu.is_federal_list(path):
             fpu.import_list(self.ws, path, self.report, self.by)
@@ -128,8 +139,12 @@ class Importer:
         sha, size, new_file = _copy_into(self.ws, path)
         if sha in self.owners:
             self._forget(new_file)
-            self.report.add(path, DUPLICATE, t("ingest.already", id=self.owners[sha]),
-                            record_id=self.owners[sha])
+            self.report.add(
+                path,
+                DUPLICATE,
+                t("ingest.already", id=self.owners[sha]),
+                record_id=self.owners[sha],
+            )
             return
         try:
             self._document(path, worker, sha, size, new_file)
@@ -157,8 +172,14 @@ class Importer:
             flag = t("extract.little_text", name=name, chars=len(extracted.text))
         if flag:
             record.suggested["flag"] = flag
-        blob = dict(sha256=sha, size=size, media_type=media_type, text=extracted.text,
-                    text_status=extracted.status, message=extracted.message)
+        blob = dict(
+            sha256=sha,
+            size=size,
+            media_type=media_type,
+            text=extracted.text,
+            text_status=extracted.status,
+            message=extracted.message,
+        )
         try:
             record = self.ws.store.save_imported(record, self.by, blob)
         except Exception as exc:  # validation or database failure: nothing was written
@@ -169,8 +190,14 @@ class Importer:
         similar = self.finder.find(record, extracted.text)
         self.pairs += [(c.record_id, record.id, c.score, c.reason) for c in similar]
         self.finder.add(record, extracted.text)
-        self.report.add(path, FLAGGED if flag else IMPORTED, flag, record_id=record.id,
-                        kind=record.kind, similar=[c.record_id for c in similar])
+        self.report.add(
+            path,
+            FLAGGED if flag else IMPORTED,
+            flag,
+            record_id=record.id,
+            kind=record.kind,
+            similar=[c.record_id for c in similar],
+        )
 
     def _forget(self, new_file: Path | None) -> None:
         """Remove a file this run copied in when its record was not saved."""

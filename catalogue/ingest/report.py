@@ -14,7 +14,11 @@ from pathlib import Path, PurePath
 from catalogue.i18n import t
 
 IMPORTED, FLAGGED, DUPLICATE, FAILED, SKIPPED = (
-    "imported", "flagged", "duplicate", "failed", "skipped"
+    "imported",
+    "flagged",
+    "duplicate",
+    "failed",
+    "skipped",
 )
 OUTCOMES = (IMPORTED, FLAGGED, DUPLICATE, FAILED, SKIPPED)
 
@@ -54,8 +58,9 @@ class ImportReport:
     @property
     def record_ids(self) -> list[str]:
         """Ids of the records this import created."""
-        return [e.record_id for e in self.entries
-                if e.outcome in (IMPORTED, FLAGGED) and e.record_id]
+        return [
+            e.record_id for e in self.entries if e.outcome in (IMPORTED, FLAGGED) and e.record_id
+        ]
 
     def formats(self) -> dict[str, dict[str, int]]:
         """Per file extension: how many files had each outcome (rows of tables excluded)."""
@@ -70,10 +75,16 @@ class ImportReport:
     def summary(self) -> str:
         """One line of counts in the user's language."""
         c = self.counts
-        return t("ingest.summary", imported=c[IMPORTED] + c[FLAGGED], flagged=c[FLAGGED],
-                 duplicate=c[DUPLICATE], failed=c[FAILED], skipped=c[SKIPPED],
-                 similar=sum(1 for e in self.entries if e.similar),
-                 seconds=f"{self.seconds:.1f}")
+        return t(
+            "ingest.summary",
+            imported=c[IMPORTED] + c[FLAGGED],
+            flagged=c[FLAGGED],
+            duplicate=c[DUPLICATE],
+            failed=c[FAILED],
+            skipped=c[SKIPPED],
+            similar=sum(1 for e in self.entries if e.similar),
+            seconds=f"{self.seconds:.1f}",
+        )
 
     def lines(self) -> list[str]:
         """Readable lines for everything that was not a plain success."""
@@ -85,7 +96,8 @@ class ImportReport:
             text = e.message or t(f"ingest.outcome_{e.outcome}")
             if e.similar:
                 text = (text + " " if e.message else "") + t(
-                    "ingest.similar", ids=", ".join(e.similar))
+                    "ingest.similar", ids=", ".join(e.similar)
+                )
             label = t(f"ingest.outcome_{e.outcome}")
             out.append(f"[{label}] {where}: {text}" + (f" → {e.record_id}" if e.record_id else ""))
         return out
@@ -105,8 +117,9 @@ class ImportReport:
         """The entries as a pandas DataFrame (for notebooks)."""
         import pandas as pd
 
-        return pd.DataFrame([asdict(e) for e in self.entries],
-                            columns=[f for f in Entry.__dataclass_fields__])
+        return pd.DataFrame(
+            [asdict(e) for e in self.entries], columns=[f for f in Entry.__dataclass_fields__]
+        )
 
     def save(self, logs_dir: Path) -> list[Path]:
         """Write ``import-<time>.json`` and ``.csv`` into ``logs_dir``; return their paths."""
@@ -115,14 +128,30 @@ class ImportReport:
         base = logs_dir / f"import-{stamp}"
         json_path, csv_path = base.with_suffix(".json"), base.with_suffix(".csv")
         self.saved_to = [str(json_path), str(csv_path)]
-        json_path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2),
-                             encoding="utf-8")
+        json_path.write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads it
             writer = csv.writer(fh, delimiter=";")
-            writer.writerow([t("ingest.col_file"), t("ingest.col_row"), t("ingest.col_outcome"),
-                             t("ingest.col_record"), t("ingest.col_message"),
-                             t("ingest.col_similar")])
+            writer.writerow(
+                [
+                    t("ingest.col_file"),
+                    t("ingest.col_row"),
+                    t("ingest.col_outcome"),
+                    t("ingest.col_record"),
+                    t("ingest.col_message"),
+                    t("ingest.col_similar"),
+                ]
+            )
             for e in self.entries:
-                writer.writerow([e.file, e.row or "", t(f"ingest.outcome_{e.outcome}"),
-                                 e.record_id, e.message, " ".join(e.similar)])
+                writer.writerow(
+                    [
+                        e.file,
+                        e.row or "",
+                        t(f"ingest.outcome_{e.outcome}"),
+                        e.record_id,
+                        e.message,
+                        " ".join(e.similar),
+                    ]
+                )
         return [json_path, csv_path]

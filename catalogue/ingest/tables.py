@@ -32,8 +32,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "year": ("год", "год издания", "year", "дата"),
     "resource_type": ("тип", "тип ресурса", "вид материала", "type", "resource type"),
     "annotation": ("аннотация", "описание", "annotation", "description", "abstract"),
-    "organisation": ("организация", "школа", "оо", "образовательная организация",
-                     "organisation", "organization", "school"),
+    "organisation": (
+        "организация",
+        "школа",
+        "оо",
+        "образовательная организация",
+        "organisation",
+        "organization",
+        "school",
+    ),
     "publisher": ("издательство", "издатель", "publisher"),
     "isbn": ("isbn",),
     "format": ("формат", "носитель", "format"),
@@ -57,8 +64,9 @@ def read_rows(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         text = decode(path.read_bytes())
-        delimiter = "\t" if suffix == ".tsv" else (";" if text.count(";") > text.count(",")
-                                                   else ",")
+        delimiter = (
+            "\t" if suffix == ".tsv" else (";" if text.count(";") > text.count(",") else ",")
+        )
         raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     elif suffix == ".xls":
         import xlrd
@@ -86,8 +94,9 @@ def _lookup() -> dict[str, str]:
     return {fold(h): name for name, headers in HEADERS.items() for h in headers}
 
 
-def find_header(rows: list[list[str]], mapping: dict[str, str] | None = None
-                ) -> tuple[int, dict[int, str]]:
+def find_header(
+    rows: list[list[str]], mapping: dict[str, str] | None = None
+) -> tuple[int, dict[int, str]]:
     """``(header_row_index, {column: field})`` — the first of 10 rows naming the most fields."""
     known = _lookup()
     known.update({fold(k): v for k, v in (mapping or {}).items()})
@@ -148,16 +157,43 @@ def preview(path: Path | str, mapping: dict[str, str] | None = None, kind: str =
 
     out = []
     for number, _values, record, problems in parse(Path(path), mapping, kind):
-        out.append({"row": number, "kind": record.kind, "title": record.title,
-                    "authors": "; ".join(record.authors), "subjects": "; ".join(record.subjects),
-                    "grades": ", ".join(record.grades), "year": record.year,
-                    "resource_type": record.resource_type, "problems": "; ".join(problems)})
-    return pd.DataFrame(out, columns=["row", "kind", "title", "authors", "subjects", "grades",
-                                      "year", "resource_type", "problems"])
+        out.append(
+            {
+                "row": number,
+                "kind": record.kind,
+                "title": record.title,
+                "authors": "; ".join(record.authors),
+                "subjects": "; ".join(record.subjects),
+                "grades": ", ".join(record.grades),
+                "year": record.year,
+                "resource_type": record.resource_type,
+                "problems": "; ".join(problems),
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "row",
+            "kind",
+            "title",
+            "authors",
+            "subjects",
+            "grades",
+            "year",
+            "resource_type",
+            "problems",
+        ],
+    )
 
 
-def import_table(ws, path: Path, report: ImportReport, by: str,
-                 mapping: dict[str, str] | None = None, kind: str = "auto") -> int:
+def import_table(
+    ws,
+    path: Path,
+    report: ImportReport,
+    by: str,
+    mapping: dict[str, str] | None = None,
+    kind: str = "auto",
+) -> int:
     """Import the rows of a table; bad rows are reported, good rows saved in one transaction."""
     try:
         parsed = list(parse(path, mapping, kind))
@@ -165,16 +201,23 @@ def import_table(ws, path: Path, report: ImportReport, by: str,
         report.add(path.name, FAILED, str(exc))
         return 0
     except Exception:
-        report.add(path.name, FAILED, t("extract.unreadable", name=path.name,
-                                        label=path.suffix.lstrip(".").upper()))
+        report.add(
+            path.name,
+            FAILED,
+            t("extract.unreadable", name=path.name, label=path.suffix.lstrip(".").upper()),
+        )
         return 0
     known = {title_key(r) or r.title.lower() for r in ws.store.iter_records()}
     good = []
     for number, _values, record, problems in parsed:
         key = title_key(record) or record.title.lower()
         if problems:
-            report.add(path.name, FAILED, t("ingest.bad_row", row=number,
-                                            problems="; ".join(problems)), row=number)
+            report.add(
+                path.name,
+                FAILED,
+                t("ingest.bad_row", row=number, problems="; ".join(problems)),
+                row=number,
+            )
         elif key in known:
             report.add(path.name, DUPLICATE, t("ingest.row_duplicate"), row=number)
         else:

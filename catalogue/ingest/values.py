@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import re
 
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
-          "X": 10, "XI": 11, "XII": 12}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+}
 _NUMBER = r"(\d{1,2}|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
 _RANGE = re.compile(_NUMBER + r"\s*(?:доп\w*\.?\s*(?:класс\w*)?\s*)?[-–—]\s*" + _NUMBER)
 _SINGLE = re.compile(r"(?<![\w.])" + _NUMBER + r"(?![\w.])")
@@ -56,10 +68,19 @@ def parse_grades(value: object) -> list[str]:
 def _nominative(name: str) -> str:
     """«Подольского В.Е.» → «Подольский В.Е.» (editors are named in the genitive)."""
     surname, _, initials = name.partition(" ")
-    for ending, replacement in (("ского", "ский"), ("цкого", "цкий"), ("ской", "ская"),
-                                ("цкой", "цкая"), ("овой", "ова"), ("евой", "ева"),
-                                ("иной", "ина"), ("ова", "ов"), ("ева", "ев"), ("ина", "ин"),
-                                ("ына", "ын")):
+    for ending, replacement in (
+        ("ского", "ский"),
+        ("цкого", "цкий"),
+        ("ской", "ская"),
+        ("цкой", "цкая"),
+        ("овой", "ова"),
+        ("евой", "ева"),
+        ("иной", "ина"),
+        ("ова", "ов"),
+        ("ева", "ев"),
+        ("ина", "ин"),
+        ("ына", "ын"),
+    ):
         if surname.endswith(ending) and re.match(r"^[А-ЯЁ]\.", initials or ""):
             return f"{surname[: -len(ending)]}{replacement} {initials}".strip()
     return name

@@ -16,7 +16,20 @@ from catalogue.reports.registry import REPORTS, Report, get, run
 from catalogue.reports.search import corrected, top_queries, zero_results
 
 __all__ = [
-    "REPORTS", "Report", "backlog", "by_organisation", "calendar", "contributions", "corrected",
-    "coverage", "development", "eligibility", "gaps", "get", "load", "run", "top_queries",
+    "REPORTS",
+    "Report",
+    "backlog",
+    "by_organisation",
+    "calendar",
+    "contributions",
+    "corrected",
+    "coverage",
+    "development",
+    "eligibility",
+    "gaps",
+    "get",
+    "load",
+    "run",
+    "top_queries",
     "zero_results",
 ]

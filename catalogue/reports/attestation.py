@@ -54,9 +54,14 @@ def _expires_at_all(category: str) -> bool:
     return category not in (attestation.NO_CATEGORY, *TOP)
 
 
-def calendar(ws: Workspace, months: int = 6, today: dt.date | str | None = None,
-             include_expired: bool = True, organisation: str | None = None,
-             subject: str | None = None) -> pd.DataFrame:
+def calendar(
+    ws: Workspace,
+    months: int = 6,
+    today: dt.date | str | None = None,
+    include_expired: bool = True,
+    organisation: str | None = None,
+    subject: str | None = None,
+) -> pd.DataFrame:
     """Teachers whose category (or «соответствие») expires within ``months`` months."""
     today = as_date(today) or dt.date.today()
     horizon = add_months(today, months)
@@ -67,24 +72,56 @@ def calendar(ws: Workspace, months: int = 6, today: dt.date | str | None = None,
             continue
         assigned = as_date(p.assigned)
         if assigned is None:
-            rows.append((p.teacher, p.organisation, p.position, category, None, None, None,
-                         t("report.no_date")))
+            rows.append(
+                (
+                    p.teacher,
+                    p.organisation,
+                    p.position,
+                    category,
+                    None,
+                    None,
+                    None,
+                    t("report.no_date"),
+                )
+            )
             continue
         ends = attestation.expiry(category, assigned)
         if ends is None or ends > horizon or (ends < today and not include_expired):
             continue
         state = t("report.expired") if ends < today else t("report.expires")
-        rows.append((p.teacher, p.organisation, p.position, category, assigned, ends,
-                     (ends - today).days, state))
-    df = pd.DataFrame(rows, columns=["teacher", "organisation", "position", "category",
-                                     "assigned", "expires", "days_left", "state"])
+        rows.append(
+            (
+                p.teacher,
+                p.organisation,
+                p.position,
+                category,
+                assigned,
+                ends,
+                (ends - today).days,
+                state,
+            )
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "teacher",
+            "organisation",
+            "position",
+            "category",
+            "assigned",
+            "expires",
+            "days_left",
+            "state",
+        ],
+    )
     df["days_left"] = df["days_left"].astype("Int64")
     df = df.sort_values(["expires", "teacher"], na_position="first", kind="stable")
     return labelled(df.reset_index(drop=True))
 
 
-def next_step(category: str, assigned: dt.date | None, today: dt.date
-              ) -> tuple[str, dt.date] | None:
+def next_step(
+    category: str, assigned: dt.date | None, today: dt.date
+) -> tuple[str, dt.date] | None:
     """The next category a teacher may apply for and the first day they may (None: none)."""
     category = _canonical(category)
     if category in TOP:
@@ -100,8 +137,13 @@ def next_step(category: str, assigned: dt.date | None, today: dt.date
     return FIRST, today
 
 
-def eligibility(ws: Workspace, months: int = 6, today: dt.date | str | None = None,
-                organisation: str | None = None, subject: str | None = None) -> pd.DataFrame:
+def eligibility(
+    ws: Workspace,
+    months: int = 6,
+    today: dt.date | str | None = None,
+    organisation: str | None = None,
+    subject: str | None = None,
+) -> pd.DataFrame:
     """Teachers who may apply for a higher category by ``months`` months from today."""
     today = as_date(today) or dt.date.today()
     horizon = add_months(today, months)
@@ -113,10 +155,31 @@ def eligibility(ws: Workspace, months: int = 6, today: dt.date | str | None = No
             continue
         target, since = step
         since = max(since, today)
-        rows.append((p.teacher, p.organisation, p.position, _canonical(p.category), assigned,
-                     target, since, since <= today))
-    df = pd.DataFrame(rows, columns=["teacher", "organisation", "position", "category",
-                                     "assigned", "next_category", "apply_from", "now"])
+        rows.append(
+            (
+                p.teacher,
+                p.organisation,
+                p.position,
+                _canonical(p.category),
+                assigned,
+                target,
+                since,
+                since <= today,
+            )
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "teacher",
+            "organisation",
+            "position",
+            "category",
+            "assigned",
+            "next_category",
+            "apply_from",
+            "now",
+        ],
+    )
     df["now"] = df["now"].map({True: t("report.yes"), False: t("report.no")})
     df = df.sort_values(["apply_from", "teacher"], kind="stable")
     return labelled(df.reset_index(drop=True))

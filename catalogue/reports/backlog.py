@@ -47,8 +47,12 @@ def band_order() -> list[str]:
     return [t(f"report.band_{key}") for _, key in BANDS] + [t("report.band_older")]
 
 
-def backlog(ws: Workspace, today: dt.date | str | None = None, organisation: str | None = None,
-            subject: str | None = None) -> pd.DataFrame:
+def backlog(
+    ws: Workspace,
+    today: dt.date | str | None = None,
+    organisation: str | None = None,
+    subject: str | None = None,
+) -> pd.DataFrame:
     """Records in review, oldest first: id, title, kind, organisation, since when, days, band."""
     today = as_date(today) or dt.date.today()
     frames = load(ws)

@@ -24,8 +24,7 @@ from catalogue.reports.data import col
 ACCENT = "#2f6690"
 ALERT = "#c0392b"
 GAP, UNTAUGHT = "#f6d5d1", "#eeeeee"
-PALETTE = ["#2f6690", "#3a7ca5", "#81c3d7", "#d9a441", "#c0392b", "#6c757d", "#16425b",
-           "#8e6c8a"]
+PALETTE = ["#2f6690", "#3a7ca5", "#81c3d7", "#d9a441", "#c0392b", "#6c757d", "#16425b", "#8e6c8a"]
 STYLE = {
     "font.family": "DejaVu Sans",  # ships with matplotlib, has Cyrillic
     "font.size": 9,
@@ -107,8 +106,7 @@ def heatmap(report, table: pd.DataFrame, **_) -> Figure:
     with styled():
         fig, ax = _figure(3.5 + 0.5 * table.shape[1], 1.2 + 0.3 * table.shape[0])
         ax.imshow(colors, aspect="auto")
-        fig.colorbar(ScalarMappable(norm, cmap), ax=ax, label=t("report_chart.records"),
-                     shrink=0.6)
+        fig.colorbar(ScalarMappable(norm, cmap), ax=ax, label=t("report_chart.records"), shrink=0.6)
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
                 color = ALERT if v == 0 else ("white" if v > high * 0.6 else "black")
@@ -153,7 +151,8 @@ def expiry_months(report, table: pd.DataFrame, **_) -> Figure:
     months = ends[~expired].map(lambda d: f"{d.year}-{d.month:02d}")
     labels = ([t("report.expired")] if expired.any() else []) + sorted(set(months))
     counts = ([int(expired.sum())] if expired.any() else []) + [
-        int((months == m).sum()) for m in sorted(set(months))]
+        int((months == m).sum()) for m in sorted(set(months))
+    ]
     colors = [ALERT if expired.any() else ACCENT] + [ACCENT] * (len(labels) - 1)
     with styled():
         fig, ax = _figure(8, 3.5)
@@ -215,5 +214,6 @@ def query_bars(report, table: pd.DataFrame, **_) -> Figure:
     """How often each query was searched."""
     if table.empty:
         return _empty(report)
-    return _barh(report, list(table[col("query")]), list(table[col("searches")]),
-                 t("report_chart.searches"))
+    return _barh(
+        report, list(table[col("query")]), list(table[col("searches")]), t("report_chart.searches")
+    )

@@ -38,17 +38,26 @@ def _subtitle(today: dt.date, params: dict) -> str:
     if params.get("subject"):
         parts.append(t("report.filter_subject", value=params["subject"]))
     if params.get("start") or params.get("end"):
-        parts.append(t("report.filter_period", start=params.get("start") or "…",
-                       end=params.get("end") or "…"))
+        parts.append(
+            t(
+                "report.filter_period",
+                start=params.get("start") or "…",
+                end=params.get("end") or "…",
+            )
+        )
     return t("report.subtitle", today=today.strftime("%d.%m.%Y"), filters=" ".join(parts))
 
 
 def _list(as_json: bool) -> None:
     if as_json:
-        echo_json({"reports": [
-            {"name": r.name, "title": r.title, "about": r.about, "params": r.params}
-            for r in REPORTS.values()
-        ]})
+        echo_json(
+            {
+                "reports": [
+                    {"name": r.name, "title": r.title, "about": r.about, "params": r.params}
+                    for r in REPORTS.values()
+                ]
+            }
+        )
         return
     click.echo(t("report_cli.list_title"), err=True)
     width = max(len(name) for name in REPORTS)
@@ -60,8 +69,12 @@ def _json_table(name: str, table: pd.DataFrame) -> dict:
     keep = not isinstance(table.index, pd.RangeIndex)
     flat = table.reset_index() if keep else table
     rows = json.loads(flat.to_json(orient="records", force_ascii=False, date_format="iso"))
-    return {"report": name, "title": REPORTS[name].title,
-            "columns": [str(c) for c in flat.columns], "rows": rows}
+    return {
+        "report": name,
+        "title": REPORTS[name].title,
+        "columns": [str(c) for c in flat.columns],
+        "rows": rows,
+    }
 
 
 def _write_all(ws: Workspace, fmt: str, path: Path | None, today: dt.date, params: dict) -> None:
@@ -79,12 +92,19 @@ def _write_all(ws: Workspace, fmt: str, path: Path | None, today: dt.date, param
 
 @click.command("report", help=t("report_cli.help"))
 @click.argument("name", required=False)
-@click.option("--format", "fmt", type=click.Choice(output.FORMATS),
-              help=t("report_cli.format_help"))
-@click.option("-o", "--output", "path", type=click.Path(dir_okay=False, path_type=Path),
-              help=t("report_cli.output_help"))
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
-              help=t("report_cli.chart_help"))
+@click.option(
+    "--format", "fmt", type=click.Choice(output.FORMATS), help=t("report_cli.format_help")
+)
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("report_cli.output_help"),
+)
+@click.option(
+    "--chart", type=click.Path(dir_okay=False, path_type=Path), help=t("report_cli.chart_help")
+)
 @click.option("--today", help=t("report_cli.today_help"))
 @click.option("--from", "start", help=t("report_cli.from_help"))
 @click.option("--to", "end", help=t("report_cli.to_help"))
@@ -93,13 +113,30 @@ def _write_all(ws: Workspace, fmt: str, path: Path | None, today: dt.date, param
 @click.option("--months", type=click.IntRange(0, 120), help=t("report_cli.months_help"))
 @click.option("--norm", type=click.IntRange(0, 10000), help=t("report_cli.norm_help"))
 @click.option("--by", type=click.Choice(BY), help=t("report_cli.by_help"))
-@click.option("--freq", type=click.Choice(("year", "quarter", "month")),
-              help=t("report_cli.freq_help"))
+@click.option(
+    "--freq", type=click.Choice(("year", "quarter", "month")), help=t("report_cli.freq_help")
+)
 @click.option("--top", type=click.IntRange(1), help=t("report_cli.top_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def report(context, name, fmt, path, chart, today, start, end, organisation, subject, months,
-           norm, by, freq, top, as_json) -> None:
+def report(
+    context,
+    name,
+    fmt,
+    path,
+    chart,
+    today,
+    start,
+    end,
+    organisation,
+    subject,
+    months,
+    norm,
+    by,
+    freq,
+    top,
+    as_json,
+) -> None:
     if name is None and fmt is None:
         _list(as_json)
         return
@@ -107,8 +144,18 @@ def report(context, name, fmt, path, chart, today, start, end, organisation, sub
         raise CatalogueError(t("report.unknown", name=name))
     ws = context.open()
     day = _date(today) or dt.date.today()
-    params = dict(today=day, start=_date(start), end=_date(end), organisation=organisation,
-                  subject=subject, months=months, norm=norm, by=by, freq=freq, top=top)
+    params = dict(
+        today=day,
+        start=_date(start),
+        end=_date(end),
+        organisation=organisation,
+        subject=subject,
+        months=months,
+        norm=norm,
+        by=by,
+        freq=freq,
+        top=top,
+    )
     try:
         if name is None:
             _write_all(ws, fmt, path, day, params)
@@ -130,8 +177,15 @@ def report(context, name, fmt, path, chart, today, start, end, organisation, sub
         click.echo(table.to_string(na_rep="—") if len(table) else t("report.no_data"))
 
 
-def _write_one(ws: Workspace, name: str, table: pd.DataFrame, fmt: str, path: Path | None,
-               today: dt.date, params: dict) -> None:
+def _write_one(
+    ws: Workspace,
+    name: str,
+    table: pd.DataFrame,
+    fmt: str,
+    path: Path | None,
+    today: dt.date,
+    params: dict,
+) -> None:
     path = path or output.default_path(ws, name, fmt, today)
     report_ = REPORTS[name]
     try:

@@ -21,10 +21,16 @@ def _period(day: dt.date, freq: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def contributions(ws: Workspace, by: str = "organisation", freq: str = "year",
-                  start: dt.date | str | None = None, end: dt.date | str | None = None,
-                  organisation: str | None = None, subject: str | None = None,
-                  top: int | None = None) -> pd.DataFrame:
+def contributions(
+    ws: Workspace,
+    by: str = "organisation",
+    freq: str = "year",
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    organisation: str | None = None,
+    subject: str | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
     """Records created per ``by`` (organisation | author) and period (``freq``), with a total.
 
     Rows are ordered by the total, largest first (``top`` keeps the first N); a record with

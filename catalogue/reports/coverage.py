@@ -33,8 +33,13 @@ def taught() -> dict[str, dict[str, set[str]]]:
     return out
 
 
-def _selected(ws: Workspace, organisation: str | None, start: dt.date | str | None,
-              end: dt.date | str | None, kind: str | None) -> pd.DataFrame:
+def _selected(
+    ws: Workspace,
+    organisation: str | None,
+    start: dt.date | str | None,
+    end: dt.date | str | None,
+    kind: str | None,
+) -> pd.DataFrame:
     df = load(ws).records
     keep = pd.Series(True, index=df.index)
     if organisation:
@@ -69,9 +74,14 @@ def _columns(by: str, counts: pd.Series) -> list:
     return [int(y) for y in found]
 
 
-def coverage(ws: Workspace, by: str = "grade", organisation: str | None = None,
-             start: dt.date | str | None = None, end: dt.date | str | None = None,
-             kind: str | None = None) -> pd.DataFrame:
+def coverage(
+    ws: Workspace,
+    by: str = "grade",
+    organisation: str | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    kind: str | None = None,
+) -> pd.DataFrame:
     """Records per subject (rows) and ``by`` (columns: grade, level, type or year).
 
     Counts materials and media items (``kind`` narrows to one); a record counts once in each
@@ -98,16 +108,19 @@ def coverage(ws: Workspace, by: str = "grade", organisation: str | None = None,
     return labelled(table, index=True)
 
 
-def gaps(ws: Workspace, by: str = "grade", organisation: str | None = None,
-         start: dt.date | str | None = None, end: dt.date | str | None = None,
-         kind: str | None = None) -> pd.DataFrame:
+def gaps(
+    ws: Workspace,
+    by: str = "grade",
+    organisation: str | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    kind: str | None = None,
+) -> pd.DataFrame:
     """The empty cells of :func:`coverage` (``by``: grade or level): subject, grade, 0."""
     if by not in ("grade", "level"):
         raise BadParameter("by", by)
     table = coverage(ws, by, organisation, start, end, kind)
     cells = table.stack(future_stack=True)
-    empty = [(subject, str(cell)) for (subject, cell), n in cells.items()
-             if pd.notna(n) and n == 0]
+    empty = [(subject, str(cell)) for (subject, cell), n in cells.items() if pd.notna(n) and n == 0]
     df = pd.DataFrame(empty, columns=["subject", by])
     return labelled(df)
-

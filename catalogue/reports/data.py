@@ -20,10 +20,30 @@ from catalogue.i18n import t
 from catalogue.records import Portfolio
 from catalogue.workspace import Workspace
 
-RECORD_COLUMNS = ("id", "kind", "title", "organisation", "authors", "subjects", "grades",
-                  "levels", "resource_type", "year", "status", "created")
-PORTFOLIO_COLUMNS = ("id", "teacher", "position", "organisation", "subjects", "category",
-                     "assigned", "status")
+RECORD_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "organisation",
+    "authors",
+    "subjects",
+    "grades",
+    "levels",
+    "resource_type",
+    "year",
+    "status",
+    "created",
+)
+PORTFOLIO_COLUMNS = (
+    "id",
+    "teacher",
+    "position",
+    "organisation",
+    "subjects",
+    "category",
+    "assigned",
+    "status",
+)
 COURSE_COLUMNS = ("portfolio", "teacher", "organisation", "title", "hours", "year")
 
 _cache: weakref.WeakKeyDictionary[Workspace, tuple[int, Frames]] = weakref.WeakKeyDictionary()
@@ -58,13 +78,38 @@ def load(ws: Workspace) -> Frames:
     records, portfolios, courses = [], [], []
     for r in ws.store.iter_records():
         if isinstance(r, Portfolio):
-            portfolios.append((r.id, r.teacher, r.position, r.organisation, r.subjects,
-                               r.category, r.category_assigned, r.status))
-            courses += [(r.id, r.teacher, r.organisation, c.title, c.hours or 0, c.year)
-                        for c in r.courses]
+            portfolios.append(
+                (
+                    r.id,
+                    r.teacher,
+                    r.position,
+                    r.organisation,
+                    r.subjects,
+                    r.category,
+                    r.category_assigned,
+                    r.status,
+                )
+            )
+            courses += [
+                (r.id, r.teacher, r.organisation, c.title, c.hours or 0, c.year) for c in r.courses
+            ]
             continue
-        records.append((r.id, r.kind, r.title, r.organisation, r.authors, r.subjects, r.grades,
-                        r.levels, r.resource_type, r.year, r.status, _created(r.created_at)))
+        records.append(
+            (
+                r.id,
+                r.kind,
+                r.title,
+                r.organisation,
+                r.authors,
+                r.subjects,
+                r.grades,
+                r.levels,
+                r.resource_type,
+                r.year,
+                r.status,
+                _created(r.created_at),
+            )
+        )
     frames = Frames(
         pd.DataFrame(records, columns=list(RECORD_COLUMNS)),
         pd.DataFrame(portfolios, columns=list(PORTFOLIO_COLUMNS)),
@@ -99,8 +144,7 @@ def has(values: pd.Series, wanted: str | None) -> pd.Series:
     return values.map(lambda items: wanted in items)
 
 
-def within(days: pd.Series, start: dt.date | str | None, end: dt.date | str | None
-           ) -> pd.Series:
+def within(days: pd.Series, start: dt.date | str | None, end: dt.date | str | None) -> pd.Series:
     """Rows whose date lies in ``[start, end]`` (open ends allowed; missing dates fall out
     only when a bound is given)."""
     start, end = as_date(start), as_date(end)

@@ -18,8 +18,13 @@ NORM_HOURS = 72
 YEARS = 3
 
 
-def _hours(ws: Workspace, today: dt.date | str | None, norm: int, organisation: str | None,
-           subject: str | None) -> pd.DataFrame:
+def _hours(
+    ws: Workspace,
+    today: dt.date | str | None,
+    norm: int,
+    organisation: str | None,
+    subject: str | None,
+) -> pd.DataFrame:
     frames = load(ws)
     year = (as_date(today) or dt.date.today()).year
     courses = frames.courses
@@ -37,8 +42,13 @@ def _hours(ws: Workspace, today: dt.date | str | None, norm: int, organisation: 
     return df
 
 
-def development(ws: Workspace, norm: int = NORM_HOURS, today: dt.date | str | None = None,
-                organisation: str | None = None, subject: str | None = None) -> pd.DataFrame:
+def development(
+    ws: Workspace,
+    norm: int = NORM_HOURS,
+    today: dt.date | str | None = None,
+    organisation: str | None = None,
+    subject: str | None = None,
+) -> pd.DataFrame:
     """Hours per teacher in the last three years, the norm, the shortfall and whether it is met.
 
     Teachers furthest below the norm come first.
@@ -49,13 +59,19 @@ def development(ws: Workspace, norm: int = NORM_HOURS, today: dt.date | str | No
     return labelled(df.drop(columns="id").reset_index(drop=True))
 
 
-def by_organisation(ws: Workspace, norm: int = NORM_HOURS, today: dt.date | str | None = None,
-                    organisation: str | None = None, subject: str | None = None
-                    ) -> pd.DataFrame:
+def by_organisation(
+    ws: Workspace,
+    norm: int = NORM_HOURS,
+    today: dt.date | str | None = None,
+    organisation: str | None = None,
+    subject: str | None = None,
+) -> pd.DataFrame:
     """Per organisation: teachers, how many meet the norm, their share (%), mean hours."""
     df = _hours(ws, today, norm, organisation, subject)
     table = df.groupby("organisation").agg(
-        teachers=("id", "size"), meeting=("meets", "sum"), mean_hours=("hours", "mean"),
+        teachers=("id", "size"),
+        meeting=("meets", "sum"),
+        mean_hours=("hours", "mean"),
     )
     table["share"] = (100 * table.meeting / table.teachers).round(1)
     table["mean_hours"] = table.mean_hours.round(1)

@@ -44,8 +44,9 @@ class Result:
     chart: bytes
 
 
-def build(ws: Workspace, names: Iterable[str] | None = None, progress: Progress | None = None,
-          **params) -> list[Result]:
+def build(
+    ws: Workspace, names: Iterable[str] | None = None, progress: Progress | None = None, **params
+) -> list[Result]:
     """Build reports (all when ``names`` is None) with their charts; ``progress(done, total)``."""
     chosen = [REPORTS[n] for n in (names or REPORTS)]
     results = []
@@ -108,15 +109,22 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
         cell = nbformat.v4.new_code_cell(f'reports.run("{r.report.name}", ws)')
         shown = r.table if len(r.table) else pd.DataFrame({t("report.no_data"): []})
         cell.outputs = [
-            nbformat.v4.new_output("display_data", data={
-                "text/html": shown.to_html(index=_keeps_index(shown), na_rep="—",
-                                           classes="imk-report"),
-                "text/plain": shown.to_string(),
-            }),
-            nbformat.v4.new_output("display_data", data={
-                "image/png": base64.b64encode(r.chart).decode("ascii"),
-                "text/plain": r.report.title,
-            }),
+            nbformat.v4.new_output(
+                "display_data",
+                data={
+                    "text/html": shown.to_html(
+                        index=_keeps_index(shown), na_rep="—", classes="imk-report"
+                    ),
+                    "text/plain": shown.to_string(),
+                },
+            ),
+            nbformat.v4.new_output(
+                "display_data",
+                data={
+                    "image/png": base64.b64encode(r.chart).decode("ascii"),
+                    "text/plain": r.report.title,
+                },
+            ),
         ]
         nb.cells.append(cell)
     nbformat.validate(nb)

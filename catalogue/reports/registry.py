@@ -61,19 +61,22 @@ class Report:
         return getattr(charts, self.chart)(self, table, **params)
 
 
-REPORTS: dict[str, Report] = {r.name: r for r in (
-    Report("coverage", coverage, "heatmap"),
-    Report("gaps", gaps, "gaps_by_subject"),
-    Report("contributions", contributions, "timeline"),
-    Report("attestation", calendar, "expiry_months"),
-    Report("eligibility", eligibility, "count_by_category"),
-    Report("development", development, "hours_histogram"),
-    Report("development-orgs", by_organisation, "share_bars"),
-    Report("backlog", backlog, "age_bands"),
-    Report("search-top", top_queries, "query_bars"),
-    Report("search-zero", zero_results, "query_bars"),
-    Report("search-corrected", corrected, "query_bars"),
-)}
+REPORTS: dict[str, Report] = {
+    r.name: r
+    for r in (
+        Report("coverage", coverage, "heatmap"),
+        Report("gaps", gaps, "gaps_by_subject"),
+        Report("contributions", contributions, "timeline"),
+        Report("attestation", calendar, "expiry_months"),
+        Report("eligibility", eligibility, "count_by_category"),
+        Report("development", development, "hours_histogram"),
+        Report("development-orgs", by_organisation, "share_bars"),
+        Report("backlog", backlog, "age_bands"),
+        Report("search-top", top_queries, "query_bars"),
+        Report("search-zero", zero_results, "query_bars"),
+        Report("search-corrected", corrected, "query_bars"),
+    )
+}
 
 
 def get(name: str) -> Report:

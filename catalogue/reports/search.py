@@ -19,8 +19,9 @@ TOP = 20
 LOG_COLUMNS = ["at", "query", "total", "corrected", "source"]
 
 
-def log(ws: Workspace, start: dt.date | str | None = None, end: dt.date | str | None = None
-        ) -> pd.DataFrame:
+def log(
+    ws: Workspace, start: dt.date | str | None = None, end: dt.date | str | None = None
+) -> pd.DataFrame:
     """Logged searches with a non-empty query, with ``day`` and the folded ``key``."""
     rows = ws.store.search_log(since=str(as_date(start)) if start else None)
     df = pd.DataFrame(rows, columns=LOG_COLUMNS) if rows else pd.DataFrame(columns=LOG_COLUMNS)
@@ -31,13 +32,15 @@ def log(ws: Workspace, start: dt.date | str | None = None, end: dt.date | str | 
 
 def _summary(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     grouped = df.groupby(by, sort=False)
-    table = pd.DataFrame({
-        "query": grouped["query"].first(),
-        "searches": grouped.size(),
-        "zero": grouped["total"].apply(lambda s: int((s == 0).sum())),
-        "mean_total": grouped["total"].mean().round(1),
-        "last": grouped["day"].max(),
-    })
+    table = pd.DataFrame(
+        {
+            "query": grouped["query"].first(),
+            "searches": grouped.size(),
+            "zero": grouped["total"].apply(lambda s: int((s == 0).sum())),
+            "mean_total": grouped["total"].mean().round(1),
+            "last": grouped["day"].max(),
+        }
+    )
     return table.reset_index()
 
 
@@ -46,16 +49,24 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["searches", "key"], ascending=[False, True], kind="stable")
 
 
-def top_queries(ws: Workspace, start: dt.date | str | None = None,
-                end: dt.date | str | None = None, top: int = TOP) -> pd.DataFrame:
+def top_queries(
+    ws: Workspace,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    top: int = TOP,
+) -> pd.DataFrame:
     """The most frequent queries: times searched, of them with nothing found, mean hits."""
     df = log(ws, start, end)
     table = _ranked(_summary(df, ["key"]))[["query", "searches", "zero", "mean_total", "last"]]
     return labelled(table.head(top).reset_index(drop=True))
 
 
-def zero_results(ws: Workspace, start: dt.date | str | None = None,
-                 end: dt.date | str | None = None, top: int = TOP) -> pd.DataFrame:
+def zero_results(
+    ws: Workspace,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    top: int = TOP,
+) -> pd.DataFrame:
     """Queries that found nothing (even after correction): what the bank lacks."""
     df = log(ws, start, end)
     df = df[df.total == 0]
@@ -63,8 +74,12 @@ def zero_results(ws: Workspace, start: dt.date | str | None = None,
     return labelled(table.head(top).reset_index(drop=True))
 
 
-def corrected(ws: Workspace, start: dt.date | str | None = None,
-              end: dt.date | str | None = None, top: int = TOP) -> pd.DataFrame:
+def corrected(
+    ws: Workspace,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    top: int = TOP,
+) -> pd.DataFrame:
     """Queries the search had to correct, with what it searched instead."""
     df = log(ws, start, end)
     df = df[df.corrected.notna() & (df.corrected.astype(str) != "")]

@@ -40,14 +40,22 @@ class ImportsMixin:
 
     def add_near_duplicates(self, pairs: Iterable[tuple[str, str, float, str]]) -> int:
         """Remember ``(first_id, second_id, score, reason)`` pairs (known pairs are kept)."""
-        rows = [dict(first_id=a, second_id=b, score=round(s, 3), reason=r, status="open",
-                     found_at=now(), decided_by="") for a, b, s, r in pairs]
+        rows = [
+            dict(
+                first_id=a,
+                second_id=b,
+                score=round(s, 3),
+                reason=r,
+                status="open",
+                found_at=now(),
+                decided_by="",
+            )
+            for a, b, s, r in pairs
+        ]
         if not rows:
             return 0
         with self.writer.begin() as conn:
-            done = conn.execute(
-                insert(schema.near_duplicates).prefix_with("OR IGNORE"), rows
-            )
+            done = conn.execute(insert(schema.near_duplicates).prefix_with("OR IGNORE"), rows)
             return done.rowcount
 
     def near_duplicates(self, status: str | None = "open") -> list[dict]:

@@ -17,8 +17,11 @@ def _same_typing(last, query: str, stamp: str) -> bool:
     """Whether ``query`` continues the typing of the logged search ``last``."""
     gap = dt.datetime.fromisoformat(stamp) - dt.datetime.fromisoformat(last.at)
     before, after = last.query.strip().lower(), query.strip().lower()
-    return gap.total_seconds() <= COALESCE_SECONDS and bool(before) and bool(after) and (
-        after.startswith(before) or before.startswith(after)
+    return (
+        gap.total_seconds() <= COALESCE_SECONDS
+        and bool(before)
+        and bool(after)
+        and (after.startswith(before) or before.startswith(after))
     )
 
 
@@ -42,8 +45,15 @@ class SearchLogMixin:
         """
         log = schema.search_log
         stamp = now()
-        values = dict(at=stamp, query=query, filters=json.dumps(filters, ensure_ascii=False),
-                      total=total, elapsed_ms=elapsed_ms, corrected=corrected, source=source)
+        values = dict(
+            at=stamp,
+            query=query,
+            filters=json.dumps(filters, ensure_ascii=False),
+            total=total,
+            elapsed_ms=elapsed_ms,
+            corrected=corrected,
+            source=source,
+        )
         with self.writer.begin() as conn:
             last = conn.execute(select(log).order_by(log.c.id.desc()).limit(1)).first()
             if last is not None and last.source == source and _same_typing(last, query, stamp):
@@ -58,6 +68,5 @@ class SearchLogMixin:
             query = query.where(schema.search_log.c.at >= since)
         with self.engine.connect() as conn:
             return [
-                {**row._asdict(), "filters": json.loads(row.filters)}
-                for row in conn.execute(query)
+                {**row._asdict(), "filters": json.loads(row.filters)} for row in conn.execute(query)
             ]

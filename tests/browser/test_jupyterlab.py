@@ -64,21 +64,39 @@ def lab(tmp_path_factory, demo_home):
         shutil.copy(REPO / "notebooks" / name, notebooks / name)
     settings = root / "settings"
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-     ).write_text(json.dumps(NOTIFICATIONS))
-    env = {**os.environ, "IMK_HOME": str(home), "IMK_USER": "Браузерова Анна Тестовна",
-           "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
-           "JUPYTER_RUNTIME_DIR": str(root / "runtime"), "JUPYTER_PLATFORM_DIRS": "1"}
+    (
+        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    ).write_text(json.dumps(NOTIFICATIONS))
+    env = {
+        **os.environ,
+        "IMK_HOME": str(home),
+        "IMK_USER": "Браузерова Анна Тестовна",
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
     token, port = secrets.token_hex(16), free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-               "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebooks}",
-               "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={notebooks}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     log = (root / "lab.log").open("wb")
-    server = subprocess.Popen(command, env=env, cwd=notebooks, stdout=log, stderr=log,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        command, env=env, cwd=notebooks, stdout=log, stderr=log, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -105,8 +123,15 @@ def page(lab):
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
@@ -137,8 +162,10 @@ def test_search_then_curate_in_a_real_browser(lab, page):
 
     with Workspace.open(lab["home"]) as ws:
         record = next(ws.store.iter_records("material"))
-    page.evaluate("async () => { await window.jupyterapp.commands.execute("
-                  "'docmanager:open', {path: '02_curation.ipynb'}); }")
+    page.evaluate(
+        "async () => { await window.jupyterapp.commands.execute("
+        "'docmanager:open', {path: '02_curation.ipynb'}); }"
+    )
     run_all(page, "02_curation.ipynb")
     finder = page.locator(".imk-finder-box input")
     expect(finder).to_be_visible()
