@@ -11,11 +11,12 @@ CORPUS    ?= $(CURDIR)/../shared/corpus/real
 CORPUS_HOME ?= $(CURDIR)/build/corpus-workspace
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint demo bench bench-corpus clean help
+.PHONY: lab test test-fast lint demo bench bench-corpus clean help
 
 help:
 	@echo "make lab    — JupyterLab с демо-каталогом (рабочая папка $(WORKSPACE))"
 	@echo "make test   — проверки: ruff и pytest"
+	@echo "make test-fast — быстрые тесты (меньше минуты): без ядер Jupyter, браузера, OCR и других программ"
 	@echo "make demo   — только создать демо-каталог"
 	@echo "make bench  — замеры скорости на демо-каталоге (долго, не входит в test)"
 	@echo "make bench-corpus — релевантность и импорт на ../shared/corpus/real"
@@ -43,10 +44,15 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The quick tier for every edit: no kernel, browser, OCR or subprocess tests (markers in pyproject).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not (slow or kernel or browser or ocr or subprocess)" $(PYTEST_ARGS)
+
 bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 	$(BIN)/python -m bench.search_latency --home $(WORKSPACE)
 	$(BIN)/python -m bench.export_speed --source $(WORKSPACE)
 	$(BIN)/python -m bench.reports_scale --demo $(WORKSPACE)
+	$(BIN)/python -m bench.limits
 
 # The real-document benchmarks need ../shared/corpus/real (not part of a user's clone).
 bench-corpus: $(STAMP)

@@ -22,9 +22,8 @@ FIELD_BOOSTS = {
 }
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
-# Facets: multi-valued ones are comma-separated keywords; the rest sort cheaply as columns.
-MULTI_FACETS = ("subject", "grade", "level")
-SINGLE_FACETS = ("kind", "resource_type", "organisation", "year", "status")
+# Facets: subject, grade and level are multi-valued (comma-separated keywords); the rest are
+# single values that sort cheaply as columns.
 FACETS = ("kind", "subject", "grade", "level", "resource_type", "organisation", "year", "status")
 
 

@@ -1,14 +1,20 @@
-"""Shared fixtures: real workspaces (SQLite file + Whoosh index) in temporary folders.
+"""Shared fixtures: real workspaces (SQLite file + Whoosh index) in temporary folders, and the
+one Jupyter kernel the notebook tests run.
 
-``demo_workspace`` is built once per test session from the seeded demo generator at a small
-scale; tests must not change it (use ``workspace`` for a fresh, writable one).
+``demo_home`` is built once per test session from the seeded demo generator at a small scale;
+tests must not change it (use ``workspace`` for a fresh, writable one). ``run_notebook`` executes
+a notebook in a real kernel of this very interpreter (tests using it are marked ``kernel``).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from catalogue import demo, i18n
@@ -20,6 +26,7 @@ SHARED = REPO.parent / "shared"
 REAL_CORPUS = SHARED / "corpus" / "real"
 DEMO_SEED = 7
 DEMO_SCALE = 0.1
+KERNEL = "imk-test-python"
 
 
 @pytest.fixture(autouse=True)
@@ -55,14 +62,58 @@ def workspace(tmp_path) -> Workspace:
         yield ws
 
 
+@pytest.fixture(scope="session")
+def kernels_dir(tmp_path_factory) -> Path:
+    """A Jupyter data folder whose only kernel (``KERNEL``) runs this very interpreter."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "IMK tests", "language": "python"})
+    )
+    return root
+
+
+@pytest.fixture
+def jupyter_env(kernels_dir, tmp_path, monkeypatch):
+    """Kernels started by the test see this environment (restored afterwards)."""
+    monkeypatch.setenv("JUPYTER_PATH", str(kernels_dir))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # no default workspace
+    return monkeypatch
+
+
+@pytest.fixture
+def run_notebook(jupyter_env) -> Callable[[Path, Path], nbformat.NotebookNode]:
+    """``run_notebook(path, cwd)``: the notebook executed in ``KERNEL`` with ``cwd`` as its
+    folder, outputs and widget state filled in (a failing cell raises ``CellExecutionError``)."""
+    from nbclient import NotebookClient
+
+    def run(path: Path, cwd: Path) -> nbformat.NotebookNode:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            nb,
+            kernel_name=KERNEL,
+            timeout=120,
+            startup_timeout=60,
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        client.execute()
+        return nb
+
+    return run
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip tests of the real corpus when ``../shared/corpus/real`` is not there."""
-    if REAL_CORPUS.is_dir():
-        return
-    skip = pytest.mark.skip(reason=f"{REAL_CORPUS} is absent (a user's clone has no ../shared)")
+    """Mark every test that starts a kernel ``kernel``; skip tests of the real corpus when
+    ``../shared/corpus/real`` is not there."""
+    absent = pytest.mark.skip(reason=f"{REAL_CORPUS} is absent (a user's clone has no ../shared)")
     for item in items:
-        if "real_corpus" in item.keywords:
-            item.add_marker(skip)
+        if "jupyter_env" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.kernel)
+        if "real_corpus" in item.keywords and not REAL_CORPUS.is_dir():
+            item.add_marker(absent)
 
 
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")

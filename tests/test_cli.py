@@ -175,6 +175,7 @@ def test_index_check_and_rebuild(tmp_path, demo_home):
     assert imk("index", "check", home=home).exit_code == 0
 
 
+@pytest.mark.subprocess
 def test_the_installed_console_script(demo_home):
     """The real ``imk`` program, as a user runs it (entry points and plugins included)."""
     exe = Path(sys.executable).with_name("imk")

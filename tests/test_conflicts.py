@@ -89,6 +89,7 @@ def race(workspace, record, gate: Path, edits):
     return results
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     "edits",
     [
@@ -116,6 +117,7 @@ def test_two_processes_one_wins_the_other_gets_the_conflict(shared, tmp_path, ed
     index.close()
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("their_field", "their_value", "both"),
     [
@@ -154,6 +156,7 @@ def test_editor_conflict_shows_the_diff_and_reapplies_mine(
     index.close()
 
 
+@pytest.mark.subprocess
 def test_editor_take_theirs_drops_mine(shared, tmp_path):
     workspace, record = shared
     model = EditorModel(workspace, user="Смирнова")

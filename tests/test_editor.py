@@ -4,14 +4,11 @@ inline Russian validation, suggestions, attachments, save/cancel; the curation n
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from catalogue import records
 from catalogue.i18n import t
@@ -237,31 +234,11 @@ def test_notebook_is_clean_and_explains_itself(name):
 
 
 @pytest.mark.parametrize("name", CURATION_NOTEBOOKS)
-def test_notebook_runs_on_imk_home(name, demo_home, tmp_path, monkeypatch):
-    spec = tmp_path / "jupyter" / "kernels" / "imk-curation"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(
-        json.dumps(
-            {
-                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                "display_name": "IMK tests",
-                "language": "python",
-            }
-        )
-    )
+def test_notebook_runs_on_imk_home(name, demo_home, tmp_path, run_notebook, jupyter_env):
     home = tmp_path / "workspace"
     shutil.copytree(demo_home, home)
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
-    monkeypatch.setenv("IMK_HOME", str(home))
-    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(
-        nb,
-        kernel_name="imk-curation",
-        timeout=120,
-        startup_timeout=60,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
-    ).execute()
+    jupyter_env.setenv("IMK_HOME", str(home))
+    nb = run_notebook(NOTEBOOKS / name, NOTEBOOKS)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert [o.output_type for o in outputs] == ["execute_result"]
     assert "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]

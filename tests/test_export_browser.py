@@ -5,11 +5,11 @@ record texts never run. Screenshots and axe results land in ``tests/output/expor
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from export_data import build
+from needs import need
 
 from catalogue.export import export_collection
 from catalogue.workspace import Workspace
@@ -25,8 +25,8 @@ ARGS = [
     "--disable-sync",
 ]
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("/usr/bin/chromium is not installed (CI installs it)", allow_module_level=True)
+pytestmark = pytest.mark.browser
+need(CHROMIUM.exists(), "/usr/bin/chromium", module=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402  (dev extra)
 from playwright.sync_api import sync_playwright  # noqa: E402

@@ -4,7 +4,6 @@ time limit and OCR of a scan."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import matplotlib
 import openpyxl
 import pytest
 from fpdf import FPDF
+from needs import need
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
@@ -223,10 +223,8 @@ def test_worker_extracts_and_survives_a_timeout(tmp_path):
     document.save(big)
     small = tmp_path / "малый.txt"
     small.write_text("Короткий текст про дроби.", encoding="utf-8")
-    with Worker(Limits(timeout_s=0.05)) as worker:
-        started = time.perf_counter()
+    with Worker(Limits(timeout_s=0.05)) as worker:  # how fast it gives up: bench/limits.py
         result = worker.extract(big)
-        assert time.perf_counter() - started < 10
         assert result.status == ERROR
         assert "«большой.docx»" in result.message and "прерван" in result.message
         worker.limits = Limits(timeout_s=30)
@@ -265,8 +263,9 @@ def test_scan_without_ocr_is_empty_and_flagged():
     assert result.status == EMPTY and "нет текстового слоя" in result.message
 
 
-@pytest.mark.skipif(not ocr_available(), reason="tesseract with Russian data is not installed")
+@pytest.mark.ocr
 def test_scan_is_recognised_by_ocr():
+    need(ocr_available(), "Tesseract with Russian data")
     result = extract_text(scanned_pdf("Родительское собрание в школе"), "скан.pdf")
     assert result.status == OK and result.meta["ocr"] is True
     assert "нет текстового слоя" in result.message

@@ -4,8 +4,6 @@ behind, limits, the saved report, ``imk import`` and the notebook helper."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -138,10 +136,9 @@ def test_same_file_under_two_names_is_one_record(workspace, tmp_path):
 @pytest.mark.parametrize("size_mb", [1, 2048])
 def test_too_large_files_are_refused_unread(workspace, tmp_path, size_mb):
     huge = tmp_path / "огромный.pdf"
-    subprocess.run(["truncate", "-s", f"{size_mb}M", str(huge)], check=True)  # sparse
-    started = time.perf_counter()
+    with huge.open("wb") as fh:
+        fh.truncate(size_mb * 1024 * 1024)  # sparse; how fast it is refused: bench/limits.py
     report = import_paths(workspace, [huge], limits=Limits(max_file_mb=0.5, ocr=False))
-    assert time.perf_counter() - started < 10
     [entry] = report.entries
     assert entry.outcome == "failed" and "больше предела 0.5 МБ" in entry.message
     assert "«огромный.pdf»" in entry.message and f"{size_mb} МБ" in entry.message

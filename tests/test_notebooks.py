@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import KERNEL
 from jupyter_client.manager import start_new_kernel
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from catalogue.i18n import t
@@ -21,42 +21,6 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SEARCH = NOTEBOOKS / "01_search.ipynb"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-KERNEL = "imk-test-python"
-
-
-@pytest.fixture(scope="session")
-def kernels_dir(tmp_path_factory) -> Path:
-    """A Jupyter data folder whose only kernel runs this very interpreter."""
-    root = tmp_path_factory.mktemp("jupyter")
-    spec = root / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "IMK tests", "language": "python"})
-    )
-    return root
-
-
-@pytest.fixture
-def jupyter_env(kernels_dir, tmp_path, monkeypatch):
-    """Kernels started by the test see this environment (restored afterwards)."""
-    monkeypatch.setenv("JUPYTER_PATH", str(kernels_dir))
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # no default workspace
-    return monkeypatch
-
-
-def execute(path: Path, cwd: Path) -> nbformat.NotebookNode:
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        kernel_name=KERNEL,
-        timeout=120,
-        startup_timeout=60,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    client.execute()
-    return nb
 
 
 def outputs(nb) -> list[dict]:
@@ -86,14 +50,14 @@ def test_notebook_is_clean():
     assert all(not c.outputs and c.execution_count is None for c in code)
 
 
-def test_search_notebook_runs_on_imk_home(jupyter_env, demo_home, demo_index):
+def test_search_notebook_runs_on_imk_home(run_notebook, jupyter_env, demo_home, demo_index):
     jupyter_env.setenv("IMK_HOME", str(demo_home))
-    nb = execute(SEARCH, NOTEBOOKS)
+    nb = run_notebook(SEARCH, NOTEBOOKS)
     assert_shows_the_panel(nb, demo_index.doc_count())
 
 
 def test_search_notebook_finds_the_workspace_beside_the_notebooks(
-    jupyter_env, demo_home, demo_index, tmp_path
+    run_notebook, jupyter_env, demo_home, demo_index, tmp_path
 ):
     jupyter_env.delenv("IMK_HOME", raising=False)
     repo = tmp_path / "repo"
@@ -101,24 +65,24 @@ def test_search_notebook_finds_the_workspace_beside_the_notebooks(
     (repo / "notebooks").mkdir()
     copy = repo / "notebooks" / SEARCH.name
     shutil.copy(SEARCH, copy)
-    nb = execute(copy, copy.parent)
+    nb = run_notebook(copy, copy.parent)
     assert_shows_the_panel(nb, demo_index.doc_count())
 
 
-def test_search_notebook_without_a_catalogue_says_what_to_do(jupyter_env, tmp_path):
+def test_search_notebook_without_a_catalogue_says_what_to_do(run_notebook, jupyter_env, tmp_path):
     jupyter_env.delenv("IMK_HOME", raising=False)
     (tmp_path / "repo" / "notebooks").mkdir(parents=True)
     copy = tmp_path / "repo" / "notebooks" / SEARCH.name
     shutil.copy(SEARCH, copy)
     with pytest.raises(CellExecutionError) as err:
-        execute(copy, copy.parent)
+        run_notebook(copy, copy.parent)
     assert "Каталог не найден" in str(err.value) and "make lab" in str(err.value)
 
 
-def test_search_notebook_on_an_empty_catalogue(jupyter_env, tmp_path):
+def test_search_notebook_on_an_empty_catalogue(run_notebook, jupyter_env, tmp_path):
     Workspace.create(tmp_path / "empty").close()
     jupyter_env.setenv("IMK_HOME", str(tmp_path / "empty"))
-    nb = execute(SEARCH, NOTEBOOKS)
+    nb = run_notebook(SEARCH, NOTEBOOKS)
     assert_shows_the_panel(nb, 0)
     assert "imk demo" in json.dumps(nb.metadata["widgets"], ensure_ascii=False)
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from catalogue.reports import REPORTS
 from catalogue.workspace import Workspace
 from widgets.reports_panel import ReportsPanel
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_reports.ipynb"
-KERNEL = "imk-reports-test"
 
 
 @pytest.fixture
@@ -69,24 +66,9 @@ def test_notebook_is_clean():
     assert all(not c.outputs and c.execution_count is None for c in code)
 
 
-def test_notebook_runs(demo_home, tmp_path, monkeypatch):
-    spec = tmp_path / "jupyter" / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "language": "python", "display_name": "IMK reports"})
-    )
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
-    monkeypatch.setenv("IMK_HOME", str(demo_home))
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb,
-        kernel_name=KERNEL,
-        timeout=120,
-        startup_timeout=60,
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-    ).execute()
+def test_notebook_runs(demo_home, run_notebook, jupyter_env):
+    jupyter_env.setenv("IMK_HOME", str(demo_home))
+    nb = run_notebook(NOTEBOOK, NOTEBOOK.parent)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     state = json.dumps(nb.metadata["widgets"], ensure_ascii=False)

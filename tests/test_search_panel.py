@@ -80,7 +80,10 @@ def test_typing_is_debounced_on_the_event_loop(demo_index):
             panel.query_box.value = text
         assert panel.model.query == "" and panel.model.searches == searches
         assert t("search.searching") in panel.status.value
-        await asyncio.sleep(0.3)
+        deadline = asyncio.get_running_loop().time() + 10
+        while panel.model.searches == searches:  # wait on the state, not on a fixed pause
+            assert asyncio.get_running_loop().time() < deadline, "the debounced search never ran"
+            await asyncio.sleep(0.01)
         return panel, searches
 
     panel, searches = asyncio.run(scenario())

@@ -499,10 +499,6 @@ class Pending:
     _draft: _Draft | None = None
     _index: int = 0
 
-    @property
-    def has_files(self) -> bool:
-        return self._demo is not None
-
     def files(self) -> list[DemoFile]:
         """The record's attachment files (the same bytes every time)."""
         if self._demo is None or self._draft is None:

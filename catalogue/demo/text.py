@@ -241,14 +241,3 @@ def add_years(iso: str, years: int) -> str:
     """An ISO date ``years`` later (29 February → 28 February)."""
     day = dt.date.fromisoformat(iso)
     return iso_date(day.year + years, day.month, day.day)
-
-
-def plural_years(n: int) -> str:
-    """«1 год», «3 года», «11 лет»."""
-    if n % 10 == 1 and n % 100 != 11:
-        word = "год"
-    elif n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        word = "года"
-    else:
-        word = "лет"
-    return f"{n} {word}"

@@ -4,8 +4,10 @@ A hostile or broken file can make a parser loop, eat memory or crash the interpr
 :class:`Worker` keeps one long-lived child process (started with ``forkserver``, safe inside a
 Jupyter kernel) that reads the file itself and runs :func:`catalogue.extract.extract_text`
 under an address-space limit; when a file takes longer than the limit the child is killed and a
-fresh one is started for the next file. System tools (antiword, catppt, tesseract) additionally
-get their own subprocess timeouts.
+fresh one is started for the next file. Word and PowerPoint 97–2003 files are read in pure Python
+here (:mod:`catalogue.extract.legacy`), so the time and memory limits cover that parser too; the
+optional system tools it falls back on (antiword, catdoc, catppt) and tesseract additionally get
+their own subprocess timeouts.
 """
 
 from __future__ import annotations

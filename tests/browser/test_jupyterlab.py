@@ -1,5 +1,5 @@
 """A real browser on a real JupyterLab: the search and curation notebooks as a methodist uses
-them (RECIPES §3). Chromium comes from Debian (``/usr/bin/chromium``), driven by Playwright.
+them. Chromium comes from Debian (``/usr/bin/chromium``), driven by Playwright.
 
 The test starts JupyterLab itself on a copy of the notebooks and of the demo catalogue, with
 every Jupyter folder isolated in a temporary directory, and waits on state, never on sleeps.
@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from needs import need
 
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
@@ -32,8 +33,8 @@ SHOTS = REPO / "tests" / "output" / "browser"
 TIMEOUT_MS = 60_000
 NEW_TITLE = "Проверочный конспект браузерного теста о квазиподобии"
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("/usr/bin/chromium is not installed (CI installs it)", allow_module_level=True)
+pytestmark = pytest.mark.browser
+need(CHROMIUM.exists(), "/usr/bin/chromium", module=True)
 
 from playwright import sync_api  # noqa: E402  (in the dev extra: missing means broken)
 
