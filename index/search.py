@@ -76,7 +76,7 @@ class SearchResult:
         return max(1, math.ceil(self.total / self.page_size))
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object of the ``imk search --json`` contract (PRODUCT §6)."""
+        """The JSON object of ``imk search --json`` (README.md; tests/test_cli.py checks its shape)."""
         return {
             "query": self.query,
             "corrected": self.corrected,
