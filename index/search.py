@@ -76,7 +76,7 @@ class SearchResult:
         return max(1, math.ceil(self.total / self.page_size))
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object of ``imk search --json`` (README.md; tests/test_cli.py checks its shape)."""
+        """The JSON object of ``imk search --json`` (README.md; tests/test_cli.py checks it)."""
         return {
             "query": self.query,
             "corrected": self.corrected,
