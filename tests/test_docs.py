@@ -10,7 +10,7 @@ from conftest import REPO
 
 DOCS = ["ARCHITECTURE.md", "CONTRIBUTING.md"]
 PATHLIKE = re.compile(r"`([\w./*-]+(?:/[\w./*-]*|\.(?:py|md|toml|yml|ipynb)))`")
-# «PRODUCT.md §6», «RECIPES §3»: a section of a document, which must then be in the repository
+# A section sign after an upper-case document name (NAME.md + section): NAME.md must be here
 CITATION = re.compile(r"\b([A-Z][A-Z_]{2,})(\.md)?\s*§")
 SOURCES = [
     p

@@ -294,7 +294,7 @@ def _clean_word(raw: str) -> str:
 
 _TEXT_CHARS, _TEXT_BYTES = 0x0FA0, 0x0FA8  # UTF-16 text / 8-bit (low bytes of UTF-16) text
 _SKIPPED = {0x03F8, 0x0FC9}  # MainMaster and Handout containers: layout, not content
-_USER_EDIT, _PERSIST_DIRECTORY = 0x0FF5, 0x1772
+_USER_EDIT, _PERSIST_DIRECTORY, _NOTES = 0x0FF5, 0x1772, 0x03F0
 
 
 def powerpoint_text(data: bytes) -> str:
@@ -354,8 +354,8 @@ def _collect_text(document: bytes, at: int, end: int, texts: list[str]) -> None:
             _u32(document, at + 4),
         )
         body = at + 8
-        if kind in _SKIPPED:
-            pass
+        if kind in _SKIPPED or (kind == _NOTES and _is_master_id(_u32(document, body + 8))):
+            pass  # masters, handouts and the notes master (its NotesAtom names no slide)
         elif version == 0x0F:
             _collect_text(document, body, body + size, texts)
         elif kind == _TEXT_CHARS:
@@ -363,3 +363,8 @@ def _collect_text(document: bytes, at: int, end: int, texts: list[str]) -> None:
         elif kind == _TEXT_BYTES:
             texts.append(document[body : body + size].decode("latin-1"))
         at = body + size
+
+
+def _is_master_id(slide_id: int) -> bool:
+    """Slide ids of masters have the high bit set (0 is an old writer's notes master)."""
+    return slide_id == 0 or bool(slide_id & 0x80000000)
