@@ -44,9 +44,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The quick tier for every edit: no kernel, browser, OCR or subprocess tests (markers in pyproject).
+# The quick tier for every edit: no slow, kernel, browser, OCR, subprocess or real-corpus tests
+# (markers in pyproject.toml), spread over the CPUs (pytest-xdist).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not (slow or kernel or browser or ocr or subprocess)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus)" $(PYTEST_ARGS)
 
 bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 	$(BIN)/python -m bench.search_latency --home $(WORKSPACE)

@@ -27,6 +27,8 @@ REAL_CORPUS = SHARED / "corpus" / "real"
 DEMO_SEED = 7
 DEMO_SCALE = 0.1
 KERNEL = "imk-test-python"
+# Tests using these fixtures get the marker: a kernel starts, or 1,500 records are generated.
+FIXTURE_MARKS = {"jupyter_env": pytest.mark.kernel, "full_demo": pytest.mark.slow}
 
 
 @pytest.fixture(autouse=True)
@@ -106,12 +108,13 @@ def run_notebook(jupyter_env) -> Callable[[Path, Path], nbformat.NotebookNode]:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that starts a kernel ``kernel``; skip tests of the real corpus when
-    ``../shared/corpus/real`` is not there."""
+    """Mark the tests using a costly fixture (:data:`FIXTURE_MARKS`); skip tests of the real
+    corpus when ``../shared/corpus/real`` is not there."""
     absent = pytest.mark.skip(reason=f"{REAL_CORPUS} is absent (a user's clone has no ../shared)")
     for item in items:
-        if "jupyter_env" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.kernel)
+        for fixture, mark in FIXTURE_MARKS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(mark)
         if "real_corpus" in item.keywords and not REAL_CORPUS.is_dir():
             item.add_marker(absent)
 

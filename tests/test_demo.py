@@ -16,7 +16,7 @@ from catalogue.records import Material, Media, Portfolio
 
 
 @pytest.fixture(scope="module")
-def full():
+def full_demo():
     """The full-size catalogue, records only (file bytes are tested at a small scale; how long
     generation takes is measured by ``bench/limits.py``)."""
     return [d.record for d in generate(2026, 1.0, with_files=False)]
@@ -35,6 +35,7 @@ def dicts(demo) -> list[dict]:
 # -- determinism ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_seed_same_catalogue(small):
     again = generate(7, 0.1)
     assert dicts(again) == dicts(small)
@@ -45,6 +46,7 @@ def test_files_do_not_change_the_records(small):
     assert dicts(generate(7, 0.1, with_files=False)) == dicts(small)
 
 
+@pytest.mark.slow
 def test_lazy_files_are_the_same_bytes(small):
     pending = prepare(7, 0.1)
     lazy = [[f.data for f in p.files()] for p in pending]
@@ -67,12 +69,12 @@ def test_different_seeds_differ(small, other):
         ("portfolio", 195, 205),
     ],
 )
-def test_counts_by_kind(full, kind, low, high):
-    assert low <= sum(r.kind == kind for r in full) <= high
+def test_counts_by_kind(full_demo, kind, low, high):
+    assert low <= sum(r.kind == kind for r in full_demo) <= high
 
 
-def test_at_least_1500_records(full):
-    assert len(full) >= 1500
+def test_at_least_1500_records(full_demo):
+    assert len(full_demo) >= 1500
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("material", 90), ("media", 40), ("portfolio", 20)])
@@ -81,9 +83,9 @@ def test_small_scale(small, kind, expected):
     assert expected <= count <= expected + 15
 
 
-def test_every_record_is_valid(full):
+def test_every_record_is_valid(full_demo):
     problems = []
-    for record in full:
+    for record in full_demo:
         try:
             validation.check(record)
         except validation.ValidationError as exc:
@@ -91,68 +93,68 @@ def test_every_record_is_valid(full):
     assert problems == []
 
 
-def test_thirty_organisations_of_one_city(full):
-    orgs = {r.organisation for r in full}
+def test_thirty_organisations_of_one_city(full_demo):
+    orgs = {r.organisation for r in full_demo}
     assert len(orgs) >= 30
     assert sum(o.startswith("МБДОУ") for o in orgs) >= 10
     assert sum(o.startswith(("МБОУ", "МКОУ")) for o in orgs) >= 15
     assert orgs <= {o["name"] for o in load("city")["org"]}  # all in the one fictional city
 
 
-def test_every_subject_appears(full):
-    seen = {s for r in full if r.kind == "material" for s in r.subjects}
+def test_every_subject_appears(full_demo):
+    seen = {s for r in full_demo if r.kind == "material" for s in r.subjects}
     assert set(vocabularies.get("subjects").codes()) <= seen
 
 
 @pytest.mark.parametrize("grade", ["ДО", *map(str, range(1, 12)), "СПО"])
-def test_every_grade_appears(full, grade):
-    assert any(grade in r.grades for r in full if r.kind == "material")
+def test_every_grade_appears(full_demo, grade):
+    assert any(grade in r.grades for r in full_demo if r.kind == "material")
 
 
 @pytest.mark.parametrize(
     "resource_type",
     [t.name for t in vocabularies.get("resource_types") if "material" in t.extra["kinds"]],
 )
-def test_every_material_type_appears(full, resource_type):
-    assert any(r.resource_type == resource_type for r in full if r.kind == "material")
+def test_every_material_type_appears(full_demo, resource_type):
+    assert any(r.resource_type == resource_type for r in full_demo if r.kind == "material")
 
 
 @pytest.mark.parametrize("fmt", [t.name for t in vocabularies.get("media_formats")])
-def test_every_media_format_appears(full, fmt):
-    assert any(r.format == fmt for r in full if isinstance(r, Media))
+def test_every_media_format_appears(full_demo, fmt):
+    assert any(r.format == fmt for r in full_demo if isinstance(r, Media))
 
 
-def test_years_and_statuses(full):
-    assert all(2015 <= r.year <= 2026 for r in full)
-    statuses = Counter(r.status for r in full if r.kind == "material")
+def test_years_and_statuses(full_demo):
+    assert all(2015 <= r.year <= 2026 for r in full_demo)
+    statuses = Counter(r.status for r in full_demo if r.kind == "material")
     assert statuses["published"] + statuses["approved"] > 0.6 * sum(statuses.values())
     for status in ("draft", "review", "revision", "archived"):
         assert 0 < statuses[status] < 0.15 * sum(statuses.values())
 
 
-def test_reviews_agree_with_statuses(full):
-    reviewed = [r for r in full if r.reviews]
+def test_reviews_agree_with_statuses(full_demo):
+    reviewed = [r for r in full_demo if r.reviews]
     assert len(reviewed) > 300
     for record in reviewed:
         last = record.reviews[-1]
         assert last.verdict == ("revise" if record.status == "revision" else "approve")
         assert all(3 <= len(rv.scores) <= 4 for rv in record.reviews)
         assert record.created_at[:10] <= record.reviews[0].date
-    assert all(r.reviews for r in full if r.status == "revision")
+    assert all(r.reviews for r in full_demo if r.status == "revision")
 
 
-def test_levels_for_teachers(full):
-    recommendations = [r for r in full if r.resource_type == "Методические рекомендации"]
+def test_levels_for_teachers(full_demo):
+    recommendations = [r for r in full_demo if r.resource_type == "Методические рекомендации"]
     assert all("ДПО" in r.levels for r in recommendations)
 
 
 # -- search fixtures: fractions, ё ---------------------------------------------------------------
 
 
-def test_fractions_in_grade_5(full):
+def test_fractions_in_grade_5(full_demo):
     found = [
         r
-        for r in full
+        for r in full_demo
         if r.kind == "material"
         and "Математика" in r.subjects
         and "5" in r.grades
@@ -178,15 +180,15 @@ def test_fraction_attachments_contain_word_forms(small):
 
 
 @pytest.mark.parametrize("word", ["ёлка", "ёж", "счёт"])
-def test_records_with_yo(full, word):
-    assert any(word in (r.title + " " + r.annotation).lower() for r in full)
+def test_records_with_yo(full_demo, word):
+    assert any(word in (r.title + " " + r.annotation).lower() for r in full_demo)
 
 
-def test_new_year_scenario(full):
+def test_new_year_scenario(full_demo):
     assert any(
         r.title == "Сценарий мероприятия «Новогодняя ёлка в начальной школе»"
         and r.resource_type == "Сценарий мероприятия"
-        for r in full
+        for r in full_demo
     )
 
 
@@ -194,8 +196,8 @@ def test_new_year_scenario(full):
 
 
 @pytest.fixture(scope="module")
-def portfolios(full) -> list[Portfolio]:
-    return [r for r in full if isinstance(r, Portfolio)]
+def portfolios(full_demo) -> list[Portfolio]:
+    return [r for r in full_demo if isinstance(r, Portfolio)]
 
 
 def test_portfolio_categories(portfolios):
@@ -245,8 +247,8 @@ def test_portfolio_people_agree_in_gender(portfolios):
 
 
 @pytest.mark.parametrize("field", ["title", "annotation"])
-def test_text_has_no_template_leftovers(full, field):
-    for record in full:
+def test_text_has_no_template_leftovers(full_demo, field):
+    for record in full_demo:
         text = getattr(record, field)
         assert text.strip() == text and text
         assert not re.search(r"[{}]|\s[,.:;)]|\(\s*\)|«»|\s{2}", text), text
@@ -299,6 +301,7 @@ def test_fill_capitalises_and_fixes_quotes():
 # -- into a workspace -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_into_a_workspace(workspace):
     calls: list[tuple[int, int]] = []
     stats = build(workspace, seed=3, scale=0.05, progress=lambda d, t: calls.append((d, t)))

@@ -180,6 +180,7 @@ def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["attestation", "eligibility"])
 def test_no_personal_data_and_charts(ws, name):
     report = reports.get(name)

@@ -141,6 +141,7 @@ def test_bands(days, expected):
     assert band(days) == expected
 
 
+@pytest.mark.slow
 def test_chart(ws):
     workspace, _ = ws
     report = reports.get("backlog")

@@ -63,6 +63,7 @@ def sheet_strings(path: Path) -> str:
         return z.read("xl/sharedStrings.xml").decode("utf-8")
 
 
+@pytest.mark.slow  # charts drawn into the workbook
 def test_xlsx_of_one_report_and_its_chart(demo_home, tmp_path):
     path, chart = tmp_path / "cov.xlsx", tmp_path / "cov.png"
     result = imk(demo_home, "coverage", "--format", "xlsx", "-o", str(path), "--chart", str(chart))
@@ -72,6 +73,7 @@ def test_xlsx_of_one_report_and_its_chart(demo_home, tmp_path):
     assert chart.read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.slow  # charts drawn into the workbook
 def test_xlsx_of_every_report(demo_home, tmp_path):
     path = tmp_path / "all.xlsx"
     assert imk(demo_home, "--format", "xlsx", "-o", str(path)).exit_code == 0

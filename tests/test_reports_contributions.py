@@ -99,6 +99,7 @@ def test_bad_parameters(ws, params, name):
         reports.contributions(ws, **params)
 
 
+@pytest.mark.slow
 def test_timeline_chart(demo_home):
     with Workspace.open(demo_home) as ws:
         report = reports.get("contributions")

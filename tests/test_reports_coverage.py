@@ -147,6 +147,7 @@ def test_unknown_dimension_is_explained(ws):
         reports.coverage(ws, by="colour")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["coverage", "gaps"])
 def test_charts_are_png(ws, name):
     report = reports.get(name)
@@ -156,6 +157,7 @@ def test_charts_are_png(ws, name):
     (OUT / f"{name}-seeded.png").write_bytes(data)
 
 
+@pytest.mark.slow
 def test_demo_coverage_chart(demo_home):
     with Workspace.open(demo_home) as ws:
         table = reports.coverage(ws)

@@ -121,6 +121,7 @@ def test_no_report_shows_contacts_or_birth_dates(ws, name):
     assert "+7 900" not in text and "1979-09-09" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["development", "development-orgs"])
 def test_charts(ws, name):
     report = reports.get(name)

@@ -14,6 +14,8 @@ from catalogue.reports import REPORTS
 from catalogue.workspace import Workspace
 from widgets.reports_panel import ReportsPanel
 
+pytestmark = pytest.mark.slow  # every panel draws its report's chart (matplotlib)
+
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_reports.ipynb"
 
 

@@ -92,6 +92,7 @@ def test_empty_log(workspace):
         assert reports.run(name, workspace).empty
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["search-top", "search-zero", "search-corrected"])
 def test_charts(ws, name):
     report = reports.get(name)
