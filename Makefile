@@ -15,8 +15,9 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make lab    — JupyterLab с демо-каталогом (рабочая папка $(WORKSPACE))"
-	@echo "make test   — проверки: ruff и pytest"
+	@echo "make test   — проверки: make lint, затем pytest"
 	@echo "make test-fast — быстрые тесты (меньше минуты): без ядер Jupyter, браузера, OCR и других программ"
+	@echo "make lint   — ruff check, ruff format --check, mypy"
 	@echo "make demo   — только создать демо-каталог"
 	@echo "make bench  — замеры скорости на демо-каталоге (долго, не входит в test)"
 	@echo "make bench-corpus — релевантность и импорт на ../shared/corpus/real"
@@ -39,9 +40,10 @@ lab: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The quick tier for every edit: no slow, kernel, browser, OCR, subprocess or real-corpus tests

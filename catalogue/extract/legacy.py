@@ -20,6 +20,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+from typing import Any
 
 from catalogue.extract.office import docx_text
 from catalogue.extract.safety import OLE_MAGIC, ExtractError
@@ -70,7 +71,7 @@ def run_tool(args: list[str], data: bytes, suffix: str, timeout: float) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def rtf_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, object]]:
+def rtf_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     """The text of an RTF document, decoded with its declared ANSI code page."""
     from striprtf.striprtf import rtf_to_text
 
@@ -85,7 +86,7 @@ def rtf_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, object]]:
     return rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace"), {}
 
 
-def doc_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, object]]:
+def doc_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     """The text of a Word 97–2003 file (or of the RTF/DOCX file that carries its name)."""
     head = data[:16].lstrip()
     if head.startswith(b"{\\rtf"):
@@ -109,7 +110,7 @@ def doc_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, object]]:
     return text, {}
 
 
-def ppt_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, object]]:
+def ppt_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     """The text of a PowerPoint 97–2003 file: its slides and notes, masters left out."""
     if not data.startswith(OLE_MAGIC):
         raise ExtractError("unreadable")
@@ -123,7 +124,7 @@ def ppt_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, object]]:
 
 def _with_tools(
     commands: list[list[str]], data: bytes, suffix: str, timeout: float, reason: ExtractError
-) -> tuple[str, dict[str, object]]:
+) -> tuple[str, dict[str, Any]]:
     """The first installed tool's text; ``reason`` (the pure reader's failure) when none is."""
     installed = [args for args in commands if shutil.which(args[0])]
     if not installed:
