@@ -24,9 +24,19 @@ from catalogue.i18n import t
 from catalogue.records import Portfolio, Record
 
 # Portfolio fields about the catalogue entry, not the teacher: the index needs them to find,
-# update and order a record (id, version, dates of the office's edits), and they say nothing of
-# the person (the language of the entry, its workflow status).
-NON_PERSONAL = ("id", "language", "status", "version", "created_at", "updated_at")
+# update and order a record (id, version, dates of the office's edits); the language of the
+# entry and its workflow status say nothing of the person; the publicity switches themselves
+# (which fields were opened, the consent) tell the exports what they may show.
+NON_PERSONAL = (
+    "id",
+    "language",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "public_fields",
+    "consent_to_publish",
+)
 # Fields a teacher may open to the public (ticked in the portfolio panel, ``public_fields``).
 PUBLIC_CHOICES = (
     "teacher",
