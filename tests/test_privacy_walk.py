@@ -9,8 +9,8 @@ nothing public (``consented``), consent and every field a teacher may open (``op
 
 Surfaces: search JSON (hits, snippets, facets) and whether a search for the value finds the
 record, the Whoosh index files on disk (raw bytes), the collection exports html/zip/csv/xlsx/
-ris/bibtex, ``imk portfolio-page``, report files (CSV of each report, XLSX and HTML of all), and
-the logs (search log, import logs).
+ris/bibtex, ``imk portfolio-page``, ``imk cite`` in every style, report files (CSV of each
+report, XLSX and HTML of all), and the logs (search log, import logs).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue import privacy
+from catalogue.citations import STYLES
 from catalogue.cli import build_cli
 from catalogue.i18n import t
 from catalogue.records import (
@@ -47,7 +48,19 @@ from index.engine import CatalogueIndex
 from index.search import search
 
 CLI = build_cli()
-OUTWARD = ("search", "found", "index", "html", "zip", "csv", "xlsx", "ris", "bibtex", "page")
+OUTWARD = (
+    "search",
+    "found",
+    "index",
+    "html",
+    "zip",
+    "csv",
+    "xlsx",
+    "ris",
+    "bibtex",
+    "page",
+    "cite",
+)
 SURFACES = (*OUTWARD, "reports", "logs")
 EXPORTS = {
     "html": "html",
@@ -192,7 +205,7 @@ def expected(plant: Plant, record: Record) -> set[str]:
     if plant.name in privacy.NON_PERSONAL or opened:
         allowed |= {"search", "found", "index"}
         if record.consent_to_publish:
-            allowed |= set(EXPORTS) | {"page"}
+            allowed |= set(EXPORTS) | {"page", "cite"}
     if plant.name in privacy.INTERNAL_REPORT_FIELDS:
         allowed.add("reports")
     return allowed
@@ -268,6 +281,17 @@ def walk(tmp_path_factory) -> Walk:
         pages.append(path.read_text(encoding="utf-8"))
     texts["page"] = "\n".join(pages)
     refused = imk(home, "portfolio-page", records["closed"].id, code=1).output
+    cited = [
+        imk(home, "cite", record.id, "--style", style).output
+        for case, record in records.items()
+        if case != "closed"
+        for style in STYLES
+    ]
+    texts["cite"] = "\n".join(cited)
+    assert (
+        t("export.no_consent", id=records["closed"].id)
+        in imk(home, "cite", records["closed"].id, code=1).output
+    )
     reports = []
     for name in REPORTS:
         path = out / f"report-{name}.csv"
