@@ -81,7 +81,7 @@ def home(tmp_path_factory) -> Path:
             )
         )
         ids = [r.id for r in ws.store.save_many(records, by="тест")]
-        ws.store.save_collection(
+        ws.store.collections.save(
             Collection(
                 name="formulas",
                 title="Подборка",

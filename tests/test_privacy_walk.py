@@ -258,7 +258,7 @@ def walk(tmp_path_factory) -> Walk:
                 )
             record = RECORD_TYPES[kind](**values)
             records[case] = ws.store.save(record, by=by)
-        ws.store.save_collection(
+        ws.store.collections.save(
             Collection(
                 name="walk",
                 title="Подборка для проверки",
@@ -323,7 +323,7 @@ def walk(tmp_path_factory) -> Walk:
     (incoming / "урок.txt").write_text("Урок о дробях для 5 класса.", encoding="utf-8")
     imk(home, "import", str(incoming))
     with Workspace.open(home) as ws:
-        logged = json.dumps(ws.store.search_log(), ensure_ascii=False, default=str)
+        logged = json.dumps(ws.store.search_log.entries(), ensure_ascii=False, default=str)
     logs = [logged, *(p.read_text(encoding="utf-8-sig") for p in (home / "logs").rglob("*.*"))]
     texts["logs"] = "\n".join(logs)
     texts["index"] = "\n".join(
