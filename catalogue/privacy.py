@@ -18,10 +18,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from catalogue.i18n import t
-from catalogue.records import Portfolio, Record
+from catalogue.records import Portfolio, Record, RecordT
 
 # Portfolio fields about the catalogue entry, not the teacher: the index needs them to find,
 # update and order a record (id, version, dates of the office's edits); the language of the
@@ -98,10 +98,7 @@ def _default(spec: dataclasses.Field[Any]) -> Any:
     return spec.default
 
 
-R = TypeVar("R", bound=Record)
-
-
-def cleared(record: R, names: Iterable[str]) -> R:
+def cleared(record: RecordT, names: Iterable[str]) -> RecordT:
     """A deep copy of ``record`` with the fields ``names`` back at their defaults."""
     gone = set(names)
     values = {
@@ -111,7 +108,7 @@ def cleared(record: R, names: Iterable[str]) -> R:
     return dataclasses.replace(record, **copy.deepcopy(values))
 
 
-def public_view(record: Record) -> Record:
+def public_view(record: RecordT) -> RecordT:
     """A copy of ``record`` holding only what may leave (records of other kinds come back as
     they are, uncopied)."""
     if not isinstance(record, Portfolio):

@@ -52,7 +52,7 @@ def recent_hours(
 
 def linked_works(store: Store, portfolio: Portfolio) -> list[tuple[str, Record | None]]:
     """Each linked work's id with its record (None when it is missing or in the bin)."""
-    found = []
+    found: list[tuple[str, Record | None]] = []
     for record_id in portfolio.works:
         try:
             found.append((record_id, store.get(record_id)))
