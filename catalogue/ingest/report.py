@@ -136,7 +136,7 @@ class ImportReport:
             json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
         head = ["file", "row", "outcome", "record", "message", "similar"]
-        rows = [[t(f"ingest.col_{name}") for name in head]]
+        rows: list[list[str | int]] = [[t(f"ingest.col_{name}") for name in head]]
         rows += [
             [
                 e.file,
