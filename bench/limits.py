@@ -45,7 +45,7 @@ def worker_timeout(tmp: Path) -> None:
         document = docx.Document()
         for n in range(3000):
             document.add_paragraph(f"Абзац номер {n}: дроби, проценты и уравнения.")
-        document.save(big)
+        document.save(str(big))
     with Worker(Limits(timeout_s=0.05)) as worker:
         assert worker.extract(big).status == ERROR
 
