@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -49,6 +49,13 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
             if found > schema.SCHEMA_VERSION:
                 raise StoreError(t("store.newer_schema", found=found, known=schema.SCHEMA_VERSION))
             schema.migrate(conn)
+        # Called with the records of every committed save (the workspace publishes their
+        # attachment files then: a file appears only after the record naming it exists).
+        self.after_save: list[Callable[[list[Record]], None]] = []
+
+    def _saved(self, records: list[Record]) -> None:
+        for hook in self.after_save:
+            hook(records)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -143,7 +150,9 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         """
         check(record)
         with self.writer.begin() as conn:
-            return self._write(conn, record, by)
+            saved = self._write(conn, record, by)
+        self._saved([saved])
+        return saved
 
     def save_many(self, records: Iterable[Record], by: str) -> list[Record]:
         """Validate all, then save all in one transaction: either every record is saved or none."""
@@ -157,7 +166,9 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         if errors:
             raise StoreError("\n".join(errors))
         with self.writer.begin() as conn:
-            return [self._write(conn, record, by) for record in records]
+            saved = [self._write(conn, record, by) for record in records]
+        self._saved(saved)
+        return saved
 
     def get(self, record_id: str, include_deleted: bool = False) -> Record:
         """The current version of a record; :class:`NotFoundError` if there is none."""

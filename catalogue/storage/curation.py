@@ -21,7 +21,9 @@ class CurationMixin:
         ``restore``, ``merge``…)."""
         check(record)
         with self.writer.begin() as conn:
-            return self._write(conn, record, by, action)
+            saved = self._write(conn, record, by, action)
+        self._saved([saved])
+        return saved
 
     def binned(self) -> list[Record]:
         """Records in the bin, most recently deleted first (``updated_by`` deleted them)."""

@@ -28,7 +28,9 @@ class ImportsMixin:
                 conn.execute(
                     insert(schema.blobs).prefix_with("OR IGNORE").values(**blob, added_at=now())
                 )
-            return self._write(conn, record, by, action="import")
+            saved = self._write(conn, record, by, action="import")
+        self._saved([saved])
+        return saved
 
     def attachment_owners(self) -> dict[str, str]:
         """The first live record holding each attachment hash: ``{sha256: record_id}``."""
