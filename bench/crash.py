@@ -165,11 +165,19 @@ class CrashResult:
     exports: int = 0
     lost: int = 0
     corrupt: int = 0
-    half: int = 0
-    orphans: int = 0
+    half_items: set[str] = field(default_factory=set)  # records/files found half-written
+    orphan_items: set[str] = field(default_factory=set)  # files found without a record
     unhealed: int = 0
     failed_children: int = 0  # children that stopped before the kill (a harness failure)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def half(self) -> int:
+        return len(self.half_items)
+
+    @property
+    def orphans(self) -> int:
+        return len(self.orphan_items)
 
     @property
     def ok(self) -> bool:
@@ -234,12 +242,15 @@ def verify(home: Path, logged: list[tuple[str, str]], result: CrashResult) -> No
         check_files(ws, found, repair=False)
         for finding in found.findings:
             if finding.code in HALF:
-                result.half += len(finding.items)
+                seen = result.half_items
             elif finding.code in ORPHAN:
-                result.orphans += len(finding.items)
+                seen = result.orphan_items
             else:
                 continue
-            result.problems.append(f"{finding.code}: {finding.items[:3]}")
+            new = set(finding.items) - seen
+            seen |= new
+            if new:
+                result.problems.append(f"{finding.code}: {sorted(new)[:3]}")
         index = CatalogueIndex.open(ws)
         try:
             report = index.check()
@@ -266,8 +277,8 @@ def _check_exports(folder: Path, result: CrashResult) -> None:
                 complete = False
         elif path.suffix == ".html":
             complete = path.read_text(encoding="utf-8").rstrip().endswith("</html>")
-        if not complete:
-            result.half += 1
+        if not complete and path.name not in result.half_items:
+            result.half_items.add(path.name)
             result.problems.append(f"half-written export {path.name}")
 
 

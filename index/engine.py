@@ -75,13 +75,15 @@ class CatalogueIndex:
 
     @staticmethod
     def is_current(path: Path) -> bool:
-        """Whether ``path`` holds an index of this program's schema version."""
+        """Whether ``path`` holds a readable index of this program's schema version (the
+        version marker is written last, so a half-written index never has one)."""
         marker = path / VERSION_FILE
-        return (
-            whoosh_index.exists_in(str(path))
-            and marker.exists()
-            and marker.read_text().strip() == str(INDEX_VERSION)
-        )
+        if not marker.exists() or marker.read_text().strip() != str(INDEX_VERSION):
+            return False
+        try:
+            return whoosh_index.exists_in(str(path))
+        except Exception:  # a damaged index is not current: the next open rebuilds it
+            return False
 
     @classmethod
     def leftovers(cls, workspace: Workspace) -> list[Path]:
