@@ -220,7 +220,7 @@ def verify(home: Path, logged: list[tuple[str, str]], result: CrashResult) -> No
         return
     with Workspace.open(home) as ws:
         saved: dict[str, set[int]] = {}
-        with ws.store.engine.connect() as conn:
+        with ws.store.db.read() as conn:
             for record_id, version in conn.exec_driver_sql(
                 "SELECT record_id, version FROM record_versions"
             ):

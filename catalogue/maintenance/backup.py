@@ -143,7 +143,7 @@ def _workspace_is_empty(home: Path) -> bool:
         return True
     if not Workspace.exists(home):
         return False
-    with Workspace.open(home) as ws, ws.store.engine.connect() as conn:
+    with Workspace.open(home) as ws, ws.store.db.read() as conn:
         saved = conn.exec_driver_sql("SELECT count(*) FROM record_versions").scalar_one()
         return saved == 0 and not any(ws.files.published())
 

@@ -84,7 +84,7 @@ def integrity(db_path: Path) -> list[str]:
 
 def check_database(ws: Workspace, found: Diagnosis) -> None:
     """Records whose current version has no matching history row (half-written records)."""
-    with ws.store.engine.connect() as conn:
+    with ws.store.db.read() as conn:
         found.checked["records"] = conn.execute(text("SELECT count(*) FROM records")).scalar_one()
         found.checked["versions"] = conn.execute(
             text("SELECT count(*) FROM record_versions")
@@ -133,7 +133,7 @@ def check_files(
             ws.heal()
             finding.repaired = True
         found.findings.append(finding)
-    with ws.store.engine.connect() as conn:
+    with ws.store.db.read() as conn:
         named = named_hashes(conn)
     stored: dict[str, Path] = {}
     strays: list[Path] = []
@@ -176,7 +176,7 @@ def check_files(
 
 def _remove_orphans(ws: Workspace, orphans: list[str]) -> None:
     """Delete files no record names, holding the write lock so no save can name one meanwhile."""
-    with ws.store.writer.begin() as conn:
+    with ws.store.db.write() as conn:
         named = named_hashes(conn)
         for sha in orphans:
             if sha not in named:

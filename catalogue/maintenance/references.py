@@ -24,5 +24,5 @@ def referenced(store: Store, candidates: set[str]) -> set[str]:
     """Those of ``candidates`` that some saved record version names."""
     if not candidates:
         return set()
-    with store.engine.connect() as conn:
+    with store.db.read() as conn:
         return candidates & named_hashes(conn)

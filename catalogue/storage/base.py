@@ -1,12 +1,20 @@
-"""Shared pieces of the store: its errors, a saved version, the clock, the SQLite engine."""
+"""Shared pieces of the store: its errors, a saved version, the clock and the database file.
+
+:class:`Database` is the one way the store's parts reach SQLite: :meth:`Database.read` for a
+snapshot, :meth:`Database.write` for a transaction that holds the write lock from its start.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from catalogue.i18n import t
 from catalogue.records import Record
@@ -22,7 +30,7 @@ class NotFoundError(StoreError, KeyError):
     """No record or collection with that id or name."""
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class ConflictError(StoreError):
@@ -56,7 +64,7 @@ def connect_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event own transactions
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -65,10 +73,51 @@ def connect_engine(path: Path) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # Writers take the lock up front (IMMEDIATE), so two writers queue instead of
         # deadlocking; readers use a plain snapshot and never wait for a writer (WAL).
         write = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+_SAVED = "imk_saved_records"
+
+
+def saved_in(conn: Connection, record: Record) -> None:
+    """Note that the write transaction ``conn`` saves ``record`` (see :meth:`Database.write`)."""
+    conn.info.setdefault(_SAVED, []).append(record)
+
+
+class Database:
+    """One catalogue file: snapshots for reading, and the one way to write."""
+
+    def __init__(self, path: Path) -> None:
+        self.engine = connect_engine(path)
+        self._writer = self.engine.execution_options(write=True)
+        # Called with the records a write transaction saved, once it has committed (the
+        # workspace then publishes their attachment files: a file appears only after the
+        # record naming it exists).
+        self.after_save: list[Callable[[list[Record]], None]] = []
+
+    def read(self) -> AbstractContextManager[Connection]:
+        """A connection for reading; it never waits for a writer (WAL)."""
+        return self.engine.connect()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction holding the write lock from its start: all of it is saved, or nothing.
+
+        Records it saves (:func:`saved_in`) go to the ``after_save`` hooks after the commit.
+        """
+        with self._writer.begin() as conn:
+            conn.info[_SAVED] = saved = []
+            yield conn
+        if saved:
+            for hook in self.after_save:
+                hook(saved)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
