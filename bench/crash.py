@@ -85,7 +85,7 @@ def seed(home: Path, count: int = 30, rng_seed: int = 1) -> None:
         saved = ws.store.save_many(batch, by=BY)
         collection = records.Collection(name=COLLECTION, title="Проверка сбоев")
         collection.items = [records.CollectionItem(r.id, "") for r in saved[:8]]
-        ws.store.save_collection(collection)
+        ws.store.collections.save(collection)
         CatalogueIndex.open(ws).close()
 
 
@@ -130,7 +130,7 @@ def child(kind: str, home: Path, log: Path, rng_seed: int) -> None:
 
             fmt = rng.choice(("html", "zip", "csv", "xlsx"))
             export_collection(ws, COLLECTION, fmt)
-            exports = len(ws.store.get_collection(COLLECTION).exports)
+            exports = len(ws.store.collections.get(COLLECTION).exports)
             out.write(f"export\t{exports}\n")
             out.flush()
 
@@ -225,7 +225,7 @@ def verify(home: Path, logged: list[tuple[str, str]], result: CrashResult) -> No
                 "SELECT record_id, version FROM record_versions"
             ):
                 saved.setdefault(record_id, set()).add(version)
-        exports = len(ws.store.get_collection(COLLECTION).exports)
+        exports = len(ws.store.collections.get(COLLECTION).exports)
         for first, second in logged:
             if first == "rebuild":
                 continue
