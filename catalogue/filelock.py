@@ -7,27 +7,28 @@ living owner from a dead one without guessing from pids or ages.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-try:  # POSIX
-    import fcntl
-
-    def _lock(fd: int, wait: bool) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            return False
-        return True
-
-except ImportError:  # pragma: no cover - Windows
+if sys.platform == "win32":  # pragma: no cover
     import msvcrt
 
     def _lock(fd: int, wait: bool) -> bool:
         try:
             msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
         except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _lock(fd: int, wait: bool) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
             return False
         return True
 

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -38,7 +39,7 @@ class Finding:
     repaired: bool = False
     repairable: bool = True
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["count"] = len(self.items)
         data["items"] = self.items[:SHOWN]
@@ -61,7 +62,7 @@ class Diagnosis:
     def ok(self) -> bool:
         return not self.remaining
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "checked": self.checked,

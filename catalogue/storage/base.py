@@ -112,7 +112,8 @@ class Database:
         Records it saves (:func:`saved_in`) go to the ``after_save`` hooks after the commit.
         """
         with self._writer.begin() as conn:
-            conn.info[_SAVED] = saved = []
+            saved: list[Record] = []
+            conn.info[_SAVED] = saved
             yield conn
         if saved:
             for hook in self.after_save:
