@@ -15,19 +15,21 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
 
 from catalogue.filelock import FileLock, locked
 from catalogue.records import Record
-from catalogue.store import NotFoundError
+from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
 from index.documents import document
 from index.facets import FacetTable
 from index.schema import INDEX_VERSION, build_schema
-from index.search import find_ids, search
+from index.search import SearchResult, find_ids, search
 
 VERSION_FILE = "imk-index-version"
 BUILD_LOCK = "index.build.lock"  # held while a rebuild writes index.new/ and swaps it in
@@ -62,7 +64,9 @@ class CatalogueIndex:
         self._facet_cache: FacetTable | None = None
 
     @classmethod
-    def open(cls, workspace: Workspace | Path | str, progress: Progress | None = None):
+    def open(
+        cls, workspace: Workspace | Path | str, progress: Progress | None = None
+    ) -> CatalogueIndex:
         """Open (building or rebuilding when absent or outdated) and replay pending changes."""
         if not isinstance(workspace, Workspace):
             workspace = Workspace.open(workspace)
@@ -205,7 +209,7 @@ class CatalogueIndex:
         self.store.acknowledge(pending[-1][0])
         return len(last_op)
 
-    def facet_table(self, searcher) -> FacetTable:
+    def facet_table(self, searcher: Searcher) -> FacetTable:
         """Facet value → documents for the searcher's index generation (built once per
         generation)."""
         generation = self.ix.latest_generation()
@@ -244,7 +248,7 @@ class CatalogueIndex:
         """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
         return self._retrying(lambda: find_ids(self, query, filters=filters, limit=limit))
 
-    def search(self, query: str = "", **options):
+    def search(self, query: str = "", **options: Any) -> SearchResult:
         """Search; see :func:`index.search.search` for the options."""
         return self._retrying(lambda: search(self, query, **options))
 
@@ -263,7 +267,7 @@ def _spares(workspace: Workspace) -> tuple[Path, Path]:
     return workspace.path / "index.new", workspace.path / "index.old"
 
 
-def _add_batch(writer, store, batch: list[Record]) -> int:
+def _add_batch(writer: IndexWriter, store: Store, batch: list[Record]) -> int:
     texts = store.texts(a.sha256 for r in batch for a in r.attachments)
     for record in batch:
         text = "\n\n".join(texts.get(a.sha256, "") for a in record.attachments).strip()
@@ -271,7 +275,7 @@ def _add_batch(writer, store, batch: list[Record]) -> int:
     return len(batch)
 
 
-def compare(store, indexed: dict[str, int]) -> IndexCheck:
+def compare(store: Store, indexed: dict[str, int]) -> IndexCheck:
     """How an index holding ``indexed`` (id → version) differs from the store."""
     stored = store.versions()
     return IndexCheck(
