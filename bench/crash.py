@@ -34,6 +34,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from catalogue import records
 from catalogue.maintenance.doctor import Diagnosis, check_database, check_files, integrity
@@ -159,7 +160,7 @@ def _edit_once(ws: Workspace, rng: random.Random, token: str) -> None:
 class CrashResult:
     """Figures of the kill rounds."""
 
-    kills: Counter = field(default_factory=Counter)
+    kills: Counter[str] = field(default_factory=Counter)
     commits: int = 0  # record saves logged by the children
     rebuilds: int = 0
     exports: int = 0
@@ -282,12 +283,12 @@ def _check_exports(folder: Path, result: CrashResult) -> None:
             result.problems.append(f"half-written export {path.name}")
 
 
-def _spawn(args: list[str], output: int = subprocess.PIPE) -> subprocess.Popen:
+def _spawn(args: list[str], output: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "bench.crash", *args]
     return subprocess.Popen(command, start_new_session=True, stdout=output)
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def _kill(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)  # the child and its extraction worker
     proc.wait()
@@ -361,7 +362,7 @@ class ConcurrencyResult:
         )
 
 
-def editor(home: Path, targets: list[str], edits: int, name: str) -> dict:
+def editor(home: Path, targets: list[str], edits: int, name: str) -> dict[str, Any]:
     """Append ``edits`` tokens to shared records, re-reading and retrying on conflicts."""
     rng = random.Random(name)
     saved, conflicts = [], 0
@@ -385,7 +386,7 @@ def editor(home: Path, targets: list[str], edits: int, name: str) -> dict:
     return {"saved": saved, "conflicts": conflicts}
 
 
-def searcher(home: Path, stop_file: Path) -> dict:
+def searcher(home: Path, stop_file: Path) -> dict[str, Any]:
     """Search until ``stop_file`` appears; count the searches that raised."""
     rng = random.Random(os.getpid())
     done, failed, errors = 0, 0, []

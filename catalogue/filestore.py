@@ -69,7 +69,7 @@ class FileStore:
             self.staging_dir.mkdir(parents=True, exist_ok=True)
             token = secrets.token_hex(8)
             lock = FileLock(self.staging_dir / f"{token}.lock")
-            lock.acquire(wait=False)
+            lock.acquire(wait=True)  # a healer may hold a brand-new lock for a moment
             own = self.staging_dir / token
             own.mkdir()
             self._lock, self._own = lock, own
