@@ -15,6 +15,7 @@ import mimetypes
 import os
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from catalogue.extract import extract_text
 from catalogue.filestore import FileStore, Healed
@@ -103,7 +104,7 @@ class Workspace:
         return cls(path)
 
     @property
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         """``settings.toml`` of the workspace over the defaults, e.g. ``[search] log = false``."""
         merged = {k: dict(v) for k, v in DEFAULT_SETTINGS.items()}
         path = self.path / SETTINGS_NAME
@@ -145,5 +146,5 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

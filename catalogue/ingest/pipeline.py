@@ -16,6 +16,7 @@ import mimetypes
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalogue.extract import EMPTY, ERROR, OK, UNSUPPORTED, Limits, supported
 from catalogue.extract.worker import Worker
@@ -24,6 +25,9 @@ from catalogue.ingest import fpu, suggest, tables
 from catalogue.ingest.duplicates import NearDuplicateFinder
 from catalogue.ingest.report import DUPLICATE, FAILED, FLAGGED, IMPORTED, SKIPPED, ImportReport
 from catalogue.records import Attachment, Material
+
+if TYPE_CHECKING:
+    from catalogue.workspace import Workspace
 
 Progress = Callable[[int, int], None]
 MIN_TEXT = 100  # fewer characters than this in a document is flagged
@@ -56,8 +60,13 @@ class Importer:
     """One import run over a workspace (see :func:`import_paths`)."""
 
     def __init__(
-        self, ws, by: str, limits: Limits, as_records: bool, mapping: dict[str, str] | None
-    ):
+        self,
+        ws: Workspace,
+        by: str,
+        limits: Limits,
+        as_records: bool,
+        mapping: dict[str, str] | None,
+    ) -> None:
         self.ws, self.by, self.limits = ws, by, limits
         self.as_records, self.mapping = as_records, mapping
         self.report = ImportReport(started_at=dt.datetime.now().isoformat(timespec="seconds"))
@@ -174,7 +183,7 @@ class Importer:
 
 
 def import_paths(
-    ws,
+    ws: Workspace,
     paths: Iterable[Path | str],
     *,
     by: str = "import",
