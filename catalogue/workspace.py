@@ -17,7 +17,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from catalogue.extract import extract_text
+from catalogue.extract import Limits
+from catalogue.extract.worker import Worker
 from catalogue.i18n import t
 from catalogue.records import Attachment
 from catalogue.store import Store, StoreError
@@ -46,6 +47,7 @@ class Workspace:
     def __init__(self, path: Path):
         self.path = Path(path).resolve()
         self.store = Store(self.db_path)
+        self._worker: Worker | None = None
 
     @property
     def db_path(self) -> Path:
@@ -109,8 +111,19 @@ class Workspace:
         """Where the bytes of an attachment live."""
         return self.files_dir / sha256[:2] / sha256
 
+    @property
+    def worker(self) -> Worker:
+        """The process that parses this workspace's uploaded files under the ``[import]`` limits
+        (started on first use, ended by :meth:`close`)."""
+        if self._worker is None:
+            self._worker = Worker(Limits.from_settings(self.settings))
+        return self._worker
+
     def add_attachment(self, name: str, data: bytes, media_type: str | None = None) -> Attachment:
-        """Store a file once by content, extract its text once, and describe it for a record."""
+        """Store a file once by content, extract its text once, and describe it for a record.
+
+        The text is extracted in :attr:`worker` (never in this process, e.g. a notebook's kernel).
+        """
         sha = hashlib.sha256(data).hexdigest()
         media_type = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         target = self.file_path(sha)
@@ -125,14 +138,17 @@ class Workspace:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         if not self.store.has_blob(sha):
-            extracted = extract_text(data, name)
+            extracted = self.worker.extract(target, name)
             self.store.put_blob(
                 sha, len(data), media_type, extracted.text, extracted.status, extracted.message
             )
         return Attachment(name=name, sha256=sha, media_type=media_type, size=len(data))
 
     def close(self) -> None:
-        """Release the database."""
+        """Release the database and end the worker process."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self.store.close()
 
     def __enter__(self) -> Workspace:

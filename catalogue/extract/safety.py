@@ -1,6 +1,8 @@
 """Limits that keep hostile or broken files from hurting the catalogue.
 
-OOXML (DOCX/PPTX/XLSX) and ODF files are zip archives: their directory is checked *before* any
+Every untrusted file is parsed in the worker process (:mod:`.worker`) under the same limits:
+file size (checked before reading), time, memory (address space of the worker), unpacked size
+of archives and the rows/columns of spreadsheets. OOXML (DOCX/PPTX/XLSX) and ODF files are zip archives: their directory is checked *before* any
 parser inflates them (zip bombs: total unpacked size, compression ratio, member count;
 password-protected members). A password-protected Office file is an OLE container holding an
 ``EncryptedPackage`` stream instead of a zip. Failures raise :class:`ExtractError`, whose message
@@ -22,19 +24,28 @@ class Limits:
     """How much one file may cost. Workspace ``settings.toml`` ``[import]`` can change them."""
 
     max_file_mb: float = 200  # larger files are refused without being read
-    max_unzipped_mb: float = 1024  # total unpacked size of an OOXML/ODF archive
+    # total unpacked size of an OOXML/ODF archive: pictures and video barely compress, so a real
+    # document unpacks to little more than its own size; the markup of real ones is a few MB
+    max_unzipped_mb: float = 256
     max_ratio: float = 200  # unpacked/packed size of an archive (text XML packs 10–30×)
     max_members: int = 20000
     timeout_s: float = 60  # per file, for every parser (OCR gets ``ocr_timeout_s`` per page)
     ocr_timeout_s: float = 60
     ocr: bool = True  # recognise scans when Tesseract is installed
+    memory_mb: float = 4096  # address space of the worker process that parses files
+    max_rows: int = 50000  # rows of a spreadsheet of records (the federal list has ~2,000)
+    max_columns: int = 200  # filled columns of a spreadsheet of records
 
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * MB)
 
+    @property
+    def memory_bytes(self) -> int:
+        return int(self.memory_mb * MB)
+
     @classmethod
-    def from_settings(cls, settings: dict) -> Limits:
+    def from_settings(cls, settings: dict[str, dict[str, object]]) -> Limits:
         """Limits from the ``[import]`` table of workspace settings (unknown keys ignored)."""
         known = {k: v for k, v in settings.get("import", {}).items() if k in cls.__annotations__}
         return cls(**known)
@@ -49,7 +60,11 @@ class ExtractError(Exception):
 
 
 def check_zip(data: bytes, limits: Limits) -> None:
-    """Refuse an archive that is encrypted or would unpack beyond the limits (reads no member)."""
+    """Refuse an archive that is encrypted or would unpack beyond the limits (reads no member).
+
+    The sizes checked are the declared ones, which Python's :mod:`zipfile` (used by every
+    OOXML/ODF parser here) never reads past.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:

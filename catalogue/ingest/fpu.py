@@ -142,14 +142,15 @@ def _record(cells: list[str], level: str, area: str, subject_name: str):
     return record, ""
 
 
-def import_list(ws, path: Path, report: ImportReport, by: str) -> int:
+def import_list(ws, path: Path, report: ImportReport, by: str, parsed=None) -> int:
     """Import the textbooks of the list at ``path``; every row goes into ``report``.
 
+    ``parsed``: its :func:`rows`, already read (the import reads them in the worker process).
     Good rows are saved in one transaction; returns how many records were created.
     """
     known = {_key(r) for r in ws.store.iter_records("media")}
     good: list[tuple[int, Record]] = []
-    for number, record, problem in rows(path):
+    for number, record, problem in rows(path) if parsed is None else parsed:
         if record is None:
             report.add(path.name, FAILED, problem, row=number, kind="media")
         elif _key(record) in known:
