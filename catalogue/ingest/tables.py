@@ -118,8 +118,7 @@ def load(path: Path, limits: Limits) -> Sheet:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        _check_rows(sheet.max_row or 0, limits)  # the declared size: refused before reading
-        sheet.reset_dimensions()  # the declared size may lie: count while reading instead
+        sheet.reset_dimensions()  # a declared size may lie: rows are counted while read
         return Sheet(_bounded(sheet.iter_rows(values_only=True), limits))
     finally:
         book.close()
