@@ -141,7 +141,8 @@ def run_case(name: str, cache: Path, rows: int, bomb_mb: int) -> dict[str, objec
     else:
         with tempfile.TemporaryDirectory() as tmp, Workspace.create(Path(tmp) / "ws") as ws:
             report = import_paths(ws, [target], as_records=name.endswith("records"))
-            lines = [f"[{e.outcome}] {Path(e.file).name}: {e.message}"[:300] for e in report.entries]
+            entries = report.entries
+            lines = [f"[{e.outcome}] {Path(e.file).name}: {e.message}"[:300] for e in entries]
     return {"seconds": time.perf_counter() - started, "lines": lines}
 
 
@@ -172,18 +173,18 @@ def measure(name: str, args: argparse.Namespace) -> dict[str, object]:
     """Run a case in a fresh process; sample the peaks of it and of its descendants."""
     command = [sys.executable, "-m", "bench.hostile", "--case", name, "--cache", str(args.cache)]
     command += ["--rows", str(args.rows), "--bomb-mb", str(args.bomb_mb)]
-    out = tempfile.TemporaryFile()
-    child = subprocess.Popen(command, stdout=out)
     peaks: dict[int, int] = {}
-    while child.poll() is None:
-        stack = [child.pid]
-        while stack:
-            pid = stack.pop()
-            peaks[pid] = max(peaks.get(pid, 0), _peak_kb(pid))
-            stack += _children(pid)
-        time.sleep(0.02)
-    out.seek(0)
-    result = json.loads(out.read().decode().strip().splitlines()[-1])
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(command, stdout=out)
+        while child.poll() is None:
+            stack = [child.pid]
+            while stack:
+                pid = stack.pop()
+                peaks[pid] = max(peaks.get(pid, 0), _peak_kb(pid))
+                stack += _children(pid)
+            time.sleep(0.02)
+        out.seek(0)
+        result = json.loads(out.read().decode().strip().splitlines()[-1])
     main_kb = peaks.pop(child.pid, 0)
     result["main_mb"] = main_kb / 1024
     result["worker_mb"] = max(peaks.values(), default=0) / 1024

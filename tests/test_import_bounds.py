@@ -224,9 +224,7 @@ def folder(tmp_path) -> Path:
     return root
 
 
-def test_import_passes_over_links_out_hidden_and_service_files_with_a_line_each(
-    workspace, folder
-):
+def test_import_passes_over_links_out_hidden_and_service_files_with_a_line_each(workspace, folder):
     report = import_paths(workspace, [folder])
     skipped = {Path(e.file).name: e.message for e in report.entries if e.outcome == "skipped"}
     assert skipped["ссылка.txt"].startswith(
@@ -241,7 +239,8 @@ def test_import_passes_over_links_out_hidden_and_service_files_with_a_line_each(
     # the link inside the folder is the same file: one record, one duplicate
     assert report.counts["imported"] + report.counts["flagged"] == 1
     assert report.counts["duplicate"] == 1
-    texts = workspace.store.texts(a.sha256 for r in workspace.store.iter_records() for a in r.attachments)
+    stored = workspace.store.iter_records()
+    texts = workspace.store.texts(a.sha256 for r in stored for a in r.attachments)
     assert not any("секретныйключ" in text for text in texts.values())
     lines = "\n".join(report.lines())
     assert "за пределы импортируемой папки" in lines and "config.txt" not in lines

@@ -187,7 +187,7 @@ def test_csv_rows_come_back_as_typed(tmp_path_factory, rows, delimiter):
 @given(
     st.lists(
         st.tuples(
-            st.lists(st.sampled_from(RUSSIAN_WORDS + ["Tema", "5"]), min_size=1, max_size=5),
+            st.lists(st.sampled_from([*RUSSIAN_WORDS, "Tema", "5"]), min_size=1, max_size=5),
             st.sampled_from(["utf-8", "cp1251"]),
         ),
         min_size=1,
@@ -246,4 +246,3 @@ def test_a_gost_reference_keeps_its_typography(kind, title, authors, year, publi
     assert not reference.startswith(("\u2013", ":", "/", ";"))
     assert "  " not in reference.replace(title, "").replace(publisher, "")
     assert " \u2013 " not in reference  # a dash is always preceded by a no-break space
-

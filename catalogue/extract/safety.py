@@ -2,11 +2,13 @@
 
 Every untrusted file is parsed in the worker process (:mod:`.worker`) under the same limits:
 file size (checked before reading), time, memory (address space of the worker), unpacked size
-of archives and the rows/columns of spreadsheets. OOXML (DOCX/PPTX/XLSX) and ODF files are zip archives: their directory is checked *before* any
-parser inflates them (zip bombs: total unpacked size, compression ratio, member count;
-password-protected members), and the rows of every XLSX worksheet are counted on its bytes. A password-protected Office file is an OLE container holding an
-``EncryptedPackage`` stream instead of a zip. Failures raise :class:`ExtractError`, whose message
-key lives in the ``[extract]`` section of the ``ingest`` locale files.
+of archives and the rows/columns of spreadsheets. OOXML (DOCX/PPTX/XLSX) and ODF files are zip
+archives: their directory is checked *before* any parser inflates them (zip bombs: total
+unpacked size, compression ratio, member count; password-protected members), and the rows of
+every XLSX worksheet are counted on its bytes. A password-protected Office file is an OLE
+container holding an ``EncryptedPackage`` stream instead of a zip. Failures raise
+:class:`ExtractError`, whose message key lives in the ``[extract]`` section of the ``ingest``
+locale files.
 """
 
 from __future__ import annotations

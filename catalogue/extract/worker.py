@@ -38,7 +38,12 @@ def check_size(path: Path, limits: Limits) -> None:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise Refused(
-            t("extract.too_large", name=path.name, size=_mb(size / MB), limit=_mb(limits.max_file_mb))
+            t(
+                "extract.too_large",
+                name=path.name,
+                size=_mb(size / MB),
+                limit=_mb(limits.max_file_mb),
+            )
         )
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from catalogue.extract import Limits
-from catalogue.extract.worker import Worker, check_size
 from catalogue.extract.safety import ExtractError, check_ooxml_container, check_zip
 from catalogue.extract.text import decode_lines, garbled
+from catalogue.extract.worker import Worker, check_size
 from catalogue.i18n import t
 from catalogue.ingest.duplicates import title_key
 from catalogue.ingest.report import DUPLICATE, FAILED, FLAGGED, IMPORTED, ImportReport
