@@ -298,14 +298,14 @@ def test_a_garbled_csv_line_is_reported_by_number_and_never_stored(workspace, tm
 @pytest.mark.parametrize("name", ["..", ".", ".hidden", "a/b", "a\\b", "a\nb", "x\x00", "-rf"])
 def test_a_collection_name_that_is_not_a_folder_name_is_refused(workspace, name):
     with pytest.raises(ValidationError) as caught:
-        workspace.store.save_collection(Collection(name=name, title="Подборка"))
+        workspace.store.collections.save(Collection(name=name, title="Подборка"))
     assert "используйте буквы, цифры" in str(caught.value)
     assert "\n" not in str(caught.value) and "\x00" not in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["drobi-5", "дроби_5.класс", "2024"])
 def test_ordinary_collection_names_are_kept(workspace, name):
-    assert workspace.store.save_collection(Collection(name=name, title="Подборка")).id
+    assert workspace.store.collections.save(Collection(name=name, title="Подборка")).id
 
 
 # -- notebook uploads -------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def test_notebook_uploads_are_parsed_in_the_worker_under_the_workspace_limits(tm
         attachment = ws.add_attachment("бомба.xlsx", bomb)
         good = ws.add_attachment("урок.txt", "Конспект урока по дробям.".encode())
         assert ws.worker.peak_kb > 0  # the worker process did the parsing
-        with ws.store.engine.connect() as conn:
+        with ws.store.db.read() as conn:
             rows = conn.execute(select(blobs.c.sha256, blobs.c.text_status, blobs.c.message))
             found = {r.sha256: (r.text_status, r.message) for r in rows}
         assert found[good.sha256] == ("ok", "")
