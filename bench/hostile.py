@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -74,7 +75,8 @@ def zip_bomb(cache: Path, unpacked_mb: int) -> Path:
             if info.filename != "xl/worksheets/sheet1.xml":
                 out.writestr(info.filename, source.read(info.filename))
                 continue
-            head, tail = source.read(info.filename).split(b"<sheetData>")
+            xml = re.sub(rb"<dimension [^>]*/>", b"", source.read(info.filename))
+            head, tail = xml.split(b"<sheetData>")  # no declared size: parsers read it all
             tail = tail.split(b"</sheetData>")[1]
             with out.open(info.filename, "w", force_zip64=True) as sheet:
                 sheet.write(head + b"<sheetData>")

@@ -16,7 +16,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MB = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -48,9 +50,10 @@ class Limits:
         return int(self.memory_mb * MB)
 
     @classmethod
-    def from_settings(cls, settings: dict[str, dict[str, object]]) -> Limits:
+    def from_settings(cls, settings: Mapping[str, Any]) -> Limits:
         """Limits from the ``[import]`` table of workspace settings (unknown keys ignored)."""
-        known = {k: v for k, v in settings.get("import", {}).items() if k in cls.__annotations__}
+        section: Mapping[str, Any] = settings.get("import", {})
+        known = {k: v for k, v in section.items() if k in cls.__annotations__}
         return cls(**known)
 
 

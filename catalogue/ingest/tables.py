@@ -154,7 +154,7 @@ def _load_text(path: Path, suffix: str, limits: Limits) -> Sheet:
     text = "".join(line for line, _enc in lines)
     delimiter = "\t" if suffix == ".tsv" else (";" if text.count(";") > text.count(",") else ",")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows: list[list[object]] = []
+    rows: list[list[str]] = []
     sheet = Sheet([])
     while True:
         first = reader.line_num + 1
