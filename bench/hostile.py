@@ -32,6 +32,7 @@ CASES = {
     "xlsx-document": "1M-row XLSX, imk import (as a document)",
     "zip-bomb": "ZIP bomb under the ratio limit, imk import",
     "zip-bomb-records": "ZIP bomb under the ratio limit, imk import --records",
+    "docx-bomb": "DOCX bomb just under the archive limits (250 MB of markup), imk import",
     "sparse-2gb": "2 GB sparse file (.pdf), imk import",
     "sparse-2gb-csv": "2 GB sparse file (.csv), imk import --dry-run",
     "symlink": "folder with a symlink to /etc/passwd, imk import",
@@ -58,7 +59,7 @@ def million_rows(cache: Path, rows: int) -> Path:
 
 
 def zip_bomb(cache: Path, unpacked_mb: int) -> Path:
-    """A valid XLSX whose sheet unpacks to ``unpacked_mb`` MB at a ratio well under 200."""
+    """A valid XLSX whose sheet unpacks to ``unpacked_mb`` MB at a ratio under 200 (~150)."""
     import openpyxl
 
     path = cache / f"bomb-{unpacked_mb}.xlsx"
@@ -80,20 +81,55 @@ def zip_bomb(cache: Path, unpacked_mb: int) -> Path:
             tail = tail.split(b"</sheetData>")[1]
             with out.open(info.filename, "w", force_zip64=True) as sheet:
                 sheet.write(head + b"<sheetData>")
-                written, n = 0, 1
+                written, n, value = 0, 0, 0
                 while written < unpacked_mb * 2**20:
                     rows = []
                     for _ in range(1000):
-                        value = rng.getrandbits(24)
-                        rows.append(
-                            f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Урок {value}'
-                            f"</t></is></c></row>"
-                        )
+                        if n % 30 == 0:  # a new value every 30 rows: deflate packs it ~150×
+                            value = rng.getrandbits(24)
+                        rows.append(f'<row><c t="inlineStr"><is><t>Урок {value}</t></is></c></row>')
                         n += 1
                     chunk = "".join(rows).encode()
                     sheet.write(chunk)
                     written += len(chunk)
                 sheet.write(b"</sheetData>" + tail)
+    part.rename(path)
+    return path
+
+
+def docx_bomb(cache: Path, unpacked_mb: int = 250) -> Path:
+    """A DOCX whose text unpacks to ``unpacked_mb`` MB: under the size and ratio limits, so
+    only the worker's time and memory limits stand in its way."""
+    import docx
+
+    path = cache / f"docx-bomb-{unpacked_mb}.docx"
+    if path.exists():
+        return path
+    seed = cache / "seed.docx"
+    docx.Document().save(str(seed))
+    rng = random.Random(5)
+    part = path.with_suffix(".part")
+    member = "word/document.xml"
+    with zipfile.ZipFile(seed) as source, zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != member:
+                out.writestr(info.filename, source.read(info.filename))
+                continue
+            head, tail = source.read(member).split(b"<w:body>")
+            with out.open(member, "w", force_zip64=True) as body:
+                body.write(head + b"<w:body>")
+                written, n, value = 0, 0, 0
+                while written < unpacked_mb * 2**20:
+                    paragraphs = []
+                    for _ in range(1000):
+                        if n % 30 == 0:
+                            value = rng.getrandbits(24)
+                        paragraphs.append(f"<w:p><w:r><w:t>Урок {value}</w:t></w:r></w:p>")
+                        n += 1
+                    chunk = "".join(paragraphs).encode()
+                    body.write(chunk)
+                    written += len(chunk)
+                body.write(tail)
     part.rename(path)
     return path
 
@@ -132,6 +168,7 @@ def run_case(name: str, cache: Path, rows: int, bomb_mb: int) -> dict[str, objec
         "xlsx-document": lambda: million_rows(cache, rows),
         "zip-bomb": lambda: zip_bomb(cache, bomb_mb),
         "zip-bomb-records": lambda: zip_bomb(cache, bomb_mb),
+        "docx-bomb": lambda: docx_bomb(cache),
         "sparse-2gb": lambda: sparse(cache, ".pdf"),
         "sparse-2gb-csv": lambda: sparse(cache, ".csv"),
         "symlink": lambda: symlink_folder(cache),
@@ -207,6 +244,7 @@ def main() -> None:
         return
     million_rows(args.cache, args.rows)  # built before timing starts
     zip_bomb(args.cache, args.bomb_mb)
+    docx_bomb(args.cache)
     failed = []
     for name in args.only or list(CASES):
         result = measure(name, args)
