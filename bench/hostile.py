@@ -24,6 +24,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 MAIN_LIMIT_MB = 500
 CASES = {
@@ -66,8 +67,8 @@ def zip_bomb(cache: Path, unpacked_mb: int) -> Path:
     if path.exists():
         return path
     seed = cache / "seed.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(["Название", "Авторы"])
+    book = openpyxl.Workbook(write_only=True)
+    book.create_sheet().append(["Название", "Авторы"])
     book.save(seed)
     rng = random.Random(11)
     part = path.with_suffix(".part")
@@ -208,7 +209,7 @@ def _peak_kb(pid: int) -> int:
     return 0
 
 
-def measure(name: str, args: argparse.Namespace) -> dict[str, object]:
+def measure(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """Run a case in a fresh process; sample the peaks of it and of its descendants."""
     command = [sys.executable, "-m", "bench.hostile", "--case", name, "--cache", str(args.cache)]
     command += ["--rows", str(args.rows), "--bomb-mb", str(args.bomb_mb)]

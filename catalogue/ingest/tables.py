@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from catalogue.extract import Limits
 from catalogue.extract.safety import ExtractError, check_ooxml_container, check_zip
@@ -109,17 +109,18 @@ def load(path: Path, limits: Limits) -> Sheet:
     if suffix == ".xls":
         import xlrd
 
-        sheet = xlrd.open_workbook(file_contents=data, on_demand=True).sheet_by_index(0)
-        _check_rows(sheet.nrows, limits)
-        return Sheet(_bounded((sheet.row_values(n) for n in range(sheet.nrows)), limits))
+        first = xlrd.open_workbook(file_contents=data, on_demand=True).sheet_by_index(0)
+        _check_rows(first.nrows, limits)
+        return Sheet(_bounded((first.row_values(n) for n in range(first.nrows)), limits))
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     check_zip(data, limits)
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # a declared size may lie: rows are counted while read
-        return Sheet(_bounded(sheet.iter_rows(values_only=True), limits))
+        worksheet = book.worksheets[0]
+        cast(ReadOnlyWorksheet, worksheet).reset_dimensions()  # rows are counted while read
+        return Sheet(_bounded(worksheet.iter_rows(values_only=True), limits))
     finally:
         book.close()
 
@@ -198,9 +199,9 @@ def find_header(
     """``(header_row_index, {column: field})`` — the first of 10 rows naming the most fields."""
     known = _lookup()
     known.update({fold(k): v for k, v in (mapping or {}).items()})
-    best = (-1, {})
+    best: tuple[int, dict[int, str]] = (-1, {})
     for n, row in enumerate(rows[:10]):
-        columns = {}
+        columns: dict[int, str] = {}
         for c, header in enumerate(row):
             name = known.get(fold(re.sub(r"[*:]+$", "", header)))
             if name and name not in columns.values():
@@ -219,10 +220,10 @@ def _record(values: dict[str, str], kind: str) -> Record:
             record.authors = parse_people(raw)
         elif name == "grades":
             record.grades = parse_grades(raw) or [raw]
-        elif name == "year":
-            record.year = parse_year(raw) if parse_year(raw) else raw
+        elif name == "year":  # an unreadable year is kept for validation to name
+            setattr(record, name, parse_year(raw) or raw)
         elif name == "pages":
-            record.pages = int(raw) if raw.isdigit() else raw
+            setattr(record, name, int(raw) if raw.isdigit() else raw)
         elif name in LIST_FIELDS:
             setattr(record, name, [v.strip() for v in re.split(r"[;,]", raw) if v.strip()])
         elif hasattr(record, name):
