@@ -17,7 +17,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from catalogue.extract import extract_text
+from catalogue.extract import Limits
+from catalogue.extract.worker import Worker
 from catalogue.filestore import FileStore, Healed
 from catalogue.i18n import t
 from catalogue.maintenance.references import referenced
@@ -48,6 +49,7 @@ class Workspace:
     def __init__(self, path: Path):
         self.path = Path(path).resolve()
         self.store = Store(self.db_path)
+        self._worker: Worker | None = None
         self.files = FileStore(self.path)
         self.store.after_save.append(self._publish)
         self.healed = self.heal()
@@ -124,23 +126,35 @@ class Workspace:
         """Where the bytes of an attachment live (staged ones until their record is saved)."""
         return self.files.locate(sha256)
 
+    @property
+    def worker(self) -> Worker:
+        """The process that parses this workspace's uploaded files under the ``[import]`` limits
+        (started on first use, ended by :meth:`close`)."""
+        if self._worker is None:
+            self._worker = Worker(Limits.from_settings(self.settings))
+        return self._worker
+
     def add_attachment(self, name: str, data: bytes, media_type: str | None = None) -> Attachment:
         """Stage a file (stored once by content), extract its text once, describe it for a record.
 
         The file joins ``files/`` when a record naming it is saved; if none is, it goes away.
+        The text is extracted in :attr:`worker` (never in this process, e.g. a notebook's kernel).
         """
         sha, size = self.files.stage_bytes(data)
         media_type = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         if not self.store.has_blob(sha):
-            extracted = extract_text(data, name)
+            extracted = self.worker.extract(self.files.locate(sha), name)
             self.store.put_blob(
                 sha, size, media_type, extracted.text, extracted.status, extracted.message
             )
         return Attachment(name=name, sha256=sha, media_type=media_type, size=size)
 
     def close(self) -> None:
-        """Settle this process's staged files and release the database."""
+        """Settle this process's staged files, end the worker process, release the database."""
         self.files.close(self._referenced)
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self.store.close()
 
     def __enter__(self) -> Workspace:
