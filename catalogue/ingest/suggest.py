@@ -15,67 +15,13 @@ from functools import cache
 from pathlib import PurePath
 
 from catalogue import vocabularies
+from catalogue.ingest.titles import suggest_title
 from catalogue.records import Record
+
+__all__ = ["apply", "suggest", "suggest_title"]
 
 HEAD_CHARS = 6000  # how much of the text is read for grades, year, organisation
 SUBJECT_CHARS = 30000
-_BAD_TITLES = re.compile(
-    r"^(microsoft\s+\w+\s*-|презентация powerpoint|слайд \d+|документ\d*|document\d*|"
-    r"untitled|без названия|новый документ|лист\d*|sheet\d*|тема office|title|заголовок)",
-    re.I,
-)
-_SKIP_LINES = re.compile(
-    r"^(утверждаю|утвержден\w*|согласовано|рассмотрено|принято?|приложение|приказ|протокол|"
-    r"директор|заведующ|министерство|управление|отдел образования|муниципальн|"
-    r"государственн\w+ (?:бюджетн|казенн|автономн)|федеральное|частное|автономная|"
-    r"некоммерческ|мбоу|маоу|мкоу|мбдоу|мадоу|мдоу|гбоу|моу|мобу|чоу|"
-    r"педагогическ\w+ совет|на заседании|на совете|председатель|составител|ознакомлен|"
-    r"автор\b|от \d|«\s*\d|\d|[_\s.]+$|стр\w*\s*\d|"
-    r"город\b|городского округа|\w+ского района|республики|инн\b|кпп\b|адрес|тел\b|"
-    r"\w*университет|\w*институт|кафедра|академия|колледж|техникум|"
-    r"учреждение|организация|название (?:раздела|первого)|id\b)",
-    re.I,
-)
-# Lines that can never be a title: links, handles, table rows, organisation names.
-_NOT_TITLE = re.compile(
-    r"https?://|www\.|@\w|^\||\|$|\b\w*(?:ОУ|ДОУ)\s*№|\bвида\b|"
-    r"(?:университет|институт|учреждени\w|организаци\w|скул|school)»?$",
-    re.I,
-)
-_DOC_WORDS = (
-    "положение",
-    "памятка",
-    "конспект",
-    "программа",
-    "сценарий",
-    "рекомендации",
-    "порядок",
-    "правила",
-    "технологическая карта",
-    "тест",
-    "план",
-    "кодификатор",
-    "спецификация",
-    "планирование",
-    "образовательный проект",
-    "методические рекомендации",
-    "рабочая программа",
-    "отчет",
-    "договор",
-    "устав",
-    "брейн ринг",
-    "брейн-ринг",
-    "классный час",
-    "родительское собрание",
-    "урок",
-    "викторина",
-    "картотека",
-    "методическая разработка",
-    "проект по теме",
-    "оздоровительно-образовательная программа",
-)
-# A line ending like this continues on the next one («…ток-шоу на тему» + «Эпоха…»).
-_CONTINUES = re.compile(r"(?:на тему|по теме|тема|посвященн\w+)\s*:?$", re.I)
 _NAME_INITIALS = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s?[А-ЯЁ]\."
 _NAME_FULL = r"[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|чна|ична|ьич)"
 _INITIALS_NAME = r"[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+"
@@ -158,55 +104,6 @@ _SLIDE_FORMATS = {".ppt", ".pptx", ".odp"}
 
 def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
-
-
-def _clean_line(line: str) -> str:
-    line = " ".join(line.replace("\t", " ").split()).strip(" .:;-–—")
-    if line.count("«") != line.count("»"):
-        line = line.strip("«»")
-    return line
-
-
-def _title_line(line: str) -> bool:
-    """Whether a cleaned line of text could be a document's title."""
-    if _NOT_TITLE.search(line) or _SKIP_LINES.match(_fold(line)):
-        return False
-    if len(line) < 8 or len(line) > 250:
-        return False
-    return sum(ch.isalpha() for ch in line) >= len(line) * 0.6
-
-
-def suggest_title(text: str, meta: dict, name: str) -> str:
-    """The declared title if it is a real one, else the first title-like line of the text
-    (joined with its continuation: «Положение» + «о школьной форме», «Брейн-ринг» +
-    «„ООН и права человека“»), else the file name."""
-    declared = _clean_line(str(meta.get("title") or ""))
-    if (
-        len(declared) >= 5
-        and not _BAD_TITLES.match(declared)
-        and re.search(r"[А-Яа-яЁё]", declared)
-    ):
-        return declared[:300]
-    lines = [_clean_line(line) for line in text.split("\n")[:80]]
-    lines = [line for line in lines if line and not _NOT_TITLE.search(line)]
-    for n, line in enumerate(lines):
-        low = _fold(line)
-        following = lines[n + 1] if n + 1 < len(lines) else ""
-        heading = low in _DOC_WORDS or _CONTINUES.search(low)
-        quoted_next = following.startswith(("«", '"', "“")) and len(following) > 3
-        if (heading or (quoted_next and len(line) < 60)) and following:
-            first = line.capitalize() if line.isupper() else line[0].upper() + line[1:]
-            rest = [following]
-            for more in lines[n + 2 : n + 4]:  # «о» / «порядке приема граждан» split over lines
-                if len(" ".join(rest)) >= 20:
-                    break
-                rest.append(more)
-            return f"{first} {' '.join(rest)}"[:300]
-        if not _title_line(line):
-            continue
-        return line[:300] if not line.isupper() else line.capitalize()[:300]
-    stem = PurePath(name).stem.replace("_", " ").replace("-", " ")
-    return " ".join(stem.split())[:300] or name
 
 
 def suggest_authors(text: str, meta: dict) -> list[str]:
