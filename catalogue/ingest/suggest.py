@@ -15,13 +15,15 @@ from functools import cache
 from pathlib import PurePath
 
 from catalogue import vocabularies
-from catalogue.ingest.titles import suggest_title
+from catalogue.ingest.titles import DOC_TYPES, suggest_title
 from catalogue.records import Record
 
 __all__ = ["apply", "suggest", "suggest_title"]
 
 HEAD_CHARS = 6000  # how much of the text is read for grades, year, organisation
 SUBJECT_CHARS = 30000
+MIN_SUBJECT_SCORE = 4.0  # below this the text says too little about any subject
+SECOND_SUBJECT = 0.6  # a second subject is suggested when it scores this share of the first
 _NAME_INITIALS = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s?[А-ЯЁ]\."
 _NAME_FULL = r"[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|чна|ична|ьич)"
 _INITIALS_NAME = r"[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+"
@@ -178,7 +180,8 @@ def _stem(word: str) -> str:
 
 
 @cache
-def _subject_patterns() -> list[tuple[str, re.Pattern]]:
+def _subject_patterns() -> list[tuple[str, re.Pattern[str] | None, list[re.Pattern[str]]]]:
+    """Per subject: one pattern for its name and synonyms, one per cue word of its texts."""
     patterns = []
     for term in vocabularies.get("subjects"):
         alternatives = []
@@ -188,29 +191,48 @@ def _subject_patterns() -> list[tuple[str, re.Pattern]]:
                 if value.isupper() and len(value) >= 3:  # ИЗО, ОБЖ, ИКТ, ОРКСЭ: exact acronyms
                     alternatives.append(rf"\b{re.escape(words[0])}\b")
                 continue
-            if len(words) == 1 and re.search(r"(ий|ый|ой|ние)$", words[0]):
-                continue  # «русский», «иностранный», «воспитание» alone say little
+            if len(words) == 1 and (
+                re.search(r"(ий|ый|ой|ние)$", words[0]) or DOC_TYPES.match(words[0])
+            ):
+                continue  # «русский», «воспитание», «проект» alone say little
             stems = [re.escape(_stem(w)) + r"\w*" for w in words]
             alternatives.append(r"\b" + r"\s+".join(stems))
-        if alternatives:
-            patterns.append((term.code, re.compile("|".join(alternatives))))
+        names = re.compile("|".join(alternatives)) if alternatives else None
+        cues = [
+            re.compile(r"\b" + re.escape(_fold(cue)).replace(r"\ ", r"\w*\s+") + r"\w*")
+            for cue in term.extra.get("cues", [])
+        ]
+        patterns.append((term.code, names, cues))
     return patterns
 
 
+def _subject_score(
+    names: re.Pattern[str] | None, cues: list[re.Pattern[str]], title: str, text: str
+) -> float:
+    """How strongly a title and a text speak of one subject: its name counts most (in the
+    title above all); each cue word counts with diminishing weight for repeats, so a text
+    that touches many of a subject's words outweighs one that repeats a single word."""
+    score = 0.0
+    if names is not None:
+        score += 10 * len(names.findall(title)) + 3 * min(len(names.findall(text)), 10)
+    for cue in cues:
+        score += 3 * bool(cue.search(title)) + min(len(cue.findall(text)), 25) ** 0.5
+    return score
+
+
 def suggest_subjects(title: str, text: str) -> list[str]:
-    """Subjects of the vocabulary (synonyms too) that dominate the title and the text."""
+    """The subjects of the vocabulary whose names, synonyms and cue words dominate the title
+    and the first pages: the best one, and a second one close to it."""
     title_f, text_f = _fold(title), _fold(text[:SUBJECT_CHARS])
-    scores: Counter[str] = Counter()
-    for code, pattern in _subject_patterns():
-        score = 10 * len(pattern.findall(title_f)) + len(pattern.findall(text_f))
-        if score:
-            scores[code] = score
-    if not scores:
+    scores = {
+        code: _subject_score(names, cues, title_f, text_f)
+        for code, names, cues in _subject_patterns()
+    }
+    ranked = sorted(((s, code) for code, s in scores.items() if s > 0), reverse=True)
+    if not ranked or ranked[0][0] < MIN_SUBJECT_SCORE:
         return []
-    top = scores.most_common(1)[0][1]
-    if top < 3:
-        return []
-    return [code for code, score in scores.most_common(2) if score * 2 >= top]
+    top = ranked[0][0]
+    return [code for score, code in ranked[:2] if score >= top * SECOND_SUBJECT]
 
 
 def suggest_resource_type(title: str, text: str, name: str) -> str:

@@ -31,7 +31,8 @@ _STAMP = re.compile(
     r"^(?:утвержд\w*|согласован\w*|рассмотрен\w*|принят\w*|введен\w* в действие|приложение|"
     r"приказ\w*|протокол\w*|решением|директор\w*|заведующ\w*|и\.?\s?о\.|проректор|ректор|"
     r"(?:на )?педагогическ\w+ совет\w*|на заседании|на совете|председатель|ознакомлен|"
-    r"от \d|\d|«\s*_*\s*\d|«_|_|[_\s.]+$|стр\w*\s*\d|©|\(c\)|проект$|id\b|лист\d*$|sheet\d*$)",
+    r"от \d|\d(?!\d*\s*(?:урок|занят|лекци|вебинар|недел))|«\s*_*\s*\d|«_|_|[_\s.]+$|"
+    r"стр\w*\s*\d|©|\(c\)|проект$|id\b|лист\d*$|sheet\d*$)",
     re.I,
 )
 # Organisation names and addresses: a header, though «ПЛАН РАБОТЫ» may go on with one.
@@ -58,13 +59,13 @@ _ENDS_TITLE = re.compile(
     r"^(?:подготовил\w*|подготовлен\w*|разработал\w*|разработан\w*|составил\w*|составител\w*|"
     r"автор\w*|выполнил\w*|учитель\b|воспитатель\b|руководитель проекта|содержание|"
     r"оглавление|пояснительная записка|введение|аннотация|цел[ьи]\b|задачи\b|актуальность|"
-    r"общие положения|план урока|ход урока|тип урока|предмет:|класс:|категория|"
+    r"общие положения|план$|план урока|ход урока|тип урока|предмет:|класс:|категория|"
     r"\d+(?:\.\d+)*\.?\s(?!урок|занят|лекци|вебинар|недел)|[ivx]+\.\s|глава \d|"
     r"г\.\s?[а-яё-]+,?\s*\d{4}|\d{4}\s*г?\.?$)",
     re.I,
 )
 # Document-type words: a line that is only one of these needs what follows it.
-_DOC_TYPES = re.compile(
+DOC_TYPES = re.compile(
     r"^(?:положение|порядок|правила|памятка|конспект|программа|рабочая программа|"
     r"основная (?:обще)?образовательная программа|сценарий|рекомендации|"
     r"методические рекомендации|методическая разработка|технологическая карта(?: урока)?|"
@@ -91,6 +92,7 @@ _SPACED = re.compile(r"^(?:\w ){3,}\w$")
 _SENTENCES = re.compile(r"[а-яё]{3}[.!?] [А-ЯЁ]")
 _DRAFT = re.compile(r"^проект$", re.I)
 _SERIES_MAX = 60
+_SHORT = 40  # a heading set apart by spacing joins a block shorter than this
 _THEME = re.compile(r"^тема(?: урока| занятия)?\s*:\s*", re.I)
 _PERSON_START = re.compile(
     r"^[А-ЯЁ][а-яё]+\s+(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.|[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|ична|ич))"
@@ -141,13 +143,9 @@ def _terms(text: str) -> set[str]:
 
 def _clean(line: str) -> str:
     line = re.sub(r"_{2,}|№\s*_+", " ", line.replace("\t", " ").replace("|", " "))
-    line = " ".join(line.split()).strip(" .;-–—/")
+    line = " ".join(line.split()).strip(" ;-–—/")
     if _SPACED.match(line):  # «П О Л О Ж Е Н И Е»
         line = line.replace(" ", "")
-    if line.count("«") != line.count("»"):
-        line = line.strip("«»")
-    if line.count('"') % 2:
-        line = line.strip('"')
     return line
 
 
@@ -176,17 +174,17 @@ def _can_start(line: str) -> bool:
     """Whether a cleaned line may open a title."""
     if _is_header(line) or _ENDS_TITLE.match(line) or _PERSON_START.match(line):
         return False
-    if line[:1].islower() and not _DOC_TYPES.match(line):
+    if line[:1].islower() and not DOC_TYPES.match(line):
         return False
     if len(line) < 4 or len(line) > 250 or _letters_share(line) < 0.6:
         return False
-    if len(line) < 8 and not _DOC_TYPES.match(line) and len(line.split()) < 2:
+    if len(line) < 8 and not DOC_TYPES.match(line) and len(line.split()) < 2:
         return False
     if not re.search(r"[^\W\d_]{4}", line):  # «А Г Р», «1 2 3»: letters, not words
         return False
     if (len(line) > 120 and line.endswith(".")) or len(_SENTENCES.findall(line)) >= 2:
         return False  # a sentence of the body
-    return not line.endswith(":") or bool(_DOC_TYPES.match(line))
+    return not line.endswith(":") or bool(DOC_TYPES.match(line))
 
 
 def _lead(line: str) -> str:
@@ -197,15 +195,15 @@ def _lead(line: str) -> str:
 def _continues(block: list[str], line: str, after_blank: bool) -> bool:
     """Whether ``line`` goes on with the title block (a wrapped or a second heading line)."""
     prev = block[-1]
-    open_end = bool(_OPEN_END.search(prev)) or bool(_DOC_TYPES.match(" ".join(block)))
-    if after_blank and not (open_end or _DOC_TYPES.match(_lead(line))):
+    open_end = bool(_OPEN_END.search(prev)) or bool(DOC_TYPES.match(" ".join(block)))
+    if after_blank and not (open_end or DOC_TYPES.match(_lead(line))):
         # a heading set apart by spacing: only short lines go on a short block
-        short = len(" ".join(block)) < 50 and len(line) < 50
+        short = len(" ".join(block)) < _SHORT and len(line) < _SHORT
         if not short or _SENTENCE_END.search(line) or line.endswith(","):
             return False
     if len(" ".join(block)) + len(line) > _JOINED_MAX or len(line) > 160:
         return False
-    doc_type_only = bool(_DOC_TYPES.match(" ".join(block)))
+    doc_type_only = bool(DOC_TYPES.match(" ".join(block)))
     if _is_stamp(line) or (_is_header(line) and not doc_type_only):
         return False
     if _ENDS_TITLE.match(line) or _PERSON_START.match(line) or _letters_share(line) < 0.5:
@@ -242,7 +240,7 @@ def _join(block: list[str]) -> str:
     """One line of the block's lines; a long series heading before the document's own type
     («Государственная итоговая аттестация… (ОГЭ)» + «Кодификатор…») is left out."""
     for n, line in enumerate(block[1:], 1):
-        if _DOC_TYPES.match(_lead(line)) and len(" ".join(block[:n])) > _SERIES_MAX:
+        if DOC_TYPES.match(_lead(line)) and len(" ".join(block[:n])) > _SERIES_MAX:
             block = block[n:]
             break
     title = ""
@@ -250,11 +248,22 @@ def _join(block: list[str]) -> str:
         line = _case(line)
         if not title:
             title = line
-        elif _OPEN_END.search(title) or line[:1].islower() or line[:1] in '«"“(':
+        elif DOC_TYPES.match(title) and re.match(r"[А-ЯЁ][а-яё]", line):
+            title = f"{title} {line[:1].lower()}{line[1:]}"  # «Творческий план» + «Музыкального…»
+        elif (
+            _OPEN_END.search(title)
+            or line[:1].islower()
+            or line[:1] in '«"“('
+            or DOC_TYPES.match(title)
+        ):
             title = f"{title} {line}"
         else:
-            title = f"{title}. {line}"
+            title = f"{title.rstrip('.')}. {line}"
     title = _THEME.sub("", title).strip(" .:;-–—")
+    if title.count("«") != title.count("»"):
+        title = title.strip("«»")
+    if title.count('"') % 2:
+        title = title.strip('"')
     return title[:1].upper() + title[1:]
 
 
@@ -264,12 +273,15 @@ def title_from_text(text: str) -> str:
     A draft marked «Проект» above its title gets «(проект)» after it."""
     block: list[str] = []
     after_blank = draft = False
+    first = True
     for raw in text.split("\n")[:HEAD_LINES]:
         line = _clean(raw)
         if not line:
             after_blank = bool(block)
             continue
-        if block:
+        if first and _SIGNATURE.match(line) and not line.startswith("("):
+            block.append(line)  # a work under its author's name: «А.С. Пушкин» + «Евгений Онегин»
+        elif block:
             if _SIGNATURE.match(line) and not after_blank:
                 continue  # «Творческий план…» + «Гронской Е.С.» + «на тему…»: name left out
             if not _continues(block, line, after_blank):
@@ -279,8 +291,8 @@ def title_from_text(text: str) -> str:
             block.append(line)
         elif _DRAFT.match(line):
             draft = True
-        after_blank = False
-    if not block or (len(block) == 1 and _DOC_TYPES.match(block[0])):
+        after_blank = first = False
+    if not block or (len(block) == 1 and DOC_TYPES.match(block[0])):
         return ""  # «ПОЛОЖЕНИЕ» alone names no document
     title = _join(block)[:MAX_TITLE]
     return f"{title} (проект)" if draft else title
@@ -293,7 +305,7 @@ def _declared(meta: dict) -> str:
         or _BAD_DECLARED.match(declared)
         or _is_header(declared)
         or not re.search(r"[А-Яа-яЁё]", declared)
-        or _DOC_TYPES.match(declared)
+        or DOC_TYPES.match(declared)
     ):
         return ""
     return declared
