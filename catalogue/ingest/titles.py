@@ -29,9 +29,9 @@ _BAD_DECLARED = re.compile(
 # Approval stamps and signatures: never part of a title.
 _STAMP = re.compile(
     r"^(?:утвержд\w*|согласован\w*|рассмотрен\w*|принят\w*|введен\w* в действие|приложение|"
-    r"приказ\w*|протокол\w*|решением|директор\w*|заведующ\w*|и\.?\s?о\.|проректор|ректор|"
+    r"приказ\w*|постановлени\w*|протокол\w*|решением|директор\w*|заведующ\w*|и\.?\s?о\.|проректор|ректор|"
     r"(?:на )?педагогическ\w+ совет\w*|на заседании|на совете|председатель|ознакомлен|"
-    r"от \d|\d(?!\d*\s*(?:урок|занят|лекци|вебинар|недел))|«\s*_*\s*\d|«_|_|[_\s.]+$|"
+    r"№|от \d|\d(?!\d*\s*(?:урок|занят|лекци|вебинар|недел))|«\s*_*\s*\d|«_|_|[_\s.]+$|"
     r"стр\w*\s*\d|©|\(c\)|проект$|id\b|лист\d*$|sheet\d*$)",
     re.I,
 )
@@ -40,7 +40,7 @@ _ORGANISATION = re.compile(
     r"^(?:министерство|департамент|комитет|управление образовани|отдел образовани|"
     r"муниципальн\w+|государственн\w+ (?:бюджетн|казенн|автономн|образовательн)|"
     r"федеральн\w+ государственн|федеральное|частн\w+ (?:обще)?образовательн|автономная|"
-    r"некоммерческ|учреждени|имени\b|кафедра|"
+    r"некоммерческ|учреждени|имени\b|кафедра|детский сад\b|(?:школа|лицей|гимназия) №|"
     r"(?:мб|ма|мк|гб|га|м|мо|ч|чо)д?оу\b|мобу|мбс|гбпоу|гапоу|мбу|мау|фгбоу|"
     r"тел\b|тел\.|факс|e-?mail|инн\b|кпп\b|адрес|г\.\s?[а-яё]|город\b|с\.\s?[а-яё]|ул\.|"
     r"городского округа|республики|[а-яё]+ского (?:района|округа)|[а-яё]+ской области|"
@@ -90,8 +90,10 @@ _SIGNATURE = re.compile(
 )
 _SPACED = re.compile(r"^(?:\w ){3,}\w$")
 _SENTENCES = re.compile(r"[а-яё]{3}[.!?] [А-ЯЁ]")
+_DATED = re.compile(r"«\s*\d*\s*»\s*[а-яё]+\s*\d{4}|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _DRAFT = re.compile(r"^проект$", re.I)
 _SERIES_MAX = 60
+_ACRONYM = re.compile(r"\(([А-ЯЁ]{2,6})\)")
 _SHORT = 40  # a heading set apart by spacing joins a block shorter than this
 _THEME = re.compile(r"^тема(?: урока| занятия)?\s*:\s*", re.I)
 _PERSON_START = re.compile(
@@ -170,15 +172,19 @@ def _is_header(line: str) -> bool:
     return bool(_is_stamp(line) or _ORGANISATION.match(bare) or _NOT_TITLE.search(line))
 
 
-def _can_start(line: str) -> bool:
-    """Whether a cleaned line may open a title."""
+def _can_start(line: str, in_table: bool) -> bool:
+    """Whether a cleaned line (a table cell when ``in_table``) may open a title."""
     if _is_header(line) or _ENDS_TITLE.match(line) or _PERSON_START.match(line):
         return False
-    if line[:1].islower() and not DOC_TYPES.match(line):
+    if line.endswith("?") or (
+        line[:1].islower()
+        and not DOC_TYPES.match(line)
+        and (in_table or len(line.split()) < 3)  # a wrapped line of a header
+    ):
         return False
-    if len(line) < 4 or len(line) > 250 or _letters_share(line) < 0.6:
+    if len(line) < 4 or len(line) > 250 or _letters_share(line) < 0.6 or _DATED.search(line):
         return False
-    if len(line) < 8 and not DOC_TYPES.match(line) and len(line.split()) < 2:
+    if len(line.split()) < 2 and not DOC_TYPES.match(line) and (len(line) < 8 or in_table):
         return False
     if not re.search(r"[^\W\d_]{4}", line):  # «А Г Р», «1 2 3»: letters, not words
         return False
@@ -192,10 +198,15 @@ def _lead(line: str) -> str:
     return " ".join(line.split()[:2]) if len(line.split()) > 1 else line
 
 
+def _open_end(block: list[str]) -> bool:
+    """Whether the block cannot end here («Положение о», «ПЛАН РАБОТЫ»)."""
+    return bool(_OPEN_END.search(block[-1]) or DOC_TYPES.match(" ".join(block)))
+
+
 def _continues(block: list[str], line: str, after_blank: bool) -> bool:
     """Whether ``line`` goes on with the title block (a wrapped or a second heading line)."""
     prev = block[-1]
-    open_end = bool(_OPEN_END.search(prev)) or bool(DOC_TYPES.match(" ".join(block)))
+    open_end = _open_end(block)
     if after_blank and not (open_end or DOC_TYPES.match(_lead(line))):
         # a heading set apart by spacing: only short lines go on a short block
         short = len(" ".join(block)) < _SHORT and len(line) < _SHORT
@@ -213,7 +224,7 @@ def _continues(block: list[str], line: str, after_blank: bool) -> bool:
     if open_end or line[:1].islower() or line[:1] in '«"“(':
         return True
     # a capitalised line after a heading line: a second heading (subtitle) if short
-    return len(line) <= 90 and not _SENTENCE_END.search(line) and len(block) < 5
+    return len(line) <= 90 and not re.search(r"\w{4}[.!]$", line) and len(block) < 5
 
 
 def _case(line: str) -> str:
@@ -239,8 +250,10 @@ def _vowel_share(word: str) -> float:
 def _join(block: list[str]) -> str:
     """One line of the block's lines; a long series heading before the document's own type
     («Государственная итоговая аттестация… (ОГЭ)» + «Кодификатор…») is left out."""
+    series = ""
     for n, line in enumerate(block[1:], 1):
         if DOC_TYPES.match(_lead(line)) and len(" ".join(block[:n])) > _SERIES_MAX:
+            series = " ".join(_ACRONYM.findall(" ".join(block[:n])))  # «(ОГЭ)» is kept
             block = block[n:]
             break
     title = ""
@@ -264,7 +277,22 @@ def _join(block: list[str]) -> str:
         title = title.strip("«»")
     if title.count('"') % 2:
         title = title.strip('"')
+    if series:
+        title = f"{title} ({series})"
     return title[:1].upper() + title[1:]
+
+
+def _head(text: str) -> list[tuple[str, bool]]:
+    """The head of the text as cleaned lines ('' for a blank one), a table row's cells as
+    lines of their own; each with whether it stood in a table."""
+    lines: list[tuple[str, bool]] = []
+    for raw in text.split("\n")[:HEAD_LINES]:
+        cells = re.split(r"[|\t]", raw)
+        if len(cells) == 1:
+            lines.append((_clean(raw), False))
+        else:
+            lines += [(cell, True) for cell in map(_clean, cells) if cell]
+    return lines
 
 
 def title_from_text(text: str) -> str:
@@ -272,10 +300,9 @@ def title_from_text(text: str) -> str:
 
     A draft marked «Проект» above its title gets «(проект)» after it."""
     block: list[str] = []
-    after_blank = draft = False
+    after_blank = draft = block_in_table = False
     first = True
-    for raw in text.split("\n")[:HEAD_LINES]:
-        line = _clean(raw)
+    for line, in_table in _head(text):
         if not line:
             after_blank = bool(block)
             continue
@@ -284,15 +311,20 @@ def title_from_text(text: str) -> str:
         elif block:
             if _SIGNATURE.match(line) and not after_blank:
                 continue  # «Творческий план…» + «Гронской Е.С.» + «на тему…»: name left out
-            if not _continues(block, line, after_blank):
+            # into or out of a table only what plainly goes on: «Памятка» + «родителям»
+            crosses = in_table != block_in_table and not (
+                _OPEN_END.search(block[-1]) or line[:1].islower()
+            )
+            if crosses or not _continues(block, line, after_blank):
                 break
             block.append(line)
-        elif _can_start(line):
+        elif _can_start(line, in_table):
             block.append(line)
+            block_in_table = in_table
         elif _DRAFT.match(line):
             draft = True
         after_blank = first = False
-    if not block or (len(block) == 1 and DOC_TYPES.match(block[0])):
+    if not block or (len(block) == 1 and DOC_TYPES.match(block[0]) and len(block[0].split()) < 3):
         return ""  # «ПОЛОЖЕНИЕ» alone names no document
     title = _join(block)[:MAX_TITLE]
     return f"{title} (проект)" if draft else title
