@@ -13,10 +13,11 @@ import re
 from collections import Counter
 from functools import cache
 from pathlib import PurePath
+from typing import Any
 
 from catalogue import vocabularies
 from catalogue.ingest.titles import DOC_TYPES, suggest_title
-from catalogue.records import Record
+from catalogue.records import RecordT
 
 __all__ = ["apply", "suggest", "suggest_title"]
 
@@ -108,7 +109,7 @@ def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def suggest_authors(text: str, meta: dict) -> list[str]:
+def suggest_authors(text: str, meta: dict[str, Any]) -> list[str]:
     """People named near «автор», «составитель», «учитель»…; else the declared author."""
     found: list[str] = []
     for cue in _AUTHOR_CUE.finditer(text[:HEAD_CHARS]):
@@ -127,7 +128,7 @@ def suggest_authors(text: str, meta: dict) -> list[str]:
     return found[:5]
 
 
-def suggest_year(text: str, meta: dict) -> int | None:
+def suggest_year(text: str, meta: dict[str, Any]) -> int | None:
     """A school year («2021–2022 учебный год») or a dated year in the text, else the file's."""
     head = text[:HEAD_CHARS]
     for pattern in (_SCHOOL_YEAR, _YEAR):
@@ -256,7 +257,7 @@ def suggest_organisation(text: str) -> str:
     return " ".join(found.group(1).split()).strip(" ,.")[:150] if found else ""
 
 
-def suggest(text: str, meta: dict, name: str) -> dict:
+def suggest(text: str, meta: dict[str, Any], name: str) -> dict[str, Any]:
     """Every suggestion for one document, as ``{field: value}`` (empty values left out)."""
     title = suggest_title(text, meta, name)
     values = {
@@ -272,7 +273,7 @@ def suggest(text: str, meta: dict, name: str) -> dict:
     return {k: v for k, v in values.items() if v not in (None, "", [])}
 
 
-def apply(record: Record, suggestions: dict) -> Record:
+def apply(record: RecordT, suggestions: dict[str, Any]) -> RecordT:
     """Fill the record's empty fields with the suggestions; remember them in ``suggested``."""
     for name, value in suggestions.items():
         if getattr(record, name, None) in (None, "", []):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import PurePath
+from typing import Any
 
 import Stemmer
 
@@ -330,7 +331,7 @@ def title_from_text(text: str) -> str:
     return f"{title} (проект)" if draft else title
 
 
-def _declared(meta: dict) -> str:
+def _declared(meta: dict[str, Any]) -> str:
     declared = _clean(str(meta.get("title") or ""))
     if (
         len(declared) < 5
@@ -343,7 +344,7 @@ def _declared(meta: dict) -> str:
     return declared
 
 
-def suggest_title(text: str, meta: dict, name: str) -> str:
+def suggest_title(text: str, meta: dict[str, Any], name: str) -> str:
     """The document's title: its title block, or the declared title when that is a real one
     the text confirms (or the text has none), else the file name."""
     found = title_from_text(text)
