@@ -100,7 +100,8 @@ _THEME = re.compile(r"^тема(?: урока| занятия)?\s*:\s*", re.I)
 _PERSON_START = re.compile(
     r"^[А-ЯЁ][а-яё]+\s+(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.|[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|ична|ич))"
 )
-# Upper-case words this long are words, not acronyms; short ones are lowered when listed.
+# Upper-case words this long are words, not acronyms (МБОУ, МАДОУ aside); in an upper-case
+# line shorter words are lowered when listed or vowel-rich (ШКОЛА, but ФГОС, ЕГЭ kept).
 _WORD_LETTERS = 6
 _SMALL_WORDS = {
     "в",
@@ -130,6 +131,21 @@ _SMALL_WORDS = {
     "курс",
     "игра",
     "день",
+    "как",
+    "одно",
+    "один",
+    "одна",
+    "все",
+    "это",
+    "что",
+    "под",
+    "над",
+    "без",
+    "про",
+    "мой",
+    "наш",
+    "карт",
+    "карта",
 }
 
 
@@ -220,6 +236,8 @@ def _continues(block: list[str], line: str, after_blank: bool) -> bool:
         return False
     if _ENDS_TITLE.match(line) or _PERSON_START.match(line) or _letters_share(line) < 0.5:
         return False
+    if _fold(_lead(line)) == _fold(_lead(block[0])):
+        return False  # the heading again («ПЛАН РАБОТЫ… НА СЕНТЯБРЬ»): the next section
     if _SENTENCE_END.search(prev) and not open_end:
         return False
     if open_end or line[:1].islower() or line[:1] in '«"“(':
@@ -235,13 +253,21 @@ def _case(line: str) -> str:
     out = []
     for word in line.split(" "):
         letters = re.sub(r"[\W\d_]", "", word)
-        if letters.isupper() and (
-            (len(letters) >= _WORD_LETTERS and _vowel_share(letters) >= 0.3)
-            or (whole and _fold(letters) in _SMALL_WORDS)
-        ):
+        if (
+            letters.isupper()
+            and (
+                (len(letters) >= _WORD_LETTERS and _vowel_share(letters) > 0)
+                or (whole and _fold(letters) in _SMALL_WORDS)
+                or (whole and len(letters) >= 4 and _vowel_share(letters) >= 0.4)
+            )
+            and not letters.endswith("ОУ")
+        ):  # МБОУ, МАДОУ stay
             word = word.lower()
         out.append(word)
-    return " ".join(out)
+    cased = " ".join(out)
+    if whole and cased.startswith("«"):  # a quoted upper-case title: «Музыкотерапия как…»
+        cased = "«" + cased[1:2].upper() + cased[2:]
+    return cased
 
 
 def _vowel_share(word: str) -> float:
@@ -258,21 +284,24 @@ def _join(block: list[str]) -> str:
             block = block[n:]
             break
     title = ""
-    for line in block:
-        line = _case(line)
+    for original in block:
+        line = _case(original)
         if not title:
             title = line
         elif DOC_TYPES.match(title) and re.match(r"[А-ЯЁ][а-яё]", line):
             title = f"{title} {line[:1].lower()}{line[1:]}"  # «Творческий план» + «Музыкального…»
         elif (
             _OPEN_END.search(title)
-            or line[:1].islower()
-            or line[:1] in '«"“('
+            or (
+                line[:1].islower()
+                and (not original.isupper() or _fold(original.split()[0]) in _SMALL_WORDS)
+            )
+            or original[:1] in '«"“('
             or DOC_TYPES.match(title)
         ):
             title = f"{title} {line}"
         else:
-            title = f"{title.rstrip('.')}. {line}"
+            title = f"{title.rstrip('.')}. {line[:1].upper()}{line[1:]}"
     title = _THEME.sub("", title).strip(" .:;-–—")
     if title.count("«") != title.count("»"):
         title = title.strip("«»")
