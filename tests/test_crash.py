@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess  # every test reads what python -m bench.crash did
+
 REPO = Path(__file__).resolve().parent.parent
 ZERO = [
     "lost",
