@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.extract import extract_text
-from catalogue.i18n import t
 from catalogue.records import Attachment
 from catalogue.store import Store, StoreError
 
@@ -86,7 +85,7 @@ class Workspace:
         """Open an existing workspace (default: :func:`default_home`)."""
         path = Path(path) if path is not None else default_home()
         if not cls.exists(path):
-            raise NotAWorkspace(t("store.not_workspace", path=path))
+            raise NotAWorkspace("store.not_workspace", path=path)
         return cls(path)
 
     @property

@@ -21,6 +21,10 @@ REAL_CORPUS = SHARED / "corpus" / "real"
 DEMO_SEED = 7
 DEMO_SCALE = 0.1
 
+# Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
+# ``imk`` programs and kernels the tests start, which inherit the environment).
+os.environ["IMK_NO_PLUGINS"] = "1"
+
 
 @pytest.fixture(autouse=True)
 def _russian(monkeypatch):

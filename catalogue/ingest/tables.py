@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from catalogue.errors import UserError
 from catalogue.extract.text import decode
 from catalogue.i18n import t
 from catalogue.ingest.duplicates import title_key
@@ -149,7 +150,7 @@ def parse(
     rows = read_rows(path)
     header, columns = find_header(rows, mapping)
     if "title" not in columns.values():
-        raise ValueError(t("ingest.no_title_column", name=path.name))
+        raise UserError("ingest.no_title_column", name=path.name)
     if kind == "auto":
         kind = "media" if MEDIA_FIELDS & set(columns.values()) else "material"
     for number, row in enumerate(rows[header + 1 :], header + 2):
@@ -210,7 +211,7 @@ def import_table(
     """Import the rows of a table; bad rows are reported, good rows saved in one transaction."""
     try:
         parsed = list(parse(path, mapping, kind))
-    except ValueError as exc:
+    except (UserError, ValueError) as exc:
         report.add(path.name, FAILED, str(exc))
         return 0
     except Exception:
