@@ -18,7 +18,6 @@ from catalogue.curation import current_user
 from catalogue.curation.history import label
 from catalogue.curation.portfolio import (
     HOURS_YEARS,
-    PUBLIC_CHOICES,
     category_state,
     linked_works,
     recent_hours,
@@ -26,6 +25,7 @@ from catalogue.curation.portfolio import (
 )
 from catalogue.errors import UserError
 from catalogue.i18n import t
+from catalogue.privacy import PUBLIC_CHOICES
 from catalogue.records import Portfolio
 from catalogue.store import Store
 from catalogue.workspace import Workspace
