@@ -18,6 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from catalogue.maintenance.doctor import Finding
     from catalogue.workspace import Workspace
 
 hookspec = pluggy.HookspecMarker("imk")
@@ -43,6 +44,11 @@ class Hooks:
         self, workspace: Workspace, query: str, filters: dict[str, list[str]] | None, limit: int
     ) -> list[str] | None:
         """Ids of the records a search finds, best first (the search index provides this)."""
+
+    @hookspec
+    def imk_doctor(self, workspace: Workspace, repair: bool) -> list[Finding] | None:
+        """Findings about derived data such as the index for ``imk doctor``; with ``repair``,
+        put right what is safe first."""
 
     @hookspec
     def imk_stats(self, workspace: Workspace) -> dict[str, Any] | None:
@@ -84,6 +90,14 @@ def find_ids(
         workspace=workspace, query=query, filters=filters, limit=limit
     )
     return cast("list[str] | None", found)
+
+
+def doctor(workspace: Workspace, repair: bool) -> list[Finding]:
+    """Every plugin's findings for ``imk doctor`` (repaired first when ``repair``)."""
+    found: list[Finding] = []
+    for part in manager().hook.imk_doctor(workspace=workspace, repair=repair):
+        found.extend(part or [])
+    return found
 
 
 def stats(workspace: Workspace) -> dict[str, Any]:

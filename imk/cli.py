@@ -16,8 +16,10 @@ from catalogue import cli as core
 from catalogue import plugins
 from catalogue.export import commands as export
 from catalogue.ingest import commands as ingest
+from catalogue.maintenance import commands as maintenance
 from catalogue.reports import commands as reports
 from index import commands as index
+from index import health
 
 COMMANDS: tuple[click.Command, ...] = (
     core.init,
@@ -32,8 +34,11 @@ COMMANDS: tuple[click.Command, ...] = (
     export.portfolio_page,
     export.cite_command,
     reports.report,
+    maintenance.doctor,
+    maintenance.backup_command,
+    maintenance.restore_command,
 )
-PLUGINS: tuple[object, ...] = (index,)
+PLUGINS: tuple[object, ...] = (index, health)
 
 
 def build_cli() -> click.Group:
