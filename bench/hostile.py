@@ -159,9 +159,9 @@ def run_case(name: str, cache: Path, rows: int, bomb_mb: int) -> dict[str, objec
     """Run one case here; return the report lines it produced."""
     from click.testing import CliRunner
 
-    from catalogue.cli import build_cli
     from catalogue.ingest.pipeline import import_paths
     from catalogue.workspace import Workspace
+    from imk.cli import build_cli
 
     target = {
         "xlsx-records": lambda: million_rows(cache, rows),

@@ -1,4 +1,6 @@
-"""The ``imk`` command line: core commands here, more added by plugins (:mod:`catalogue.plugins`).
+"""The ``imk`` command line's shared parts and its core commands (init, demo, show, stats, lab).
+
+The program is assembled in :mod:`imk.cli`, which lists every command of the project.
 
 Messages go to stderr in the user's language; ``--json`` prints exactly one JSON object on
 stdout. Exit status is 0 on success and 1 with a clear message otherwise.
@@ -20,10 +22,10 @@ import click
 from tqdm import tqdm
 
 from catalogue import i18n, plugins, vocabularies
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import to_dict
-from catalogue.store import StoreError
-from catalogue.validation import ValidationError, field_label
+from catalogue.validation import field_label
 from catalogue.workspace import Workspace, default_home
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -44,19 +46,19 @@ pass_context = click.make_pass_decorator(Context)
 
 
 class CatalogueError(click.ClickException):
-    """A failed command: one line in the user's language on stderr, exit status 1."""
+    """How a :class:`UserError` leaves a command: one line on stderr, exit status 1."""
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(t("cli.error", message=self.format_message()), err=True)
 
 
 class CatalogueGroup(click.Group):
-    """A group that turns catalogue errors into :class:`CatalogueError`."""
+    """A group whose commands end a :class:`UserError` with its message, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (StoreError, ValidationError) as exc:
+        except UserError as exc:
             raise CatalogueError(str(exc)) from exc
 
 
@@ -84,7 +86,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 def records_changed(ws: Workspace) -> None:
     """Let plugins (the index) catch up with what a command wrote."""
     with progress_bar(t("progress.index")) as update:
-        plugins.manager().hook.imk_records_changed(workspace=ws, progress=update)
+        plugins.records_changed(ws, update)
 
 
 def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -114,7 +116,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
     ctx.obj = Context(home or default_home())
 
 
-@cli.command(help=t("cli.init_help"))
+@click.command(help=t("cli.init_help"))
 @pass_context
 def init(context: Context) -> None:
     existed = Workspace.exists(context.home)
@@ -123,7 +125,7 @@ def init(context: Context) -> None:
     click.echo(t(key, path=context.home), err=True)
 
 
-@cli.command(help=t("cli.demo_help"))
+@click.command(help=t("cli.demo_help"))
 @click.option("--seed", default=2026, show_default=True, help=t("cli.demo_seed_help"))
 @click.option("--scale", default=1.0, show_default=True, help=t("cli.demo_scale_help"))
 @pass_context
@@ -133,7 +135,7 @@ def demo(context: Context, seed: int, scale: float) -> None:
     ws = Workspace.create(context.home)
     count = ws.store.count()
     if count:
-        raise CatalogueError(t("cli.demo_not_empty", count=count))
+        raise UserError("cli.demo_not_empty", count=count)
     with progress_bar(t("progress.demo")) as update:
         stats = demo_data.build(ws, seed=seed, scale=scale, progress=update)
     records_changed(ws)
@@ -148,7 +150,7 @@ def demo(context: Context, seed: int, scale: float) -> None:
     )
 
 
-@cli.command(help=t("cli.show_help"))
+@click.command(help=t("cli.show_help"))
 @click.argument("record_id")
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
@@ -173,9 +175,7 @@ def _label(name: str) -> str:
 def _display(name: str, value: object) -> str:
     """A stored value as a person reads it."""
     if name in ("status", "kind"):
-        vocab = {"status": "statuses", "kind": "kinds"}[name]
-        term = vocabularies.get(vocab).resolve(str(value))
-        return term.name if term else str(value)
+        return vocabularies.coded_label(name, str(value))
     if isinstance(value, list):
         return "; ".join(
             str(v.get("name") or v.get("title") or v) if isinstance(v, dict) else str(v)
@@ -184,14 +184,12 @@ def _display(name: str, value: object) -> str:
     return str(value)
 
 
-@cli.command(help=t("cli.stats_help"))
+@click.command(help=t("cli.stats_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
 def stats(context: Context, as_json: bool) -> None:
     ws = context.open()
-    data = ws.store.stats()
-    for extra in plugins.manager().hook.imk_stats(workspace=ws):
-        data.update(extra or {})
+    data = ws.store.stats() | plugins.stats(ws)
     if as_json:
         echo_json(data)
         return
@@ -220,7 +218,7 @@ def stats(context: Context, as_json: bool) -> None:
         )
 
 
-@cli.command(
+@click.command(
     help=t("cli.lab_help"),
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
@@ -235,14 +233,3 @@ def lab(context: Context, jupyter_args: tuple[str, ...]) -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")  # containers and CI machines run as root
     raise SystemExit(subprocess.call(command, env=env))
-
-
-def build_cli() -> click.Group:
-    """The ``imk`` group with every plugin's commands added."""
-    plugins.manager().hook.imk_register_commands(cli=cli)
-    return cli
-
-
-def main() -> None:
-    """Console-script entry point."""
-    build_cli()(prog_name="imk")

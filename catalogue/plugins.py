@@ -1,54 +1,108 @@
-"""Extension points (pluggy hooks), used by the project's own packages exactly as a plugin would.
+"""Extension points (pluggy hooks) and the typed calls the catalogue makes through them.
 
-A package registers itself under the ``imk`` entry-point group; the search index does this to
-add its commands and to follow the store after records change.
+The project's own parts are wired by plain import in :mod:`imk.cli`, which also registers the
+search index here (the catalogue never imports the index). Third-party plugins register under
+the ``imk`` entry-point group and implement any of :class:`Hooks`; they are not loaded when
+``IMK_NO_PLUGINS=1`` (the test suite sets it, so a foreign plugin cannot change a test).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
+if TYPE_CHECKING:
+    import click
+
+    from catalogue.maintenance.doctor import Finding
+    from catalogue.workspace import Workspace
+
 hookspec = pluggy.HookspecMarker("imk")
 hookimpl = pluggy.HookimplMarker("imk")
+
+Progress = Callable[[int, int], None]
+"""A ``(done, total)`` callback for long work."""
 
 
 class Hooks:
     """What a plugin can implement."""
 
     @hookspec
-    def imk_register_commands(self, cli: Any) -> None:
+    def imk_register_commands(self, cli: click.Group) -> None:
         """Add click commands or groups to the ``imk`` command line."""
 
     @hookspec
-    def imk_records_changed(self, workspace: Any, progress: Any) -> None:
-        """Records were written: bring derived data (such as the index) up to date.
-
-        ``progress`` is a callable ``(done, total)`` or None.
-        """
+    def imk_records_changed(self, workspace: Workspace, progress: Progress | None) -> None:
+        """Records were written: bring derived data (such as the index) up to date."""
 
     @hookspec(firstresult=True)
     def imk_find_ids(
-        self, workspace: Any, query: str, filters: dict[str, Any] | None, limit: int
+        self, workspace: Workspace, query: str, filters: dict[str, list[str]] | None, limit: int
     ) -> list[str] | None:
         """Ids of the records a search finds, best first (the search index provides this)."""
 
     @hookspec
-    def imk_doctor(self, workspace: Any, repair: bool) -> list[Any] | None:
-        """Findings (:class:`catalogue.maintenance.doctor.Finding`) about derived data such as
-        the index for ``imk doctor``; with ``repair``, put right what is safe first."""
+    def imk_doctor(self, workspace: Workspace, repair: bool) -> list[Finding] | None:
+        """Findings about derived data such as the index for ``imk doctor``; with ``repair``,
+        put right what is safe first."""
 
     @hookspec
-    def imk_stats(self, workspace: Any) -> dict[str, Any] | None:
+    def imk_stats(self, workspace: Workspace) -> dict[str, Any] | None:
         """Extra sections for ``imk stats`` as ``{name: {key: value}}``."""
 
 
 @cache
 def manager() -> pluggy.PluginManager:
-    """The process-wide plugin manager with every installed ``imk`` plugin loaded."""
+    """The process-wide plugin manager, with the installed third-party plugins loaded."""
     pm = pluggy.PluginManager("imk")
     pm.add_hookspecs(Hooks)
-    pm.load_setuptools_entrypoints("imk")
+    if os.environ.get("IMK_NO_PLUGINS") != "1":
+        pm.load_setuptools_entrypoints("imk")
     return pm
+
+
+def register(plugin: object) -> None:
+    """Register one of the project's own plugins (a module with ``@hookimpl`` functions)."""
+    pm = manager()
+    if not pm.is_registered(plugin):
+        pm.register(plugin)
+
+
+def register_commands(cli: click.Group) -> None:
+    """Let plugins add their commands to ``cli``."""
+    manager().hook.imk_register_commands(cli=cli)
+
+
+def records_changed(workspace: Workspace, progress: Progress | None = None) -> None:
+    """Tell plugins (the index) that records were written."""
+    manager().hook.imk_records_changed(workspace=workspace, progress=progress)
+
+
+def find_ids(
+    workspace: Workspace, query: str, filters: dict[str, list[str]] | None = None, limit: int = 20
+) -> list[str] | None:
+    """Ids a search finds, best first; None when no plugin can search."""
+    found = manager().hook.imk_find_ids(
+        workspace=workspace, query=query, filters=filters, limit=limit
+    )
+    return cast("list[str] | None", found)
+
+
+def doctor(workspace: Workspace, repair: bool) -> list[Finding]:
+    """Every plugin's findings for ``imk doctor`` (repaired first when ``repair``)."""
+    found: list[Finding] = []
+    for part in manager().hook.imk_doctor(workspace=workspace, repair=repair):
+        found.extend(part or [])
+    return found
+
+
+def stats(workspace: Workspace) -> dict[str, Any]:
+    """Every plugin's sections for ``imk stats``, merged."""
+    merged: dict[str, Any] = {}
+    for extra in manager().hook.imk_stats(workspace=workspace):
+        merged.update(extra or {})
+    return merged

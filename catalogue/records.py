@@ -7,6 +7,7 @@ kept in the store; :mod:`catalogue.validation` checks and normalises them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -163,6 +164,14 @@ class Collection:
     created_at: str = ""
     updated_at: str = ""
     version: int = 0
+
+    def add(self, record_ids: Iterable[str], note: str = "") -> list[str]:
+        """Append the records not in the collection yet, in the given order and each once;
+        return the ids added (the command line and the notebook builder both add this way)."""
+        present = {item.record_id for item in self.items}
+        added = [i for i in dict.fromkeys(record_ids) if i not in present]
+        self.items += [CollectionItem(i, note) for i in added]
+        return added
 
 
 RECORD_TYPES: dict[str, type[Record]] = {cls.kind: cls for cls in (Material, Media, Portfolio)}

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from catalogue import schema
-from catalogue.i18n import t
 from catalogue.records import Record, RecordT, from_dict, to_dict
 from catalogue.storage.base import (
     ConflictError,
@@ -54,7 +53,7 @@ class Store:
         with self.db.write() as conn:
             found = schema.current_version(conn)
             if found > schema.SCHEMA_VERSION:
-                raise StoreError(t("store.newer_schema", found=found, known=schema.SCHEMA_VERSION))
+                raise StoreError("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
             schema.migrate(conn)
 
     def close(self) -> None:
@@ -81,7 +80,7 @@ class Store:
             except ValidationError as exc:
                 errors.append(f"#{n} «{record.title}»: {exc}")
         if errors:
-            raise StoreError("\n".join(errors))
+            raise StoreError("store.invalid_many", problems="\n".join(errors))
         with self.db.write() as conn:
             return [write_record(conn, record, by) for record in records]
 
@@ -93,7 +92,7 @@ class Store:
         with self.db.read() as conn:
             row = conn.execute(query).first()
         if row is None:
-            raise NotFoundError(t("store.not_found", id=record_id))
+            raise NotFoundError("store.not_found", id=record_id)
         return from_dict(json.loads(row.data))
 
     def versions(self) -> dict[str, int]:
@@ -136,7 +135,7 @@ class Store:
                 .order_by(schema.record_versions.c.version)
             ).all()
         if not rows:
-            raise NotFoundError(t("store.not_found", id=record_id))
+            raise NotFoundError("store.not_found", id=record_id)
         return [
             Version(r.version, r.saved_at, r.saved_by, r.action, from_dict(json.loads(r.data)))
             for r in rows

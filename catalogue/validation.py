@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from catalogue import vocabularies
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import Collection, Media, Portfolio, Record
 
@@ -39,12 +40,12 @@ class FieldError:
         return self.message
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError, ValueError):
     """A record failed validation; ``errors`` lists every problem."""
 
-    def __init__(self, errors: list[FieldError]):
+    def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
-        super().__init__("\n".join(e.message for e in errors))
+        super().__init__("validation.failed", problems="\n".join(e.message for e in errors))
 
 
 def field_label(name: str) -> str:

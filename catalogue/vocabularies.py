@@ -109,6 +109,20 @@ def get(name: str) -> Vocabulary:
     return Vocabulary.load(VOCAB_DIR / f"{name}.toml")
 
 
+# The vocabulary behind each coded value of a record, by facet name (``grade`` 5 → «5 класс»).
+VOCABULARY_OF = {"kind": "kinds", "status": "statuses", "grade": "grades", "level": "levels"}
+
+
+def coded_label(name: str, value: str) -> str:
+    """How a coded value is shown to people: kind and status by name («опубликовано»), grade and
+    level by label («5 класс»); values of other names, and unknown codes, as they are."""
+    vocab = VOCABULARY_OF.get(name)
+    term = get(vocab).resolve(value) if vocab else None
+    if term is None:
+        return value
+    return term.name if name in ("kind", "status") else term.label
+
+
 def levels_for_grades(grades: list[str]) -> list[str]:
     """Education levels (ДО, НОО, ООО, СОО) that a list of grade codes belongs to."""
     found = []

@@ -20,7 +20,6 @@ from typing import Any
 from catalogue.extract import Limits
 from catalogue.extract.worker import Worker
 from catalogue.filestore import FileStore, Healed
-from catalogue.i18n import t
 from catalogue.maintenance.references import referenced
 from catalogue.records import Attachment, Record
 from catalogue.store import Store, StoreError
@@ -102,7 +101,7 @@ class Workspace:
         """Open an existing workspace (default: :func:`default_home`)."""
         path = Path(path) if path is not None else default_home()
         if not cls.exists(path):
-            raise NotAWorkspace(t("store.not_workspace", path=path))
+            raise NotAWorkspace("store.not_workspace", path=path)
         return cls(path)
 
     @property

@@ -1,4 +1,7 @@
-"""The index as an ``imk`` plugin: ``search`` and ``index`` commands; following the store."""
+"""The ``search`` and ``index`` commands, and the index as a plugin that follows the store.
+
+:mod:`imk.cli` lists the commands and registers this module with :mod:`catalogue.plugins`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from typing import Any
 
 import click
 
-from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.plugins import hookimpl
 from catalogue.workspace import Workspace
@@ -21,8 +25,9 @@ from index.search import SORTS, facet_label
 REBUILD_THRESHOLD = 500
 
 
-@hookimpl
-def imk_records_changed(workspace: Workspace, progress: Progress | None) -> None:
+@hookimpl(specname="imk_records_changed")
+def catch_up(workspace: Workspace, progress: Progress | None) -> None:
+    """Bring the index up to date with the store (rebuilt when much has changed)."""
     if len(workspace.store.pending(limit=REBUILD_THRESHOLD + 1)) > REBUILD_THRESHOLD:
         CatalogueIndex.build(workspace, progress)
     CatalogueIndex.open(workspace, progress).close()
@@ -59,7 +64,7 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
     for value in values:
         name, sep, wanted = value.partition("=")
         if not sep or name.strip() not in FACETS or not wanted.strip():
-            raise CatalogueError(t("cli.bad_filter", value=value, fields=", ".join(FACETS)))
+            raise UserError("cli.bad_filter", value=value, fields=", ".join(FACETS))
         filters.setdefault(name.strip(), []).append(wanted.strip())
     return filters
 
@@ -162,9 +167,3 @@ def check(context: Context, as_json: bool) -> None:
         )
     if not report.ok:
         raise SystemExit(1)
-
-
-@hookimpl
-def imk_register_commands(cli: click.Group) -> None:
-    cli.add_command(search)
-    cli.add_command(index_group)

@@ -14,8 +14,6 @@ from whoosh.reading import IndexReader
 from catalogue import vocabularies
 from index.schema import FACETS
 
-VOCAB_OF = {"kind": "kinds", "status": "statuses", "grade": "grades", "level": "levels"}
-
 
 class FacetTable:
     """For each facet, the documents holding each value, for one index generation."""
@@ -61,8 +59,4 @@ def clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
 
 def facet_label(facet: str, value: str) -> str:
     """How a facet value is shown to people (status code → «опубликовано», grade 5 → «5 класс»)."""
-    vocab = VOCAB_OF.get(facet)
-    term = vocabularies.get(vocab).resolve(value) if vocab else None
-    if term is None:
-        return value
-    return term.name if facet in ("kind", "status") else term.label
+    return vocabularies.coded_label(facet, value)

@@ -35,6 +35,10 @@ FIXTURE_MARKS = {
     "during_import": pytest.mark.subprocess,
 }
 
+# Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
+# ``imk`` programs and kernels the tests start, which inherit the environment).
+os.environ["IMK_NO_PLUGINS"] = "1"
+
 
 @pytest.fixture(autouse=True)
 def _russian(monkeypatch):

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from bench.crash import _text, seed
-from catalogue.cli import build_cli
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 from index.engine import CatalogueIndex
 
 CLI = build_cli()

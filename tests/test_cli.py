@@ -13,8 +13,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import build_cli
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 from index.engine import CatalogueIndex
 
 README = Path(__file__).resolve().parent.parent / "README.md"

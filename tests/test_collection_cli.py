@@ -10,8 +10,8 @@ import rispy
 from click.testing import CliRunner
 from export_data import PRIVATE, build
 
-from catalogue.cli import build_cli
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 CLI = build_cli()
 

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from bench.crash import seed
-from catalogue.cli import build_cli
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 from index.engine import CatalogueIndex
 
 CLI = build_cli()

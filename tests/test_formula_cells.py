@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue import cells
-from catalogue.cli import build_cli
 from catalogue.records import Collection, CollectionItem, Course, new
 from catalogue.reports import REPORTS
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 CLI = build_cli()
 HYPERLINK = '=HYPERLINK("http://x","x")'

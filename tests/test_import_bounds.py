@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from catalogue.cli import build_cli
 from catalogue.extract import Limits
 from catalogue.extract.safety import ExtractError
 from catalogue.ingest import tables
@@ -28,6 +27,7 @@ from catalogue.records import Collection
 from catalogue.schema import blobs
 from catalogue.validation import ValidationError
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 HEADER = ["Название", "Авторы", "Класс"]
 SMALL = Limits(max_rows=50, max_columns=10, max_unzipped_mb=2)

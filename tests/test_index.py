@@ -324,8 +324,8 @@ def test_index_of_another_schema_version_is_rebuilt(tmp_path):
 
 def test_find_ids_is_what_other_packages_search_through(index):
     from catalogue import plugins
+    from index import commands
 
-    ids = plugins.manager().hook.imk_find_ids(
-        workspace=index.workspace, query="дроби", filters={"kind": ["material"]}, limit=10
-    )
+    plugins.register(commands)  # as imk.cli does
+    ids = plugins.find_ids(index.workspace, "дроби", filters={"kind": ["material"]}, limit=10)
     assert ids[:2] and set(ids) == {"mat-000001", "mat-000002"}

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from test_extract_formats import odf, rtf, zip_bomb
 
 from catalogue import schema
-from catalogue.cli import build_cli
 from catalogue.demo import files
 from catalogue.extract import Limits
 from catalogue.ingest import duplicates
 from catalogue.ingest.pipeline import import_paths
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 REAL_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 LESSON = [

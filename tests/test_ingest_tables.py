@@ -10,11 +10,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import build_cli
+from catalogue.errors import UserError
 from catalogue.ingest import fpu, tables
 from catalogue.ingest.pipeline import import_paths
 from catalogue.ingest.values import parse_grades, parse_people
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 REAL_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 FPU = REAL_CORPUS / "xlsx" / "fpu_federalnyy_perechen_dlya_zagruzki_negativnyy.xlsx"
@@ -91,7 +92,7 @@ def test_mapping_names_unknown_columns(workspace, tmp_path):
         ["Тема урока", "Учитель", "Параллель"],
         [["Дроби", "Иванова М.П.", "5"]],
     )
-    with pytest.raises(ValueError, match="не найден столбец с названием"):
+    with pytest.raises(UserError, match="не найден столбец с названием"):
         tables.preview(path)
     mapping = {"Тема урока": "title", "Учитель": "authors", "Параллель": "grades"}
     frame = tables.preview(path, mapping)

@@ -30,7 +30,6 @@ from click.testing import CliRunner
 
 from catalogue import privacy
 from catalogue.citations import STYLES
-from catalogue.cli import build_cli
 from catalogue.i18n import t
 from catalogue.records import (
     RECORD_TYPES,
@@ -44,6 +43,7 @@ from catalogue.records import (
 )
 from catalogue.reports import REPORTS
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 from index.engine import CatalogueIndex
 from index.search import search
 

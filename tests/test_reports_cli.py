@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import build_cli
 from catalogue.i18n import t
 from catalogue.reports import REPORTS
+from imk.cli import build_cli
 
 CLI = build_cli()
 

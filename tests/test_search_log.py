@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue import records
-from catalogue.cli import build_cli
+from imk.cli import build_cli
 from index.engine import CatalogueIndex
 
 

@@ -17,11 +17,11 @@ from traitlets import HasTraits, Instance, Int, Unicode
 
 from catalogue import vocabularies
 from catalogue.curation import current_user
+from catalogue.errors import UserError
 from catalogue.export import export_collection
 from catalogue.i18n import t
-from catalogue.records import Collection, CollectionItem
+from catalogue.records import Collection
 from catalogue.store import StoreError
-from catalogue.validation import ValidationError
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.search import SearchResult
@@ -64,7 +64,7 @@ class CollectionModel(HasTraits):
         """Open a saved collection by its short name or id."""
         try:
             self.collection = self.store.collections.get(name)
-        except StoreError as exc:
+        except UserError as exc:
             self._changed(str(exc))
             return None
         self._changed(t("builder.opened", title=self.collection.title))
@@ -81,21 +81,17 @@ class CollectionModel(HasTraits):
 
     def add(self, record_id: str) -> bool:
         """Add one record at the end; False when it is already there."""
-        if record_id in self.ids():
+        if not self._open().add([record_id]):
             self._changed(t("builder.already", id=record_id))
             return False
-        self._open().items.append(CollectionItem(record_id))
         self._changed(t("builder.added", count=1))
         return True
 
     def add_all(self, query: str) -> int:
         """Add every record the query finds (best first) that is not there yet."""
-        present = set(self.ids())
-        found = self.index.find_ids(query, limit=ADD_ALL_LIMIT)
-        new = [rid for rid in found if rid not in present]
-        self._open().items += [CollectionItem(rid) for rid in new]
-        self._changed(t("builder.added", count=len(new)))
-        return len(new)
+        added = self._open().add(self.index.find_ids(query, limit=ADD_ALL_LIMIT))
+        self._changed(t("builder.added", count=len(added)))
+        return len(added)
 
     def remove(self, position: int) -> None:
         """Drop the item at ``position``."""
@@ -139,7 +135,7 @@ class CollectionModel(HasTraits):
         """Save the collection (optimistic: a stale copy gets the conflict message)."""
         try:
             self.collection = self.store.collections.save(self._open())
-        except (StoreError, ValidationError) as exc:
+        except UserError as exc:
             self._changed(str(exc))
             return None
         self._changed(
@@ -155,7 +151,7 @@ class CollectionModel(HasTraits):
             path = export_collection(
                 self.index.workspace, self.collection.name, "html", progress=progress
             )
-        except StoreError as exc:
+        except UserError as exc:
             self._changed(str(exc))
             return None
         self.collection = self.store.collections.get(self.collection.id)  # exports noted there

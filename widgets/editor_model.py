@@ -19,10 +19,11 @@ from catalogue import vocabularies
 from catalogue.attestation import expiry
 from catalogue.curation import current_user, diff, merge
 from catalogue.curation.history import Change, label
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import KINDS, Course, Portfolio, Record, new
 from catalogue.store import ConflictError, StoreError
-from catalogue.validation import ValidationError, normalise, validate
+from catalogue.validation import normalise, validate
 
 if TYPE_CHECKING:
     from catalogue.workspace import Workspace
@@ -183,7 +184,7 @@ class EditorModel(HasTraits):
         """Open a record by id; None (and a message) when there is no such record."""
         try:
             record = self.store.get(record_id.strip())
-        except StoreError as exc:
+        except UserError as exc:
             self.message = str(exc)
             return None
         self.base = copy.deepcopy(record)
@@ -320,7 +321,7 @@ class EditorModel(HasTraits):
         except ConflictError as exc:
             self._conflicted(str(exc))
             return None
-        except (ValidationError, StoreError) as exc:
+        except UserError as exc:
             self.message = str(exc)
             return None
         self.saved += 1

@@ -14,9 +14,10 @@ import ipywidgets as w
 
 from catalogue.curation import current_user, diff_versions, restore_version
 from catalogue.curation.workflow import status_name
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import Record
-from catalogue.store import Store, StoreError, Version
+from catalogue.store import Store, Version
 from widgets.editor import diff_table
 from widgets.search_panel import esc
 
@@ -98,7 +99,7 @@ class HistoryPanel(w.VBox):
         if record_id:
             try:
                 self.versions = self.store.history(record_id)
-            except StoreError as exc:
+            except UserError as exc:
                 self._say(str(exc), error=True)
         options = [(t("versions.version", version=v.version), v.version) for v in self.versions]
         self.older.options, self.newer.options = options, options
@@ -116,7 +117,7 @@ class HistoryPanel(w.VBox):
         version = version or self.older.value
         try:
             saved = restore_version(self.store, self.record_id, version, self.user)
-        except StoreError as exc:
+        except UserError as exc:
             self._say(str(exc), error=True)
             return None
         self.show(saved.id)
@@ -130,7 +131,7 @@ class HistoryPanel(w.VBox):
         record_id = self.record_id
         try:
             self.store.delete(record_id, by=self.user)
-        except StoreError as exc:
+        except UserError as exc:
             self._say(str(exc), error=True)
             return
         self.show(record_id)
@@ -142,7 +143,7 @@ class HistoryPanel(w.VBox):
         """Take a record out of the bin."""
         try:
             saved = self.store.curation.undelete(record_id, by=self.user)
-        except StoreError as exc:
+        except UserError as exc:
             self._say(str(exc), error=True)
             return None
         self.show(saved.id)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from catalogue import plugins
 from catalogue.i18n import t
 from catalogue.ingest.pipeline import import_paths
 from catalogue.ingest.report import ImportReport
 from catalogue.workspace import Workspace
+from index.commands import catch_up
 from widgets.progress import ProgressReporter
 
 
@@ -62,7 +62,7 @@ def import_files(
     try:
         report = import_paths(ws, list(paths), progress=panel.progress, **options)
         if report.record_ids:
-            plugins.manager().hook.imk_records_changed(workspace=ws, progress=None)
+            catch_up(ws, progress=None)
         panel.show_report(report)
     finally:
         if own:

@@ -23,10 +23,11 @@ from catalogue.curation.portfolio import (
     recent_hours,
     set_publicity,
 )
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.privacy import PUBLIC_CHOICES
 from catalogue.records import Portfolio
-from catalogue.store import Store, StoreError
+from catalogue.store import Store
 from catalogue.workspace import Workspace
 from widgets.search_panel import esc, find_home
 
@@ -174,7 +175,7 @@ class PortfolioView(w.VBox):
         """Open a teacher's portfolio by id."""
         try:
             record = self.store.get(record_id)
-        except StoreError as exc:
+        except UserError as exc:
             self.message.value = f'<span class="imk-error">{esc(str(exc))}</span>'
             return
         if not isinstance(record, Portfolio):
@@ -193,7 +194,7 @@ class PortfolioView(w.VBox):
             self.portfolio = set_publicity(
                 self.store, self.portfolio, chosen, self.consent.value, self.user
             )
-        except StoreError as exc:
+        except UserError as exc:
             self.message.value = f'<span class="imk-error">{esc(str(exc))}</span>'
             return None
         self.message.value = esc(t("portfolio_view.saved", version=self.portfolio.version))

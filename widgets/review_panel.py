@@ -15,9 +15,10 @@ import ipywidgets as w
 
 from catalogue.curation import CRITERIA, add_review, allowed, change_status, current_user
 from catalogue.curation.workflow import average, status_name
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import Record
-from catalogue.store import Store, StoreError
+from catalogue.store import Store
 from widgets.search_panel import esc
 
 NO_SCORE = "—"
@@ -87,7 +88,7 @@ class ReviewPanel(w.VBox):
         if record_id:
             try:
                 self.record = self.store.get(record_id)
-            except StoreError as exc:
+            except UserError as exc:
                 self._say(str(exc), error=True)
         self._render()
 
@@ -137,7 +138,7 @@ class ReviewPanel(w.VBox):
         record_id = self.record.id
         try:
             saved = step()
-        except StoreError as exc:
+        except UserError as exc:
             self.show(record_id)  # the step changed nothing; show what is stored now
             self._say(str(exc), error=True)
             return None

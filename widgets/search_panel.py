@@ -30,7 +30,6 @@ from widgets.search_model import SearchModel
 
 FACET_LIMIT = 12  # values shown per facet (selected ones are always shown)
 OPEN_FACETS = ("kind", "subject", "grade")  # facet blocks unfolded at first
-VOCAB_ORDER = {"kind": "kinds", "grade": "grades", "level": "levels", "status": "statuses"}
 
 STYLE = """<style>
 .imk-search mark { background: rgba(255, 196, 0, 0.38); color: inherit;
@@ -109,8 +108,9 @@ def facet_items(
     Small vocabularies (kinds, grades, levels, statuses) keep their own order and are shown
     whole; the rest show the ``limit`` most frequent values. Selected values always appear.
     """
-    if facet in VOCAB_ORDER:
-        order = {code: i for i, code in enumerate(vocabularies.get(VOCAB_ORDER[facet]).codes())}
+    if facet in vocabularies.VOCABULARY_OF:
+        codes = vocabularies.get(vocabularies.VOCABULARY_OF[facet]).codes()
+        order = {code: i for i, code in enumerate(codes)}
         items = sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
         hidden = 0
     else:
@@ -134,7 +134,7 @@ def find_home(home: str | Path | None = None) -> Path:
     for path in candidates:
         if Workspace.exists(path):
             return path
-    raise NotAWorkspace(t("widgets.no_workspace", path=here.parent / "workspace"))
+    raise NotAWorkspace("widgets.no_workspace", path=here.parent / "workspace")
 
 
 class SearchPanel(w.VBox):

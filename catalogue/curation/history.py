@@ -74,7 +74,7 @@ def diff_versions(store: Store, record_id: str, older: int, newer: int) -> list[
     versions = {v.version: v.record for v in store.history(record_id)}
     for number in (older, newer):
         if number not in versions:
-            raise StoreError(t("curation.no_version", id=record_id, version=number))
+            raise StoreError("curation.no_version", id=record_id, version=number)
     return diff(versions[older], versions[newer])
 
 
@@ -82,7 +82,7 @@ def restore_version(store: Store, record_id: str, version: int, by: str) -> Reco
     """Save version ``version``'s content as the newest version (action ``restore``)."""
     history = {v.version: v.record for v in store.history(record_id)}
     if version not in history:
-        raise StoreError(t("curation.no_version", id=record_id, version=version))
+        raise StoreError("curation.no_version", id=record_id, version=version)
     current = store.get(record_id)  # NotFoundError for a record in the bin
     restored = history[version]
     for name in (*BOOKKEEPING, *KEEP_ON_RESTORE):

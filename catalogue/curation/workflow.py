@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 from catalogue import vocabularies
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import Record, Review
-from catalogue.store import Store, StoreError
+from catalogue.store import Store
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("review", "archived"),
@@ -37,7 +38,7 @@ SCORES = range(1, 6)
 VERDICTS = {"approve": "approved", "revise": "revision", "": None}
 
 
-class WorkflowError(StoreError):
+class WorkflowError(UserError):
     """A workflow step is not allowed; the message says why."""
 
 
@@ -67,20 +68,18 @@ def approved(record: Record) -> bool:
 def check_transition(record: Record, to: str) -> None:
     """Raise :class:`WorkflowError` unless ``record`` may move to status ``to``."""
     if to not in TRANSITIONS:
-        raise WorkflowError(t("curation.unknown_status", status=to))
+        raise WorkflowError("curation.unknown_status", status=to)
     if to not in allowed(record.status):
         options = ", ".join(f"«{status_name(s)}»" for s in allowed(record.status))
         raise WorkflowError(
-            t(
-                "curation.transition",
-                id=record.id,
-                current=status_name(record.status),
-                to=status_name(to),
-                options=options,
-            )
+            "curation.transition",
+            id=record.id,
+            current=status_name(record.status),
+            to=status_name(to),
+            options=options,
         )
     if to in NEEDS_APPROVAL and not approved(record):
-        raise WorkflowError(t("curation.needs_approval", id=record.id, to=status_name(to)))
+        raise WorkflowError("curation.needs_approval", id=record.id, to=status_name(to))
 
 
 def change_status(store: Store, record: Record, to: str, by: str) -> Record:
@@ -123,7 +122,7 @@ def add_review(
     elif verdict == "revise" and not comment.strip():
         problems.append(t("curation.revise_needs_comment"))
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError("curation.review_invalid", problems=" ".join(problems))
     day = (today or dt.date.today()).isoformat()
     record.reviews.append(
         Review(

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from catalogue.citations import cite_many
+from catalogue.errors import UserError
 from catalogue.export import bundle, tables
 from catalogue.export.notebook import Contents, collection_notebook, load
 from catalogue.export.privacy import publishable
-from catalogue.i18n import t
 from catalogue.records import Collection, CollectionItem, Portfolio
-from catalogue.store import StoreError, now
+from catalogue.store import now
 from catalogue.workspace import Workspace
 
 FORMATS = {
@@ -34,7 +34,7 @@ FORMATS = {
 Progress = Callable[[int, int], None] | None
 
 
-class ExportError(StoreError):
+class ExportError(UserError):
     """An export could not be made; the message is for the user."""
 
 
@@ -51,7 +51,7 @@ def _write(out: Path, writer: Callable[[Path], object]) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise ExportError(t("export.write_failed", path=out, error=exc)) from exc
+        raise ExportError("export.write_failed", path=out, error=exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -101,11 +101,11 @@ def export_collection(
     The export is recorded in the collection's ``exports`` history (when, format, path, size).
     """
     if fmt not in FORMATS:
-        raise ExportError(t("export.unknown_format", fmt=fmt, formats=", ".join(FORMATS)))
+        raise ExportError("export.unknown_format", fmt=fmt, formats=", ".join(FORMATS))
     collection = ws.store.collections.get(name)
     contents = load(ws.store, collection)
     if not contents.entries:
-        raise ExportError(t("export.empty", name=collection.name))
+        raise ExportError("export.empty", name=collection.name)
     out = Path(out) if out else default_path(ws, collection.name, fmt)
     render(ws, contents, fmt, out, progress)
     fresh = ws.store.collections.get(collection.id)
@@ -120,9 +120,9 @@ def export_portfolio(ws: Workspace, record_id: str, out: Path | None = None) -> 
     """A teacher's public page (HTML): only with consent, only the public fields."""
     record = ws.store.get(record_id)
     if not isinstance(record, Portfolio):
-        raise ExportError(t("export.not_portfolio", id=record_id))
+        raise ExportError("export.not_portfolio", id=record_id)
     if not record.consent_to_publish:
-        raise ExportError(t("export.no_consent", id=record_id))
+        raise ExportError("export.no_consent", id=record_id)
     public = publishable(record)
     page = Collection(
         name=record.id,

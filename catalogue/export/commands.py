@@ -9,12 +9,12 @@ import click
 
 from catalogue import plugins
 from catalogue.citations import STYLES, cite
-from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.errors import UserError
 from catalogue.export import FORMATS, ExportError, export_collection, export_portfolio
 from catalogue.export.privacy import publishable
 from catalogue.i18n import t
-from catalogue.plugins import hookimpl
-from catalogue.records import Collection, CollectionItem, to_dict
+from catalogue.records import Collection, to_dict
 
 
 def _size(n: int) -> str:
@@ -82,21 +82,17 @@ def add(
     collection = ws.store.collections.get(name)
     wanted = list(ids)
     if query:
-        found = plugins.manager().hook.imk_find_ids(
-            workspace=ws, query=query, filters=None, limit=limit
-        )
+        found = plugins.find_ids(ws, query, limit=limit)
         if found is None:
-            raise CatalogueError(t("collection_cli.no_search"))
+            raise UserError("collection_cli.no_search")
         if not found:
-            raise CatalogueError(t("collection_cli.nothing_found", query=query))
+            raise UserError("collection_cli.nothing_found", query=query)
         wanted += found
     if not wanted:
-        raise CatalogueError(t("collection_cli.need_ids"))
+        raise UserError("collection_cli.need_ids")
     for record_id in wanted:
         ws.store.get(record_id)  # a clear error for an unknown id, before anything is saved
-    present = {item.record_id for item in collection.items}
-    added = [i for i in dict.fromkeys(wanted) if i not in present]
-    collection.items += [CollectionItem(i, note) for i in added]
+    added = collection.add(wanted, note)
     ws.store.collections.save(collection)
     if as_json:
         echo_json({"name": collection.name, "added": added, "total": len(collection.items)})
@@ -207,12 +203,5 @@ def portfolio_page(context: Context, record_id: str, output: Path | None) -> Non
 def cite_command(context: Context, record_id: str, style: str) -> None:
     record = publishable(context.open().store.get(record_id))
     if record is None:
-        raise ExportError(t("export.no_consent", id=record_id))
+        raise ExportError("export.no_consent", id=record_id)
     click.echo(cite(record, style).rstrip("\n"))
-
-
-@hookimpl
-def imk_register_commands(cli: click.Group) -> None:
-    cli.add_command(collection_group)
-    cli.add_command(portfolio_page)
-    cli.add_command(cite_command)

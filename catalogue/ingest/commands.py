@@ -8,21 +8,15 @@ from pathlib import Path
 import click
 
 from catalogue.cli import (
-    CatalogueError,
     Context,
     echo_json,
     pass_context,
     progress_bar,
     records_changed,
 )
+from catalogue.errors import UserError
 from catalogue.extract import Limits
 from catalogue.i18n import t
-from catalogue.plugins import hookimpl
-
-
-@hookimpl
-def imk_register_commands(cli: click.Group) -> None:
-    cli.add_command(import_command)
 
 
 def _mapping(values: tuple[str, ...]) -> dict[str, str]:
@@ -32,7 +26,7 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         header, sep, field = value.rpartition("=")
         if not sep or not header.strip() or field.strip() not in HEADERS:
-            raise CatalogueError(t("ingest_cli.bad_map", value=value, fields=", ".join(HEADERS)))
+            raise UserError("ingest_cli.bad_map", value=value, fields=", ".join(HEADERS))
         mapping[header.strip()] = field.strip()
     return mapping
 
@@ -106,13 +100,13 @@ def _dry_run(
 
     tables = [p for p in collect(paths).files if is_table(p)]
     if not tables:
-        raise CatalogueError(t("ingest_cli.no_tables"))
+        raise UserError("ingest_cli.no_tables")
     result = {}
     for path in tables:
         try:
             frame = preview(path, mapping or None, limits=limits)
         except ValueError as exc:  # a refused or broken table: the message names the file
-            raise CatalogueError(str(exc)) from exc
+            raise UserError("ingest_cli.refused", reason=exc) from exc
         result[str(path)] = frame.to_dict(orient="records")
         if not as_json:
             click.echo(f"{path}:")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
+from catalogue.errors import UserError
 from catalogue.extract import Limits
 from catalogue.extract.safety import ExtractError, check_ooxml_container, check_zip
 from catalogue.extract.text import decode_lines, garbled
@@ -261,7 +262,7 @@ def parse(
     """Every data row of a loaded table (``name``: its file name, for messages)."""
     header, columns = find_header(sheet.rows, mapping)
     if "title" not in columns.values():
-        raise ValueError(t("ingest.no_title_column", name=name))
+        raise UserError("ingest.no_title_column", name=name)
     if kind == "auto":
         kind = "media" if MEDIA_FIELDS & set(columns.values()) else "material"
     for number, row in enumerate(sheet.rows[header + 1 :], header + 2):
@@ -334,7 +335,7 @@ def import_table(
     """
     try:
         parsed = list(parse(read(path, worker.limits, worker), path.name, mapping, kind))
-    except ValueError as exc:  # Refused too: the message names the file
+    except (UserError, ValueError) as exc:  # Refused too: the message names the file
         report.add(path.name, FAILED, str(exc))
         return 0
     known = {title_key(r) or r.title.lower() for r in ws.store.iter_records()}

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from catalogue.i18n import t
 from catalogue.maintenance.doctor import integrity
 from catalogue.maintenance.references import named_hashes
 from catalogue.store import StoreError
@@ -85,7 +84,7 @@ def _copy_checked(source: Path, target: Path, sha: str) -> int:
             size += len(block)
     if digest.hexdigest() != sha:
         target.unlink()
-        raise StoreError(t("backup.damaged", path=source))
+        raise StoreError("backup.damaged", path=source)
     return size
 
 
@@ -100,7 +99,7 @@ def _live_copy(home: Path, sha: str, target: Path, tries: int = 100) -> int:
             except FileNotFoundError:
                 continue
         time.sleep(0.05)
-    raise StoreError(t("backup.file_missing", sha=sha))
+    raise StoreError("backup.file_missing", sha=sha)
 
 
 def _copy_files(
@@ -118,7 +117,7 @@ def backup(ws: Workspace, target: Path, progress: Progress | None = None) -> Cop
     """Copy ``ws`` into the new or empty folder ``target`` while others keep working."""
     target = Path(target)
     if not _empty_folder(target):
-        raise StoreError(t("backup.target_not_empty", path=target))
+        raise StoreError("backup.target_not_empty", path=target)
     target.mkdir(parents=True, exist_ok=True)
     db = target / DB_NAME
     _sqlite_copy(ws.db_path, db)
@@ -155,12 +154,12 @@ def restore(source: Path, home: Path, progress: Progress | None = None) -> Copie
     source, home = Path(source), Path(home)
     manifest_path = source / MANIFEST
     if not manifest_path.is_file() or not (source / DB_NAME).is_file():
-        raise StoreError(t("restore.not_a_backup", path=source))
+        raise StoreError("restore.not_a_backup", path=source)
     problems = integrity(source / DB_NAME)
     if problems:
-        raise StoreError(t("restore.damaged", path=source / DB_NAME, problem=problems[0]))
+        raise StoreError("restore.damaged", path=source / DB_NAME, problem=problems[0])
     if not _workspace_is_empty(home):
-        raise StoreError(t("restore.not_empty", path=home))
+        raise StoreError("restore.not_empty", path=home)
     manifest = json.loads(manifest_path.read_text())
     for sub in ("", "index", "files", "exports", "logs"):
         (home / sub).mkdir(parents=True, exist_ok=True)
@@ -172,7 +171,7 @@ def restore(source: Path, home: Path, progress: Progress | None = None) -> Copie
     def copy(sha: str) -> int:
         original = source / "files" / sha[:2] / sha
         if not original.is_file():
-            raise StoreError(t("backup.file_missing", sha=sha))
+            raise StoreError("backup.file_missing", sha=sha)
         return _copy_checked(original, home / "files" / sha[:2] / sha, sha)
 
     files, size = _copy_files(hashes, copy, progress)

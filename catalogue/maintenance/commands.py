@@ -12,15 +12,7 @@ from catalogue.cli import Context, echo_json, pass_context, progress_bar, record
 from catalogue.i18n import t
 from catalogue.maintenance.backup import backup, restore
 from catalogue.maintenance.doctor import Diagnosis, Finding, diagnose, integrity
-from catalogue.plugins import hookimpl
 from catalogue.workspace import Workspace
-
-
-def _index_findings(ws: Workspace, repair: bool) -> list[Finding]:
-    found: list[Finding] = []
-    for part in plugins.manager().hook.imk_doctor(workspace=ws, repair=repair):
-        found.extend(part or [])
-    return found
 
 
 def _show(report: Diagnosis, home: Path) -> None:
@@ -77,7 +69,7 @@ def doctor(context: Context, repair: bool, as_json: bool) -> None:
         )
     else:
         with Workspace.open(home) as ws, progress_bar(t("progress.files")) as update:
-            report = diagnose(ws, repair=repair, index_check=_index_findings, progress=update)
+            report = diagnose(ws, repair=repair, index_check=plugins.doctor, progress=update)
     if as_json:
         echo_json(report.to_json())
     else:
@@ -116,9 +108,3 @@ def restore_command(context: Context, path: Path) -> None:
         ),
         err=True,
     )
-
-
-@hookimpl
-def imk_register_commands(cli: click.Group) -> None:
-    for command in (doctor, backup_command, restore_command):
-        cli.add_command(command)

@@ -14,11 +14,11 @@ from typing import Any
 import click
 import pandas as pd
 
-from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.errors import UserError
 from catalogue.i18n import t
-from catalogue.plugins import hookimpl
 from catalogue.reports import output
-from catalogue.reports.data import BadParameter, as_date
+from catalogue.reports.data import as_date
 from catalogue.reports.registry import REPORTS
 from catalogue.workspace import Workspace
 
@@ -29,7 +29,7 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return as_date(value)
     except ValueError as exc:
-        raise CatalogueError(t("report_cli.bad_date", value=value)) from exc
+        raise UserError("report_cli.bad_date", value=value) from exc
 
 
 def _subtitle(today: dt.date, params: dict[str, Any]) -> str:
@@ -82,7 +82,7 @@ def _write_all(
     ws: Workspace, fmt: str, path: Path | None, today: dt.date, params: dict[str, Any]
 ) -> None:
     if fmt == "csv":
-        raise CatalogueError(t("report.bad_value", name="--format", value=fmt))
+        raise UserError("report.bad_value", name="--format", value=fmt)
     with progress_bar(t("report_cli.building")) as update:
         results = output.build(ws, progress=update, **params)
     path = path or output.default_path(ws, "all", fmt, today)
@@ -144,7 +144,7 @@ def report(
         _list(as_json)
         return
     if name is not None and name not in REPORTS:
-        raise CatalogueError(t("report.unknown", name=name))
+        raise UserError("report.unknown", name=name)
     ws = context.open()
     day = _date(today) or dt.date.today()
     params = dict(
@@ -159,14 +159,11 @@ def report(
         freq=freq,
         top=top,
     )
-    try:
-        if name is None:
-            assert fmt is not None  # checked above: without NAME there is a --format
-            _write_all(ws, fmt, path, day, params)
-            return
-        table = REPORTS[name].run(ws, **params)
-    except (output.ReportError, BadParameter) as exc:
-        raise CatalogueError(str(exc)) from exc
+    if name is None:
+        assert fmt is not None  # checked above: without NAME there is a --format
+        _write_all(ws, fmt, path, day, params)
+        return
+    table = REPORTS[name].run(ws, **params)
     if chart:
         from catalogue.reports import charts
 
@@ -192,22 +189,14 @@ def _write_one(
 ) -> None:
     path = path or output.default_path(ws, name, fmt, today)
     report_ = REPORTS[name]
-    try:
-        if fmt == "csv":
-            output.save_csv(table, path)
+    if fmt == "csv":
+        output.save_csv(table, path)
+    else:
+        from catalogue.reports import charts
+
+        results = [output.Result(report_, table, charts.png(report_.figure(table)))]
+        if fmt == "xlsx":
+            output.save_xlsx(results, path)
         else:
-            from catalogue.reports import charts
-
-            results = [output.Result(report_, table, charts.png(report_.figure(table)))]
-            if fmt == "xlsx":
-                output.save_xlsx(results, path)
-            else:
-                output.save_html(results, path, _subtitle(today, params))
-    except output.ReportError as exc:
-        raise CatalogueError(str(exc)) from exc
+            output.save_html(results, path, _subtitle(today, params))
     click.echo(t("report.saved", path=path), err=True)
-
-
-@hookimpl
-def imk_register_commands(cli: click.Group) -> None:
-    cli.add_command(report)

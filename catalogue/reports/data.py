@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from catalogue import i18n
-from catalogue.i18n import t
+from catalogue.errors import UserError
 from catalogue.privacy import internal_view
 from catalogue.records import Portfolio
 from catalogue.workspace import Workspace
@@ -173,9 +173,9 @@ def col(key: str) -> str:
     return text if text is not None else key
 
 
-class BadParameter(ValueError):
+class BadParameter(UserError, ValueError):
     """A report parameter has a value the report does not know."""
 
-    def __init__(self, name: str, value: object):
+    def __init__(self, name: str, value: object) -> None:
         self.name, self.value = name, value
-        super().__init__(t("report.bad_value", name=name, value=value))
+        super().__init__("report.bad_value", name=name, value=value)

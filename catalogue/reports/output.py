@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from catalogue import cells
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.reports.registry import REPORTS, Report
 from catalogue.workspace import Workspace
@@ -33,7 +34,7 @@ def png(figure: Figure) -> bytes:
     return charts.png(figure)
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """A report could not be written; the message is for the user."""
 
 
@@ -142,7 +143,7 @@ def save_html(results: list[Result], path: Path, subtitle: str = "") -> Path:
     try:
         from catalogue.export.html import notebook_to_html
     except ImportError as exc:
-        raise ReportError(t("report.no_html")) from exc
+        raise ReportError("report.no_html") from exc
     path.write_text(notebook_to_html(notebook(results, subtitle)), encoding="utf-8")
     return path
 

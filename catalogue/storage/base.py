@@ -16,21 +16,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from catalogue.i18n import t
+from catalogue.errors import UserError
 from catalogue.records import Record
 
 ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store operation failed; the message is for the user."""
 
 
 class NotFoundError(StoreError, KeyError):
     """No record or collection with that id or name."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class ConflictError(StoreError):
@@ -38,9 +35,7 @@ class ConflictError(StoreError):
 
     def __init__(self, record_id: str, yours: int, current: int, by: str, at: str):
         self.record_id, self.yours, self.current = record_id, yours, current
-        super().__init__(
-            t("store.conflict", id=record_id, yours=yours, current=current, by=by, at=at)
-        )
+        super().__init__("store.conflict", id=record_id, yours=yours, current=current, by=by, at=at)
 
 
 @dataclass

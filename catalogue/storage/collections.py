@@ -7,7 +7,6 @@ import json
 from sqlalchemy import insert, select, update
 
 from catalogue import schema
-from catalogue.i18n import t
 from catalogue.records import Collection, collection_from_dict, to_dict
 from catalogue.storage.base import ConflictError, Database, NotFoundError, StoreError, now
 from catalogue.storage.records import next_id
@@ -41,7 +40,7 @@ class Collections:
                     )
                 ).first()
                 if taken:
-                    raise StoreError(t("store.collection_exists", name=collection.name))
+                    raise StoreError("store.collection_exists", name=collection.name)
                 collection.id = collection.id or next_id(conn, "collection")
                 collection.created_at = stamp
             elif row.version != collection.version:
@@ -73,7 +72,7 @@ class Collections:
                 )
             ).first()
         if row is None:
-            raise NotFoundError(t("store.collection_not_found", name=name))
+            raise NotFoundError("store.collection_not_found", name=name)
         return collection_from_dict(json.loads(row.data))
 
     def all(self) -> list[Collection]:

@@ -7,7 +7,6 @@ import json
 from sqlalchemy import select
 
 from catalogue import schema
-from catalogue.i18n import t
 from catalogue.records import Record, RecordT, from_dict
 from catalogue.storage.base import Database, NotFoundError
 from catalogue.storage.records import save_record, write_record
@@ -43,5 +42,5 @@ class Curation:
                 )
             ).first()
             if row is None or row.deleted_at is None:
-                raise NotFoundError(t("curation.not_in_bin", id=record_id))
+                raise NotFoundError("curation.not_in_bin", id=record_id)
             return write_record(conn, from_dict(json.loads(row.data)), by, "undelete")

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from catalogue import schema
-from catalogue.i18n import t
 from catalogue.records import Record, RecordT
 from catalogue.storage.base import Database, NotFoundError, now
 from catalogue.storage.records import write_record
@@ -84,4 +83,4 @@ class Imports:
                 .values(status=status, decided_by=by)
             )
         if done.rowcount != 1:
-            raise NotFoundError(t("ingest.pair_not_found", first=first_id, second=second_id))
+            raise NotFoundError("ingest.pair_not_found", first=first_id, second=second_id)

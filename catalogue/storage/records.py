@@ -11,7 +11,6 @@ import json
 from sqlalchemy import Connection, insert, select, update
 
 from catalogue import schema
-from catalogue.i18n import t
 from catalogue.records import Record, RecordT, from_dict, to_dict
 from catalogue.storage.base import (
     ID_PREFIX,
@@ -126,5 +125,5 @@ def load_live(conn: Connection, record_id: str) -> Record:
         .where(schema.records.c.deleted_at.is_(None))
     ).first()
     if row is None:
-        raise NotFoundError(t("store.not_found", id=record_id))
+        raise NotFoundError("store.not_found", id=record_id)
     return from_dict(json.loads(row.data))

@@ -1,0 +1,34 @@
+"""The project wires its own commands and the index by import (imk/cli.py); entry points are
+for third-party plugins only, and no foreign plugin is loaded in the tests."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+from catalogue import plugins
+from imk import cli as program
+
+
+def test_no_foreign_plugin_is_loaded_in_the_tests():
+    assert plugins.manager().list_plugin_distinfo() == []
+
+
+def test_the_project_registers_nothing_through_entry_points():
+    own = [ep for ep in entry_points(group="imk") if ep.dist and ep.dist.name == "imk-catalogue"]
+    assert own == []
+
+
+def test_every_command_comes_from_the_one_list():
+    cli = program.build_cli()
+    assert sorted(cli.commands) == sorted(command.name for command in program.COMMANDS)
+
+
+@pytest.mark.parametrize("hook", ["imk_records_changed", "imk_find_ids", "imk_stats"])
+def test_the_index_implements_the_hooks_the_catalogue_calls(hook):
+    program.build_cli()
+    implementations = getattr(plugins.manager().hook, hook).get_hookimpls()
+    assert [impl.plugin_name for impl in implementations] == [
+        plugins.manager().get_name(program.index)
+    ]
