@@ -211,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         def mean(engine, metric, group=group):
             return statistics.mean(float(r[engine][metric]) for r in group)
 
-        summary[name] = {
-            m: {e: mean(e, m) for e in ENGINES} for m in ("ndcg", "mrr", "top3")
-        }
+        summary[name] = {m: {e: mean(e, m) for e in ENGINES} for m in ("ndcg", "mrr", "top3")}
         print(
             f"| {name} | {len(group)} | "
             + " | ".join(f"{mean(e, 'ndcg'):.3f}" for e in ENGINES)

@@ -67,6 +67,7 @@ ORDINAL_WORDS = {  # one plain form of each, for callers that need the word itse
 _ROMAN = "|".join(sorted(ROMAN, key=len, reverse=True))
 _ORD = "(?:" + "|".join(ORDINALS) + r")(?:ый|ий|ой|ая|ое|ую|ые|ых|ым|ыми|ого|ому|ом|ь\w{0,3})"
 _NUM = rf"(\d{{1,2}}|{_ROMAN}|{_ORD})"
+_FIGURE = rf"(\d{{1,2}}|{_ROMAN})"  # a bare grade is written in figures
 _END = r"(?:\s*-\s*(?:й|ый|ой|го|ого|м|ом|х|е|ми))?"
 _CLASS = r"\s*(?:«?[А-Яа-я]»?\s+)?(?:класс\w*|кл\b\.?)"
 _EXTRA = r"\s*доп\w*\.?(?:\s*класс\w*)?"  # «1 дополнительный класс», «1 доп.»
@@ -76,13 +77,23 @@ _B, _E = r"(?<![\w.№])", r"(?![\w])"
 # (how it is written, its shape, the pattern), tried in this order; a later pattern only reads
 # text the earlier ones left.
 PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    (CLASS, "range", re.compile(rf"{_B}(?:с\s+)?{_NUM}{_END}(?:{_EXTRA})?{_SEP}{_NUM}{_END}{_CLASS}", re.I)),
-    (CLASS, "list", re.compile(rf"{_B}{_NUM}{_END}(?:\s*,\s*{_NUM}{_END})+(?:\s*и\s*{_NUM}{_END})?{_CLASS}", re.I)),
+    (
+        CLASS,
+        "range",
+        re.compile(rf"{_B}(?:с\s+)?{_NUM}{_END}(?:{_EXTRA})?{_SEP}{_NUM}{_END}{_CLASS}", re.I),
+    ),
+    (
+        CLASS,
+        "list",
+        re.compile(
+            rf"{_B}{_NUM}{_END}(?:\s*,\s*{_NUM}{_END})+(?:\s*и\s*{_NUM}{_END})?{_CLASS}", re.I
+        ),
+    ),
     (CLASS, "one", re.compile(rf"{_B}{_NUM}{_END}{_EXTRA}", re.I)),
     (CLASS, "one", re.compile(rf"{_B}{_NUM}{_END}{_CLASS}", re.I)),
     (SUFFIX, "one", re.compile(rf"{_B}(\d{{1,2}})-(?:й|ый|го|ого|м|ом){_E}", re.I)),
-    (BARE, "range", re.compile(rf"{_B}{_NUM}(?:{_EXTRA})?{_SEP}{_NUM}{_E}(?!\.\d)", re.I)),
-    (BARE, "one", re.compile(rf"{_B}{_NUM}{_E}(?!\.\d)", re.I)),
+    (BARE, "range", re.compile(rf"{_B}{_FIGURE}(?:{_EXTRA})?{_SEP}{_FIGURE}{_E}(?!\.\d)", re.I)),
+    (BARE, "one", re.compile(rf"{_B}{_FIGURE}{_E}(?!\.\d)", re.I)),
 )
 
 

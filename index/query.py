@@ -110,9 +110,7 @@ def _value_clause(target: str, how: str, value: str) -> wq.Query | None:
             return None
         return wq.And([wq.Term(target, t) for t in terms])
     if how == "grade":
-        numbers = [
-            n for n in grades.grades_in(value, (grades.BARE,)) if n in SCHOOL_GRADES
-        ]
+        numbers = [n for n in grades.grades_in(value, (grades.BARE,)) if n in SCHOOL_GRADES]
         if value.lower() in ("до", "дошкольное", "спо"):
             return wq.Term("grade", vocabularies.get("grades").resolve(value).code)
         return grade_clause(numbers) if numbers else None

@@ -2,45 +2,25 @@
 
 A question of several words is not all-or-nothing. Every meaningful word of the query (a
 synonym group or a grade phrase counts as one) is a *unit*; a record is found when it matches
-enough units (all of one or two, then a share that relaxes as the query grows, as search
-engines do for long queries), and its BM25F score is multiplied by the share of the query's
-rarity it covers: a record matching the two rare words of a question beats one that matches the
-common word three times in its title.
-
-Rarity is a word's over the whole record (the most records any one field holds it in), not per
-field: otherwise a common word is «rare» in the short title field and a title boost makes it
-outweigh the words that carry the meaning.
+enough units (all of one or two, then a quarter of them: the share relaxes as the query grows,
+as search engines do for long queries). A record's score is the sum, over the units it matches,
+of the unit's rarity (how few records match it) times its saturated evidence over all fields:
+a title match of a common word is worth at most that common word, so it cannot beat the rare
+words that carry the meaning, and the more of the query a record covers the higher it ranks.
+The words standing together (the proximity bonus) add up to one average unit.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import scoring
 
-from index.schema import TEXT_FIELDS
-
-COVERAGE_POWER = 2.0  # how strongly a missing word lowers the score
+SATURATION = 4.0  # field evidence at which a unit earns half its weight
+PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
-REQUIRED_SHARE = 0.6
-
-
-class RecordBM25F(scoring.BM25F):
-    """BM25F with one inverse document frequency per word over every text field."""
-
-    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
-        """Okapi idf of ``text`` counted over records (whichever field holds it)."""
-        parent = searcher.get_parent()
-        if fieldname not in TEXT_FIELDS:
-            return super().idf(searcher, fieldname, text)
-        frequency = max(
-            (parent.doc_frequency(name, text) for name in TEXT_FIELDS),
-            default=0,
-        )
-        return rarity(frequency, parent.doc_count_all())
+REQUIRED_SHARE = 0.25
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -55,23 +35,39 @@ def required_units(count: int) -> int:
     return math.ceil(count * REQUIRED_SHARE)
 
 
-def covered(
-    searcher: Any, units: list[wq.Query], scored: Iterable[tuple[float | None, int]], loose: bool
+def unit_ranking(
+    searcher: Any, units: list[wq.Query], bonus: wq.Query | None, loose: bool
 ) -> tuple[list[tuple[float, int]], bool]:
-    """(score, docnum) of the records matching enough units (any one when ``loose``), each
-    score multiplied by the share of the units' rarity the record covers, best first; and
-    whether some unit matches no record at all (a word nobody has is not required)."""
+    """(score, docnum) of the records matching enough units (any one when ``loose``), best
+    first; and whether some unit matches no record at all (a word nobody has is not required).
+
+    Each unit's evidence over all fields (its BM25F score without the idf) saturates before it
+    is weighed by the unit's rarity, so a title match of a common word is worth at most that
+    common word; the words standing together (``bonus``) add a share of the query's weight.
+    """
     total = max(1, searcher.doc_count_all())
-    docsets = [set(searcher.docs_for_query(unit)) for unit in units]
-    required = 1 if loose else required_units(sum(1 for docs in docsets if docs))
-    weights = [rarity(len(docs), total) if docs else 0.0 for docs in docsets]
-    whole = sum(weights) or 1.0
-    ranked = []
-    for score, doc in scored:
-        matched = [i for i, docs in enumerate(docsets) if doc in docs]
+    scores: list[dict[int, float]] = []
+    for unit in units:
+        found = searcher.search(unit, limit=None)
+        scores.append({doc: score or 0.0 for score, doc in found.top_n})
+    weights = [rarity(len(found), total) if found else 0.0 for found in scores]
+    required = 1 if loose else required_units(sum(1 for found in scores if found))
+    near: dict[int, float] = {}
+    if bonus is not None:
+        near = {doc: score or 0.0 for score, doc in searcher.search(bonus, limit=None).top_n}
+    mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
+    ranked: list[tuple[float, int]] = []
+    for doc in set().union(*scores):
+        matched = [i for i, found in enumerate(scores) if doc in found]
         if len(matched) < required:
             continue
-        share = sum(weights[i] for i in matched) / whole
-        ranked.append(((score or 0.0) * share**COVERAGE_POWER, doc))
-    ranked.sort(key=lambda sd: -sd[0])
-    return ranked, not all(docsets)
+        score = sum(weights[i] * _saturate(scores[i][doc] / max(weights[i], 1e-9)) for i in matched)
+        if doc in near:
+            score += PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9))
+        ranked.append((score, doc))
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked, not all(scores)
+
+
+def _saturate(evidence: float) -> float:
+    return evidence / (evidence + SATURATION)

@@ -21,7 +21,7 @@ from whoosh.searching import Hit as WhooshHit
 
 from index.facets import clean_filters, facet_label
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import RecordBM25F, covered
+from index.ranking import unit_ranking
 from index.spelling import correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -131,17 +131,13 @@ def _attempt(
         group = OrGroup.factory(0.9) if loose else AndGroup
         results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
         return the_plan, _Run(results, [(s or 0.0, d) for s, d in results.top_n])
-    q: wq.Query = wq.Or(parts)
-    if the_plan.clauses:
-        q = (
-            wq.AndMaybe(q, wq.Or(the_plan.clauses))
-            if optional_clauses
-            else wq.And([q, *the_plan.clauses])
-        )
-    bonus = proximity_bonus(the_plan.text)
-    results = _execute(searcher, wq.AndMaybe(q, bonus) if bonus is not None else q)
-    ranked, unknown = covered(searcher, parts, results.top_n, loose)
-    return the_plan, _Run(results, ranked, unknown=unknown)
+    if the_plan.clauses and not optional_clauses:
+        parts = [wq.And([part, *the_plan.clauses]) for part in parts]
+    elif the_plan.clauses:
+        parts.append(wq.Or(the_plan.clauses))
+    q = wq.Or(parts)
+    ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
+    return the_plan, _Run(searcher.search(q, limit=1), ranked, unknown=unknown)
 
 
 def _run(searcher, schema, query: str) -> _Run:
@@ -208,7 +204,7 @@ def search(
     filters = clean_filters(filters)
     sort = sort if sort in SORTS else "relevance"
     page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
-    with index.ix.searcher(weighting=RecordBM25F()) as searcher:
+    with index.ix.searcher() as searcher:
         run = _run(searcher, index.ix.schema, query)
         table = index.facet_table(searcher)
         selected = table.selection(filters)
@@ -245,7 +241,7 @@ def find_ids(
 ) -> list[str]:
     """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
     index.sync(wait=1.0)
-    with index.ix.searcher(weighting=RecordBM25F()) as searcher:
+    with index.ix.searcher() as searcher:
         run = _run(searcher, index.ix.schema, (query or "")[:MAX_QUERY])
         selected = index.facet_table(searcher).selection(clean_filters(filters))
         final = run.matched.intersection(*selected.values()) if selected else run.matched
