@@ -30,6 +30,7 @@ import time
 import tomllib
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     sources_of = {r.id: r.sources for r in ws.store.iter_records()}
     judgments = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))
 
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     times: dict[str, list[float]] = {e: [] for e in ENGINES}
     for item in judgments["query"]:
         q, relevant = item["q"], item["relevant"]

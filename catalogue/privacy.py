@@ -13,7 +13,7 @@ import dataclasses
 from typing import Any
 
 from catalogue.i18n import t
-from catalogue.records import Portfolio, Record
+from catalogue.records import Portfolio, Record, RecordT
 
 # portfolio fields that leave only when listed in public_fields
 GATED = (
@@ -45,7 +45,7 @@ def _default(record: Record, name: str) -> Any:
     return spec.default
 
 
-def public_view(record: Record) -> Record:
+def public_view(record: RecordT) -> RecordT:
     """A copy of ``record`` with every portfolio field its teacher did not make public emptied
     (records of other kinds come back as they are, uncopied)."""
     if not isinstance(record, Portfolio):

@@ -23,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
     FieldsPlugin,
     MultifieldParser,
+    QueryParser,
     RangePlugin,
 )
+from whoosh.qparser.syntax import GroupNode
 
 from catalogue import grades, vocabularies
 from index.analysis import words as analysed
@@ -111,8 +114,9 @@ def _value_clause(target: str, how: str, value: str) -> wq.Query | None:
         return wq.And([wq.Term(target, t) for t in terms])
     if how == "grade":
         numbers = [n for n in grades.grades_in(value, (grades.BARE,)) if n in SCHOOL_GRADES]
-        if value.lower() in ("до", "дошкольное", "спо"):
-            return wq.Term("grade", vocabularies.get("grades").resolve(value).code)
+        term = vocabularies.get("grades").resolve(value)
+        if value.lower() in ("до", "дошкольное", "спо") and term is not None:
+            return wq.Term("grade", term.code)
         return grade_clause(numbers) if numbers else None
     if how == "year":
         years = re.findall(r"\d{4}", value)
@@ -260,7 +264,7 @@ def units(the_plan: Plan, schema: Any) -> list[wq.Query]:
     return found
 
 
-def parser(schema, group=AndGroup) -> MultifieldParser:
+def parser(schema: Schema, group: type[GroupNode] = AndGroup) -> QueryParser:
     """The parser for free text over the weighted text fields (field syntax is ours)."""
     p = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
     p.remove_plugin_class(FieldsPlugin)
@@ -268,7 +272,12 @@ def parser(schema, group=AndGroup) -> MultifieldParser:
     return p
 
 
-def to_query(the_plan: Plan, schema, group=AndGroup, optional_clauses: bool = False) -> wq.Query:
+def to_query(
+    the_plan: Plan,
+    schema: Schema,
+    group: type[GroupNode] = AndGroup,
+    optional_clauses: bool = False,
+) -> wq.Query:
     """The Whoosh query of a plan; unreadable syntax falls back to plain words.
 
     Field clauses are required, unless ``optional_clauses`` (or the loosened any-word

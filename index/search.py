@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, OrGroup
 from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Results, Searcher
 
 from index.facets import clean_filters, facet_label
 from index.query import Plan, plan, proximity_bonus, to_query, units
@@ -114,14 +116,18 @@ class _Run:
         return {doc for _, doc in self.ranked}
 
 
-def _execute(searcher, q: wq.Query):
+def _execute(searcher: Searcher, q: wq.Query) -> Results:
     if isinstance(q, wq.Every):
         return searcher.search(q, limit=None, sortedby="date_sort", reverse=True)
     return searcher.search(q, limit=None)
 
 
 def _attempt(
-    searcher, schema, text: str, loose: bool = False, optional_clauses: bool = False
+    searcher: Searcher,
+    schema: Schema,
+    text: str,
+    loose: bool = False,
+    optional_clauses: bool = False,
 ) -> tuple[Plan, _Run]:
     """Search ``text`` once. A plain query of several words ranks by how much of it a record
     matches (:mod:`index.ranking`); ``loose`` accepts any of its words."""
@@ -140,7 +146,7 @@ def _attempt(
     return the_plan, _Run(searcher.search(q, limit=1), ranked, unknown=unknown)
 
 
-def _run(searcher, schema, query: str) -> _Run:
+def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
     """Search as typed; when nothing is found (or a word is in no record), let field clauses
     go, then repair layout, then typos, then accept any of the words."""
     the_plan, run = _attempt(searcher, schema, query)
@@ -174,7 +180,7 @@ def _run(searcher, schema, query: str) -> _Run:
     return run
 
 
-def _order(searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
+def _order(searcher: Searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
     """(score, docnum) of the final documents in the requested order."""
     ranked = [(score, doc) for score, doc in run.ranked if doc in final]
     if sort in ("date", "title"):
@@ -227,7 +233,7 @@ def search(
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
     if log and index.workspace.search_log_enabled():
-        index.store.log_search(
+        index.store.search_log.log(
             query, filters, result.total, result.elapsed_ms, corrected=result.corrected, source=log
         )
     return result
@@ -249,10 +255,12 @@ def find_ids(
         return [searcher.stored_fields(doc)["id"] for _, doc in ordered]
 
 
-def _hits(index, searcher, results, chosen: list[tuple[float, int]]) -> list[Hit]:
+def _hits(
+    index: CatalogueIndex, searcher: Searcher, results: Results, chosen: list[tuple[float, int]]
+) -> list[Hit]:
     results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    stored = [searcher.stored_fields(doc) for _, doc in chosen]
+    stored = [searcher.reader().stored_fields(doc) for _, doc in chosen]
     texts = index.store.texts(h for s in stored for h in s.get("hashes") or [])
     highlighting = not isinstance(results.q, wq.Every)
     hits = []
@@ -302,7 +310,7 @@ def _window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
     return text[start : start + width]
 
 
-def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
+def _snippet(hit: WhooshHit, stored: dict[str, Any], content: str, highlighting: bool) -> str:
     """Highlighted words from the annotation, else the attachments' text, else the plain start."""
     if highlighting:
         terms = {text for name, text in hit.results.q.iter_all_terms() if name == "content"}
@@ -311,7 +319,7 @@ def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
             ("content", _window(content, terms)),
         ):
             if text:
-                found = hit.highlights(name, text=text, top=2)
+                found: str = hit.highlights(name, text=text, top=2)
                 if found:
                     return found
     text = " ".join((stored.get("annotation") or content).split())

@@ -133,9 +133,7 @@ class PortfolioView(w.VBox):
             widget.add_class(css)
         for name, box in self.public.items():
             box.add_class(f"imk-public-{name}")
-        self.picker.observe(
-            lambda c: self.choices.get(c["new"]) and self.show(self.choices[c["new"]]), "value"
-        )
+        self.picker.observe(self._picked, "value")
         self.save_button.on_click(lambda _: self.save())
         boxes = list(self.public.values())
         grid = w.GridBox(boxes, layout=w.Layout(grid_template_columns="repeat(3, 270px)"))
@@ -163,8 +161,14 @@ class PortfolioView(w.VBox):
         self.choices = {
             f"{p.teacher} — {p.organisation} ({p.id})": p.id
             for p in self.store.iter_records("portfolio")
+            if isinstance(p, Portfolio)
         }
         self.picker.options = list(self.choices)
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        record_id = self.choices.get(change["new"])
+        if record_id:
+            self.show(record_id)
 
     def show(self, record_id: str) -> None:
         """Open a teacher's portfolio by id."""

@@ -66,7 +66,7 @@ def recent_hours(
 
 def linked_works(store: Store, portfolio: Portfolio) -> list[tuple[str, Record | None]]:
     """Each linked work's id with its record (None when it is missing or in the bin)."""
-    found = []
+    found: list[tuple[str, Record | None]] = []
     for record_id in portfolio.works:
         try:
             found.append((record_id, store.get(record_id)))
@@ -84,4 +84,4 @@ def set_publicity(
         raise ValueError(f"not a publishable field: {', '.join(unknown)}")
     portfolio.public_fields = [name for name in PUBLIC_CHOICES if name in public]
     portfolio.consent_to_publish = bool(consent)
-    return store.save_as(portfolio, by, "publicity")
+    return store.curation.save_as(portfolio, by, "publicity")

@@ -38,7 +38,7 @@ class ExportError(StoreError):
     """An export could not be made; the message is for the user."""
 
 
-def _write(out: Path, writer: Callable[[Path], None]) -> None:
+def _write(out: Path, writer: Callable[[Path], object]) -> None:
     """Run ``writer`` on a temporary file next to ``out``, then move it into place."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".part-", suffix=out.suffix)
@@ -102,17 +102,17 @@ def export_collection(
     """
     if fmt not in FORMATS:
         raise ExportError(t("export.unknown_format", fmt=fmt, formats=", ".join(FORMATS)))
-    collection = ws.store.get_collection(name)
+    collection = ws.store.collections.get(name)
     contents = load(ws.store, collection)
     if not contents.entries:
         raise ExportError(t("export.empty", name=collection.name))
     out = Path(out) if out else default_path(ws, collection.name, fmt)
     render(ws, contents, fmt, out, progress)
-    fresh = ws.store.get_collection(collection.id)
+    fresh = ws.store.collections.get(collection.id)
     fresh.exports.append(
         {"at": now(), "format": fmt, "path": str(out.resolve()), "size": out.stat().st_size}
     )
-    ws.store.save_collection(fresh)
+    ws.store.collections.save(fresh)
     return out
 
 

@@ -13,7 +13,9 @@ catalogue (same title, authors, grades and publisher) is reported as a duplicate
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from catalogue import vocabularies
 from catalogue.i18n import t
@@ -21,6 +23,9 @@ from catalogue.ingest.report import DUPLICATE, FAILED, IMPORTED, ImportReport
 from catalogue.ingest.values import parse_grades, parse_people
 from catalogue.records import Media, Record
 from catalogue.validation import ValidationError, check
+
+if TYPE_CHECKING:
+    from catalogue.workspace import Workspace
 
 MARKER = "федерального перечня"
 _HEADING = re.compile(r"\((уровень образования|предметная область|учебный предмет)\)", re.I)
@@ -76,7 +81,7 @@ def _subject(*candidates: str) -> str:
     return ""
 
 
-def _key(record: Record) -> tuple:
+def _key(record: Record) -> tuple[Any, ...]:
     return (
         record.title.lower(),
         tuple(record.authors),
@@ -85,7 +90,7 @@ def _key(record: Record) -> tuple:
     )
 
 
-def rows(path: Path):
+def rows(path: Path) -> Iterator[tuple[int, Media | None, str]]:
     """``(row_number, record_or_None, problem)`` for every textbook row of the list."""
     import openpyxl
 
@@ -111,7 +116,7 @@ def rows(path: Path):
         book.close()
 
 
-def _record(cells: list[str], level: str, area: str, subject_name: str):
+def _record(cells: list[str], level: str, area: str, subject_name: str) -> tuple[Media | None, str]:
     grades = parse_grades(cells[GRADES])
     if level == "СПО" and not grades:
         grades = ["СПО"]
@@ -142,13 +147,13 @@ def _record(cells: list[str], level: str, area: str, subject_name: str):
     return record, ""
 
 
-def import_list(ws, path: Path, report: ImportReport, by: str) -> int:
+def import_list(ws: Workspace, path: Path, report: ImportReport, by: str) -> int:
     """Import the textbooks of the list at ``path``; every row goes into ``report``.
 
     Good rows are saved in one transaction; returns how many records were created.
     """
     known = {_key(r) for r in ws.store.iter_records("media")}
-    good: list[tuple[int, Record]] = []
+    good: list[tuple[int, Media]] = []
     for number, record, problem in rows(path):
         if record is None:
             report.add(path.name, FAILED, problem, row=number, kind="media")

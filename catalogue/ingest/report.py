@@ -10,8 +10,12 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from catalogue.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IMPORTED, FLAGGED, DUPLICATE, FAILED, SKIPPED = (
     "imported",
@@ -45,7 +49,7 @@ class ImportReport:
     entries: list[Entry] = field(default_factory=list)
     saved_to: list[str] = field(default_factory=list)
 
-    def add(self, file: str | Path, outcome: str, message: str = "", **values) -> Entry:
+    def add(self, file: str | Path, outcome: str, message: str = "", **values: Any) -> Entry:
         entry = Entry(str(file), outcome, message, **values)
         self.entries.append(entry)
         return entry
@@ -64,7 +68,7 @@ class ImportReport:
 
     def formats(self) -> dict[str, dict[str, int]]:
         """Per file extension: how many files had each outcome (rows of tables excluded)."""
-        table: dict[str, Counter] = {}
+        table: dict[str, Counter[str]] = {}
         for entry in self.entries:
             if entry.row is not None:
                 continue
@@ -102,7 +106,7 @@ class ImportReport:
             out.append(f"[{label}] {where}: {text}" + (f" → {e.record_id}" if e.record_id else ""))
         return out
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "started_at": self.started_at,
             "seconds": round(self.seconds, 2),
@@ -113,7 +117,7 @@ class ImportReport:
             "saved_to": self.saved_to,
         }
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The entries as a pandas DataFrame (for notebooks)."""
         import pandas as pd
 

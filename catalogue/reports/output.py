@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,12 +19,13 @@ from catalogue.workspace import Workspace
 
 if TYPE_CHECKING:
     import nbformat
+    from matplotlib.figure import Figure
 
 FORMATS = ("csv", "xlsx", "html")
 Progress = Callable[[int, int], None]
 
 
-def png(figure) -> bytes:
+def png(figure: Figure) -> bytes:
     """A chart as PNG bytes (matplotlib is imported only when a chart is drawn)."""
     from catalogue.reports import charts
 
@@ -45,7 +46,10 @@ class Result:
 
 
 def build(
-    ws: Workspace, names: Iterable[str] | None = None, progress: Progress | None = None, **params
+    ws: Workspace,
+    names: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    **params: Any,
 ) -> list[Result]:
     """Build reports (all when ``names`` is None) with their charts; ``progress(done, total)``."""
     chosen = [REPORTS[n] for n in (names or REPORTS)]
@@ -100,7 +104,7 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
     outputs (nothing is executed)."""
     import nbformat  # over a second to import: only when a report notebook is built
 
-    nb = nbformat.v4.new_notebook()
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["title"] = t("report.notebook_title")
     head = f"# {t('report.notebook_title')}\n\n{subtitle}".strip()
     nb.cells.append(nbformat.v4.new_markdown_cell(head))
