@@ -46,6 +46,7 @@ JUDGMENTS = HERE / "relevance_judgments.toml"
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "real"
 K = 10
 ENGINES = ("ours", "fts5", "whoosh")
+PLAIN_ANALYZER = LanguageAnalyzer("ru")
 
 
 def ndcg(grades: list[int], ideal: list[int], k: int = K) -> float:
@@ -93,11 +94,10 @@ def fts_ranking(con: sqlite3.Connection, query: str, limit: int = 30) -> list[st
 
 def build_plain_whoosh(ws: Workspace, path: Path) -> whoosh_index.Index:
     """The untuned peer: every record's title and extracted text, ``LanguageAnalyzer("ru")``."""
-    analyzer = LanguageAnalyzer("ru")
     schema = Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer),
-        body=TEXT(analyzer=analyzer),
+        title=TEXT(analyzer=PLAIN_ANALYZER),
+        body=TEXT(analyzer=PLAIN_ANALYZER),
     )
     path.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(path), schema)
@@ -110,8 +110,7 @@ def build_plain_whoosh(ws: Workspace, path: Path) -> whoosh_index.Index:
 
 def plain_whoosh_ranking(ix: whoosh_index.Index, query: str, limit: int = 30) -> list[str]:
     """Record ids plain Whoosh ranks first: any analysed word, title or body, BM25F defaults."""
-    analyzer = ix.schema["body"].analyzer
-    terms = list(dict.fromkeys(t.text for t in analyzer(query)))
+    terms = list(dict.fromkeys(t.text for t in PLAIN_ANALYZER(query)))
     if not terms:
         return []
     q = wq.Or([wq.Term(name, t) for t in terms for name in ("title", "body")])
