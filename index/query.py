@@ -246,7 +246,8 @@ def question_words() -> frozenset[str]:
 
 def units(the_plan: Plan, schema: Any) -> list[wq.Query]:
     """The query's meaningful parts for :mod:`index.ranking`: each word or synonym group of a
-    plain text, and the grades it names; empty when the text uses operators or quotes."""
+    plain text, then the grades it names (last); empty when the text uses operators or
+    quotes."""
     if not the_plan.plain:
         return []
     chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)

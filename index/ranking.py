@@ -18,6 +18,7 @@ from typing import Any
 from whoosh import query as wq
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
+FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
@@ -36,14 +37,20 @@ def required_units(count: int) -> int:
 
 
 def unit_ranking(
-    searcher: Any, units: list[wq.Query], bonus: wq.Query | None, loose: bool
+    searcher: Any,
+    units: list[wq.Query],
+    bonus: wq.Query | None,
+    loose: bool,
+    facts: int = 0,
 ) -> tuple[list[tuple[float, int]], bool]:
     """(score, docnum) of the records matching enough units (any one when ``loose``), best
     first; and whether some unit matches no record at all (a word nobody has is not required).
 
     Each unit's evidence over all fields (its BM25F score without the idf) saturates before it
-    is weighed by the unit's rarity, so a title match of a common word is worth at most that
-    common word; the words standing together (``bonus``) add a share of the query's weight.
+    is weighed by the unit's rarity (the last ``facts`` units — a grade, a field — are metadata:
+    a record that has them earns a fixed share of their weight), so a title match of a common
+    word is worth at most that common word; the words standing together (``bonus``) add a
+    share of the query's weight.
     """
     total = max(1, searcher.doc_count_all())
     scores: list[dict[int, float]] = []
@@ -61,7 +68,13 @@ def unit_ranking(
         matched = [i for i, found in enumerate(scores) if doc in found]
         if len(matched) < required:
             continue
-        score = sum(weights[i] * _saturate(scores[i][doc] / max(weights[i], 1e-9)) for i in matched)
+        first_fact = len(units) - facts
+        score = sum(
+            weights[i] * FACT_SHARE
+            if i >= first_fact
+            else weights[i] * _saturate(scores[i][doc] / max(weights[i], 1e-9))
+            for i in matched
+        )
         if doc in near:
             score += PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9))
         ranked.append((score, doc))

@@ -137,12 +137,15 @@ def _attempt(
         group = OrGroup.factory(0.9) if loose else AndGroup
         results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
         return the_plan, _Run(results, [(s or 0.0, d) for s, d in results.top_n])
+    facts = 1 if the_plan.grades else 0
     if the_plan.clauses and not optional_clauses:
         parts = [wq.And([part, *the_plan.clauses]) for part in parts]
     elif the_plan.clauses:
         parts.append(wq.Or(the_plan.clauses))
+        facts += 1
     q = wq.Or(parts)
-    ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
+    bonus = proximity_bonus(the_plan.text)
+    ranked, unknown = unit_ranking(searcher, parts, bonus, loose, facts)
     return the_plan, _Run(searcher.search(q, limit=1), ranked, unknown=unknown)
 
 
