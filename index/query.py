@@ -35,6 +35,7 @@ from whoosh.qparser.syntax import GroupNode
 
 from catalogue import grades, vocabularies
 from index.analysis import words as analysed
+from index.ranking import ORDINAL_SHARE, Unit
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
 
 PROXIMITY_FIELDS = ("title", "filename", "annotation", "content")
@@ -42,6 +43,7 @@ PROXIMITY_SLOP, PROXIMITY_BOOST = 3, 2.0
 SEARCH_GRADES = (grades.CLASS, grades.SUFFIX)  # how a grade is written in a query
 SCHOOL_GRADES = range(1, 12)
 PLAIN = re.compile(r'["()*?^]')
+CYRILLIC_WORD = re.compile(r"[а-яё]+", re.I)
 FIELD = re.compile(r'(?<![\w"])([A-Za-zА-Яа-яЁё]+):("[^"]*"?|[^\s()"]+)')
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # «под редакцией Иванова»: the words naming the role say nothing about the book.
@@ -244,24 +246,26 @@ def question_words() -> frozenset[str]:
     return frozenset(w.lower() for w in _synonyms_file()["question_words"])
 
 
-def units(the_plan: Plan, schema: Any) -> list[wq.Query]:
+def units(the_plan: Plan, schema: Any) -> list[Unit]:
     """The query's meaningful parts for :mod:`index.ranking`: each word or synonym group of a
-    plain text, then the grades it names (last); empty when the text uses operators or
-    quotes."""
+    plain text (an ordinal word — «первой части» — weighs little), then the grades it names;
+    empty when the text uses operators or quotes."""
     if not the_plan.plain:
         return []
     chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)
-    found: list[wq.Query] = []
+    found: list[Unit] = []
     p = parser(schema)
     for chunk in chunks:
         try:
-            unit = p.parse(chunk)
+            parsed = p.parse(chunk)
         except Exception:
             continue
-        if unit is not wq.NullQuery and unit not in found:
-            found.append(unit)
+        if parsed is wq.NullQuery or any(u.query == parsed for u in found):
+            continue
+        ordinal = CYRILLIC_WORD.fullmatch(chunk) and grades.grade_number(chunk) is not None
+        found.append(Unit(parsed, ORDINAL_SHARE if ordinal else 1.0))
     if the_plan.grades:
-        found.append(grade_clause(the_plan.grades))
+        found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
 
 

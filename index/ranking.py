@@ -13,15 +13,26 @@ The words standing together (the proximity bonus) add up to one average unit.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
+ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One meaningful part of a query: a word, a synonym group, a grade or field clause."""
+
+    query: wq.Query
+    share: float = 1.0  # of its rarity the unit can earn
+    fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -38,24 +49,23 @@ def required_units(count: int) -> int:
 
 def unit_ranking(
     searcher: Any,
-    units: list[wq.Query],
+    units: list[Unit],
     bonus: wq.Query | None,
     loose: bool,
-    facts: int = 0,
 ) -> tuple[list[tuple[float, int]], bool]:
     """(score, docnum) of the records matching enough units (any one when ``loose``), best
     first; and whether some unit matches no record at all (a word nobody has is not required).
 
     Each unit's evidence over all fields (its BM25F score without the idf) saturates before it
-    is weighed by the unit's rarity (the last ``facts`` units — a grade, a field — are metadata:
-    a record that has them earns a fixed share of their weight), so a title match of a common
-    word is worth at most that common word; the words standing together (``bonus``) add a
-    share of the query's weight.
+    is weighed by the unit's rarity and share (a grade or field is metadata: a record that has
+    it earns a fixed share of its weight), so a title match of a common word is worth at most
+    that common word; the words standing together (``bonus``) add a share of the query's
+    weight.
     """
     total = max(1, searcher.doc_count_all())
     scores: list[dict[int, float]] = []
     for unit in units:
-        found = searcher.search(unit, limit=None)
+        found = searcher.search(unit.query, limit=None)
         scores.append({doc: score or 0.0 for score, doc in found.top_n})
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     required = 1 if loose else required_units(sum(1 for found in scores if found))
@@ -68,11 +78,8 @@ def unit_ranking(
         matched = [i for i, found in enumerate(scores) if doc in found]
         if len(matched) < required:
             continue
-        first_fact = len(units) - facts
         score = sum(
-            weights[i] * FACT_SHARE
-            if i >= first_fact
-            else weights[i] * _saturate(scores[i][doc] / max(weights[i], 1e-9))
+            weights[i] * units[i].share * _evidence(units[i], scores[i][doc], weights[i])
             for i in matched
         )
         if doc in near:
@@ -80,6 +87,12 @@ def unit_ranking(
         ranked.append((score, doc))
     ranked.sort(key=lambda sd: (-sd[0], sd[1]))
     return ranked, not all(scores)
+
+
+def _evidence(unit: Unit, score: float, weight: float) -> float:
+    """How much of its weight a matched unit earns: its saturated BM25F evidence (the score
+    without the idf), or a fixed share for metadata."""
+    return FACT_SHARE if unit.fact else _saturate(score / max(weight, 1e-9))
 
 
 def _saturate(evidence: float) -> float:

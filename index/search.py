@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight
@@ -23,7 +23,7 @@ from whoosh.searching import Results, Searcher
 
 from index.facets import clean_filters, facet_label
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import unit_ranking
+from index.ranking import Unit, unit_ranking
 from index.spelling import correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -137,15 +137,12 @@ def _attempt(
         group = OrGroup.factory(0.9) if loose else AndGroup
         results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
         return the_plan, _Run(results, [(s or 0.0, d) for s, d in results.top_n])
-    facts = 1 if the_plan.grades else 0
     if the_plan.clauses and not optional_clauses:
-        parts = [wq.And([part, *the_plan.clauses]) for part in parts]
+        parts = [replace(u, query=wq.And([u.query, *the_plan.clauses])) for u in parts]
     elif the_plan.clauses:
-        parts.append(wq.Or(the_plan.clauses))
-        facts += 1
-    q = wq.Or(parts)
-    bonus = proximity_bonus(the_plan.text)
-    ranked, unknown = unit_ranking(searcher, parts, bonus, loose, facts)
+        parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
+    q = wq.Or([u.query for u in parts])
+    ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
     return the_plan, _Run(searcher.search(q, limit=1), ranked, unknown=unknown)
 
 
