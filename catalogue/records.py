@@ -133,7 +133,8 @@ class Portfolio(Record):
     consent_to_publish: bool = False
 
     def is_public(self, name: str) -> bool:
-        """Whether a field may leave the catalogue (full-text index, exports)."""
+        """Whether the teacher opened field ``name`` (whether it may leave the catalogue is
+        :func:`catalogue.privacy.may_leave`)."""
         return name in self.public_fields
 
 

@@ -18,13 +18,13 @@ from catalogue.curation import current_user
 from catalogue.curation.history import label
 from catalogue.curation.portfolio import (
     HOURS_YEARS,
-    PUBLIC_CHOICES,
     category_state,
     linked_works,
     recent_hours,
     set_publicity,
 )
 from catalogue.i18n import t
+from catalogue.privacy import PUBLIC_CHOICES
 from catalogue.records import Portfolio
 from catalogue.store import Store, StoreError
 from catalogue.workspace import Workspace

@@ -4,7 +4,6 @@ failed or skipped — with the reason, saved in ``<home>/logs/import-YYYYMMDD-HH
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections import Counter
@@ -12,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from catalogue import cells
 from catalogue.i18n import t
 
 if TYPE_CHECKING:
@@ -135,27 +135,19 @@ class ImportReport:
         json_path.write_text(
             json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        head = ["file", "row", "outcome", "record", "message", "similar"]
+        rows: list[list[str | int]] = [[t(f"ingest.col_{name}") for name in head]]
+        rows += [
+            [
+                e.file,
+                e.row or "",
+                t(f"ingest.outcome_{e.outcome}"),
+                e.record_id,
+                e.message,
+                " ".join(e.similar),
+            ]
+            for e in self.entries
+        ]
         with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads it
-            writer = csv.writer(fh, delimiter=";")
-            writer.writerow(
-                [
-                    t("ingest.col_file"),
-                    t("ingest.col_row"),
-                    t("ingest.col_outcome"),
-                    t("ingest.col_record"),
-                    t("ingest.col_message"),
-                    t("ingest.col_similar"),
-                ]
-            )
-            for e in self.entries:
-                writer.writerow(
-                    [
-                        e.file,
-                        e.row or "",
-                        t(f"ingest.outcome_{e.outcome}"),
-                        e.record_id,
-                        e.message,
-                        " ".join(e.similar),
-                    ]
-                )
+            cells.write_rows(fh, rows, delimiter=";")
         return [json_path, csv_path]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from catalogue import cells
 from catalogue.i18n import t
 from catalogue.reports.registry import REPORTS, Report
 from catalogue.workspace import Workspace
@@ -70,8 +71,7 @@ def _keeps_index(table: pd.DataFrame) -> bool:
 
 def save_csv(table: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with a byte-order mark, so Excel shows Cyrillic right."""
-    table.to_csv(path, index=_keeps_index(table), encoding="utf-8-sig")
-    return path
+    return cells.write_csv(table, path, index=_keeps_index(table))
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -85,9 +85,10 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def save_xlsx(results: list[Result], path: Path) -> Path:
-    """One sheet per report: its title on top, the table below, columns sized to fit."""
+    """One sheet per report: its title and the internal-use note on top, the table below,
+    columns sized to fit."""
     taken: set[str] = set()
-    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="dd.mm.yyyy") as writer:
+    with cells.excel_writer(path, date_format="dd.mm.yyyy") as writer:
         bold = writer.book.add_format({"bold": True, "font_size": 12})
         for result in results:
             sheet = _sheet_name(result.report.title, taken)
@@ -96,6 +97,7 @@ def save_xlsx(results: list[Result], path: Path) -> Path:
             ws = writer.sheets[sheet]
             ws.write(0, 0, result.report.title, bold)
             ws.autofit()
+            ws.write(1, 0, t("report.internal"))  # after autofit: a long line, not a column
     return path
 
 
@@ -106,7 +108,7 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
 
     nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["title"] = t("report.notebook_title")
-    head = f"# {t('report.notebook_title')}\n\n{subtitle}".strip()
+    head = f"# {t('report.notebook_title')}\n\n{subtitle}\n\n*{t('report.internal')}*"
     nb.cells.append(nbformat.v4.new_markdown_cell(head))
     for r in results:
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {r.report.title}\n\n{r.report.about}"))
