@@ -13,7 +13,7 @@ catalogue (same title, authors, grades and publisher) is reported as a duplicate
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,14 +147,21 @@ def _record(cells: list[str], level: str, area: str, subject_name: str) -> tuple
     return record, ""
 
 
-def import_list(ws: Workspace, path: Path, report: ImportReport, by: str) -> int:
+def import_list(
+    ws: Workspace,
+    path: Path,
+    report: ImportReport,
+    by: str,
+    parsed: Iterable[tuple[int, Media | None, str]] | None = None,
+) -> int:
     """Import the textbooks of the list at ``path``; every row goes into ``report``.
 
+    ``parsed``: its :func:`rows`, already read (the import reads them in the worker process).
     Good rows are saved in one transaction; returns how many records were created.
     """
     known = {_key(r) for r in ws.store.iter_records("media")}
     good: list[tuple[int, Media]] = []
-    for number, record, problem in rows(path):
+    for number, record, problem in rows(path) if parsed is None else parsed:
         if record is None:
             report.add(path.name, FAILED, problem, row=number, kind="media")
         elif _key(record) in known:
