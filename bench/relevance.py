@@ -1,13 +1,18 @@
-"""Relevance over the real corpus: our search beside SQLite FTS5, same documents, same run.
+"""Relevance over the real corpus: our search beside SQLite FTS5 and plain Whoosh, same
+documents, same run.
 
     python -m bench.relevance [--corpus ../shared/corpus/real] [--home DIR] [--json OUT]
 
 Imports the corpus with ``imk import`` into a fresh workspace (or uses ``--home``), puts the
 same records and extracted texts into an FTS5 table (``unicode61 remove_diacritics 2``, bm25
-with the same field weights; all words required, any word when that finds nothing), then runs
-the judged queries of ``bench/relevance_judgments.toml`` against both. Reports nDCG@10 and MRR
-per query type and overall, the share of typo/layout queries with their target in the top 3,
-the federal-list textbook queries (target in the top 3) and latency medians.
+with the same field weights; all words required, any word when that finds nothing) and into
+a plain Whoosh index (``LanguageAnalyzer("ru")`` over title and body, an ``Or`` of the analysed
+query terms, BM25F defaults: the untuned baseline), then runs the judged queries of
+``bench/relevance_judgments.toml`` against all three. Reports nDCG@10 and MRR per query type
+(«question» — natural-language questions — separate) and overall, the share of typo/layout
+queries with their target in the top 3, the federal-list textbook queries (target in the top
+3) and latency medians. ``--pool N`` prints each query's top N of every ranker instead (for
+judging).
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import LanguageAnalyzer
+from whoosh.fields import ID, TEXT, Schema
+
 from bench.search_latency import build_fts
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
@@ -35,6 +45,8 @@ HERE = Path(__file__).resolve().parent
 JUDGMENTS = HERE / "relevance_judgments.toml"
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "real"
 K = 10
+ENGINES = ("ours", "fts5", "whoosh")
+PLAIN_ANALYZER = LanguageAnalyzer("ru")
 
 
 def ndcg(grades: list[int], ideal: list[int], k: int = K) -> float:
@@ -80,6 +92,32 @@ def fts_ranking(con: sqlite3.Connection, query: str, limit: int = 30) -> list[st
     return []
 
 
+def build_plain_whoosh(ws: Workspace, path: Path) -> whoosh_index.Index:
+    """The untuned peer: every record's title and extracted text, ``LanguageAnalyzer("ru")``."""
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=PLAIN_ANALYZER),
+        body=TEXT(analyzer=PLAIN_ANALYZER),
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(path), schema)
+    writer = ix.writer()
+    for record in ws.store.iter_records():
+        writer.add_document(id=record.id, title=record.title, body=ws.store.text_of(record))
+    writer.commit()
+    return ix
+
+
+def plain_whoosh_ranking(ix: whoosh_index.Index, query: str, limit: int = 30) -> list[str]:
+    """Record ids plain Whoosh ranks first: any analysed word, title or body, BM25F defaults."""
+    terms = list(dict.fromkeys(t.text for t in PLAIN_ANALYZER(query)))
+    if not terms:
+        return []
+    q = wq.Or([wq.Term(name, t) for t in terms for name in ("title", "body")])
+    with ix.searcher() as searcher:
+        return [hit["id"] for hit in searcher.search(q, limit=limit)]
+
+
 def import_corpus(corpus: Path, files: list[str], home: Path) -> float:
     """``imk import`` the corpus's documents (not its MANIFEST and README) into ``home``;
     return the seconds it took."""
@@ -97,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--home", type=Path, help="a workspace that already holds the corpus")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--pool", type=int, help="print every ranker's top N per query")
     args = parser.parse_args(argv)
 
     manifest = [
@@ -112,13 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     index = CatalogueIndex.open(ws)
     build_fts(ws, tmp / "fts.sqlite")
     con = sqlite3.connect(tmp / "fts.sqlite")
+    plain = build_plain_whoosh(ws, tmp / "plain-whoosh")
 
     by_name = {Path(p).name: p for p in manifest}
     sources_of = {r.id: r.sources for r in ws.store.iter_records()}
     judgments = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))
 
     rows: list[dict[str, Any]] = []
-    times: dict[str, list[float]] = {"ours": [], "fts5": []}
+    times: dict[str, list[float]] = {e: [] for e in ENGINES}
     for item in judgments["query"]:
         q, relevant = item["q"], item["relevant"]
         start = time.perf_counter()
@@ -127,11 +167,26 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         fts_ids = fts_ranking(con, q)
         times["fts5"].append((time.perf_counter() - start) * 1000)
-        ours = files_of([h.sources for h in result.hits], by_name)
-        peer = files_of([sources_of.get(i, []) for i in fts_ids], by_name)
+        start = time.perf_counter()
+        plain_ids = plain_whoosh_ranking(plain, q)
+        times["whoosh"].append((time.perf_counter() - start) * 1000)
+        rankings = {
+            "ours": files_of([h.sources for h in result.hits], by_name),
+            "fts5": files_of([sources_of.get(i, []) for i in fts_ids], by_name),
+            "whoosh": files_of([sources_of.get(i, []) for i in plain_ids], by_name),
+        }
+        if args.pool:
+            pooled = dict.fromkeys(f for r in rankings.values() for f in r[: args.pool])
+            print(f"\n## {q}  [{item['type']}]")
+            for f in pooled:
+                ranks = " ".join(
+                    f"{e[0]}{r.index(f) + 1 if f in r else '-':>2}" for e, r in rankings.items()
+                )
+                print(f"  {relevant.get(f, '?')}  {ranks}  {f}")
+            continue
         ideal = list(relevant.values())
         row = {"q": q, "type": item["type"], "corrected": result.corrected}
-        for name, ranked in (("ours", ours), ("fts5", peer)):
+        for name, ranked in rankings.items():
             grades = [relevant.get(f, 0) for f in ranked]
             row[name] = {
                 "ndcg": ndcg(grades, ideal),
@@ -140,24 +195,29 @@ def main(argv: list[str] | None = None) -> int:
             }
         rows.append(row)
 
+    if args.pool:
+        return 0
     by_type = defaultdict(list)
     for row in rows:
         by_type[row["type"]].append(row)
-    print("| type | queries | nDCG@10 ours | nDCG@10 FTS5 | MRR ours | MRR FTS5 | top-3 ours |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| type | queries | nDCG@10 ours | nDCG@10 FTS5 | nDCG@10 Whoosh"
+        " | MRR ours | MRR FTS5 | MRR Whoosh | top-3 ours |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     summary = {}
     for name, group in [*sorted(by_type.items()), ("all", rows)]:
 
         def mean(engine, metric, group=group):
             return statistics.mean(float(r[engine][metric]) for r in group)
 
-        summary[name] = {
-            m: {e: mean(e, m) for e in ("ours", "fts5")} for m in ("ndcg", "mrr", "top3")
-        }
+        summary[name] = {m: {e: mean(e, m) for e in ENGINES} for m in ("ndcg", "mrr", "top3")}
         print(
-            f"| {name} | {len(group)} | {mean('ours', 'ndcg'):.3f} | {mean('fts5', 'ndcg'):.3f}"
-            f" | {mean('ours', 'mrr'):.3f} | {mean('fts5', 'mrr'):.3f}"
-            f" | {mean('ours', 'top3'):.0%} |"
+            f"| {name} | {len(group)} | "
+            + " | ".join(f"{mean(e, 'ndcg'):.3f}" for e in ENGINES)
+            + " | "
+            + " | ".join(f"{mean(e, 'mrr'):.3f}" for e in ENGINES)
+            + f" | {mean('ours', 'top3'):.0%} |"
         )
     hard = [r for r in rows if r["type"] in ("typo", "layout")]
     top3_hard = statistics.mean(float(r["ours"]["top3"]) for r in hard) if hard else 0.0
@@ -181,7 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {item['q']} | {'yes' if ok else 'NO'} |")
 
     latency = {e: statistics.median(v) for e, v in times.items()}
-    print(f"\nlatency p50: ours {latency['ours']:.1f} ms, FTS5 {latency['fts5']:.2f} ms")
+    print(
+        f"\nlatency p50: ours {latency['ours']:.1f} ms, FTS5 {latency['fts5']:.2f} ms,"
+        f" plain Whoosh {latency['whoosh']:.1f} ms"
+    )
     if args.json:
         args.json.write_text(
             json.dumps(

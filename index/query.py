@@ -1,9 +1,13 @@
 """The query language: what a methodist types, turned into a Whoosh query.
 
-- words, all required (``AND``); ``"фраза в кавычках"``; ``ИЛИ``/``OR``; ``НЕ``/``NOT``/``-слово``;
+- words: a record must hold all of one or two, most of a longer question (see
+  :mod:`index.ranking`); question words («как», «где», «что такое», «найти»…) do not count;
+- ``"фраза в кавычках"``; ``ИЛИ``/``OR``; ``НЕ``/``NOT``/``-слово`` (with these, all words are
+  required);
 - fields with Russian or English names: ``предмет:``, ``класс:``, ``автор:``, ``тип:``,
   ``год:`` (``год:2020..2023``), ``школа:``, ``статус:``, ``вид:``, ``название:``, ``уровень:``;
-- grade notations anywhere: «5 класс», «5-й класс», «5-й», «V класс», «5–7 классы»;
+- fields filter; grades named in the text («для 10 класса», «5-й», «V класс», «5–7 классы»,
+  «в первый класс», see :mod:`catalogue.grades`) are evidence, one more word of the query;
 - abbreviations and their full forms find each other (``index/synonyms.toml``).
 
 Nothing here raises on odd input: syntax the parser cannot read is searched as plain words.
@@ -16,6 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -28,33 +33,17 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.syntax import GroupNode
 
-from catalogue import vocabularies
+from catalogue import grades, vocabularies
 from index.analysis import words as analysed
+from index.ranking import ORDINAL_SHARE, Unit
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
 
-GRADE_MIN, GRADE_MAX = 1, 11
 PROXIMITY_FIELDS = ("title", "filename", "annotation", "content")
 PROXIMITY_SLOP, PROXIMITY_BOOST = 3, 2.0
-ROMAN = {
-    "I": 1,
-    "II": 2,
-    "III": 3,
-    "IV": 4,
-    "V": 5,
-    "VI": 6,
-    "VII": 7,
-    "VIII": 8,
-    "IX": 9,
-    "X": 10,
-    "XI": 11,
-}
-_ENDING = r"(?:-?(?:й|ый|ой|го|ого|м|ом))?"
-_NUM = r"(\d{1,2}|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
-GRADE_RANGE = re.compile(
-    rf"(?<!\w){_NUM}{_ENDING}\s*(?:[-–—]|по|\.\.)\s*{_NUM}{_ENDING}\s+класс\w*", re.I
-)
-GRADE_ONE = re.compile(rf"(?<!\w){_NUM}{_ENDING}\s+класс\w*", re.I)
-GRADE_SUFFIX = re.compile(r"(?<![\w№])(\d{1,2})-(?:й|ый|го|ого|м|ом)(?!\w)", re.I)
+SEARCH_GRADES = (grades.CLASS, grades.SUFFIX)  # how a grade is written in a query
+SCHOOL_GRADES = range(1, 12)
+PLAIN = re.compile(r'["()*?^]')
+CYRILLIC_WORD = re.compile(r"[а-яё]+", re.I)
 FIELD = re.compile(r'(?<![\w"])([A-Za-zА-Яа-яЁё]+):("[^"]*"?|[^\s()"]+)')
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # «под редакцией Иванова»: the words naming the role say nothing about the book.
@@ -83,11 +72,14 @@ for _names, _target in (
 
 @dataclass
 class Plan:
-    """A query taken apart: free text for the parser plus required field/grade clauses."""
+    """A query taken apart: free text for the parser, required field clauses and the grades
+    the text names (which only add score)."""
 
     text: str
     clauses: list[wq.Query] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # human-readable parts, e.g. «класс: 5»
+    grades: list[int] = field(default_factory=list)
+    plain: bool = False  # plain words only (no quotes, groups, wildcards or operators)
 
     @property
     def words(self) -> list[str]:
@@ -96,27 +88,21 @@ class Plan:
 
 
 def grade_number(token: str) -> int | None:
-    """5 for «5», «V» or «5-й»; None when it is not a school grade."""
-    token = token.upper().split("-")[0]
-    number = ROMAN.get(token) if token in ROMAN else int(token) if token.isdigit() else None
-    return number if number is not None and GRADE_MIN <= number <= GRADE_MAX else None
+    """5 for «5», «V», «5-й» or «пятый»; None when it is not a school grade (1–11)."""
+    number = grades.grade_number(token)
+    return number if number in SCHOOL_GRADES else None
 
 
-def grade_clause(grades: list[int]) -> wq.Query:
-    """Records of these grades, by metadata or by «N класс» in the title, file name or text."""
-    parts: list[wq.Query] = [wq.Term("grade", str(g)) for g in grades]
-    for g in grades:
+def grade_clause(numbers: list[int]) -> wq.Query:
+    """Records of these grades, by metadata or by «N класс» / «N-й класс» / «пятый класс» in
+    the title, file name or text."""
+    parts: list[wq.Query] = [wq.Term("grade", str(g)) for g in numbers]
+    grade_word = analysed("класс")
+    for g in numbers:
         for name in ("title", "annotation", "filename", "content"):
-            parts.append(wq.Phrase(name, [str(g), *analysed("класс")]))
+            parts.append(wq.Phrase(name, [str(g), *grade_word]))
+            parts.append(wq.Phrase(name, [*analysed(grades.ORDINAL_WORDS[g]), *grade_word]))
     return wq.Or(parts)
-
-
-def _grades_in(match: re.Match[str]) -> list[int]:
-    found = [grade_number(g) for g in match.groups() if g]
-    numbers = [n for n in found if n is not None]
-    if len(numbers) == 2 and numbers[0] <= numbers[1]:
-        return list(range(numbers[0], numbers[1] + 1))
-    return numbers
 
 
 def _value_clause(target: str, how: str, value: str) -> wq.Query | None:
@@ -129,11 +115,7 @@ def _value_clause(target: str, how: str, value: str) -> wq.Query | None:
             return None
         return wq.And([wq.Term(target, t) for t in terms])
     if how == "grade":
-        bounds = re.split(r"\s*(?:\.\.|[-–—])\s*", value)
-        found = [grade_number(b) for b in bounds if b]
-        numbers = [n for n in found if n is not None]
-        if len(numbers) == 2:
-            numbers = list(range(min(numbers), max(numbers) + 1))
+        numbers = [n for n in grades.grades_in(value, (grades.BARE,)) if n in SCHOOL_GRADES]
         term = vocabularies.get("grades").resolve(value)
         if value.lower() in ("до", "дошкольное", "спо") and term is not None:
             return wq.Term("grade", term.code)
@@ -190,21 +172,26 @@ def _inside_quotes(text: str, position: int) -> bool:
 
 
 @cache
+def _synonyms_file() -> dict[str, Any]:
+    return tomllib.loads((Path(__file__).parent / "synonyms.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def synonym_groups() -> list[tuple[list[str], list[list[str]]]]:
     """Synonym groups from ``index/synonyms.toml``: members and their analysed word sequences,
     longest first."""
-    data = tomllib.loads((Path(__file__).parent / "synonyms.toml").read_text(encoding="utf-8"))
     groups = []
-    for members in data["groups"]:
+    for members in _synonyms_file()["groups"]:
         sequences = [seq for seq in (analysed(m) for m in members) if seq]
         groups.append((members, sorted(sequences, key=len, reverse=True)))
     return groups
 
 
 def plan(query: str) -> Plan:
-    """Take a query apart into free text and required clauses (fields, grades)."""
+    """Take a query apart into free text, required field clauses and the grades it names."""
     clauses: list[wq.Query] = []
     notes: list[str] = []
+    named: list[int] = []
 
     def take_field(match: re.Match[str]) -> str:
         name, value = match.group(1).lower(), match.group(2)
@@ -218,23 +205,68 @@ def plan(query: str) -> Plan:
         notes.append(f"{name}: {value.strip(chr(34))}")
         return " "
 
-    def take_grades(match: re.Match[str]) -> str:
-        grades = _grades_in(match)
-        if not grades:
-            return match.group(0)
-        clauses.append(grade_clause(grades))
-        notes.append("класс: " + ", ".join(map(str, grades)))
-        return " "
-
     text = EDITOR.sub(" ", FIELD.sub(take_field, query))
-    for pattern in (GRADE_RANGE, GRADE_ONE, GRADE_SUFFIX):
-        text = pattern.sub(take_grades, text)
+    kept, last = [], 0
+    for mention in grades.mentions(text, SEARCH_GRADES):
+        numbers = [g for g in mention.grades if g in SCHOOL_GRADES]
+        if numbers and not _inside_quotes(text, mention.start):
+            kept.append(text[last : mention.start])
+            last = mention.end
+            named += [g for g in numbers if g not in named]
+            notes.append("класс: " + ", ".join(map(str, numbers)))
+    text = " ".join([*kept, text[last:]])
     text = re.sub(r"(?<!\w)ИЛИ(?!\w)", "OR", text)
     text = re.sub(r"(?<!\w)НЕ(?!\w)", "NOT", text)
     text = re.sub(r"(?<!\w)И(?!\w)", "AND", text)
     text = re.sub(r'(^|[\s(])-(?=[\w"])', r"\1NOT ", text)
+    text = _without_question_words(text)
+    plain = is_plain(text)
     text = _expand_synonyms(text)
-    return Plan(text=" ".join(text.split()), clauses=clauses, notes=notes)
+    return Plan(" ".join(text.split()), clauses, notes, named, plain)
+
+
+def _without_question_words(text: str) -> str:
+    """The text without the words that only make it a question («как», «где найти»…), unless
+    nothing else is left."""
+    if is_plain(text):
+        rest = [w for w in text.split() if w.lower().strip("?!.,") not in question_words()]
+        if rest and re.search(r"\w", " ".join(rest)):
+            return " ".join(rest)
+    return text
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``text`` is plain words (no quotes, groups, wildcards or operators)."""
+    return not PLAIN.search(text) and not OPERATORS & set(text.split())
+
+
+@cache
+def question_words() -> frozenset[str]:
+    """Words that make a query a question and say nothing about the records sought."""
+    return frozenset(w.lower() for w in _synonyms_file()["question_words"])
+
+
+def units(the_plan: Plan, schema: Any) -> list[Unit]:
+    """The query's meaningful parts for :mod:`index.ranking`: each word or synonym group of a
+    plain text (an ordinal word — «первой части» — weighs little), then the grades it names;
+    empty when the text uses operators or quotes."""
+    if not the_plan.plain:
+        return []
+    chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)
+    found: list[Unit] = []
+    p = parser(schema)
+    for chunk in chunks:
+        try:
+            parsed = p.parse(chunk)
+        except Exception:
+            continue
+        if parsed is wq.NullQuery or any(u.query == parsed for u in found):
+            continue
+        ordinal = CYRILLIC_WORD.fullmatch(chunk) and grades.grade_number(chunk) is not None
+        found.append(Unit(parsed, ORDINAL_SHARE if ordinal else 1.0))
+    if the_plan.grades:
+        found.append(Unit(grade_clause(the_plan.grades), fact=True))
+    return found
 
 
 def parser(schema: Schema, group: type[GroupNode] = AndGroup) -> QueryParser:
@@ -253,8 +285,8 @@ def to_query(
 ) -> wq.Query:
     """The Whoosh query of a plan; unreadable syntax falls back to plain words.
 
-    Field and grade clauses are required, unless ``optional_clauses`` (or the loosened
-    any-word ``group``) makes them only add score.
+    Field clauses are required, unless ``optional_clauses`` (or the loosened any-word
+    ``group``) makes them only add score; grades named in the text only add score.
     """
     text = the_plan.text
     parsed: wq.Query | None = None
@@ -267,21 +299,24 @@ def to_query(
         if parsed is wq.NullQuery:
             parsed = None
     parts = ([parsed] if parsed is not None else []) + the_plan.clauses
+    named = grade_clause(the_plan.grades) if the_plan.grades else None
     if not parts:
-        return wq.Every()
+        return named if named is not None else wq.Every()
     if len(parts) == 1:
         combined = parts[0]
     elif optional_clauses and parsed is not None:
         combined = wq.AndMaybe(parsed, wq.Or(the_plan.clauses))
     else:
         combined = wq.Or(parts) if group is not AndGroup else wq.And(parts)
+    if named is not None:
+        combined = wq.AndMaybe(combined, named)
     bonus = proximity_bonus(text)
     return wq.AndMaybe(combined, bonus) if bonus is not None else combined
 
 
 def proximity_bonus(text: str) -> wq.Query | None:
     """Extra score for records where the words of a plain multi-word query stand together."""
-    if re.search(r'["()*?^]', text) or OPERATORS & set(text.split()):
+    if not is_plain(text):
         return None
     terms = analysed(text)
     if len(terms) < 2:

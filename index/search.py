@@ -11,19 +11,19 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, OrGroup
-from whoosh.qparser.syntax import GroupNode
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 
 from index.facets import clean_filters, facet_label
-from index.query import Plan, plan, to_query
+from index.query import Plan, plan, proximity_bonus, to_query, units
+from index.ranking import Unit, unit_ranking
 from index.spelling import correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -105,10 +105,15 @@ class SearchResult:
 
 @dataclass
 class _Run:
-    results: Any  # whoosh Results, scored, every match
-    matched: set[int]
+    results: Any  # whoosh Results of the query searched (for highlighting)
+    ranked: list[tuple[float, int]]  # (score, docnum) of every record found, best first
     corrected: str | None = None
     suggestion: str | None = None
+    unknown: bool = False  # a word of the query is in no record (worth a spelling repair)
+
+    @property
+    def matched(self) -> set[int]:
+        return {doc for _, doc in self.ranked}
 
 
 def _execute(searcher: Searcher, q: wq.Query) -> Results:
@@ -121,49 +126,63 @@ def _attempt(
     searcher: Searcher,
     schema: Schema,
     text: str,
-    group: type[GroupNode] = AndGroup,
+    loose: bool = False,
     optional_clauses: bool = False,
-) -> tuple[Plan, Results]:
+) -> tuple[Plan, _Run]:
+    """Search ``text`` once. A plain query of several words ranks by how much of it a record
+    matches (:mod:`index.ranking`); ``loose`` accepts any of its words."""
     the_plan = plan(text)
-    results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
-    return the_plan, results
+    parts = units(the_plan, schema)
+    if len(parts) < 2:
+        group = OrGroup.factory(0.9) if loose else AndGroup
+        results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
+        return the_plan, _Run(results, [(s or 0.0, d) for s, d in results.top_n])
+    if the_plan.clauses and not optional_clauses:
+        parts = [replace(u, query=wq.And([u.query, *the_plan.clauses])) for u in parts]
+    elif the_plan.clauses:
+        parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
+    q = wq.Or([u.query for u in parts])
+    ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
+    return the_plan, _Run(searcher.search(q, limit=1), ranked, unknown=unknown)
 
 
 def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
-    """Search as typed; when nothing is found, let grade and field clauses go, then repair
-    layout, then typos, then accept any of the words."""
-    the_plan, results = _attempt(searcher, schema, query)
+    """Search as typed; when nothing is found (or a word is in no record), let field clauses
+    go, then repair layout, then typos, then accept any of the words."""
+    the_plan, run = _attempt(searcher, schema, query)
     reader = searcher.reader()
     words = the_plan.words
-    if results.is_empty() and words and the_plan.clauses:
-        # «Мерзляк математика 5 класс» with no grade-5 book by Мерзляк: his books first
+    if not run.ranked and words and the_plan.clauses:
+        # «Мерзляк математика тип:учебник» with no such textbook: his books first
         _, relaxed = _attempt(searcher, schema, query, optional_clauses=True)
-        if not relaxed.is_empty():
-            return _Run(relaxed, set(relaxed.docs()))
-    if not results.is_empty() or not words:
-        run = _Run(results, set(results.docs()))
-        if len(run.matched) < FEW:
+        if relaxed.ranked:
+            return relaxed
+    if (run.ranked and not run.unknown) or not words:
+        if len(run.ranked) < FEW:
             run.suggestion = correct(reader, query, words)
         return run
     for repair in (layout_fix, correct, layout_and_typos):
         fixed = repair(reader, query, words)
         if fixed:
-            fixed_plan, fixed_results = _attempt(searcher, schema, fixed)
-            if not fixed_results.is_empty():
-                return _Run(fixed_results, set(fixed_results.docs()), corrected=fixed)
+            fixed_plan, fixed_run = _attempt(searcher, schema, fixed)
+            if fixed_run.ranked:
+                fixed_run.corrected = fixed
+                return fixed_run
             if len(fixed_plan.words) > 1:
-                _, loose = _attempt(searcher, schema, fixed, OrGroup.factory(0.9))
-                if not loose.is_empty():
-                    return _Run(loose, set(loose.docs()), corrected=fixed)
+                _, loose = _attempt(searcher, schema, fixed, loose=True)
+                if loose.ranked:
+                    loose.corrected = fixed
+                    return loose
+    if run.ranked:
+        return run
     if len(words) > 1:
-        _, loose = _attempt(searcher, schema, query, OrGroup.factory(0.9))
-        return _Run(loose, set(loose.docs()))
-    return _Run(results, set())
+        return _attempt(searcher, schema, query, loose=True)[1]
+    return run
 
 
 def _order(searcher: Searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
     """(score, docnum) of the final documents in the requested order."""
-    ranked = [(score or 0.0, doc) for score, doc in run.results.top_n if doc in final]
+    ranked = [(score, doc) for score, doc in run.ranked if doc in final]
     if sort in ("date", "title"):
         column = searcher.reader().column_reader("date_sort" if sort == "date" else "title_sort")
         ranked.sort(key=lambda sd: column[sd[1]], reverse=sort == "date")

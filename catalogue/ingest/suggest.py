@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import PurePath
 from typing import Any
 
-from catalogue import vocabularies
+from catalogue import grades, vocabularies
 from catalogue.ingest.titles import DOC_TYPES, suggest_title
 from catalogue.records import RecordT
 
@@ -43,12 +43,6 @@ _SCHOOL_YEAR = re.compile(
     r"\b(20[0-4]\d)\s*[-–—/]\s*(?:20)?[0-4]\d\s*(?:уч\w*\.?\s*)?г(?:од|\.)", re.I
 )
 _YEAR = re.compile(r"\b(19[6-9]\d|20[0-4]\d)\s*(?:г\.|год)")
-_GRADE_RANGE = re.compile(
-    r"\b(1[01]|[1-9])\s*[-–—]\s*(1[01]|[1-9])\s*(?:-?[хе]\s*)?(?:класс|кл\b)", re.I
-)
-_GRADE_ONE = re.compile(
-    r"\b(1[01]|[1-9])\s*(?:-?(?:й|го|м|ом|ый|ой)\s*)?(?:«?[а-яА-Я]»?\s*)?(?:класс|кл\.)", re.I
-)
 _PRESCHOOL = re.compile(
     r"дошкольн|детск\w+ сад|\bдоу\b|воспитанник|младш\w+ групп|"
     r"старш\w+ групп|подготовительн\w+ групп|средн\w+ групп",
@@ -144,12 +138,8 @@ def suggest_grades(title: str, text: str) -> list[str]:
 
     def grades_in(fragment: str) -> Counter[str]:
         found: Counter[str] = Counter()
-        for low, high in _GRADE_RANGE.findall(fragment):
-            low, high = int(low), int(high)
-            if low < high <= low + 11:
-                found.update(str(g) for g in range(low, high + 1))
-        for grade in _GRADE_ONE.findall(_GRADE_RANGE.sub(" ", fragment)):
-            found[grade] += 1
+        for mention in grades.mentions(fragment, (grades.CLASS,)):
+            found.update(str(g) for g in mention.grades)
         if _PRESCHOOL.search(fragment):
             found["ДО"] += len(_PRESCHOOL.findall(fragment))
         return found

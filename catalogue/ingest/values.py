@@ -5,32 +5,12 @@ from __future__ import annotations
 
 import re
 
-_ROMAN = {
-    "I": 1,
-    "II": 2,
-    "III": 3,
-    "IV": 4,
-    "V": 5,
-    "VI": 6,
-    "VII": 7,
-    "VIII": 8,
-    "IX": 9,
-    "X": 10,
-    "XI": 11,
-    "XII": 12,
-}
-_NUMBER = r"(\d{1,2}|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
-_RANGE = re.compile(_NUMBER + r"\s*(?:доп\w*\.?\s*(?:класс\w*)?\s*)?[-–—]\s*" + _NUMBER)
-_SINGLE = re.compile(r"(?<![\w.])" + _NUMBER + r"(?![\w.])")
-_EXTRA_FIRST = re.compile(r"\b1\s*доп", re.I)  # «1 дополнительный класс», «1 доп.»
+from catalogue.grades import BARE, CLASS, SUFFIX, grades_in
+
 _PRESCHOOL = re.compile(r"дошкол|детск\w* сад", re.I)
 _SPO = re.compile(r"\bСПО\b|профессионал", re.I)
 _EDITOR = re.compile(r"^\s*(?:под\s+(?:общей\s+)?ред(?:акцией|\.)?|редактор\w*|ред\.)\s*", re.I)
 _OTHERS = re.compile(r"\s*\bи\s+(?:другие|др\.?)\s*$", re.I)
-
-
-def _number(token: str) -> int:
-    return int(token) if token.isdigit() else _ROMAN[token.upper()]
 
 
 def parse_grades(value: object) -> list[str]:
@@ -47,16 +27,7 @@ def parse_grades(value: object) -> list[str]:
         return ["ДО"]
     if _SPO.search(text):
         return ["СПО"]
-    numbers: list[int] = []
-    rest = text
-    for low, high in _RANGE.findall(text):
-        a, b = _number(low), _number(high)
-        if a <= b <= 12:
-            numbers += range(a, b + 1)
-    rest = _RANGE.sub(" ", text)
-    numbers += [_number(n) for n in _SINGLE.findall(rest)]
-    if _EXTRA_FIRST.search(text):
-        numbers.append(1)
+    numbers = grades_in(text, (CLASS, SUFFIX, BARE))
     grades: list[str] = []
     for n in sorted(set(numbers)):
         code = str(min(n, 11)) if 1 <= n <= 12 else ""

@@ -1,0 +1,99 @@
+"""Ranking of a multi-word query: how much of the query a record matches, and how rare its words.
+
+A question of several words is not all-or-nothing. Every meaningful word of the query (a
+synonym group or a grade phrase counts as one) is a *unit*; a record is found when it matches
+enough units (all of one or two, then a quarter of them: the share relaxes as the query grows,
+as search engines do for long queries). A record's score is the sum, over the units it matches,
+of the unit's rarity (how few records match it) times its saturated evidence over all fields:
+a title match of a common word is worth at most that common word, so it cannot beat the rare
+words that carry the meaning, and the more of the query a record covers the higher it ranks.
+The words standing together (the proximity bonus) add up to one average unit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+
+SATURATION = 4.0  # field evidence at which a unit earns half its weight
+FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
+ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
+PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
+ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
+REQUIRED_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One meaningful part of a query: a word, a synonym group, a grade or field clause."""
+
+    query: wq.Query
+    share: float = 1.0  # of its rarity the unit can earn
+    fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
+
+
+def rarity(frequency: int, total: int) -> float:
+    """Okapi inverse document frequency (never negative) of a word ``frequency`` records hold."""
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+
+
+def required_units(count: int) -> int:
+    """How many of ``count`` query units a record must match to be found."""
+    if count <= ALL_REQUIRED_UP_TO:
+        return count
+    return math.ceil(count * REQUIRED_SHARE)
+
+
+def unit_ranking(
+    searcher: Any,
+    units: list[Unit],
+    bonus: wq.Query | None,
+    loose: bool,
+) -> tuple[list[tuple[float, int]], bool]:
+    """(score, docnum) of the records matching enough units (any one when ``loose``), best
+    first; and whether some unit matches no record at all (a word nobody has is not required).
+
+    Each unit's evidence over all fields (its BM25F score without the idf) saturates before it
+    is weighed by the unit's rarity and share (a grade or field is metadata: a record that has
+    it earns a fixed share of its weight), so a title match of a common word is worth at most
+    that common word; the words standing together (``bonus``) add a share of the query's
+    weight.
+    """
+    total = max(1, searcher.doc_count_all())
+    scores: list[dict[int, float]] = []
+    for unit in units:
+        found = searcher.search(unit.query, limit=None)
+        scores.append({doc: score or 0.0 for score, doc in found.top_n})
+    weights = [rarity(len(found), total) if found else 0.0 for found in scores]
+    required = 1 if loose else required_units(sum(1 for found in scores if found))
+    near: dict[int, float] = {}
+    if bonus is not None:
+        near = {doc: score or 0.0 for score, doc in searcher.search(bonus, limit=None).top_n}
+    mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
+    ranked: list[tuple[float, int]] = []
+    for doc in set().union(*scores):
+        matched = [i for i, found in enumerate(scores) if doc in found]
+        if len(matched) < required:
+            continue
+        score = sum(
+            weights[i] * units[i].share * _evidence(units[i], scores[i][doc], weights[i])
+            for i in matched
+        )
+        if doc in near:
+            score += PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9))
+        ranked.append((score, doc))
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked, not all(scores)
+
+
+def _evidence(unit: Unit, score: float, weight: float) -> float:
+    """How much of its weight a matched unit earns: its saturated BM25F evidence (the score
+    without the idf), or a fixed share for metadata."""
+    return FACT_SHARE if unit.fact else _saturate(score / max(weight, 1e-9))
+
+
+def _saturate(evidence: float) -> float:
+    return evidence / (evidence + SATURATION)

@@ -1,0 +1,165 @@
+"""One grade parser (catalogue/grades.py) read by search, import and suggestions; questions in
+search: question words, ordinals, grades as evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import grades, records
+from catalogue.ingest.suggest import suggest_grades
+from catalogue.ingest.values import parse_grades
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex
+from index.query import plan
+
+# (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
+#  grades a spreadsheet cell reads — also bare numbers)
+TABLE = [
+    ("5 класс", [5], [5], [5]),
+    ("для 10 класса", [10], [10], [10]),
+    ("5-й класс", [5], [5], [5]),
+    ("5-го класса", [5], [5], [5]),
+    ("V класс", [5], [5], [5]),
+    ("11 кл. Вариант 1", [11], [11], [11, 1]),
+    ("9 «А» класса", [9], [9], [9]),
+    ("5–7 классы", [5, 6, 7], [5, 6, 7], [5, 6, 7]),
+    ("для 7-9 классов", [7, 8, 9], [7, 8, 9], [7, 8, 9]),
+    ("с 5 по 9 класс", [5, 6, 7, 8, 9], [5, 6, 7, 8, 9], [5, 6, 7, 8, 9]),
+    ("5, 6, 7 классы", [5, 6, 7], [5, 6, 7], [5, 6, 7]),
+    ("5,6 и 7 кл.", [5, 6, 7], [5, 6, 7], [5, 6, 7]),
+    ("в первый класс", [1], [1], [1]),
+    ("в десятом классе", [10], [10], [10]),
+    ("первый, второй классы", [1, 2], [1, 2], [1, 2]),
+    ("1 дополнительный класс", [1], [1], [1]),
+    ("дроби 5-й", [], [5], [5]),
+    ("7 - 9", [], [], [7, 8, 9]),
+    ("V - IX", [], [], [5, 6, 7, 8, 9]),
+    ("12", [], [], [12]),
+    ("первой главы", [], [], []),
+    ("второй половины XIV века", [], [], []),
+    ("Первые русские князья", [], [], []),
+    ("Иван IV Грозный", [], [], [4]),  # a cell reads any figure
+    ("контрольная работа № 2", [], [], [2]),
+    ("Текст без классов", [], [], []),
+]
+
+
+@pytest.mark.parametrize(("text", "in_text", "in_query", "in_cell"), TABLE)
+def test_one_table_of_notations(text, in_text, in_query, in_cell):
+    assert grades.grades_in(text, (grades.CLASS,)) == in_text
+    assert grades.grades_in(text) == in_query
+    assert grades.grades_in(text, (grades.CLASS, grades.SUFFIX, grades.BARE)) == sorted(
+        set(in_cell)
+    )
+
+
+@pytest.mark.parametrize(("text", "in_text", "in_query", "in_cell"), TABLE)
+def test_suggestions_read_the_table(text, in_text, in_query, in_cell):
+    assert suggest_grades(text, "") == [str(g) for g in in_text]
+
+
+@pytest.mark.parametrize(("text", "in_text", "in_query", "in_cell"), TABLE)
+def test_import_reads_the_table(text, in_text, in_query, in_cell):
+    assert parse_grades(text) == sorted({str(min(g, 11)) for g in in_cell}, key=int)
+
+
+@pytest.mark.parametrize(("text", "in_text", "in_query", "in_cell"), TABLE)
+def test_search_reads_the_table(text, in_text, in_query, in_cell):
+    the_plan = plan(f"дроби {text}")
+    assert the_plan.grades == [g for g in in_query if g <= 11]
+    assert the_plan.clauses == []  # a grade in the text is evidence, never a filter
+
+
+@pytest.mark.parametrize(
+    ("token", "number"),
+    [("5", 5), ("V", 5), ("xii", 12), ("5-й", 5), ("пятый", 5), ("десятом", 10), ("0", None)],
+)
+def test_grade_numbers(token, number):
+    assert grades.grade_number(token) == number
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("где найти рабочую программу", '(РП OR "рабочая программа")'),
+        ("что такое кинезиология", "кинезиология"),
+        ("как записать ребенка", "записать ребенка"),
+        ("нужен план урока", "план урока"),
+        ("как", "как"),  # nothing else left: the word is searched
+        ('"где найти"', '"где найти"'),  # quoted words are the user's phrase
+    ],
+)
+def test_question_words_are_not_counted(query, text):
+    assert plan(query).text == text
+
+
+@pytest.mark.parametrize(
+    ("query", "grades_named"),
+    [
+        ("стихотворение Лермонтова первой части", []),
+        ("Политическое состояние Руси во второй половине века", []),
+        ("как записать ребенка в первый класс", [1]),
+        ("где найти рабочую программу по истории для 10 класса", [10]),
+        ("класс:5 дроби", []),
+    ],
+)
+def test_ordinals_without_class_are_words(query, grades_named):
+    assert plan(query).grades == grades_named
+
+
+def _m(title, text_grades=(), **values):
+    return records.new(
+        "material", title=title, status="published", grades=list(text_grades), **values
+    )
+
+
+FIXTURE = [
+    _m("Положение о приеме граждан в первый класс", annotation="Прием заявлений в первый класс"),
+    _m("Первые русские князья", annotation="Первая половина IX века, первые князья"),
+    _m("Контрольная работа по истории за первое полугодие", ["10"]),
+    _m("Рабочая программа по музыке", ["5"], annotation="Рабочая программа, рабочая программа"),
+    _m("История России. Тест", ["10"], annotation="Тест по истории"),
+    _m("Рабочая программа по истории", ["10"], annotation="История, 10 класс"),
+    _m("Сказки Пушкина", ["3"]),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    ws = Workspace.create(tmp_path_factory.mktemp("questions") / "ws")
+    ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE], by="тест")
+    return CatalogueIndex.open(ws)
+
+
+def _titles(index, query):
+    return [h.title for h in index.search(query, page_size=20).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("как записать ребенка в первый класс", "Положение о приеме граждан в первый класс"),
+        ("где найти рабочую программу по истории для 10 класса", "Рабочая программа по истории"),
+    ],
+)
+def test_questions_find_what_they_mean(index, query, first):
+    assert _titles(index, query)[0] == first
+
+
+def test_a_free_text_grade_only_adds_score(index):
+    # «для 10 класса» is evidence: a history record without grade 10 is still found
+    found = _titles(index, "тест по истории России для 5 класса")
+    assert "История России. Тест" in found
+    assert found[0] == "История России. Тест"
+
+
+def test_the_field_syntax_filters(index):
+    assert _titles(index, "рабочая программа класс:5") == ["Рабочая программа по музыке"]
+
+
+def test_a_long_question_finds_records_that_match_most_of_it(index):
+    # no record holds every word: those holding most of them are found, best first
+    found = _titles(index, "рабочая программа по истории для учителей сельской школы")
+    assert found[0] == "Рабочая программа по истории"
+    assert found.index("Рабочая программа по музыке") < len(found) - 1
+    assert "Сказки Пушкина" not in found[:4]
