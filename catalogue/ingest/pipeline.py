@@ -5,7 +5,7 @@ limits (size, time, memory, unpacked size, rows). Symbolic links leading out of 
 folder are never read; what is passed over gets a line in the report.
 
 For each file: refuse it when it is larger than the limit (without reading it); hash it while
-copying it into the workspace (streamed, never whole in memory); skip it when the same bytes are
+staging a copy in the workspace (streamed, never whole in memory); skip it when the same bytes are
 already catalogued; extract its text in the time-limited :class:`~catalogue.extract.worker.Worker`;
 suggest metadata; save the record and the text in one transaction; look for near-duplicates.
 A failure anywhere leaves no record, no text row and no new file behind. The federal list of
@@ -16,10 +16,8 @@ spreadsheets become records only when asked (``as_records=True``, :mod:`catalogu
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import mimetypes
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -123,30 +121,6 @@ def federal_rows(path: Path, limits: Limits) -> list[tuple[int, Media | None, st
     return found
 
 
-def _copy_into(ws: Workspace, path: Path, chunk: int = 1 << 20) -> tuple[str, int, Path | None]:
-    """Stream a file into ``files/``; return ``(sha256, size, new_path_or_None_if_known)``."""
-    digest, size = hashlib.sha256(), 0
-    ws.files_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=ws.files_dir, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
-            while block := src.read(chunk):
-                digest.update(block)
-                out.write(block)
-                size += len(block)
-        sha = digest.hexdigest()
-        target = ws.file_path(sha)
-        if target.exists():
-            os.unlink(tmp)
-            return sha, size, None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-        return sha, size, target
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Importer:
     """One import run over a workspace (see :func:`import_paths`)."""
 
@@ -205,9 +179,9 @@ class Importer:
         self.document(path, worker)
 
     def document(self, path: Path, worker: Worker) -> None:
-        sha, size, new_file = _copy_into(self.ws, path)
+        sha, size = self.ws.files.stage_file(path)
         if sha in self.owners:
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             self.report.add(
                 path,
                 DUPLICATE,
@@ -216,18 +190,16 @@ class Importer:
             )
             return
         try:
-            self._document(path, worker, sha, size, new_file)
+            self._document(path, worker, sha, size)
         except BaseException:
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             raise
 
-    def _document(
-        self, path: Path, worker: Worker, sha: str, size: int, new_file: Path | None
-    ) -> None:
+    def _document(self, path: Path, worker: Worker, sha: str, size: int) -> None:
         name = path.name
         extracted = worker.extract(self.ws.file_path(sha), name)
         if extracted.status in (ERROR, UNSUPPORTED):
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             self.report.add(path, FAILED, extracted.message)
             return
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -254,7 +226,7 @@ class Importer:
         try:
             record = self.ws.store.imports.save(record, self.by, blob)
         except Exception as exc:  # validation or database failure: nothing was written
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             self.report.add(path, FAILED, t("ingest.not_saved", name=name, reason=exc))
             return
         self.owners[sha] = record.id
@@ -269,11 +241,6 @@ class Importer:
             kind=record.kind,
             similar=[c.record_id for c in similar],
         )
-
-    def _forget(self, new_file: Path | None) -> None:
-        """Remove a file this run copied in when its record was not saved."""
-        if new_file is not None:
-            new_file.unlink(missing_ok=True)
 
 
 def import_paths(
