@@ -139,6 +139,34 @@ def test_a_zip_bomb_under_the_ratio_limit_is_stopped_by_the_unpacked_size(
     assert entry.message.startswith("Файл «бомба.xlsx»: подозрительный архив")
 
 
+def test_markup_is_limited_by_its_declared_type_not_its_name(workspace, tmp_path):
+    """A DOCX whose document part is named «.png» is still XML by its content type."""
+    import docx
+
+    path = tmp_path / "картинка.docx"
+    document = docx.Document()
+    for n in range(3000):
+        document.add_paragraph(f"Абзац {n} " + "текст урока " * 20)
+    document.save(str(path))
+
+    def rename(data: bytes) -> bytes:
+        return data.replace(b"word/document.xml", b"word/document.png")
+
+    with zipfile.ZipFile(path) as source:
+        items = [(i.filename, source.read(i.filename)) for i in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in items:
+            name = "word/document.png" if name == "word/document.xml" else name
+            target.writestr(name, rename(data) if name.endswith((".rels", "].xml")) else data)
+    limits = Limits(max_markup_mb=0.5)
+    [entry] = import_paths(workspace, [path], limits=limits).entries
+    assert entry.message.startswith("Файл «картинка.docx»: подозрительный архив")
+    [entry] = import_paths(workspace, [path]).entries  # under the default limit: read
+    assert entry.outcome in ("imported", "flagged") and "Абзац 2999" in workspace.store.text_of(
+        workspace.store.get(entry.record_id)
+    )
+
+
 def test_a_csv_longer_than_the_row_limit_is_refused(workspace, tmp_path):
     path = tmp_path / "длинный.csv"
     path.write_text("\n".join([";".join(HEADER)] + [f"Урок {n};Иванов И.И.;5" for n in range(99)]))

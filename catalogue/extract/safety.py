@@ -4,9 +4,9 @@ Every untrusted file is parsed in the worker process (:mod:`.worker`) under the 
 file size (checked before reading), time, memory (address space of the worker), unpacked size
 of archives and the rows/columns of spreadsheets. OOXML (DOCX/PPTX/XLSX) and ODF files are zip
 archives: their directory is checked *before* any parser inflates them (zip bombs: total
-unpacked size, compression ratio, member count; password-protected members), and the rows of
-every XLSX worksheet are counted on its bytes. A password-protected Office file is an OLE
-container holding an ``EncryptedPackage`` stream instead of a zip. Failures raise
+unpacked size and unpacked XML, compression ratio, member count; password-protected members),
+and the rows of every XLSX worksheet are counted on its bytes. A password-protected Office file
+is an OLE container holding an ``EncryptedPackage`` stream instead of a zip. Failures raise
 :class:`ExtractError`, whose message key lives in the ``[extract]`` section of the ``ingest``
 locale files.
 """
@@ -16,9 +16,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 MB = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -33,6 +34,8 @@ class Limits:
     # document unpacks to little more than its own size; the markup of real ones is a few MB
     max_unzipped_mb: float = 256
     max_ratio: float = 200  # unpacked/packed size of an archive (text XML packs 10–30×)
+    # unpacked XML, which parsers turn into trees ~10× its size (real documents: under 3 MB)
+    max_markup_mb: float = 32
     max_members: int = 20000
     timeout_s: float = 60  # per file, for every parser (OCR gets ``ocr_timeout_s`` per page)
     ocr_timeout_s: float = 60
@@ -83,7 +86,13 @@ def check_zip(data: bytes, limits: Limits) -> None:
             raise ExtractError("encrypted")
         unpacked = sum(info.file_size for info in infos)
         packed = max(sum(info.compress_size for info in infos), 1)
-        if unpacked > limits.max_unzipped_mb * MB or unpacked / packed > limits.max_ratio:
+        is_markup = _markup_rule(archive)
+        markup = sum(info.file_size for info in infos if is_markup(info.filename))
+        if (
+            unpacked > limits.max_unzipped_mb * MB
+            or unpacked / packed > limits.max_ratio
+            or markup > limits.max_markup_mb * MB
+        ):
             raise ExtractError(
                 "zip_bomb", unpacked=round(unpacked / MB), ratio=round(unpacked / packed)
             )
@@ -93,6 +102,37 @@ def check_zip(data: bytes, limits: Limits) -> None:
         for info in infos:
             if _SHEET.fullmatch(info.filename):
                 _check_rows(archive, info, limits)
+
+
+_CONTENT_TYPES = "[Content_Types].xml"
+
+
+def _markup_rule(archive: zipfile.ZipFile) -> Callable[[str], bool]:
+    """Which members parsers read as XML: in OOXML by their declared content type (a part named
+    «.png» may be declared the document), in ODF and other zips by the «.xml» name."""
+    try:
+        info = archive.getinfo(_CONTENT_TYPES)
+    except KeyError:
+        return lambda name: name.lower().endswith(".xml")
+    if info.file_size > MB:  # a list of types too large to be real: everything counts
+        return lambda name: True
+    root = ElementTree.fromstring(archive.read(info))
+    defaults = {
+        e.get("Extension", "").lower(): e.get("ContentType", "")
+        for e in root
+        if e.tag.endswith("Default")
+    }
+    overrides = {
+        e.get("PartName", "").lstrip("/").lower(): e.get("ContentType", "")
+        for e in root
+        if e.tag.endswith("Override")
+    }
+
+    def rule(name: str) -> bool:
+        kind = overrides.get(name.lower()) or defaults.get(name.rpartition(".")[2].lower(), "")
+        return kind.endswith("xml")
+
+    return rule
 
 
 _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.I)
