@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 
@@ -23,6 +23,7 @@ ACCEPT = 0.72  # a best candidate scoring at least this, clear of the others, is
 MARGIN = 0.08  # how far ahead of the second candidate the best one must be
 NONE_BELOW = 0.35  # nothing scoring this much: the book is not in the list
 ALTERNATIVES = 3
+UNRELATED_TITLE = 0.25  # title likeness below which a book is taken for another one
 WEIGHTS = {"authors": 0.40, "title": 0.40, "publisher": 0.08, "grades": 0.12}
 
 _WORD = re.compile(r"[0-9a-zа-яё]+\.?", re.I)
@@ -49,27 +50,66 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("russian")
 
 
+# what schools write for a subject, spelled out
+EXPANSIONS = {
+    "изо": "изобразительное искусство",
+    "физкультура": "физическая культура",
+    "обж": "основы безопасности жизнедеятельности",
+    "обзр": "основы безопасности и защиты родины",
+}
+_CONTRACTION = re.compile(r"\b([а-я]{2,5})-([а-я]{1,3})\b")  # «лит-ра», «мат-ка»
+
+
 def words(text: str, stop: frozenset[str] = _STOP) -> list[str]:
-    """Significant words of ``text``: folded, stemmed; an abbreviation keeps its final dot."""
+    """Significant words of ``text``: folded, stemmed; an abbreviation («матем.», «лит-ра»)
+    keeps a final dot and matches the words it starts."""
     found = []
-    for raw in _WORD.findall(fold(text)):
+    text = _CONTRACTION.sub(r"\1.", fold(text))
+    text = " ".join(EXPANSIONS.get(w, w) for w in text.split())
+    for raw in _WORD.findall(text):
         word = raw.rstrip(".")
-        if not word or word in stop or word.isdigit():
+        if len(word) < 2 or word in stop or word.isdigit():
             continue
         stem = _stemmer().stemWord(word)
         found.append(stem + "." if raw.endswith(".") and len(word) < 8 else stem)
     return found
 
 
-def surnames(authors: Iterable[str]) -> list[str]:
-    """Folded surnames of people written «Виленкин Н.Я.», «Н. Я. Виленкин» or «Виленкин Н Я»."""
+def people(authors: Iterable[str]) -> list[tuple[str, str]]:
+    """Folded ``(surname, initials)`` of people written «Виленкин Н.Я.», «Н. Я. Виленкин» or
+    «Виленкин Н Я» (initials may be empty)."""
     found = []
     for person in authors:
         parts = [p for p in re.split(r"[\s.]+", person.replace("\u00a0", " ")) if p]
         names = [p for p in parts if not _INITIALS.match(p) and len(p) > 1]
+        initials = "".join(fold(p[0]) for p in parts if _INITIALS.match(p))
         if names and fold(names[0]) not in ("и", "др", "другие"):
-            found.append(fold(names[0]))
+            found.append((fold(names[0]), initials))
     return found
+
+
+def surnames(authors: Iterable[str]) -> list[str]:
+    """Folded surnames of the people named in ``authors``."""
+    return [surname for surname, _ in people(authors)]
+
+
+def _people_fit(mine: Sequence[tuple[str, str]], theirs: Sequence[tuple[str, str]]) -> float:
+    """Share of ``mine`` found among ``theirs``: similar surname, and the same first initial
+    when both give initials."""
+    if not mine:
+        return 0.5
+    total = 0.0
+    for surname, initials in mine:
+        best = 0.0
+        for other, other_initials in theirs:
+            alike = _similar(surname, other)
+            if alike < 0.8:
+                continue
+            if initials and other_initials and initials[0] != other_initials[0]:
+                alike *= 0.7
+            best = max(best, alike)
+        total += best
+    return total / len(mine)
 
 
 def split_authors(text: str) -> list[str]:
@@ -78,6 +118,7 @@ def split_authors(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,;]|\sи\s", text) if p.strip(" .")]
 
 
+@lru_cache(maxsize=200_000)
 def _similar(a: str, b: str) -> float:
     """How alike two folded words are (an abbreviation «матем.» matches the words it starts)."""
     if a == b:
@@ -120,7 +161,7 @@ class Book:
     grades: tuple[str, ...]
     publisher: str
     title_words: tuple[str, ...] = field(default=(), compare=False)
-    surnames: tuple[str, ...] = field(default=(), compare=False)
+    people: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     publisher_words: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -140,9 +181,12 @@ class Book:
             tuple(grades),
             publisher,
             tuple(dict.fromkeys(words(title))),
-            tuple(surnames(authors)),
+            tuple(people(authors)),
             tuple(words(publisher, _PUBLISHER_STOP)),
         )
+
+
+Features = tuple[list[tuple[str, str]], list[str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -153,6 +197,15 @@ class Query:
     authors: tuple[str, ...]
     grades: tuple[str, ...]
     publisher: str = ""
+
+    @property
+    def features(self) -> Features:
+        """People, title words and publisher words, prepared for matching."""
+        return (
+            people(self.authors),
+            list(dict.fromkeys(words(self.title))),
+            words(self.publisher, _PUBLISHER_STOP),
+        )
 
 
 @dataclass(frozen=True)
@@ -190,31 +243,34 @@ class Matcher:
         self.books = {b.record_id: b for b in books}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         for book in self.books.values():
-            for key in _keys(book.title_words, book.surnames):
+            for key in _keys(book.title_words, [surname for surname, _ in book.people]):
                 self._by_key[key].add(book.record_id)
 
     def score(self, query: Query, book: Book) -> float:
         """How well ``book`` fits ``query`` (0..1)."""
-        names = surnames(query.authors)
-        title = list(dict.fromkeys(words(query.title)))
+        return self._score(query.features, query.grades, book)
+
+    def _score(self, features: Features, grades: Sequence[str], book: Book) -> float:
+        names, title, publisher = features
         parts = {
-            "authors": _coverage(names, book.surnames, 0.8) if names else 0.5,
+            "authors": _people_fit(names, book.people),
             "title": (_coverage(title, book.title_words) + _coverage(book.title_words, title)) / 2,
-            "publisher": _coverage(words(query.publisher, _PUBLISHER_STOP), book.publisher_words)
-            if query.publisher
-            else 0.5,
-            "grades": _grade_fit(query.grades, book.grades),
+            "publisher": _coverage(publisher, book.publisher_words) if publisher else 0.5,
+            "grades": _grade_fit(grades, book.grades),
         }
         total = sum(WEIGHTS[k] * v for k, v in parts.items())
-        return round(total * (0.6 + 0.4 * parts["grades"]), 4)
+        total *= 0.6 + 0.4 * parts["grades"]
+        if parts["title"] < UNRELATED_TITLE:  # a book with other words in its title is another
+            total *= 0.5
+        return round(total, 4)
 
     def candidates(self, query: Query) -> list[Candidate]:
         """Books sharing a blocking key with the row, best first."""
-        keys = _keys(words(query.title), surnames(query.authors))
+        features = query.features
         ids: set[str] = set()
-        for key in keys:
+        for key in _keys(features[1], [surname for surname, _ in features[0]]):
             ids |= self._by_key.get(key, set())
-        scored = [Candidate(i, self.score(query, self.books[i])) for i in ids]
+        scored = [Candidate(i, self._score(features, query.grades, self.books[i])) for i in ids]
         return sorted(scored, key=lambda c: (-c.score, c.record_id))
 
     def match(self, query: Query) -> Match:

@@ -17,23 +17,20 @@ from catalogue.i18n import t
 from catalogue.ingest.values import parse_grades, parse_year
 from catalogue.textbooks.matching import Query, fold, split_authors, surnames, words
 
-# header words → field; the first rule a header satisfies wins (order matters)
-HEADER_RULES: tuple[tuple[str, str], ...] = (
-    ("обуча", "pupils"),
-    ("учащ", "pupils"),
-    ("контингент", "pupils"),
-    ("экз", "copies"),
-    ("налич", "copies"),
-    ("фпу", "list_number"),
-    ("перечн", "list_number"),
-    ("автор", "authors"),
-    ("издат", "publisher"),
-    ("год", "year"),
-    ("класс", "grades"),
-    ("предмет", "subject"),
-    ("наимен", "title"),
-    ("назван", "title"),
-    ("учебник", "title"),
+# header word patterns → field; the first rule a header satisfies wins (order matters)
+HEADER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"обуча|учащ|контингент|детей", "pupils"),
+        (r"экз|налич", "copies"),
+        (r"фпу|перечн", "list_number"),
+        (r"автор", "authors"),
+        (r"издат", "publisher"),
+        (r"\bгод", "year"),
+        (r"класс|\bкл\b|параллел", "grades"),
+        (r"предмет|дисциплин", "subject"),
+        (r"наимен|назван|учебник", "title"),
+    )
 )
 REQUIRED = ("title", "grades")
 HEADER_ROWS = 12  # the header is among the first rows
@@ -45,7 +42,7 @@ def header_field(text: str) -> str:
     folded = fold(text)
     if not folded.strip() or folded.strip() in ("№", "№ п/п", "n", "п/п"):
         return ""
-    return next((name for word, name in HEADER_RULES if word in folded), "")
+    return next((name for pattern, name in HEADER_RULES if pattern.search(folded)), "")
 
 
 @dataclass
