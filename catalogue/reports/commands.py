@@ -194,7 +194,8 @@ def _write_one(
         else:
             from catalogue.reports import charts
 
-            results = [output.Result(report_, table, charts.png(report_.figure(table)))]
+            result = output.Result(report_, table, charts.png(report_.figure(table)))
+            results = output.with_sheets(ws, result, **params) if fmt == "xlsx" else [result]
             if fmt == "xlsx":
                 output.save_xlsx(results, path)
             else:

@@ -109,11 +109,11 @@ def provision(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     of a foreign language) serve the same pupils.
     """
     if rows.empty:
-        return pd.DataFrame(columns=[*by, "copies", "pupils", "provision", "shortfall"])
+        return pd.DataFrame(columns=[*by, "copies", "pupils", "provision", "missing_copies"])
     per_class = rows.groupby(["school", "subject", "grades"], as_index=False).agg(
         copies=("copies", "sum"), pupils=("pupils", "max")
     )
     grouped = per_class.groupby(by, as_index=False)[["copies", "pupils"]].sum()
     grouped["provision"] = [_provision(c, p) for c, p in zip(grouped.copies, grouped.pupils)]
-    grouped["shortfall"] = (grouped.pupils - grouped.copies).clip(lower=0)
+    grouped["missing_copies"] = (grouped.pupils - grouped.copies).clip(lower=0)
     return grouped

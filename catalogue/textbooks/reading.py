@@ -59,6 +59,7 @@ def read_sheet(
     name = name or path.name
     _check(path, limits, name)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", __name__, "openpyxl"])
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=_serve, args=(child, str(path), memory_limit), daemon=True)
     process.start()
