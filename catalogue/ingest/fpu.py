@@ -44,7 +44,16 @@ _LEVELS = [
 ]
 # columns (0-based) of the official layout
 APPENDIX, CODE, TITLE, AUTHORS, PUBLISHER, AIDS, GRADES, HOLDER, ORDER, VALID = (
-    0, 2, 3, 4, 5, 6, 7, 9, 10, 11
+    0,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    9,
+    10,
+    11,
 )
 
 

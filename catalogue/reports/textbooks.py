@@ -131,7 +131,10 @@ def summary(
     """The city summary: per school the rows of its list by status, copies and pupils, and a
     last row of city totals."""
     table = summary_rows(checked_rows(ws, today, organisation))
-    total = {"school": t("textbooks.city_total"), **{c: int(table[c].sum()) for c in SUMMARY_COUNTS}}
+    total = {
+        "school": t("textbooks.city_total"),
+        **{c: int(table[c].sum()) for c in SUMMARY_COUNTS},
+    }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     table["provision"] = [
         round(c / p, 2) if p else None for c, p in zip(table.copies, table.pupils)

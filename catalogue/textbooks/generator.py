@@ -169,9 +169,7 @@ def federal_rows(seed: int = 7, series: int = 2) -> tuple[list[ListRow], list[Li
     older: list[ListRow] = []
     newer_only: list[ListRow] = []
     for level_index, (level, level_grades) in enumerate(LEVELS):
-        for subject_index, (heading, subject, grades, whole) in enumerate(
-            SUBJECTS[level_index], 1
-        ):
+        for subject_index, (heading, subject, grades, whole) in enumerate(SUBJECTS[level_index], 1):
             grades = grades or level_grades
             for line in range(1, series + 2):
                 appendix = "2" if rng.random() < 0.12 else "1"
@@ -449,7 +447,9 @@ def school_rows(
             "pupils": str(rng.randint(20, 30)),
         }
         out.append((cells, "", "unlisted"))
-    out.sort(key=lambda item: (int(re.match(r"\d+", item[0]["grades"]).group()), item[0]["subject"]))
+    out.sort(
+        key=lambda item: (int(re.match(r"\d+", item[0]["grades"]).group()), item[0]["subject"])
+    )
     for cells, _, _ in out:
         for name in ("title", "authors"):
             if rng.random() < 0.08:
@@ -517,8 +517,10 @@ def school_lists(
     names += [f"МБОУ «СОШ № {n}»" for n in range(len(names) + 1, schools + 1)]
     out = []
     for name in names[:schools]:
-        grades = tuple(str(g) for g in range(1, 12)) if "ООШ" not in name else tuple(
-            str(g) for g in range(1, 10)
+        grades = (
+            tuple(str(g) for g in range(1, 12))
+            if "ООШ" not in name
+            else tuple(str(g) for g in range(1, 10))
         )
         rows = school_rows(rng, current, excluded, grades)
         path = folder / f"{name}.xlsx"

@@ -22,9 +22,7 @@ Progress = Callable[[int, int], None]
 
 def federal_books(store: Store) -> dict[str, Media]:
     """Every textbook of the federal list in the catalogue (excluded ones too), by id."""
-    return {
-        r.id: r for r in store.iter_records("media") if isinstance(r, Media) and r.list_number
-    }
+    return {r.id: r for r in store.iter_records("media") if isinstance(r, Media) and r.list_number}
 
 
 def matcher_for(books: Iterable[Media]) -> Matcher:

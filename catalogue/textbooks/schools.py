@@ -127,7 +127,9 @@ def _count(value: str, row: int, name: str, problems: list[str]) -> int | None:
     text = value.replace(" ", "")
     if re.fullmatch(r"\d+(\.0+)?", text):
         return int(float(text))
-    problems.append(t("textbooks.bad_number", row=row, field=t(f"textbooks.col_{name}"), value=value))
+    problems.append(
+        t("textbooks.bad_number", row=row, field=t(f"textbooks.col_{name}"), value=value)
+    )
     return None
 
 
@@ -159,9 +161,7 @@ def parse(rows: list[list[str]], file: str = "") -> tuple[list[SchoolRow], list[
         if re.fullmatch(r"[\d\s.]*", title + grade_text):  # a row of column numbers
             continue
         if not title:
-            problems.append(
-                t("textbooks.required", row=number, field=t("textbooks.col_title"))
-            )
+            problems.append(t("textbooks.required", row=number, field=t("textbooks.col_title")))
             continue
         grades = parse_grades(grade_text) if grade_text else last_grades
         if not grades:
@@ -181,7 +181,12 @@ def parse(rows: list[list[str]], file: str = "") -> tuple[list[SchoolRow], list[
         year = parse_year(year_text) if year_text else None
         if year_text and year is None:
             problems.append(
-                t("textbooks.bad_number", row=number, field=t("textbooks.col_year"), value=year_text)
+                t(
+                    "textbooks.bad_number",
+                    row=number,
+                    field=t("textbooks.col_year"),
+                    value=year_text,
+                )
             )
         found.append(
             SchoolRow(

@@ -28,8 +28,7 @@ class TextbookTables:
         """Remember ``(record_id, change, old, new)`` rows of one import of the list."""
         stamp = now()
         rows = [
-            dict(at=stamp, file=file, record_id=r, change=c, old=o, new=n)
-            for r, c, o, n in changes
+            dict(at=stamp, file=file, record_id=r, change=c, old=o, new=n) for r, c, o, n in changes
         ]
         if rows:
             with self.store.writer.begin() as conn:
