@@ -94,7 +94,7 @@ def generated(tmp_path_factory):
 
 
 def test_every_row_of_the_generated_list_is_a_structured_record(generated):
-    ws, older, _, first, _, before = generated
+    _ws, older, _, first, _, before = generated
     assert first.counts["imported"] == len(older) and first.counts["failed"] == 0
     by_number = {(b.list_appendix, b.list_number): b for b in before.values()}
     for row in older:

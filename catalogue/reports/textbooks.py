@@ -48,7 +48,7 @@ def checked_rows(
 
 def _shown(rows: pd.DataFrame) -> pd.DataFrame:
     out = rows[CHECK_COLUMNS].copy()
-    out["status"] = [status_label(s, v) for s, v in zip(rows.status, rows.valid_until)]
+    out["status"] = [status_label(s, v) for s, v in zip(rows.status, rows.valid_until, strict=True)]
     out["valid_until"] = out.valid_until.map(_date)
     return out
 
@@ -137,7 +137,7 @@ def summary(
     }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     table["provision"] = [
-        round(c / p, 2) if p else None for c, p in zip(table.copies, table.pupils)
+        round(c / p, 2) if p else None for c, p in zip(table.copies, table.pupils, strict=True)
     ]
     return labelled(table)
 

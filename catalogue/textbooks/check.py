@@ -114,6 +114,8 @@ def provision(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         copies=("copies", "sum"), pupils=("pupils", "max")
     )
     grouped = per_class.groupby(by, as_index=False)[["copies", "pupils"]].sum()
-    grouped["provision"] = [_provision(c, p) for c, p in zip(grouped.copies, grouped.pupils)]
+    grouped["provision"] = [
+        _provision(c, p) for c, p in zip(grouped.copies, grouped.pupils, strict=True)
+    ]
     grouped["missing_copies"] = (grouped.pupils - grouped.copies).clip(lower=0)
     return grouped

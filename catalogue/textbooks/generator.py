@@ -223,9 +223,9 @@ def write_federal_list(rows: list[ListRow], path: Path) -> Path:
         levels = (row.appendix, row.level)
         if levels != last[:2]:
             heading(row.appendix, f"{row.level} (уровень образования)")
-        if levels + (row.heading,) != last:
+        if (*levels, row.heading) != last:
             heading(row.appendix, f"{row.heading} (учебный предмет)")
-        last = levels + (row.heading,)
+        last = (*levels, row.heading)
         ordinal += 1
         sheet.append(
             [

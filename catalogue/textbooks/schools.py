@@ -158,8 +158,9 @@ def parse(rows: list[list[str]], file: str = "") -> tuple[list[SchoolRow], list[
         if not any(raw) or _SKIP.match(" ".join(raw).strip()):
             continue
         title, grade_text = cell(raw, "title"), cell(raw, "grades")
-        if re.fullmatch(r"[\d\s.]*", title + grade_text):  # a row of column numbers
-            continue
+        filled = [c for c in raw if c.strip()]
+        if len(filled) >= 4 and all(re.fullmatch(r"\d+\.?", c.strip()) for c in filled):
+            continue  # a row of column numbers under the header
         if not title:
             problems.append(t("textbooks.required", row=number, field=t("textbooks.col_title")))
             continue
