@@ -36,7 +36,7 @@ def main() -> None:
             ids = [r.id for r in ws.store.iter_records()]
             step = max(1, len(ids) // args.records)
             chosen = ids[::step][: args.records]
-            ws.store.save_collection(
+            ws.store.collections.save(
                 Collection(
                     name="bench",
                     title="Замер: подборка из демо-каталога",

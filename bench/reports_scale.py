@@ -63,7 +63,7 @@ def fill(ws: Workspace, seed: int, scale: float) -> None:
                 source="bench",
             )
         )
-    with ws.store.writer.begin() as conn:
+    with ws.store.db.write() as conn:
         conn.execute(insert(schema.search_log), rows)
     print(f"search log: {len(rows)} rows")
 

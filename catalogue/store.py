@@ -4,7 +4,9 @@ Every save is one SQLite transaction that writes the record, a row in ``record_v
 (so every version is kept) and a row in ``index_journal`` telling the search index what to
 redo. Saves are optimistic: a record carries the version it was read at, and a save of an
 outdated version raises :class:`ConflictError` instead of overwriting someone's work.
-Collections, the search log, curation and imports live in :mod:`catalogue.storage`.
+The store is composed of parts that share its :class:`~catalogue.storage.base.Database`:
+``store.collections``, ``store.curation``, ``store.imports`` and ``store.search_log``
+(:mod:`catalogue.storage`); records are written by :mod:`catalogue.storage.records`.
 """
 
 from __future__ import annotations
@@ -13,38 +15,42 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from catalogue import schema
 from catalogue.i18n import t
 from catalogue.records import Record, from_dict, to_dict
 from catalogue.storage.base import (
-    ID_PREFIX,
     ConflictError,
+    Database,
     NotFoundError,
     StoreError,
     Version,
-    connect_engine,
     now,
 )
-from catalogue.storage.collections import CollectionsMixin
-from catalogue.storage.curation import CurationMixin
-from catalogue.storage.imports import ImportsMixin
-from catalogue.storage.search_log import SearchLogMixin
+from catalogue.storage.collections import Collections
+from catalogue.storage.curation import Curation
+from catalogue.storage.imports import Imports
+from catalogue.storage.records import add_version, load_live, queue, save_record, write_record
+from catalogue.storage.search_log import SearchLog
 from catalogue.validation import ValidationError, check
 
 __all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "Version", "now"]
 
 
-class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
+class Store:
     """Access to one catalogue database file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.engine = connect_engine(self.path)
-        self.writer = self.engine.execution_options(write=True)
-        with self.writer.begin() as conn:
+        self.db = Database(self.path)
+        self.collections = Collections(self.db)
+        self.curation = Curation(self.db)
+        self.imports = Imports(self.db, self.iter_records)
+        self.search_log = SearchLog(self.db)
+        with self.db.write() as conn:
             found = schema.current_version(conn)
             if found > schema.SCHEMA_VERSION:
                 raise StoreError(t("store.newer_schema", found=found, known=schema.SCHEMA_VERSION))
@@ -52,88 +58,9 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
 
     def close(self) -> None:
         """Release the database connections."""
-        self.engine.dispose()
+        self.db.close()
 
     # -- records -------------------------------------------------------------------------
-
-    def _next_id(self, conn: Connection, kind: str) -> str:
-        prefix = ID_PREFIX[kind]
-        row = conn.execute(
-            select(schema.counters.c.value).where(schema.counters.c.prefix == prefix)
-        ).first()
-        value = (row[0] if row else 0) + 1
-        if row:
-            conn.execute(
-                update(schema.counters)
-                .where(schema.counters.c.prefix == prefix)
-                .values(value=value)
-            )
-        else:
-            conn.execute(insert(schema.counters).values(prefix=prefix, value=value))
-        return f"{prefix}-{value:06d}"
-
-    def _write(self, conn: Connection, record: Record, by: str, action: str = "") -> Record:
-        stamp = now()
-        current = None
-        if record.id:
-            current = conn.execute(
-                select(
-                    schema.records.c.version,
-                    schema.records.c.updated_by,
-                    schema.records.c.updated_at,
-                ).where(schema.records.c.id == record.id)
-            ).first()
-        if current is not None and current.version != record.version:
-            raise ConflictError(
-                record.id, record.version, current.version, current.updated_by, current.updated_at
-            )
-        if not record.id:
-            record.id = self._next_id(conn, record.kind)
-        if current is None:
-            record.created_at = record.created_at or stamp
-            record.created_by = record.created_by or by
-        record.version = (current.version if current else 0) + 1
-        record.updated_at, record.updated_by = stamp, by
-        data = json.dumps(to_dict(record), ensure_ascii=False)
-        values = dict(
-            kind=record.kind,
-            title=record.title,
-            status=record.status,
-            version=record.version,
-            data=data,
-            updated_at=stamp,
-            updated_by=by,
-        )
-        if current is None:
-            conn.execute(
-                insert(schema.records).values(id=record.id, created_at=record.created_at, **values)
-            )
-        else:
-            done = conn.execute(
-                update(schema.records)
-                .where(schema.records.c.id == record.id)
-                .where(schema.records.c.version == current.version)
-                .values(deleted_at=None, **values)
-            )
-            if done.rowcount != 1:  # pragma: no cover - guarded by BEGIN IMMEDIATE
-                raise ConflictError(record.id, record.version - 1, -1, "?", "?")
-        conn.execute(
-            insert(schema.record_versions).values(
-                record_id=record.id,
-                version=record.version,
-                data=data,
-                saved_at=stamp,
-                saved_by=by,
-                action=action or ("create" if current is None else "update"),
-            )
-        )
-        self._queue(conn, record.id, "upsert")
-        return record
-
-    def _queue(self, conn: Connection, record_id: str, op: str) -> None:
-        conn.execute(
-            insert(schema.index_journal).values(record_id=record_id, op=op, queued_at=now())
-        )
 
     def save(self, record: Record, by: str) -> Record:
         """Validate and save one record (new when it has no id); return it with its new version.
@@ -141,14 +68,12 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         Raises :class:`ValidationError` (nothing written) or :class:`ConflictError` when the
         record was changed since ``record.version`` was read.
         """
-        check(record)
-        with self.writer.begin() as conn:
-            return self._write(conn, record, by)
+        return save_record(self.db, record, by)
 
     def save_many(self, records: Iterable[Record], by: str) -> list[Record]:
         """Validate all, then save all in one transaction: either every record is saved or none."""
         records = list(records)
-        errors = []
+        errors: list[str] = []
         for n, record in enumerate(records, 1):
             try:
                 check(record)
@@ -156,15 +81,15 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
                 errors.append(f"#{n} «{record.title}»: {exc}")
         if errors:
             raise StoreError("\n".join(errors))
-        with self.writer.begin() as conn:
-            return [self._write(conn, record, by) for record in records]
+        with self.db.write() as conn:
+            return [write_record(conn, record, by) for record in records]
 
     def get(self, record_id: str, include_deleted: bool = False) -> Record:
         """The current version of a record; :class:`NotFoundError` if there is none."""
         query = select(schema.records.c.data).where(schema.records.c.id == record_id)
         if not include_deleted:
             query = query.where(schema.records.c.deleted_at.is_(None))
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             row = conn.execute(query).first()
         if row is None:
             raise NotFoundError(t("store.not_found", id=record_id))
@@ -172,7 +97,7 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
 
     def versions(self) -> dict[str, int]:
         """Current version of every live record, by id (what the index should hold)."""
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(schema.records.c.id, schema.records.c.version).where(
                     schema.records.c.deleted_at.is_(None)
@@ -182,48 +107,28 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
 
     def delete(self, record_id: str, by: str) -> None:
         """Move a record to the bin (a new version; the index drops it)."""
-        with self.writer.begin() as conn:
-            record = self._load(conn, record_id)
-            stamp = now()
+        with self.db.write() as conn:
+            record = load_live(conn, record_id)
             record.version += 1
-            record.updated_at, record.updated_by = stamp, by
+            record.updated_at, record.updated_by = now(), by
             data = json.dumps(to_dict(record), ensure_ascii=False)
             conn.execute(
                 update(schema.records)
                 .where(schema.records.c.id == record_id)
                 .values(
-                    deleted_at=stamp,
+                    deleted_at=record.updated_at,
                     version=record.version,
                     data=data,
-                    updated_at=stamp,
+                    updated_at=record.updated_at,
                     updated_by=by,
                 )
             )
-            conn.execute(
-                insert(schema.record_versions).values(
-                    record_id=record_id,
-                    version=record.version,
-                    data=data,
-                    saved_at=stamp,
-                    saved_by=by,
-                    action="delete",
-                )
-            )
-            self._queue(conn, record_id, "delete")
-
-    def _load(self, conn: Connection, record_id: str) -> Record:
-        row = conn.execute(
-            select(schema.records.c.data)
-            .where(schema.records.c.id == record_id)
-            .where(schema.records.c.deleted_at.is_(None))
-        ).first()
-        if row is None:
-            raise NotFoundError(t("store.not_found", id=record_id))
-        return from_dict(json.loads(row.data))
+            add_version(conn, record, data, by, "delete")
+            queue(conn, record_id, "delete")
 
     def history(self, record_id: str) -> list[Version]:
         """Every saved version of a record, oldest first."""
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(schema.record_versions)
                 .where(schema.record_versions.c.record_id == record_id)
@@ -249,7 +154,7 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
             )
             if kind:
                 query = query.where(schema.records.c.kind == kind)
-            with self.engine.connect() as conn:
+            with self.db.read() as conn:
                 rows = conn.execute(query).all()
             if not rows:
                 return
@@ -266,14 +171,14 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         )
         if kind:
             query = query.where(schema.records.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             return conn.execute(query).scalar_one()
 
     # -- attachment texts ---------------------------------------------------------------
 
     def has_blob(self, sha256: str) -> bool:
         """Whether an attachment with this hash is known."""
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             return (
                 conn.execute(
                     select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
@@ -285,7 +190,7 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         self, sha256: str, size: int, media_type: str, text: str, status: str, message: str = ""
     ) -> None:
         """Remember an attachment's extracted text (once per content hash)."""
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             conn.execute(
                 insert(schema.blobs)
                 .prefix_with("OR IGNORE")
@@ -305,7 +210,7 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         hashes = list(set(hashes))
         if not hashes:
             return {}
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(schema.blobs.c.sha256, schema.blobs.c.text).where(
                     schema.blobs.c.sha256.in_(hashes)
@@ -325,24 +230,24 @@ class Store(CollectionsMixin, SearchLogMixin, CurationMixin, ImportsMixin):
         query = select(schema.index_journal).order_by(schema.index_journal.c.seq)
         if limit:
             query = query.limit(limit)
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             return [(r.seq, r.record_id, r.op) for r in conn.execute(query)]
 
     def acknowledge(self, upto_seq: int) -> None:
         """Forget queued index work up to and including ``upto_seq`` (it is in the index)."""
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             journal = schema.index_journal
             conn.execute(journal.delete().where(journal.c.seq <= upto_seq))
 
     # -- statistics ---------------------------------------------------------------------
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """Counts by kind and status, records with/without attachment text, attachment totals."""
         by_kind: Counter[str] = Counter()
         by_status: Counter[str] = Counter()
         with_text = 0
         hashes: set[str] = set()
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             texts = {
                 r.sha256: (r.text_status, r.size)
                 for r in conn.execute(

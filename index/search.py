@@ -205,7 +205,7 @@ def search(
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
     if log and index.workspace.search_log_enabled():
-        index.store.log_search(
+        index.store.search_log.log(
             query, filters, result.total, result.elapsed_ms, corrected=result.corrected, source=log
         )
     return result

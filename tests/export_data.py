@@ -6,6 +6,7 @@ Imported by tests/test_export_*.py and tests/test_collection_cli.py (not a fixtu
 from __future__ import annotations
 
 from catalogue.records import Collection, CollectionItem, Course, new
+from catalogue.storage.records import write_record
 from catalogue.workspace import Workspace
 
 HOSTILE_TITLE = '<script>window.__pwned=1;alert("title")</script> Дроби "без" страха'
@@ -115,10 +116,10 @@ def build(ws: Workspace) -> dict:
     # a javascript: link cannot be saved through validation; write it as an import might have
     hostile = ws.store.get(ids[3])
     hostile.links.append("javascript:alert(7)")
-    with ws.store.writer.begin() as conn:
-        ws.store._write(conn, hostile, "тест")
+    with ws.store.db.write() as conn:
+        write_record(conn, hostile, "тест")
     notes = ["Рекомендовано ГМО", "", "", HOSTILE_NOTE, "", ""]
-    ws.store.save_collection(
+    ws.store.collections.save(
         Collection(
             name="test",
             title="Подборка для 5 классов",

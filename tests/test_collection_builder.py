@@ -90,7 +90,7 @@ def test_annotate_remove_audience_preview_and_save(builder, workspace):
     assert "Для: МБОУ «СОШ № 1» · 5 класс" in preview and "Иванова И. И., 2024" in preview
     builder.save_button.click()
     assert t("builder.saved", name="drobi-5", count=2) in builder.status.value
-    stored = workspace.store.get_collection("drobi-5")
+    stored = workspace.store.collections.get("drobi-5")
     assert [i.note for i in stored.items] == ["Начните с этого урока", ""]
     assert (stored.grades, stored.schools) == (["5"], ["МБОУ «СОШ № 1»"])
     assert stored.annotation == "Уроки по теме «Дроби»" and stored.version == 1
@@ -111,7 +111,7 @@ def test_reopen_a_saved_collection_and_a_stale_copy_conflicts(builder, workspace
     model.save()
     other.add_all("уравнения")
     assert other.save() is None and "версия" in other.message
-    assert len(workspace.store.get_collection("drobi-5").items) == 2 and stale is not None
+    assert len(workspace.store.collections.get("drobi-5").items) == 2 and stale is not None
 
 
 @pytest.mark.parametrize(
@@ -126,14 +126,14 @@ def test_bad_collection_is_not_saved(builder, workspace, name, title, message):
     builder.name_box.value, builder.title_box.value = name, title
     builder.create_button.click()
     builder.save_button.click()
-    assert message in builder.status.value and workspace.store.list_collections() == []
+    assert message in builder.status.value and workspace.store.collections.all() == []
 
 
 def test_export_saves_and_writes_one_html_file(builder, workspace):
     model = start(builder)
     model.add_all("дроби")
     builder.export_button.click()
-    stored = workspace.store.get_collection("drobi-5")
+    stored = workspace.store.collections.get("drobi-5")
     assert len(stored.exports) == 1 and stored.exports[0]["format"] == "html"
     path = stored.exports[0]["path"]
     assert t("builder.exported", path=path) in builder.status.value
@@ -146,7 +146,7 @@ def test_export_saves_and_writes_one_html_file(builder, workspace):
 def test_empty_collection_export_is_a_message(builder, workspace):
     start(builder)
     builder.export_button.click()
-    assert builder.status.value and workspace.store.get_collection("drobi-5").exports == []
+    assert builder.status.value and workspace.store.collections.get("drobi-5").exports == []
 
 
 def test_deleted_record_is_marked_in_the_preview(builder, workspace):

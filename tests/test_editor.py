@@ -223,7 +223,7 @@ def test_desk_finds_opens_edits_and_keeps_tabs_in_step(workspace):
     desk.user_box.value = "Другая Методистка"
     desk.history.delete_button.click()
     assert desk.editor.model.record is None
-    assert workspace.store.binned()[0].updated_by == "Другая Методистка"
+    assert workspace.store.curation.binned()[0].updated_by == "Другая Методистка"
 
 
 @pytest.mark.parametrize("name", CURATION_NOTEBOOKS)

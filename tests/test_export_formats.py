@@ -30,7 +30,7 @@ def published(tmp_path_factory):
             fmt: export_collection(ws, "test", fmt, out / f"test.{ext}")
             for fmt, ext in FORMATS.items()
         }
-        facts["history"] = ws.store.get_collection("test").exports
+        facts["history"] = ws.store.collections.get("test").exports
     return facts
 
 

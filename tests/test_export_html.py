@@ -66,7 +66,7 @@ def exported(tmp_path_factory):
             path=path,
             text=path.read_text(encoding="utf-8"),
             home=home,
-            collection=ws.store.get_collection("test"),
+            collection=ws.store.collections.get("test"),
         )
     return facts
 
@@ -257,7 +257,7 @@ def test_bad_requests_are_explained(tmp_path, change, message):
 
 
 def test_an_empty_collection_is_refused_and_nothing_is_written(workspace):
-    workspace.store.save_collection(Collection(name="empty", title="Пусто"))
+    workspace.store.collections.save(Collection(name="empty", title="Пусто"))
     with pytest.raises(ExportError, match="нет записей"):
         export_collection(workspace, "empty", "html")
     assert list(workspace.exports_dir.iterdir()) == []

@@ -87,17 +87,17 @@ def test_bin_keeps_history_and_gives_records_back(workspace):
     store = workspace.store
     record = history_of(workspace)
     store.delete(record.id, by="Методистова")
-    assert [r.id for r in store.binned()] == [record.id]
+    assert [r.id for r in store.curation.binned()] == [record.id]
     with pytest.raises(NotFoundError):
         store.get(record.id)
     with pytest.raises(NotFoundError):
         restore_version(store, record.id, 1, by="Методистова")
-    back = store.undelete(record.id, by="Методистова")
+    back = store.curation.undelete(record.id, by="Методистова")
     assert back.version == 5 and store.get(record.id).title == back.title
     assert [v.action for v in store.history(record.id)][-2:] == ["delete", "undelete"]
-    assert store.binned() == []
+    assert store.curation.binned() == []
     with pytest.raises(NotFoundError, match="нет в корзине"):
-        store.undelete(record.id, by="Методистова")
+        store.curation.undelete(record.id, by="Методистова")
 
 
 def test_bin_round_trip_keeps_the_index_consistent(workspace):
@@ -106,7 +106,7 @@ def test_bin_round_trip_keeps_the_index_consistent(workspace):
     workspace.store.delete(record.id, by="Методистова")
     index.sync()
     assert index.find_ids("дробей") == [] and index.check().ok
-    workspace.store.undelete(record.id, by="Методистова")
+    workspace.store.curation.undelete(record.id, by="Методистова")
     index.sync()
     assert index.find_ids("дробей") == [record.id] and index.check().ok
     index.close()

@@ -73,7 +73,7 @@ def stored_files(ws: Workspace) -> set[Path]:
 
 
 def blob_count(ws: Workspace) -> int:
-    with ws.store.engine.connect() as conn:
+    with ws.store.db.read() as conn:
         return conn.execute(select(func.count()).select_from(schema.blobs)).scalar_one()
 
 

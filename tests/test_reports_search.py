@@ -31,7 +31,7 @@ def ws(tmp_path_factory):
     with Workspace.create(tmp_path_factory.mktemp("searchlog") / "ws") as ws:
         for n, (query, total, corrected) in enumerate(LOG):
             # alternate sources: the log merges one source's searches typed letter by letter
-            ws.store.log_search(
+            ws.store.search_log.log(
                 query,
                 {"subject": ["Химия"]} if "химия" in query else {},
                 total,

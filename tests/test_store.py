@@ -128,17 +128,17 @@ def test_attachments_are_stored_once_by_content(workspace):
 
 def test_collections_are_saved_and_conflict_like_records(workspace):
     store = workspace.store
-    made = store.save_collection(records.Collection(name="drobi-5", title="Дроби, 5 класс"))
+    made = store.collections.save(records.Collection(name="drobi-5", title="Дроби, 5 класс"))
     assert made.id == "col-000001"
     with pytest.raises(StoreError, match="уже есть"):
-        store.save_collection(records.Collection(name="drobi-5", title="Другая"))
-    stale = store.get_collection("drobi-5")
-    fresh = store.get_collection("drobi-5")
+        store.collections.save(records.Collection(name="drobi-5", title="Другая"))
+    stale = store.collections.get("drobi-5")
+    fresh = store.collections.get("drobi-5")
     fresh.items.append(records.CollectionItem("mat-000001", "Для начала темы"))
-    store.save_collection(fresh)
+    store.collections.save(fresh)
     with pytest.raises(ConflictError):
-        store.save_collection(stale)
-    assert store.get_collection("drobi-5").items[0].note == "Для начала темы"
+        store.collections.save(stale)
+    assert store.collections.get("drobi-5").items[0].note == "Для начала темы"
 
 
 def test_stats_count_kinds_statuses_and_texts(workspace):
@@ -161,14 +161,14 @@ def test_stats_count_kinds_statuses_and_texts(workspace):
 def test_an_old_database_is_migrated_in_place(tmp_path):
     path = tmp_path / "catalogue.sqlite"
     con = sqlite3.connect(path)  # a version-1 catalogue, as the first release left it
-    with Store(path).engine.connect():
+    with Store(path).db.read():
         pass
     con.execute("DROP TABLE search_log")
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
     store = Store(path)
-    store.log_search("дроби", {"grade": ["5"]}, total=3, elapsed_ms=12.5, source="cli")
-    assert store.search_log()[0]["filters"] == {"grade": ["5"]}
+    store.search_log.log("дроби", {"grade": ["5"]}, total=3, elapsed_ms=12.5, source="cli")
+    assert store.search_log.entries()[0]["filters"] == {"grade": ["5"]}
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 4

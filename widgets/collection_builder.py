@@ -57,7 +57,7 @@ class CollectionModel(HasTraits):
     def load(self, name: str) -> Collection | None:
         """Open a saved collection by its short name or id."""
         try:
-            self.collection = self.store.get_collection(name)
+            self.collection = self.store.collections.get(name)
         except StoreError as exc:
             self._changed(str(exc))
             return None
@@ -132,7 +132,7 @@ class CollectionModel(HasTraits):
     def save(self) -> Collection | None:
         """Save the collection (optimistic: a stale copy gets the conflict message)."""
         try:
-            self.collection = self.store.save_collection(self.collection)
+            self.collection = self.store.collections.save(self.collection)
         except (StoreError, ValidationError) as exc:
             self._changed(str(exc))
             return None
@@ -152,7 +152,7 @@ class CollectionModel(HasTraits):
         except StoreError as exc:
             self._changed(str(exc))
             return None
-        self.collection = self.store.get_collection(self.collection.id)  # exports noted there
+        self.collection = self.store.collections.get(self.collection.id)  # exports noted there
         self._changed(t("builder.exported", path=path))
         return path
 
@@ -311,7 +311,7 @@ class CollectionBuilder(w.VBox):
     def _render(self) -> None:
         model = self.model
         self.existing.options = [("", "")] + [
-            (f"{c.title} ({c.name})", c.name) for c in model.store.list_collections()
+            (f"{c.title} ({c.name})", c.name) for c in model.store.collections.all()
         ]
         self.status.value = esc(model.message)
         c = model.collection

@@ -141,7 +141,7 @@ class HistoryPanel(w.VBox):
     def undelete(self, record_id: str) -> Record | None:
         """Take a record out of the bin."""
         try:
-            saved = self.store.undelete(record_id, by=self.user)
+            saved = self.store.curation.undelete(record_id, by=self.user)
         except StoreError as exc:
             self._say(str(exc), error=True)
             return None
@@ -173,7 +173,7 @@ class HistoryPanel(w.VBox):
 
     def _render_bin(self) -> None:
         rows = []
-        for record in self.store.binned()[:50]:
+        for record in self.store.curation.binned()[:50]:
             back = w.Button(
                 description=t("versions.undelete"), icon="undo", layout=w.Layout(width="auto")
             )

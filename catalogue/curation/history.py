@@ -87,4 +87,4 @@ def restore_version(store: Store, record_id: str, version: int, by: str) -> Reco
     restored = history[version]
     for name in (*BOOKKEEPING, *KEEP_ON_RESTORE):
         setattr(restored, name, getattr(current, name))
-    return store.save_as(restored, by, "restore")
+    return store.curation.save_as(restored, by, "restore")

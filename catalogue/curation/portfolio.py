@@ -84,4 +84,4 @@ def set_publicity(
         raise ValueError(f"not a publishable field: {', '.join(unknown)}")
     portfolio.public_fields = [name for name in PUBLIC_CHOICES if name in public]
     portfolio.consent_to_publish = bool(consent)
-    return store.save_as(portfolio, by, "publicity")
+    return store.curation.save_as(portfolio, by, "publicity")

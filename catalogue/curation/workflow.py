@@ -91,7 +91,7 @@ def change_status(store: Store, record: Record, to: str, by: str) -> Record:
     """
     check_transition(record, to)
     record.status = to
-    return store.save_as(record, by, "status")
+    return store.curation.save_as(record, by, "status")
 
 
 def add_review(
@@ -135,7 +135,7 @@ def add_review(
         )
     )
     record.status = VERDICTS[verdict] or record.status
-    return store.save_as(record, by or reviewer.strip(), "review")
+    return store.curation.save_as(record, by or reviewer.strip(), "review")
 
 
 def average(review: Review) -> float | None:

@@ -102,17 +102,17 @@ def export_collection(
     """
     if fmt not in FORMATS:
         raise ExportError(t("export.unknown_format", fmt=fmt, formats=", ".join(FORMATS)))
-    collection = ws.store.get_collection(name)
+    collection = ws.store.collections.get(name)
     contents = load(ws.store, collection)
     if not contents.entries:
         raise ExportError(t("export.empty", name=collection.name))
     out = Path(out) if out else default_path(ws, collection.name, fmt)
     render(ws, contents, fmt, out, progress)
-    fresh = ws.store.get_collection(collection.id)
+    fresh = ws.store.collections.get(collection.id)
     fresh.exports.append(
         {"at": now(), "format": fmt, "path": str(out.resolve()), "size": out.stat().st_size}
     )
-    ws.store.save_collection(fresh)
+    ws.store.collections.save(fresh)
     return out
 
 

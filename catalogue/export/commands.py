@@ -37,7 +37,7 @@ def collection_group() -> None:
 @pass_context
 def create(context, name, title, annotation, curator, schools, grades, as_json) -> None:
     ws = context.open()
-    collection = ws.store.save_collection(
+    collection = ws.store.collections.save(
         Collection(
             name=name,
             title=title or name,
@@ -62,7 +62,7 @@ def create(context, name, title, annotation, curator, schools, grades, as_json) 
 @pass_context
 def add(context, name, ids, query, limit, note, as_json) -> None:
     ws = context.open()
-    collection = ws.store.get_collection(name)
+    collection = ws.store.collections.get(name)
     wanted = list(ids)
     if query:
         found = plugins.manager().hook.imk_find_ids(
@@ -80,7 +80,7 @@ def add(context, name, ids, query, limit, note, as_json) -> None:
     present = {item.record_id for item in collection.items}
     added = [i for i in dict.fromkeys(wanted) if i not in present]
     collection.items += [CollectionItem(i, note) for i in added]
-    ws.store.save_collection(collection)
+    ws.store.collections.save(collection)
     if as_json:
         echo_json({"name": collection.name, "added": added, "total": len(collection.items)})
     click.echo(
@@ -99,7 +99,7 @@ def add(context, name, ids, query, limit, note, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
 def list_collections(context, as_json) -> None:
-    collections = context.open().store.list_collections()
+    collections = context.open().store.collections.all()
     if as_json:
         echo_json(
             {

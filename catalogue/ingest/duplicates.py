@@ -109,7 +109,7 @@ def near_duplicates(ws, status: str | None = "open"):
     import pandas as pd
 
     rows = []
-    for pair in ws.store.near_duplicates(status):
+    for pair in ws.store.imports.near_duplicates(status):
         titles = []
         for rid in (pair["first_id"], pair["second_id"]):
             try:
@@ -135,7 +135,7 @@ def near_duplicates(ws, status: str | None = "open"):
 
 def dismiss(ws, first_id: str, second_id: str, by: str) -> None:
     """The two records are different works: stop reporting the pair."""
-    ws.store.decide_near_duplicate(first_id, second_id, "dismissed", by)
+    ws.store.imports.decide_near_duplicate(first_id, second_id, "dismissed", by)
 
 
 def merge(ws, keep_id: str, drop_id: str, by: str) -> Record:
@@ -146,7 +146,7 @@ def merge(ws, keep_id: str, drop_id: str, by: str) -> Record:
     keep = ws.store.save(keep, by)
     ws.store.delete(drop_id, by)
     for first, second in ((keep_id, drop_id), (drop_id, keep_id)):
-        pairs = ws.store.near_duplicates(None)
+        pairs = ws.store.imports.near_duplicates(None)
         if any(p["first_id"] == first and p["second_id"] == second for p in pairs):
-            ws.store.decide_near_duplicate(first, second, "merged", by)
+            ws.store.imports.decide_near_duplicate(first, second, "merged", by)
     return keep

@@ -88,7 +88,7 @@ class Importer:
         self.ws, self.by, self.limits = ws, by, limits
         self.as_records, self.mapping = as_records, mapping
         self.report = ImportReport(started_at=dt.datetime.now().isoformat(timespec="seconds"))
-        self.owners = ws.store.attachment_owners()
+        self.owners = ws.store.imports.attachment_owners()
         self.finder = NearDuplicateFinder.from_store(ws.store)
         self.pairs: list[tuple[str, str, float, str]] = []
 
@@ -101,7 +101,7 @@ class Importer:
                 self.one(path, worker)
         if progress:
             progress(len(files), len(files))
-        self.ws.store.add_near_duplicates(self.pairs)
+        self.ws.store.imports.add_near_duplicates(self.pairs)
         self.report.seconds = time.perf_counter() - started
         self.report.save(self.ws.logs_dir)
         return self.report
@@ -181,7 +181,7 @@ class Importer:
             message=extracted.message,
         )
         try:
-            record = self.ws.store.save_imported(record, self.by, blob)
+            record = self.ws.store.imports.save(record, self.by, blob)
         except Exception as exc:  # validation or database failure: nothing was written
             self._forget(new_file)
             self.report.add(path, FAILED, t("ingest.not_saved", name=name, reason=exc))

@@ -23,7 +23,7 @@ def log(
     ws: Workspace, start: dt.date | str | None = None, end: dt.date | str | None = None
 ) -> pd.DataFrame:
     """Logged searches with a non-empty query, with ``day`` and the folded ``key``."""
-    rows = ws.store.search_log(since=str(as_date(start)) if start else None)
+    rows = ws.store.search_log.entries(since=str(as_date(start)) if start else None)
     df = pd.DataFrame(rows, columns=LOG_COLUMNS) if rows else pd.DataFrame(columns=LOG_COLUMNS)
     df["key"] = df["query"].astype(str).map(fold)
     df["day"] = df["at"].astype(str).map(as_date)

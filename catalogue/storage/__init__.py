@@ -1,1 +1,5 @@
-"""The parts of :class:`catalogue.store.Store`, one module per role."""
+"""The parts of :class:`catalogue.store.Store`, one module per role, sharing one database.
+
+:mod:`~catalogue.storage.base` holds :class:`~catalogue.storage.base.Database` (the one way to
+write), :mod:`~catalogue.storage.records` the one writer of record and version rows.
+"""

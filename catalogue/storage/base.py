@@ -1,12 +1,19 @@
-"""Shared pieces of the store: its errors, a saved version, the clock, the SQLite engine."""
+"""Shared pieces of the store: its errors, a saved version, the clock and the database file.
+
+:class:`Database` is the one way the store's parts reach SQLite: :meth:`Database.read` for a
+snapshot, :meth:`Database.write` for a transaction that holds the write lock from its start.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from catalogue.i18n import t
 from catalogue.records import Record
@@ -22,7 +29,7 @@ class NotFoundError(StoreError, KeyError):
     """No record or collection with that id or name."""
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class ConflictError(StoreError):
@@ -56,7 +63,7 @@ def connect_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event own transactions
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -65,10 +72,30 @@ def connect_engine(path: Path) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # Writers take the lock up front (IMMEDIATE), so two writers queue instead of
         # deadlocking; readers use a plain snapshot and never wait for a writer (WAL).
         write = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+class Database:
+    """One catalogue file: snapshots for reading, and the one way to write."""
+
+    def __init__(self, path: Path) -> None:
+        self.engine = connect_engine(path)
+        self._writer = self.engine.execution_options(write=True)
+
+    def read(self) -> AbstractContextManager[Connection]:
+        """A connection for reading; it never waits for a writer (WAL)."""
+        return self.engine.connect()
+
+    def write(self) -> AbstractContextManager[Connection]:
+        """A transaction holding the write lock from its start: all of it is saved, or nothing."""
+        return self._writer.begin()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()

@@ -9,20 +9,24 @@ from sqlalchemy import insert, select, update
 from catalogue import schema
 from catalogue.i18n import t
 from catalogue.records import Collection, collection_from_dict, to_dict
-from catalogue.storage.base import ConflictError, NotFoundError, StoreError, now
+from catalogue.storage.base import ConflictError, Database, NotFoundError, StoreError, now
+from catalogue.storage.records import next_id
 from catalogue.validation import ValidationError, validate_collection
 
 
-class CollectionsMixin:
-    """Collections: what schools receive, built by the curators."""
+class Collections:
+    """Collections: what schools receive, built by the curators (``store.collections``)."""
 
-    def save_collection(self, collection: Collection) -> Collection:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save(self, collection: Collection) -> Collection:
         """Create or update a collection (optimistic, like records)."""
         errors = validate_collection(collection)
         if errors:
             raise ValidationError(errors)
         stamp = now()
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             row = None
             if collection.id:
                 row = conn.execute(
@@ -38,7 +42,7 @@ class CollectionsMixin:
                 ).first()
                 if taken:
                     raise StoreError(t("store.collection_exists", name=collection.name))
-                collection.id = collection.id or self._next_id(conn, "collection")
+                collection.id = collection.id or next_id(conn, "collection")
                 collection.created_at = stamp
             elif row.version != collection.version:
                 raise ConflictError(collection.id, collection.version, row.version, "?", "?")
@@ -60,9 +64,9 @@ class CollectionsMixin:
                 )
         return collection
 
-    def get_collection(self, name: str) -> Collection:
+    def get(self, name: str) -> Collection:
         """A collection by its short name or id."""
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             row = conn.execute(
                 select(schema.collections.c.data).where(
                     (schema.collections.c.name == name) | (schema.collections.c.id == name)
@@ -72,9 +76,9 @@ class CollectionsMixin:
             raise NotFoundError(t("store.collection_not_found", name=name))
         return collection_from_dict(json.loads(row.data))
 
-    def list_collections(self) -> list[Collection]:
+    def all(self) -> list[Collection]:
         """All collections, by name."""
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(schema.collections.c.data).order_by(schema.collections.c.name)
             )

@@ -9,23 +9,24 @@ from sqlalchemy import select
 from catalogue import schema
 from catalogue.i18n import t
 from catalogue.records import Record, from_dict
-from catalogue.storage.base import NotFoundError
-from catalogue.validation import check
+from catalogue.storage.base import Database, NotFoundError
+from catalogue.storage.records import save_record, write_record
 
 
-class CurationMixin:
-    """Named saves (status, review, restore…) and the bin."""
+class Curation:
+    """Named saves (status, review, restore…) and the bin (``store.curation``)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def save_as(self, record: Record, by: str, action: str) -> Record:
-        """Like :meth:`save`, naming the action in the history (``status``, ``review``,
+        """Like ``store.save``, naming the action in the history (``status``, ``review``,
         ``restore``, ``merge``…)."""
-        check(record)
-        with self.writer.begin() as conn:
-            return self._write(conn, record, by, action)
+        return save_record(self.db, record, by, action)
 
     def binned(self) -> list[Record]:
         """Records in the bin, most recently deleted first (``updated_by`` deleted them)."""
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(schema.records.c.data)
                 .where(schema.records.c.deleted_at.is_not(None))
@@ -35,7 +36,7 @@ class CurationMixin:
 
     def undelete(self, record_id: str, by: str) -> Record:
         """Take a record out of the bin as a new version (action ``undelete``)."""
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             row = conn.execute(
                 select(schema.records.c.data, schema.records.c.deleted_at).where(
                     schema.records.c.id == record_id
@@ -43,4 +44,4 @@ class CurationMixin:
             ).first()
             if row is None or row.deleted_at is None:
                 raise NotFoundError(t("curation.not_in_bin", id=record_id))
-            return self._write(conn, from_dict(json.loads(row.data)), by, "undelete")
+            return write_record(conn, from_dict(json.loads(row.data)), by, "undelete")

@@ -2,38 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from catalogue import schema
 from catalogue.i18n import t
 from catalogue.records import Record
-from catalogue.storage.base import NotFoundError, now
+from catalogue.storage.base import Database, NotFoundError, now
+from catalogue.storage.records import write_record
 from catalogue.validation import check
 
 
-class ImportsMixin:
-    """What the import pipeline needs beyond plain saves."""
+class Imports:
+    """What the import pipeline needs beyond plain saves (``store.imports``)."""
 
-    def save_imported(self, record: Record, by: str, blob: dict | None = None) -> Record:
+    def __init__(self, db: Database, records: Callable[[], Iterable[Record]]) -> None:
+        self.db = db
+        self._records = records  # the live records, as ``store.iter_records``
+
+    def save(self, record: Record, by: str, blob: dict[str, Any] | None = None) -> Record:
         """Save a new record and its attachment's extracted text in ONE transaction.
 
         ``blob`` has the :data:`schema.blobs` columns except ``added_at``; either both rows are
         written or neither (an import that fails leaves no half-written record or text).
         """
         check(record)
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             if blob is not None:
                 conn.execute(
                     insert(schema.blobs).prefix_with("OR IGNORE").values(**blob, added_at=now())
                 )
-            return self._write(conn, record, by, action="import")
+            return write_record(conn, record, by, action="import")
 
     def attachment_owners(self) -> dict[str, str]:
         """The first live record holding each attachment hash: ``{sha256: record_id}``."""
         owners: dict[str, str] = {}
-        for record in self.iter_records():
+        for record in self._records():
             for attachment in record.attachments:
                 owners.setdefault(attachment.sha256, record.id)
         return owners
@@ -54,23 +60,23 @@ class ImportsMixin:
         ]
         if not rows:
             return 0
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             done = conn.execute(insert(schema.near_duplicates).prefix_with("OR IGNORE"), rows)
-            return done.rowcount
+            return int(done.rowcount)
 
-    def near_duplicates(self, status: str | None = "open") -> list[dict]:
+    def near_duplicates(self, status: str | None = "open") -> list[dict[str, Any]]:
         """Near-duplicate pairs found by imports (``status``: open, dismissed, merged or None)."""
         table = schema.near_duplicates
         query = select(table).order_by(table.c.found_at, table.c.first_id, table.c.second_id)
         if status:
             query = query.where(table.c.status == status)
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             return [row._asdict() for row in conn.execute(query)]
 
     def decide_near_duplicate(self, first_id: str, second_id: str, status: str, by: str) -> None:
         """Mark a pair ``dismissed`` (not duplicates) or ``merged``."""
         table = schema.near_duplicates
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             done = conn.execute(
                 update(table)
                 .where(table.c.first_id == first_id)

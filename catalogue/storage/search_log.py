@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 
 from catalogue import schema
-from catalogue.storage.base import now
+from catalogue.storage.base import Database, now
 
 COALESCE_SECONDS = 20
 
 
-def _same_typing(last, query: str, stamp: str) -> bool:
+def _same_typing(last: Row[Any], query: str, stamp: str) -> bool:
     """Whether ``query`` continues the typing of the logged search ``last``."""
     gap = dt.datetime.fromisoformat(stamp) - dt.datetime.fromisoformat(last.at)
     before, after = last.query.strip().lower(), query.strip().lower()
@@ -25,10 +26,13 @@ def _same_typing(last, query: str, stamp: str) -> bool:
     )
 
 
-class SearchLogMixin:
-    """Logging searches and reading the log back."""
+class SearchLog:
+    """Logging searches and reading the log back (``store.search_log``)."""
 
-    def log_search(
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def log(
         self,
         query: str,
         filters: dict[str, list[str]],
@@ -54,19 +58,19 @@ class SearchLogMixin:
             corrected=corrected,
             source=source,
         )
-        with self.writer.begin() as conn:
+        with self.db.write() as conn:
             last = conn.execute(select(log).order_by(log.c.id.desc()).limit(1)).first()
             if last is not None and last.source == source and _same_typing(last, query, stamp):
                 conn.execute(update(log).where(log.c.id == last.id).values(**values))
             else:
                 conn.execute(insert(log).values(**values))
 
-    def search_log(self, since: str | None = None) -> list[dict]:
+    def entries(self, since: str | None = None) -> list[dict[str, Any]]:
         """Logged searches, oldest first (``since``: an ISO time to start from)."""
         query = select(schema.search_log).order_by(schema.search_log.c.id)
         if since:
             query = query.where(schema.search_log.c.at >= since)
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             return [
                 {**row._asdict(), "filters": json.loads(row.filters)} for row in conn.execute(query)
             ]
