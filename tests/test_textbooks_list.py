@@ -71,8 +71,8 @@ def test_version_3_database_gets_the_textbook_tables(tmp_path):
     con.commit()
     con.close()
     store = Store(path)
-    TextbookTables(store).log_changes("x.xlsx", [("med-000001", "added", "", "")])
-    assert TextbookTables(store).changes()[0]["change"] == "added"
+    TextbookTables(store.db).log_changes("x.xlsx", [("med-000001", "added", "", "")])
+    assert TextbookTables(store.db).changes()[0]["change"] == "added"
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
 
@@ -121,7 +121,7 @@ def test_re_import_reports_added_excluded_and_new_terms(generated):
     assert f"добавлено {len(added)}, исключено {len(excluded)}, изменён срок {len(changed)}" in (
         summary
     )
-    log = TextbookTables(ws.store).changes()
+    log = TextbookTables(ws.store.db).changes()
     logged = {(c["change"], c["record_id"]) for c in log if c["file"] == "new.xlsx"}
     for key in changed:
         record = next(b for b in books.values() if (b.list_appendix, b.list_number) == key)

@@ -210,7 +210,7 @@ def test_import_needs_the_federal_list(workspace, textbook_home):
 def test_a_methodists_choice_is_remembered_for_the_next_import(textbook_copy, textbook_home):
     lists = textbook_home.parent / "lists"
     with Workspace.open(textbook_copy) as ws:
-        tables = TextbookTables(ws.store)
+        tables = TextbookTables(ws.store.db)
         school_list = next(s for s in tables.lists() if s.rows)
         row = next(r for r in school_list.rows if r.alternatives)
         other = row.alternatives[-1][0]
@@ -219,7 +219,7 @@ def test_a_methodists_choice_is_remembered_for_the_next_import(textbook_copy, te
     file = next(s.file for s in load_truth(lists) if s.school == school_list.school)
     imk(textbook_copy, "textbooks", "import", str(lists / file), "--school", school_list.school)
     with Workspace.open(textbook_copy) as ws:
-        again = TextbookTables(ws.store).school_list(school_list.school)
+        again = TextbookTables(ws.store.db).school_list(school_list.school)
     same = next(r for r in again.rows if r.row == row.row)
     assert (same.outcome, same.record_id) == ("chosen", other)
     missing = CliRunner().invoke(

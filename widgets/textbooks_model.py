@@ -48,7 +48,7 @@ class TextbooksModel(HasTraits):
 
     def __init__(self, ws: Workspace, today: dt.date | None = None, **kwargs: Any) -> None:
         self.ws = ws
-        self.tables = TextbookTables(ws.store)
+        self.tables = TextbookTables(ws.store.db)
         self.books: dict[str, Media] = federal_books(ws.store)
         super().__init__(today=today or dt.date.today(), **kwargs)
         self.refresh()

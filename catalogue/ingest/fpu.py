@@ -379,6 +379,6 @@ def import_list(ws: Workspace, path: Path, report: ImportReport, by: str) -> Lis
         report.add(
             path.name, outcome, message, row=number or None, record_id=record.id, kind="media"
         )
-    TextbookTables(ws.store).log_changes(path.name, history)
+    TextbookTables(ws.store.db).log_changes(path.name, history)
     report.notes.append(t("textbooks.changes_summary", **changes.counts()))
     return changes

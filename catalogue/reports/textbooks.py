@@ -41,7 +41,7 @@ def checked_rows(
 ) -> pd.DataFrame:
     """Every row of every school's list with its status (machine column names)."""
     day = as_date(today) or dt.date.today()
-    tables = TextbookTables(ws.store)
+    tables = TextbookTables(ws.store.db)
     lists = [s for s in tables.lists() if not organisation or s.school == organisation]
     return rows_frame(lists, federal_books(ws.store), day)
 
@@ -104,7 +104,7 @@ def known_schools(ws: Workspace) -> list[str]:
 
 def missing(ws: Workspace) -> pd.DataFrame:
     """Schools that have not sent a list of textbooks."""
-    sent = {s.school for s in TextbookTables(ws.store).lists()}
+    sent = {s.school for s in TextbookTables(ws.store.db).lists()}
     return labelled(pd.DataFrame({"school": [s for s in known_schools(ws) if s not in sent]}))
 
 
@@ -158,7 +158,7 @@ def changes(
 ) -> pd.DataFrame:
     """The federal list's history: each book added, excluded or given a new term, by import."""
     log = pd.DataFrame(
-        TextbookTables(ws.store).changes(),
+        TextbookTables(ws.store.db).changes(),
         columns=["id", "at", "file", "record_id", "change", "old", "new"],
     )
     log["day"] = log["at"].map(lambda s: dt.date.fromisoformat(s[:10]))

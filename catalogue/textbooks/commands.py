@@ -88,7 +88,7 @@ def resolve_row(context, school, row, record_id) -> None:
     from catalogue.textbooks.storage import TextbookTables
 
     ws = context.open()
-    current = TextbookTables(ws.store).school_list(school)
+    current = TextbookTables(ws.store.db).school_list(school)
     if current is None:
         raise CatalogueError(t("textbooks_cli.no_list", school=school))
     chosen = next((r for r in current.rows if r.row == row), None)

@@ -93,7 +93,7 @@ def import_school_list(
     rows, problems = parse(sheet, name)
     if not rows:
         return SchoolImport(school, name, None, problems)
-    tables = TextbookTables(ws.store)
+    tables = TextbookTables(ws.store.db)
     matcher = matcher or matcher_for(federal_books(ws.store).values())
     match_rows(rows, matcher, tables.choices(school), progress)
     school_list = SchoolList(school, name, rows)
@@ -104,7 +104,7 @@ def import_school_list(
 def resolve(ws: Workspace, school: str, row: SchoolRow, record_id: str, by: str) -> SchoolList:
     """A methodist's choice for a row (``""``: not in the list): remembered for the school's
     next imports and applied to its current list, which is returned."""
-    tables = TextbookTables(ws.store)
+    tables = TextbookTables(ws.store.db)
     tables.choose(school, row.key, record_id, by)
     current = tables.school_list(school)
     if current is None:

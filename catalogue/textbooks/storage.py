@@ -17,10 +17,11 @@ from catalogue.textbooks.schools import SchoolList, SchoolRow
 
 
 class TextbookTables:
-    """Reads and writes the textbook tables of one store (same database, same transactions)."""
+    """Reads and writes the textbook tables of one catalogue database (a part of the store,
+    like ``store.collections``)."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- the federal list's history -------------------------------------------------------
 
@@ -31,13 +32,13 @@ class TextbookTables:
             dict(at=stamp, file=file, record_id=r, change=c, old=o, new=n) for r, c, o, n in changes
         ]
         if rows:
-            with self.store.writer.begin() as conn:
+            with self.db.write() as conn:
                 conn.execute(insert(schema.list_changes), rows)
 
     def changes(self) -> list[dict[str, Any]]:
         """Every logged change of the federal list, oldest first."""
         table = schema.list_changes
-        with self.store.engine.connect() as conn:
+        with self.db.read() as conn:
             return [r._asdict() for r in conn.execute(select(table).order_by(table.c.id))]
 
     # -- schools' lists -------------------------------------------------------------------
@@ -46,7 +47,7 @@ class TextbookTables:
         """Keep ``school_list`` as the school's current list (replacing an earlier one)."""
         table = schema.school_lists
         rows = json.dumps([asdict(r) for r in school_list.rows], ensure_ascii=False)
-        with self.store.writer.begin() as conn:
+        with self.db.write() as conn:
             conn.execute(delete(table).where(table.c.school == school_list.school))
             conn.execute(
                 insert(table).values(
@@ -61,7 +62,7 @@ class TextbookTables:
     def lists(self) -> list[SchoolList]:
         """Every school's current list, by school name."""
         table = schema.school_lists
-        with self.store.engine.connect() as conn:
+        with self.db.read() as conn:
             found = conn.execute(select(table).order_by(table.c.school)).all()
         return [
             SchoolList(
@@ -82,7 +83,7 @@ class TextbookTables:
     def choose(self, school: str, row_key: str, record_id: str, by: str) -> None:
         """Remember which list book (``""``: none) the school's row means."""
         table = schema.textbook_choices
-        with self.store.writer.begin() as conn:
+        with self.db.write() as conn:
             conn.execute(
                 delete(table).where(table.c.school == school).where(table.c.row_key == row_key)
             )
@@ -99,7 +100,7 @@ class TextbookTables:
     def choices(self, school: str) -> dict[str, str]:
         """The methodist's choices for one school: row key → record id."""
         table = schema.textbook_choices
-        with self.store.engine.connect() as conn:
+        with self.db.read() as conn:
             found = conn.execute(
                 select(table.c.row_key, table.c.record_id).where(table.c.school == school)
             )
