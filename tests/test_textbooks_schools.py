@@ -23,9 +23,16 @@ from catalogue.workspace import Workspace
 
 CLI = build_cli()
 HEADER = [
-    "№ п/п", "Класс", "Предмет", "Автор(ы)", "Наименование учебника", "Издательство",
-    "Год издания", "Количество экземпляров", "Количество обучающихся",
-]  # fmt: skip
+    "№ п/п",
+    "Класс",
+    "Предмет",
+    "Автор(ы)",
+    "Наименование учебника",
+    "Издательство",
+    "Год издания",
+    "Количество экземпляров",
+    "Количество обучающихся",
+]
 
 
 def imk(home: Path, *args: str):
@@ -71,15 +78,30 @@ def test_two_row_header_with_merged_cells_is_read_as_one():
     rows = [
         ["Список учебников МБОУ «СОШ № 1» на 2026/2027 учебный год"],
         ["№", "Класс", "Предмет", "Учебник", "", "", "", "Количество", ""],
-        ["", "", "", "автор(ы)", "наименование", "издательство", "год издания", "экземпляров",
-         "обучающихся"],  # fmt: skip
+        [
+            "",
+            "",
+            "",
+            "автор(ы)",
+            "наименование",
+            "издательство",
+            "год издания",
+            "экземпляров",
+            "обучающихся",
+        ],
     ]
     start, columns = find_header(rows)
     assert start == 3
     assert columns == {
-        "grades": 1, "subject": 2, "authors": 3, "title": 4, "publisher": 5, "year": 6,
-        "copies": 7, "pupils": 8,
-    }  # fmt: skip
+        "grades": 1,
+        "subject": 2,
+        "authors": 3,
+        "title": 4,
+        "publisher": 5,
+        "year": 6,
+        "copies": 7,
+        "pupils": 8,
+    }
 
 
 @pytest.mark.parametrize(
@@ -94,7 +116,9 @@ def test_two_row_header_with_merged_cells_is_read_as_one():
     ],
 )
 def test_grades_as_schools_write_them(cell, grades):
-    rows, problems = parse([HEADER, ["1", cell, "Физика", "Пёрышкин А.В.", "Физика", "", "", "", ""]])
+    rows, problems = parse(
+        [HEADER, ["1", cell, "Физика", "Пёрышкин А.В.", "Физика", "", "", "", ""]]
+    )
     assert problems == [] and rows[0].grades == grades
 
 
@@ -102,14 +126,24 @@ def test_bad_rows_get_messages_naming_row_and_field():
     rows, problems = parse(
         [
             HEADER,
-            ["1", "5", "Математика", "Виленкин Н.Я.", "Математика", "Просвещение", "2023", "30", "28"],
+            [
+                "1",
+                "5",
+                "Математика",
+                "Виленкин Н.Я.",
+                "Математика",
+                "Просвещение",
+                "2023",
+                "30",
+                "28",
+            ],
             ["2", "5", "Математика", "Виленкин Н.Я.", "", "Просвещение", "2023", "30", "28"],
             ["3", "пятый", "История", "Вигасин А.А.", "История", "Просвещение", "2023", "25", "25"],
             ["4", "6", "Русский язык", "Баранов М.Т.", "Русский язык", "", "2022", "много", "27"],
             ["5", "", "Литература", "Коровина В.Я.", "Литература", "", "двадцатый", "27", "27"],
         ],
         "список.xlsx",
-    )  # fmt: skip
+    )
     assert [r.row for r in rows] == [2, 5, 6]
     assert rows[2].grades == ["6"]  # an empty grade repeats the row above (a merged cell)
     assert rows[1].copies is None and rows[1].pupils == 27
@@ -131,7 +165,9 @@ def test_a_sheet_without_the_needed_columns_is_refused():
 
 
 def test_sheet_is_read_in_a_child_process(tmp_path):
-    path = write(tmp_path / "list.xlsx", [HEADER, ["1", "5", "Математика", "Виленкин", "Математика"]])
+    path = write(
+        tmp_path / "list.xlsx", [HEADER, ["1", "5", "Математика", "Виленкин", "Математика"]]
+    )
     assert read_sheet(path)[1][:5] == ["1", "5", "Математика", "Виленкин", "Математика"]
 
 

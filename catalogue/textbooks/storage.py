@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from catalogue import schema
-from catalogue.storage.base import now
-from catalogue.store import Store
+from catalogue.storage.base import Database, now
 from catalogue.textbooks.schools import SchoolList, SchoolRow
 
 
