@@ -175,7 +175,7 @@ def _similar(a: str, b: str) -> float:
         stem = short.rstrip(".")
         if len(stem) >= 2 and long_.rstrip(".").startswith(stem):
             return 0.9
-        return 0.0
+        a, b = a.rstrip("."), b.rstrip(".")  # «Физка.»: a word with a typo before a full stop
     if min(len(a), len(b)) < 4:
         return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
