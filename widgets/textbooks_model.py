@@ -6,6 +6,7 @@ model directly."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,12 @@ from catalogue.textbooks.importing import (
 from catalogue.textbooks.schools import SchoolList, SchoolRow
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
+
+
+def short_publisher(name: str) -> str:
+    """«Акционерное общество «Издательство «Просвещение»» → «Просвещение»."""
+    quoted = re.findall(r"«([^«»]+)", name)
+    return quoted[-1].strip() if quoted else name
 
 
 class TextbooksModel(HasTraits):
@@ -94,7 +101,7 @@ class TextbooksModel(HasTraits):
                 number=book.list_number,
                 title=book.title,
                 authors=", ".join(book.authors),
-                publisher=book.publisher,
+                publisher=short_publisher(book.publisher),
                 score=f"{score:.2f}",
             )
             out.append((label, record_id))

@@ -25,8 +25,10 @@ STYLE = """<style>
 .imk-textbooks-table th, .imk-textbooks-table td {border: 1px solid #ddd; padding: 2px 6px}
 .imk-textbooks-table th {background: #f3f6f9; position: sticky; top: 0}
 .imk-textbooks-row {background: #fff8e6; padding: 4px 8px; border-left: 3px solid #d9a441}
+.imk-textbooks-summary .imk-textbooks-table {max-height: none}
 </style>"""
 WIDE = {"description_width": "initial"}
+SCHOOL_HIDDEN = ["Школа", "School", "Автор(ы)", "Author(s)", "Издательство", "Publisher"]
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -71,12 +73,14 @@ class TextbooksPanel(w.VBox):
         self.row = w.Dropdown(description=t("textbooks_panel.pending"), style=WIDE)
         self.row.layout.width = "720px"
         self.row_info = w.HTML()
-        self.choice = w.RadioButtons(layout=w.Layout(width="auto"))
+        self.choice = w.Select(rows=5, layout=w.Layout(width="100%"))
         self.choose_button = w.Button(
             description=t("textbooks_panel.choose"), button_style="primary", icon="check"
         )
         self.workbook_button = w.Button(
-            description=t("textbooks_panel.workbook"), icon="file-excel-o"
+            description=t("textbooks_panel.workbook"),
+            icon="file-excel-o",
+            layout=w.Layout(width="auto"),
         )
         self.status = w.HTML()
         self.school_table = w.HTML()
@@ -114,6 +118,16 @@ class TextbooksPanel(w.VBox):
             **kwargs,
         )
         self.add_class("imk-textbooks-panel")
+        for widget, name in (
+            (self.summary_table, "summary"),
+            (self.school_table, "school-table"),
+            (self.expiring_table, "expiring"),
+            (self.choice, "choice"),
+            (self.choose_button, "choose"),
+            (self.status, "status"),
+            (self.row, "pending"),
+        ):
+            widget.add_class(f"imk-textbooks-{name}")
         self.redraw()
 
     @classmethod
@@ -139,7 +153,8 @@ class TextbooksPanel(w.VBox):
         ]
         self.row.value = model.pending[0].row if model.pending else None
         self._show_row()
-        self.school_table.value = _table(model.school_report()) if model.school else ""
+        shown = model.school_report().drop(columns=SCHOOL_HIDDEN, errors="ignore")
+        self.school_table.value = _table(shown) if model.school else ""
         self.summary_table.value = _table(model.report("textbooks-summary"))
         self.expiring_table.value = _table(model.report("textbooks-expiring"))
 
@@ -150,7 +165,8 @@ class TextbooksPanel(w.VBox):
         row = self._pending_row()
         self.choose_button.disabled = row is None
         if row is None:
-            self.row_info.value = html.escape(t("textbooks_panel.nothing_pending"))
+            text = html.escape(t("textbooks_panel.nothing_pending"))
+            self.row_info.value = f'<div class="imk-textbooks-row">{text}</div>'
             self.choice.options = []
             return
         self.row_info.value = _row_html(row)

@@ -434,7 +434,9 @@ def school_rows(
         }
         out.append((cells, book.id, kind))
     level_grades = [g for g in grades if g.isdigit()]
-    for title, author in rng.sample(UNLISTED, k=rng.randint(1, 2)):
+    listed = {b.title.split()[0].lower() for b in current + excluded}  # truly not in the list
+    unlisted = [u for u in UNLISTED if u[0].split()[0].lower() not in listed]
+    for title, author in rng.sample(unlisted, k=min(len(unlisted), rng.randint(1, 2))):
         grade = rng.choice(level_grades)
         cells = {
             "grades": grade,
