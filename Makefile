@@ -15,7 +15,8 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make lab    — JupyterLab с демо-каталогом (рабочая папка $(WORKSPACE))"
-	@echo "make test   — проверки: ruff и pytest"
+	@echo "make test   — проверки: make lint, затем pytest"
+	@echo "make lint   — ruff check, ruff format --check, mypy"
 	@echo "make demo   — только создать демо-каталог"
 	@echo "make bench  — замеры скорости на демо-каталоге (долго, не входит в test)"
 	@echo "make bench-corpus — релевантность и импорт на ../shared/corpus/real"
@@ -38,9 +39,10 @@ lab: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite

@@ -97,7 +97,6 @@ def use(reducer) -> None:
         return reducer(word) if index.analysis.CYRILLIC.search(word) else PRODUCT_STEM(word)
 
     index.analysis.stem = stem
-    index.spelling.stem = stem
 
 
 def main(argv: list[str] | None = None) -> int:

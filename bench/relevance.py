@@ -25,6 +25,7 @@ import time
 import tomllib
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from bench.search_latency import build_fts
 from catalogue.workspace import Workspace
@@ -116,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     sources_of = {r.id: r.sources for r in ws.store.iter_records()}
     judgments = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))
 
-    rows, times = [], {"ours": [], "fts5": []}
+    rows: list[dict[str, Any]] = []
+    times: dict[str, list[float]] = {"ours": [], "fts5": []}
     for item in judgments["query"]:
         q, relevant = item["q"], item["relevant"]
         start = time.perf_counter()

@@ -19,13 +19,18 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from catalogue import demo
 from catalogue.workspace import Workspace
 from index.documents import document
 from index.engine import CatalogueIndex
 from index.schema import FACETS
+
+T = TypeVar("T")
 
 QUERIES = [
     "дроби 5 класс",
@@ -107,7 +112,7 @@ def fts_search(con: sqlite3.Connection, query: str) -> int:
     return total
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
+def timed(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
     """Median milliseconds of ``repeat`` calls (after one warm-up) and the last result."""
     result = fn()
     samples = []
@@ -160,8 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---:|")
     ours, peers = [], []
     for query in QUERIES:
-        w_ms, result = timed(lambda q=query: index.search(q), args.repeat)
-        f_ms, total = timed(lambda q=query: fts_search(con, q), args.repeat)
+        w_ms, result = timed(partial(index.search, query), args.repeat)
+        f_ms, total = timed(partial(fts_search, con, query), args.repeat)
         ours.append(w_ms)
         peers.append(f_ms)
         print(

@@ -11,8 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 import click
 from tqdm import tqdm
@@ -44,14 +46,14 @@ pass_context = click.make_pass_decorator(Context)
 class CatalogueError(click.ClickException):
     """A failed command: one line in the user's language on stderr, exit status 1."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(t("cli.error", message=self.format_message()), err=True)
 
 
 class CatalogueGroup(click.Group):
     """A group that turns catalogue errors into :class:`CatalogueError`."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (StoreError, ValidationError) as exc:
@@ -64,7 +66,7 @@ def echo_json(data: object) -> None:
 
 
 @contextmanager
-def progress_bar(description: str):
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A tqdm bar on stderr, as a ``(done, total)`` callback."""
     bar = tqdm(desc=description, unit=" зап.", file=sys.stderr, leave=False, disable=None)
 
@@ -85,7 +87,7 @@ def records_changed(ws: Workspace) -> None:
         plugins.manager().hook.imk_records_changed(workspace=ws, progress=update)
 
 
-def _set_language(ctx: click.Context, _param, value: str | None) -> str | None:
+def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
         i18n.set_language(value)
     return value

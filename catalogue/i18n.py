@@ -12,6 +12,7 @@ import os
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("ru", "en")
@@ -23,7 +24,7 @@ def catalog(lang: str) -> dict[str, str]:
     """All messages of one language (every area file merged), flattened to dotted keys."""
     flat: dict[str, str] = {}
 
-    def walk(prefix: str, node: dict) -> None:
+    def walk(prefix: str, node: dict[str, Any]) -> None:
         for key, value in node.items():
             if isinstance(value, dict):
                 walk(f"{prefix}{key}.", value)

@@ -31,12 +31,12 @@ class Hooks:
 
     @hookspec(firstresult=True)
     def imk_find_ids(
-        self, workspace: Any, query: str, filters: dict | None, limit: int
+        self, workspace: Any, query: str, filters: dict[str, Any] | None, limit: int
     ) -> list[str] | None:
         """Ids of the records a search finds, best first (the search index provides this)."""
 
     @hookspec
-    def imk_stats(self, workspace: Any) -> dict | None:
+    def imk_stats(self, workspace: Any) -> dict[str, Any] | None:
         """Extra sections for ``imk stats`` as ``{name: {key: value}}``."""
 
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 KINDS = ("material", "media", "portfolio")
 
@@ -135,7 +140,8 @@ class Portfolio(Record):
     consent_to_publish: bool = False
 
     def is_public(self, name: str) -> bool:
-        """Whether a field may leave the catalogue (full-text index, exports)."""
+        """Whether the teacher opened field ``name`` (whether it may leave the catalogue is
+        :func:`catalogue.privacy.may_leave`)."""
         return name in self.public_fields
 
 
@@ -175,6 +181,10 @@ _NESTED: dict[str, type] = {
 }
 
 
+RecordT = TypeVar("RecordT", bound=Record)
+"""Any kind of record: a function typed with it returns the kind it was given."""
+
+
 def to_dict(obj: Record | Collection) -> dict[str, Any]:
     """A JSON-ready dict of a record or collection (records carry their ``kind``)."""
     data = dataclasses.asdict(obj)
@@ -183,7 +193,7 @@ def to_dict(obj: Record | Collection) -> dict[str, Any]:
     return data
 
 
-def _build(cls: type, data: dict[str, Any]):
+def _build(cls: type[T], data: dict[str, Any]) -> T:
     names = {f.name for f in dataclasses.fields(cls)}
     values = {}
     for key, value in data.items():

@@ -182,7 +182,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def current_version(conn: Connection) -> int:
     """The schema version stored in the database file."""
-    return conn.execute(text("PRAGMA user_version")).scalar_one()
+    return int(conn.execute(text("PRAGMA user_version")).scalar_one())
 
 
 def migrate(conn: Connection) -> list[int]:

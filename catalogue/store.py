@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select, update
 
 from catalogue import schema
 from catalogue.i18n import t
-from catalogue.records import Record, from_dict, to_dict
+from catalogue.records import Record, RecordT, from_dict, to_dict
 from catalogue.storage.base import (
     ConflictError,
     Database,
@@ -62,7 +62,7 @@ class Store:
 
     # -- records -------------------------------------------------------------------------
 
-    def save(self, record: Record, by: str) -> Record:
+    def save(self, record: RecordT, by: str) -> RecordT:
         """Validate and save one record (new when it has no id); return it with its new version.
 
         Raises :class:`ValidationError` (nothing written) or :class:`ConflictError` when the
@@ -70,7 +70,7 @@ class Store:
         """
         return save_record(self.db, record, by)
 
-    def save_many(self, records: Iterable[Record], by: str) -> list[Record]:
+    def save_many(self, records: Iterable[RecordT], by: str) -> list[RecordT]:
         """Validate all, then save all in one transaction: either every record is saved or none."""
         records = list(records)
         errors: list[str] = []

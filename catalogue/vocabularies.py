@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,12 +47,12 @@ class Term:
     @property
     def code(self) -> str:
         """The stored value: ``code`` if the vocabulary has one, else the name."""
-        return self.extra.get("code", self.name)
+        return str(self.extra.get("code", self.name))
 
     @property
     def label(self) -> str:
         """The displayed value: ``label`` if the vocabulary has one, else the name."""
-        return self.extra.get("label", self.name)
+        return str(self.extra.get("label", self.name))
 
 
 class Vocabulary:
@@ -93,7 +94,7 @@ class Vocabulary:
     def __contains__(self, value: object) -> bool:
         return isinstance(value, str) and self.resolve(value) is not None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
 
     def __len__(self) -> int:

@@ -16,6 +16,7 @@ import os
 import tempfile
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from catalogue.extract import extract_text
 from catalogue.i18n import t
@@ -89,7 +90,7 @@ class Workspace:
         return cls(path)
 
     @property
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         """``settings.toml`` of the workspace over the defaults, e.g. ``[search] log = false``."""
         merged = {k: dict(v) for k, v in DEFAULT_SETTINGS.items()}
         path = self.path / SETTINGS_NAME
@@ -138,5 +139,5 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -9,10 +9,12 @@ Russian stemmer, Latin tokens to the English one (PyStemmer, the C build of Snow
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 import Stemmer
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 
 CYRILLIC = re.compile(r"[а-яё]")
@@ -25,7 +27,8 @@ TOKEN_PATTERN = r"\w+"
 class YoFilter(Filter):
     """Fold «ё» into «е» (the stemmer does too, but unstemmed tokens need it)."""
 
-    def __call__(self, tokens):
+    # whoosh's own Filter.__call__ disagrees with its base Composable.__call__
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         for token in tokens:
             if "ё" in token.text:
                 token.text = token.text.replace("ё", "е")
@@ -36,9 +39,9 @@ class YoFilter(Filter):
 def stem(word: str) -> str:
     """The Snowball stem of a lower-case word, Russian or English by its letters."""
     if CYRILLIC.search(word):
-        return _stemmer("russian").stemWord(word)
+        return str(_stemmer("russian").stemWord(word))
     if word.isascii() and word.isalpha():
-        return _stemmer("english").stemWord(word)
+        return str(_stemmer("english").stemWord(word))
     return word
 
 
@@ -50,17 +53,18 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 class StemFilter(Filter):
     """Replace each token by its Russian or English stem (cached: words repeat a lot)."""
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, StemFilter)
 
-    def __call__(self, tokens):
+    # whoosh's own Filter.__call__ disagrees with its base Composable.__call__
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         for token in tokens:
             if not token.stopped:
                 token.text = stem(token.text)
             yield token
 
 
-def analyzer():
+def analyzer() -> CompositeAnalyzer:
     """The analyzer used for every full-text field and for queries against them."""
     return (
         RegexTokenizer(TOKEN_PATTERN)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import html
 import re
 import time
+from typing import Any
 
 import click
 
-from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar
+from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
 from catalogue.i18n import t
 from catalogue.plugins import hookimpl
-from index.engine import CatalogueIndex, compare
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex, Progress, compare
 from index.schema import FACETS
 from index.search import SORTS, facet_label
 
@@ -20,14 +22,16 @@ REBUILD_THRESHOLD = 500
 
 
 @hookimpl
-def imk_records_changed(workspace, progress) -> None:
+def imk_records_changed(workspace: Workspace, progress: Progress | None) -> None:
     if len(workspace.store.pending(limit=REBUILD_THRESHOLD + 1)) > REBUILD_THRESHOLD:
         CatalogueIndex.build(workspace, progress)
     CatalogueIndex.open(workspace, progress).close()
 
 
 @hookimpl
-def imk_find_ids(workspace, query, filters, limit) -> list[str]:
+def imk_find_ids(
+    workspace: Workspace, query: str, filters: dict[str, list[str]] | None, limit: int
+) -> list[str]:
     index = CatalogueIndex.open(workspace)
     try:
         return index.find_ids(query, filters=filters, limit=limit)
@@ -36,7 +40,7 @@ def imk_find_ids(workspace, query, filters, limit) -> list[str]:
 
 
 @hookimpl
-def imk_stats(workspace) -> dict:
+def imk_stats(workspace: Workspace) -> dict[str, Any]:
     index = CatalogueIndex.open(workspace)
     try:
         return {
@@ -70,7 +74,15 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 )
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def search(context, query, limit, page, sort, filters, as_json) -> None:
+def search(
+    context: Context,
+    query: tuple[str, ...],
+    limit: int,
+    page: int,
+    sort: str,
+    filters: tuple[str, ...],
+    as_json: bool,
+) -> None:
     text = " ".join(query)
     wanted = _parse_filters(filters)
     index = CatalogueIndex.open(context.open())
@@ -115,7 +127,7 @@ def index_group() -> None:
 
 @index_group.command(help=t("cli.rebuild_help"))
 @pass_context
-def rebuild(context) -> None:
+def rebuild(context: Context) -> None:
     ws = context.open()
     start = time.perf_counter()
     with progress_bar(t("progress.index")) as update:
@@ -128,7 +140,7 @@ def rebuild(context) -> None:
 @index_group.command(help=t("cli.check_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def check(context, as_json) -> None:
+def check(context: Context, as_json: bool) -> None:
     ws = context.open()
     if CatalogueIndex.is_current(ws.index_dir):
         report = CatalogueIndex(ws).check()
@@ -153,6 +165,6 @@ def check(context, as_json) -> None:
 
 
 @hookimpl
-def imk_register_commands(cli) -> None:
+def imk_register_commands(cli: click.Group) -> None:
     cli.add_command(search)
     cli.add_command(index_group)

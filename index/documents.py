@@ -1,7 +1,8 @@
 """Turn a catalogue record into the Whoosh document that represents it.
 
-Portfolios are personal data: only the fields a teacher marked public reach the index, and
-contacts or a birth date never do unless marked public.
+Portfolios are personal data: a portfolio reaches the index only through
+:func:`catalogue.privacy.public_view` (fields its teacher made public, and the few non-personal
+ones); the text of its attachments only when the attachments are public.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalogue import vocabularies
-from catalogue.privacy import public_view
+from catalogue.privacy import may_leave, public_view
 from catalogue.records import Portfolio, Record
 from catalogue.vocabularies import fold
 from index.filenames import filename_words
@@ -56,7 +57,7 @@ def document(record: Record, text: str) -> dict[str, Any]:
     """The index document of a record whose attachments' extracted text is ``text``."""
     authors, extra = record.authors, []
     if isinstance(record, Portfolio):
-        if not record.is_public("attachments"):
+        if not may_leave(record, "attachments"):
             text = ""
         record = public_view(record)
         authors = [record.teacher] if record.teacher else []

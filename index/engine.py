@@ -12,17 +12,20 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
 
 from catalogue.records import Record
-from catalogue.store import NotFoundError
+from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
 from index.documents import document
 from index.facets import FacetTable
 from index.schema import INDEX_VERSION, build_schema
-from index.search import find_ids, search
+from index.search import SearchResult, find_ids, search
 
 VERSION_FILE = "imk-index-version"
 Progress = Callable[[int, int], None]
@@ -55,7 +58,9 @@ class CatalogueIndex:
         self._facet_cache: FacetTable | None = None
 
     @classmethod
-    def open(cls, workspace: Workspace | Path | str, progress: Progress | None = None):
+    def open(
+        cls, workspace: Workspace | Path | str, progress: Progress | None = None
+    ) -> CatalogueIndex:
         """Open (building or rebuilding when absent or outdated) and replay pending changes."""
         if not isinstance(workspace, Workspace):
             workspace = Workspace.open(workspace)
@@ -159,7 +164,7 @@ class CatalogueIndex:
         self.store.acknowledge(pending[-1][0])
         return len(last_op)
 
-    def facet_table(self, searcher) -> FacetTable:
+    def facet_table(self, searcher: Searcher) -> FacetTable:
         """Facet value → documents for the searcher's index generation (built once per
         generation)."""
         generation = self.ix.latest_generation()
@@ -194,12 +199,12 @@ class CatalogueIndex:
         """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
         return find_ids(self, query, filters=filters, limit=limit)
 
-    def search(self, query: str = "", **options):
+    def search(self, query: str = "", **options: Any) -> SearchResult:
         """Search; see :func:`index.search.search` for the options."""
         return search(self, query, **options)
 
 
-def _add_batch(writer, store, batch: list[Record]) -> int:
+def _add_batch(writer: IndexWriter, store: Store, batch: list[Record]) -> int:
     texts = store.texts(a.sha256 for r in batch for a in r.attachments)
     for record in batch:
         text = "\n\n".join(texts.get(a.sha256, "") for a in record.attachments).strip()
@@ -207,7 +212,7 @@ def _add_batch(writer, store, batch: list[Record]) -> int:
     return len(batch)
 
 
-def compare(store, indexed: dict[str, int]) -> IndexCheck:
+def compare(store: Store, indexed: dict[str, int]) -> IndexCheck:
     """How an index holding ``indexed`` (id → version) differs from the store."""
     stored = store.versions()
     return IndexCheck(

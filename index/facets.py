@@ -7,6 +7,10 @@ the other subjects have). The value → documents table is built once per index 
 
 from __future__ import annotations
 
+from typing import Any
+
+from whoosh.reading import IndexReader
+
 from catalogue import vocabularies
 from index.schema import FACETS
 
@@ -16,7 +20,7 @@ VOCAB_OF = {"kind": "kinds", "status": "statuses", "grade": "grades", "level": "
 class FacetTable:
     """For each facet, the documents holding each value, for one index generation."""
 
-    def __init__(self, reader, generation: int):
+    def __init__(self, reader: IndexReader, generation: int) -> None:
         self.generation = generation
         self.values: dict[str, dict[str, frozenset[int]]] = {}
         names = set(reader.indexed_field_names())
@@ -35,7 +39,7 @@ class FacetTable:
             for facet, chosen in filters.items()
         }
 
-    def counts(self, matched: set[int], selected: dict[str, set[int]]) -> dict[str, dict]:
+    def counts(self, matched: set[int], selected: dict[str, set[int]]) -> dict[str, dict[str, Any]]:
         """Hit counts per facet value, each facet ignoring its own selection."""
         out = {}
         for facet in FACETS:

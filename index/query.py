@@ -18,12 +18,15 @@ from functools import cache
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import (
     AndGroup,
     FieldsPlugin,
     MultifieldParser,
+    QueryParser,
     RangePlugin,
 )
+from whoosh.qparser.syntax import GroupNode
 
 from catalogue import vocabularies
 from index.analysis import words as analysed
@@ -108,9 +111,9 @@ def grade_clause(grades: list[int]) -> wq.Query:
     return wq.Or(parts)
 
 
-def _grades_in(match: re.Match) -> list[int]:
-    numbers = [grade_number(g) for g in match.groups() if g]
-    numbers = [n for n in numbers if n is not None]
+def _grades_in(match: re.Match[str]) -> list[int]:
+    found = [grade_number(g) for g in match.groups() if g]
+    numbers = [n for n in found if n is not None]
     if len(numbers) == 2 and numbers[0] <= numbers[1]:
         return list(range(numbers[0], numbers[1] + 1))
     return numbers
@@ -127,12 +130,13 @@ def _value_clause(target: str, how: str, value: str) -> wq.Query | None:
         return wq.And([wq.Term(target, t) for t in terms])
     if how == "grade":
         bounds = re.split(r"\s*(?:\.\.|[-–—])\s*", value)
-        numbers = [grade_number(b) for b in bounds if b]
-        numbers = [n for n in numbers if n is not None]
+        found = [grade_number(b) for b in bounds if b]
+        numbers = [n for n in found if n is not None]
         if len(numbers) == 2:
             numbers = list(range(min(numbers), max(numbers) + 1))
-        if value.lower() in ("до", "дошкольное", "спо"):
-            return wq.Term("grade", vocabularies.get("grades").resolve(value).code)
+        term = vocabularies.get("grades").resolve(value)
+        if value.lower() in ("до", "дошкольное", "спо") and term is not None:
+            return wq.Term("grade", term.code)
         return grade_clause(numbers) if numbers else None
     if how == "year":
         years = re.findall(r"\d{4}", value)
@@ -202,7 +206,7 @@ def plan(query: str) -> Plan:
     clauses: list[wq.Query] = []
     notes: list[str] = []
 
-    def take_field(match: re.Match) -> str:
+    def take_field(match: re.Match[str]) -> str:
         name, value = match.group(1).lower(), match.group(2)
         if name not in FIELDS:
             return f"{match.group(1)} {value}"
@@ -214,7 +218,7 @@ def plan(query: str) -> Plan:
         notes.append(f"{name}: {value.strip(chr(34))}")
         return " "
 
-    def take_grades(match: re.Match) -> str:
+    def take_grades(match: re.Match[str]) -> str:
         grades = _grades_in(match)
         if not grades:
             return match.group(0)
@@ -233,7 +237,7 @@ def plan(query: str) -> Plan:
     return Plan(text=" ".join(text.split()), clauses=clauses, notes=notes)
 
 
-def parser(schema, group=AndGroup) -> MultifieldParser:
+def parser(schema: Schema, group: type[GroupNode] = AndGroup) -> QueryParser:
     """The parser for free text over the weighted text fields (field syntax is ours)."""
     p = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
     p.remove_plugin_class(FieldsPlugin)
@@ -241,7 +245,12 @@ def parser(schema, group=AndGroup) -> MultifieldParser:
     return p
 
 
-def to_query(the_plan: Plan, schema, group=AndGroup, optional_clauses: bool = False) -> wq.Query:
+def to_query(
+    the_plan: Plan,
+    schema: Schema,
+    group: type[GroupNode] = AndGroup,
+    optional_clauses: bool = False,
+) -> wq.Query:
     """The Whoosh query of a plan; unreadable syntax falls back to plain words.
 
     Field and grade clauses are required, unless ``optional_clauses`` (or the loosened

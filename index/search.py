@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, OrGroup
+from whoosh.qparser.syntax import GroupNode
 from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Results, Searcher
 
 from index.facets import clean_filters, facet_label
-from index.query import plan, to_query
+from index.query import Plan, plan, to_query
 from index.spelling import correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -108,19 +111,25 @@ class _Run:
     suggestion: str | None = None
 
 
-def _execute(searcher, q: wq.Query):
+def _execute(searcher: Searcher, q: wq.Query) -> Results:
     if isinstance(q, wq.Every):
         return searcher.search(q, limit=None, sortedby="date_sort", reverse=True)
     return searcher.search(q, limit=None)
 
 
-def _attempt(searcher, schema, text: str, group=AndGroup, optional_clauses: bool = False):
+def _attempt(
+    searcher: Searcher,
+    schema: Schema,
+    text: str,
+    group: type[GroupNode] = AndGroup,
+    optional_clauses: bool = False,
+) -> tuple[Plan, Results]:
     the_plan = plan(text)
     results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
     return the_plan, results
 
 
-def _run(searcher, schema, query: str) -> _Run:
+def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
     """Search as typed; when nothing is found, let grade and field clauses go, then repair
     layout, then typos, then accept any of the words."""
     the_plan, results = _attempt(searcher, schema, query)
@@ -152,7 +161,7 @@ def _run(searcher, schema, query: str) -> _Run:
     return _Run(results, set())
 
 
-def _order(searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
+def _order(searcher: Searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
     """(score, docnum) of the final documents in the requested order."""
     ranked = [(score or 0.0, doc) for score, doc in run.results.top_n if doc in final]
     if sort in ("date", "title"):
@@ -227,10 +236,12 @@ def find_ids(
         return [searcher.stored_fields(doc)["id"] for _, doc in ordered]
 
 
-def _hits(index, searcher, results, chosen: list[tuple[float, int]]) -> list[Hit]:
+def _hits(
+    index: CatalogueIndex, searcher: Searcher, results: Results, chosen: list[tuple[float, int]]
+) -> list[Hit]:
     results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    stored = [searcher.stored_fields(doc) for _, doc in chosen]
+    stored = [searcher.reader().stored_fields(doc) for _, doc in chosen]
     texts = index.store.texts(h for s in stored for h in s.get("hashes") or [])
     highlighting = not isinstance(results.q, wq.Every)
     hits = []
@@ -280,7 +291,7 @@ def _window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
     return text[start : start + width]
 
 
-def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
+def _snippet(hit: WhooshHit, stored: dict[str, Any], content: str, highlighting: bool) -> str:
     """Highlighted words from the annotation, else the attachments' text, else the plain start."""
     if highlighting:
         terms = {text for name, text in hit.results.q.iter_all_terms() if name == "content"}
@@ -289,7 +300,7 @@ def _snippet(hit, stored: dict, content: str, highlighting: bool) -> str:
             ("content", _window(content, terms)),
         ):
             if text:
-                found = hit.highlights(name, text=text, top=2)
+                found: str = hit.highlights(name, text=text, top=2)
                 if found:
                     return found
     text = " ".join((stored.get("annotation") or content).split())

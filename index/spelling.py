@@ -8,8 +8,9 @@ import re
 from functools import cache
 
 import pymorphy3
+from whoosh.reading import IndexReader
 
-from index.analysis import stem
+from index import analysis
 from index.analysis import words as analysed
 from index.layout import swap
 from index.schema import TEXT_FIELDS
@@ -18,12 +19,12 @@ from index.schema import TEXT_FIELDS
 SOURCE_FIELDS = ("title", "keywords", "meta", "annotation", "authors", "content")
 
 
-def known(reader, term: str) -> bool:
+def known(reader: IndexReader, term: str) -> bool:
     """Whether an analysed term occurs in any text field."""
     return any(reader.doc_frequency(name, term) for name in TEXT_FIELDS)
 
 
-def unknown_words(reader, words: list[str]) -> list[str]:
+def unknown_words(reader: IndexReader, words: list[str]) -> list[str]:
     """The words (as typed) whose analysed form occurs nowhere in the catalogue."""
     out = []
     for word in words:
@@ -33,11 +34,11 @@ def unknown_words(reader, words: list[str]) -> list[str]:
     return out
 
 
-def _frequency(reader, term: str) -> int:
+def _frequency(reader: IndexReader, term: str) -> int:
     return sum(reader.doc_frequency(name, term) for name in SOURCE_FIELDS)
 
 
-def best_term(reader, term: str) -> str | None:
+def best_term(reader: IndexReader, term: str) -> str | None:
     """The most frequent index term within one edit (two for long words) of ``term``."""
     if len(term) < 4 or term.isdigit():
         return None
@@ -49,7 +50,7 @@ def best_term(reader, term: str) -> str | None:
                     continue
                 candidates[found] = candidates.get(found) or _frequency(reader, found)
         if candidates:
-            return max(sorted(candidates), key=candidates.get)
+            return max(sorted(candidates), key=lambda term: candidates[term])
     return None
 
 
@@ -66,12 +67,12 @@ def is_dictionary_word(word: str) -> bool:
     return bool(re.fullmatch(r"[а-яё-]+", lowered)) and morphology().word_is_known(lowered)
 
 
-def correct_word(reader, word: str) -> str | None:
+def correct_word(reader: IndexReader, word: str) -> str | None:
     """A correction of one typed word in the same letter case, or None."""
     if is_dictionary_word(word):
         return None
     lowered = word.lower().replace("ё", "е")
-    own = stem(lowered)
+    own = analysis.stem(lowered)
     fixed = best_term(reader, own)
     if fixed is None:
         return None
@@ -82,7 +83,7 @@ def correct_word(reader, word: str) -> str | None:
     return corrected
 
 
-def correct(reader, text: str, words: list[str]) -> str | None:
+def correct(reader: IndexReader, text: str, words: list[str]) -> str | None:
     """``text`` with each unknown word replaced by its correction (None if nothing changed)."""
     changed = text
     for word in unknown_words(reader, words):
@@ -92,7 +93,7 @@ def correct(reader, text: str, words: list[str]) -> str | None:
     return changed if changed != text else None
 
 
-def layout_and_typos(reader, text: str, words: list[str]) -> str | None:
+def layout_and_typos(reader: IndexReader, text: str, words: list[str]) -> str | None:
     """The other keyboard layout's reading of ``text`` with its typos corrected."""
     swapped = swap(text)
     if swapped is None or swapped == text:
@@ -100,7 +101,7 @@ def layout_and_typos(reader, text: str, words: list[str]) -> str | None:
     return correct(reader, swapped, re.findall(r"\w+", swapped))
 
 
-def layout_fix(reader, text: str, words: list[str]) -> str | None:
+def layout_fix(reader: IndexReader, text: str, words: list[str]) -> str | None:
     """``text`` read in the other keyboard layout, when that makes every word a real one (known
     to the catalogue, or to the Russian dictionary with at least one known to the catalogue)."""
     if not words or not unknown_words(reader, words):

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from catalogue import records
-from catalogue.curation.portfolio import PUBLIC_CHOICES, category_state, recent_hours
+from catalogue.curation.portfolio import category_state, recent_hours
+from catalogue.privacy import PUBLIC_CHOICES
 from index.engine import CatalogueIndex
 from widgets.portfolio_view import PortfolioView, category_html
 

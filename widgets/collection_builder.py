@@ -48,6 +48,12 @@ class CollectionModel(HasTraits):
         self.message = message
         self.revision += 1
 
+    def _open(self) -> Collection:
+        """The collection being built (the view offers no editing before one is opened)."""
+        if self.collection is None:
+            raise RuntimeError("no collection is open: create() or load() one first")
+        return self.collection
+
     def create(self, name: str, title: str) -> Collection:
         """Start a new collection (saved by :meth:`save`)."""
         self.collection = Collection(name=name.strip(), title=title.strip(), curator=self.user)
@@ -78,7 +84,7 @@ class CollectionModel(HasTraits):
         if record_id in self.ids():
             self._changed(t("builder.already", id=record_id))
             return False
-        self.collection.items.append(CollectionItem(record_id))
+        self._open().items.append(CollectionItem(record_id))
         self._changed(t("builder.added", count=1))
         return True
 
@@ -87,18 +93,18 @@ class CollectionModel(HasTraits):
         present = set(self.ids())
         found = self.index.find_ids(query, limit=ADD_ALL_LIMIT)
         new = [rid for rid in found if rid not in present]
-        self.collection.items += [CollectionItem(rid) for rid in new]
+        self._open().items += [CollectionItem(rid) for rid in new]
         self._changed(t("builder.added", count=len(new)))
         return len(new)
 
     def remove(self, position: int) -> None:
         """Drop the item at ``position``."""
-        del self.collection.items[position]
+        del self._open().items[position]
         self._changed()
 
     def move(self, position: int, step: int) -> None:
         """Move an item up (``step`` −1) or down (+1); nothing happens at the ends."""
-        items = self.collection.items
+        items = self._open().items
         target = position + step
         if 0 <= position < len(items) and 0 <= target < len(items):
             items[position], items[target] = items[target], items[position]
@@ -106,7 +112,7 @@ class CollectionModel(HasTraits):
 
     def annotate(self, position: int, note: str) -> None:
         """Set the curator's note of an item."""
-        self.collection.items[position].note = note.strip()
+        self._open().items[position].note = note.strip()
         self._changed()
 
     def describe(
@@ -117,7 +123,7 @@ class CollectionModel(HasTraits):
         grades: list[str] | None = None,
     ) -> None:
         """Set the title, annotation and audience (schools, grades: labels or synonyms)."""
-        c = self.collection
+        c = self._open()
         if title is not None:
             c.title = title.strip()
         if annotation is not None:
@@ -126,13 +132,13 @@ class CollectionModel(HasTraits):
             c.schools = [s.strip() for s in schools if s.strip()]
         if grades is not None:
             vocab = vocabularies.get("grades")
-            c.grades = [vocab.resolve(g).code if vocab.resolve(g) else g for g in grades]
+            c.grades = [term.code if (term := vocab.resolve(g)) else g for g in grades]
         self._changed()
 
     def save(self) -> Collection | None:
         """Save the collection (optimistic: a stale copy gets the conflict message)."""
         try:
-            self.collection = self.store.collections.save(self.collection)
+            self.collection = self.store.collections.save(self._open())
         except (StoreError, ValidationError) as exc:
             self._changed(str(exc))
             return None

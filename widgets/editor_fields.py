@@ -22,10 +22,10 @@ class RowsInput(w.VBox):
     """Repeatable rows: ✕ removes a row, «+» adds an empty one; ``value`` lists the rows that
     are not empty. Subclasses say how a row is made, read and laid out."""
 
-    value = List()
+    value: List[Any] = List()
     ADD_LABEL = "editor.add_row"
     CSS_CLASS = "imk-rows-input"
-    EMPTY: Any = ""
+    EMPTY: ClassVar[Any] = ""
 
     def __init__(self, **kwargs: Any) -> None:
         self.rows: list = []
@@ -121,7 +121,7 @@ class CoursesInput(RowsInput):
 
     ADD_LABEL = "editor.add_course"
     CSS_CLASS = "imk-courses-input"
-    EMPTY: ClassVar[dict] = {}  # read, never changed
+    EMPTY: ClassVar[Any] = {}  # read, never changed
     COLUMNS = (("title", "60%"), ("hours", "70px"), ("provider", "30%"), ("year", "80px"))
 
     def _row(self, course: dict) -> dict[str, w.Text]:

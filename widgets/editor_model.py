@@ -177,7 +177,7 @@ class EditorModel(HasTraits):
             raise ValueError(f"unknown record kind: {kind!r}")
         self.base = None
         self._open(new(kind, **values), t("editor.new_started"))
-        return self.record
+        return self._current()
 
     def load(self, record_id: str) -> Record | None:
         """Open a record by id; None (and a message) when there is no such record."""
@@ -196,6 +196,18 @@ class EditorModel(HasTraits):
         self.errors = {}
         self.message = message
         self.revision += 1
+
+    def _current(self) -> Record:
+        """The open record (the editor offers no editing before one is opened)."""
+        if self.record is None:
+            raise RuntimeError("no record is open: new() or load() one first")
+        return self.record
+
+    def _conflict(self) -> Conflict:
+        """The conflict being resolved (the buttons exist only while there is one)."""
+        if self.conflict is None:
+            raise RuntimeError("there is no conflict to resolve")
+        return self.conflict
 
     @property
     def kind(self) -> str:
@@ -248,14 +260,14 @@ class EditorModel(HasTraits):
             value = _courses(value)
         elif isinstance(value, str) and how != "textarea":
             value = value.strip()
-        setattr(self.record, name, value)
-        if isinstance(self.record, Portfolio) and name in ("category", "category_assigned"):
-            self._update_expiry()
+        record = self._current()
+        setattr(record, name, value)
+        if isinstance(record, Portfolio) and name in ("category", "category_assigned"):
+            self._update_expiry(record)
         self.validate()
         self.revision += 1
 
-    def _update_expiry(self) -> None:
-        record = self.record
+    def _update_expiry(self, record: Portfolio) -> None:
         try:
             ends = expiry(record.category, record.category_assigned or None)
         except ValueError:
@@ -264,7 +276,7 @@ class EditorModel(HasTraits):
 
     def validate(self) -> dict[str, list[str]]:
         """Check the working copy; messages grouped by field (also kept in ``errors``)."""
-        trial = normalise(copy.deepcopy(self.record))
+        trial = normalise(copy.deepcopy(self._current()))
         found: dict[str, list[str]] = {}
         for error in validate(trial):
             found.setdefault(error.field, []).append(error.message)
@@ -273,22 +285,24 @@ class EditorModel(HasTraits):
 
     def accept_suggestion(self, name: str) -> None:
         """Take a value suggested by import (``record.suggested``) into the field."""
-        value = self.record.suggested[name]
+        record = self._current()
+        value = record.suggested[name]
         self.set(name, value)
-        self.record.suggested = {k: v for k, v in self.record.suggested.items() if k != name}
+        record.suggested = {k: v for k, v in record.suggested.items() if k != name}
         self.revision += 1
 
     def attach(self, name: str, data: bytes) -> None:
         """Store a file in the workspace (text extracted once) and attach it."""
         attachment = self.workspace.add_attachment(name, data)
-        if all(a.sha256 != attachment.sha256 for a in self.record.attachments):
-            self.record.attachments.append(attachment)
+        attachments = self._current().attachments
+        if all(a.sha256 != attachment.sha256 for a in attachments):
+            attachments.append(attachment)
         self.message = t("editor.attached", name=name)
         self.revision += 1
 
     def detach(self, position: int) -> None:
         """Remove the attachment at ``position`` (the file stays in the workspace)."""
-        del self.record.attachments[position]
+        del self._current().attachments[position]
         self.revision += 1
 
     # -- saving ---------------------------------------------------------------------------
@@ -318,12 +332,13 @@ class EditorModel(HasTraits):
 
     def _conflicted(self, message: str) -> None:
         try:
-            theirs = self.store.get(self.record.id, include_deleted=True)
+            theirs = self.store.get(self._current().id, include_deleted=True)
         except StoreError:
             self.message = message
             return
-        both = merge(self.base, self.record, theirs).conflicts if self.base else []
-        self.conflict = Conflict(message, theirs, diff(theirs, self.record), both)
+        mine = self._current()
+        both = merge(self.base, mine, theirs).conflicts if self.base else []
+        self.conflict = Conflict(message, theirs, diff(theirs, mine), both)
         self.message = message
 
     def cancel(self) -> None:
@@ -335,14 +350,14 @@ class EditorModel(HasTraits):
 
     def take_theirs(self) -> None:
         """Resolve a conflict by opening the other person's version (mine is dropped)."""
-        theirs = self.conflict.theirs
+        theirs = self._conflict().theirs
         self.base = copy.deepcopy(theirs)
         self._open(copy.deepcopy(theirs), t("editor.took_theirs", version=theirs.version))
 
     def reapply_mine(self) -> Record | None:
         """Resolve a conflict by applying my changes on top of their version, then save."""
-        theirs = copy.deepcopy(self.conflict.theirs)
-        result = merge(self.base or theirs, self.record, theirs)
+        theirs = copy.deepcopy(self._conflict().theirs)
+        result = merge(self.base or theirs, self._current(), theirs)
         self.base = theirs
         self._open(result.record, "")
         return self.save()

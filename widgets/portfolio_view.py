@@ -18,13 +18,13 @@ from catalogue.curation import current_user
 from catalogue.curation.history import label
 from catalogue.curation.portfolio import (
     HOURS_YEARS,
-    PUBLIC_CHOICES,
     category_state,
     linked_works,
     recent_hours,
     set_publicity,
 )
 from catalogue.i18n import t
+from catalogue.privacy import PUBLIC_CHOICES
 from catalogue.records import Portfolio
 from catalogue.store import Store, StoreError
 from catalogue.workspace import Workspace
@@ -133,9 +133,7 @@ class PortfolioView(w.VBox):
             widget.add_class(css)
         for name, box in self.public.items():
             box.add_class(f"imk-public-{name}")
-        self.picker.observe(
-            lambda c: self.choices.get(c["new"]) and self.show(self.choices[c["new"]]), "value"
-        )
+        self.picker.observe(self._picked, "value")
         self.save_button.on_click(lambda _: self.save())
         boxes = list(self.public.values())
         grid = w.GridBox(boxes, layout=w.Layout(grid_template_columns="repeat(3, 270px)"))
@@ -163,8 +161,14 @@ class PortfolioView(w.VBox):
         self.choices = {
             f"{p.teacher} — {p.organisation} ({p.id})": p.id
             for p in self.store.iter_records("portfolio")
+            if isinstance(p, Portfolio)
         }
         self.picker.options = list(self.choices)
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        record_id = self.choices.get(change["new"])
+        if record_id:
+            self.show(record_id)
 
     def show(self, record_id: str) -> None:
         """Open a teacher's portfolio by id."""

@@ -149,10 +149,13 @@ class ReportsPanel(w.VBox):
         self.status.value = html.escape(t("report_panel.saved", path=path))
         return path
 
-    def save_xlsx(self, path: Path | None = None) -> Path:
-        """Save the shown report (table; chart in the notebook) as XLSX; the path is returned."""
+    def save_xlsx(self, path: Path | None = None) -> Path | None:
+        """Save the shown report (table; chart in the notebook) as XLSX; the path is returned
+        (None when the report cannot be built: the status line says why)."""
         if self.result is None:
             self.show()
+        if self.result is None:
+            return None
         path = path or output.default_path(self.ws, self.report.value, "xlsx", self.today.value)
         results = output.with_sheets(self.ws, self.result, **self.params())
         return self._saved(output.save_xlsx(results, path))

@@ -95,20 +95,26 @@ class ReviewPanel(w.VBox):
 
     def move(self, to: str) -> Record | None:
         """Change the record's status to ``to`` (if the workflow allows it)."""
+        record = self.record
+        if record is None:
+            return None
         return self._act(
-            lambda: change_status(self.store, self.record, to, self.user),
+            lambda: change_status(self.store, record, to, self.user),
             lambda r: t("review.moved", status=status_name(r.status)),
         )
 
     def submit_review(self) -> Record | None:
         """Add the review filled in on the form."""
+        record = self.record
+        if record is None:
+            return None
         scores = {
             name: int(box.value) for name, box in self.scores.items() if box.value != NO_SCORE
         }
         saved = self._act(
             lambda: add_review(
                 self.store,
-                self.record,
+                record,
                 self.reviewer.value,
                 scores,
                 self.comment.value,

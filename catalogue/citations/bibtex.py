@@ -40,11 +40,11 @@ def entry(ref: Reference) -> str:
     """One ``@type{key, …}`` entry."""
     kind = "incollection" if ref.host is not None else ENTRY_TYPES.get(ref.format, "misc")
     title = f"{ref.title}: {ref.other_info}" if ref.other_info else ref.title
-    fields: list[tuple[str, object]] = [
+    fields: list[tuple[str, str]] = [
         ("author", " and ".join(_name(a) for a in ref.authors)),
         ("title", title),
         ("booktitle", ref.host.title if ref.host else ""),
-        ("year", ref.year or ""),
+        ("year", str(ref.year or "")),
         ("publisher", ref.publisher),
         ("address", ref.place),
         ("series", ref.series),

@@ -7,25 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from catalogue.attestation import expiry
+from catalogue.privacy import PUBLIC_CHOICES
 from catalogue.records import Portfolio, Record
 from catalogue.store import NotFoundError, Store
 
 HOURS_YEARS = 3
-# Fields a teacher may open to the public (the rest of a portfolio is always shown inside).
-PUBLIC_CHOICES = (
-    "teacher",
-    "position",
-    "category",
-    "courses",
-    "awards",
-    "competitions",
-    "annotation",
-    "attachments",
-    "education",
-    "experience_years",
-    "contacts",
-    "birth_date",
-)
 
 
 @dataclass(frozen=True)
@@ -66,7 +52,7 @@ def recent_hours(
 
 def linked_works(store: Store, portfolio: Portfolio) -> list[tuple[str, Record | None]]:
     """Each linked work's id with its record (None when it is missing or in the bin)."""
-    found = []
+    found: list[tuple[str, Record | None]] = []
     for record_id in portfolio.works:
         try:
             found.append((record_id, store.get(record_id)))

@@ -11,6 +11,7 @@ import io
 import zipfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 FIXED_DATE = dt.datetime(2024, 1, 15, 9, 0, 0, tzinfo=dt.UTC)
 AUTHOR = "ИМК г. Северореченска"
@@ -57,7 +58,7 @@ def slides_from_paragraphs(
     return slides
 
 
-def _set_properties(props, title: str, author: str) -> None:
+def _set_properties(props: Any, title: str, author: str) -> None:  # docx or pptx properties
     """Office core properties, with fixed dates so the same seed gives the same bytes."""
     props.title = title
     props.author = author

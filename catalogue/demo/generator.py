@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,7 @@ class Person:
 
     @property
     def subjects(self) -> list[str]:
-        return self.profile["subjects"]
+        return list(self.profile["subjects"])
 
 
 @dataclass
@@ -138,7 +139,7 @@ class Demo:
         profiles = load("portfolio")["profile"]
         types = self.city["org_types"]
         methodist = next(p for p in profiles if "imk" in p["org_types"])
-        planned: list[list[dict]] = [[] for _ in self.orgs]
+        planned: list[list[dict[str, Any]]] = [[] for _ in self.orgs]
         for profile in profiles:  # every profile somewhere in the city
             where = [i for i, o in enumerate(self.orgs) if o["type"] in profile["org_types"]]
             if where and profile is not methodist:
@@ -211,7 +212,7 @@ class Demo:
             status = "published"
         if status in ("draft", "review", "revision") and year < 2024 and self.rng.random() < 0.7:
             status = "approved"
-        return status
+        return str(status)
 
     def reviews(self, status: str, created: str) -> list[Review]:
         """Expert reviews consistent with the status."""
@@ -275,7 +276,7 @@ class Demo:
         )
         return ctx
 
-    def unique(self, make, tries: int = 8) -> str:
+    def unique(self, make: Callable[[], str], tries: int = 8) -> str:
         """Call ``make()`` until it gives a title not used yet (or give up and reuse)."""
         title = make()
         for _ in range(tries):
@@ -305,9 +306,10 @@ class Demo:
         names = subject.get("types") or [
             n for n in self.types if n not in subject.get("exclude_types", [])
         ]
-        return self.rng.choices(
+        chosen: dict[str, Any] = self.rng.choices(
             [self.types[n] for n in names], [self.types[n]["weight"] for n in names]
         )[0]
+        return chosen
 
     def material(self, subject_name: str, grade: str | None = None) -> _Draft:
         """One generated methodical material (no files yet)."""
@@ -375,7 +377,12 @@ class Demo:
         return _Draft(record, ctx, subject)
 
     def _keywords(
-        self, subject: dict, kind: dict, ctx: dict[str, str], grades: list[str], with_topic: bool
+        self,
+        subject: dict[str, Any],
+        kind: dict[str, Any],
+        ctx: dict[str, str],
+        grades: list[str],
+        with_topic: bool,
     ) -> list[str]:
         words = self.rng.sample(subject["keywords"], min(2, len(subject["keywords"])))
         topic = ctx.get("topic", "")

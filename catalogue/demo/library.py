@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from catalogue.demo.text import SCHOOL_GRADES, expand_grades, fill, grade_context, load, quoted_list
@@ -29,7 +31,7 @@ def allocate(total: int, shares: dict[str, int], caps: dict[str, int]) -> dict[s
     return counts
 
 
-def isbn(prefix: str, rng) -> str:
+def isbn(prefix: str, rng: random.Random) -> str:
     """A well-formed ISBN-13 with the publisher prefix and a correct check digit."""
     digits = prefix.replace("-", "")
     body = "".join(str(rng.randrange(10)) for _ in range(12 - len(digits)))
@@ -76,7 +78,9 @@ class _Library:
         item.status = status
         return item
 
-    def subject_and_grade(self, subjects: list[dict] | None = None) -> tuple[dict, str]:
+    def subject_and_grade(
+        self, subjects: list[dict[str, Any]] | None = None
+    ) -> tuple[dict[str, Any], str]:
         pool = subjects or list(self.demo.subjects.values())
         subject = self.rng.choices(pool, [s["weight"] for s in pool])[0]
         grades = [g for g in self.demo.topics(subject) if g in SCHOOL_GRADES] or list(
@@ -270,10 +274,10 @@ def media_records(demo: Demo) -> list[DemoRecord]:
     fixed = demo.rng.sample(books, min(counts["book"], len(books)))
     makers: list[Callable[[], Media]] = []
     makers += [lib.textbook] * counts["textbook"]
-    makers += [lambda b=b: lib.book(b) for b in fixed]
+    makers += [partial(lib.book, b) for b in fixed]
     makers += [lambda: lib.book(None)] * (counts["book"] - len(fixed))
     makers += [lambda: lib._screen("video", "Видео", "видео", (10, 60))] * counts["video"]
     makers += [lambda: lib._screen("cor", "ЦОР", "ЦОР", None)] * counts["cor"]
     makers += [lib.audio] * counts["audio"]
-    makers += [lambda s=s: lib.software(s) for s in demo.rng.sample(software, counts["software"])]
+    makers += [partial(lib.software, s) for s in demo.rng.sample(software, counts["software"])]
     return [DemoRecord(make()) for make in makers]

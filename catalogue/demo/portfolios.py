@@ -8,6 +8,7 @@ Categories follow the 2023 rules (приказ Минпросвещения № 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import TYPE_CHECKING
 
 from catalogue.demo.text import add_years, iso_date, load, translit
@@ -21,7 +22,7 @@ FIRST_DAY, LAST_DAY = dt.date(2018, 1, 10), dt.date(2026, 10, 30)
 NEW_CATEGORIES = ("Педагог-методист", "Педагог-наставник")
 
 
-def _date_between(rng, first: dt.date, last: dt.date) -> str:
+def _date_between(rng: random.Random, first: dt.date, last: dt.date) -> str:
     return (first + dt.timedelta(days=rng.randint(0, (last - first).days))).isoformat()
 
 
@@ -34,7 +35,7 @@ def category_expiry(category: str, assigned: str) -> str:
     return ""
 
 
-def _category(rng, experience: int) -> tuple[str, str]:
+def _category(rng: random.Random, experience: int) -> tuple[str, str]:
     if experience < 2:
         return "Без категории", ""
     names = [

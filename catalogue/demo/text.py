@@ -54,7 +54,7 @@ def fill(template: str, ctx: dict[str, str]) -> str:
     Empty values leave no stray spaces before punctuation; nested quotes are fixed.
     """
 
-    def value(match: re.Match) -> str:
+    def value(match: re.Match[str]) -> str:
         key = match.group(1)
         if key in ctx:
             return ctx[key]

@@ -38,7 +38,7 @@ class ExportError(StoreError):
     """An export could not be made; the message is for the user."""
 
 
-def _write(out: Path, writer: Callable[[Path], None]) -> None:
+def _write(out: Path, writer: Callable[[Path], object]) -> None:
     """Run ``writer`` on a temporary file next to ``out``, then move it into place."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".part-", suffix=out.suffix)

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from catalogue.export.notebook import Contents
+from catalogue.export.notebook import Contents, Progress
 from catalogue.workspace import Workspace
 
 
@@ -50,7 +50,11 @@ def links(planned: dict[str, tuple[str, Path]]) -> dict[str, str]:
 
 
 def write_zip(
-    path: Path, folder: str, page: str, planned: dict[str, tuple[str, Path]], progress=None
+    path: Path,
+    folder: str,
+    page: str,
+    planned: dict[str, tuple[str, Path]],
+    progress: Progress = None,
 ) -> None:
     """Write the bundle: ``<folder>/index.html`` and ``<folder>/files/…``."""
     total = len(planned) + 1

@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
 from catalogue import vocabularies
@@ -205,7 +206,7 @@ def card(
 
 def json_ld(record: Record) -> str:
     """A schema.org ``LearningResource`` description, safe inside ``<script>``."""
-    data: dict = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "LearningResource",
         "identifier": record.id,

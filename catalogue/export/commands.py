@@ -9,7 +9,7 @@ import click
 
 from catalogue import plugins
 from catalogue.citations import STYLES, cite
-from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar
+from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
 from catalogue.export import FORMATS, ExportError, export_collection, export_portfolio
 from catalogue.export.privacy import publishable
 from catalogue.i18n import t
@@ -35,7 +35,16 @@ def collection_group() -> None:
 @click.option("--grade", "grades", multiple=True, help=t("collection_cli.grade_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def create(context, name, title, annotation, curator, schools, grades, as_json) -> None:
+def create(
+    context: Context,
+    name: str,
+    title: str,
+    annotation: str,
+    curator: str,
+    schools: tuple[str, ...],
+    grades: tuple[str, ...],
+    as_json: bool,
+) -> None:
     ws = context.open()
     collection = ws.store.collections.save(
         Collection(
@@ -60,7 +69,15 @@ def create(context, name, title, annotation, curator, schools, grades, as_json) 
 @click.option("--note", default="", help=t("collection_cli.note_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def add(context, name, ids, query, limit, note, as_json) -> None:
+def add(
+    context: Context,
+    name: str,
+    ids: tuple[str, ...],
+    query: str,
+    limit: int,
+    note: str,
+    as_json: bool,
+) -> None:
     ws = context.open()
     collection = ws.store.collections.get(name)
     wanted = list(ids)
@@ -98,7 +115,7 @@ def add(context, name, ids, query, limit, note, as_json) -> None:
 @collection_group.command("list", help=t("collection_cli.list_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def list_collections(context, as_json) -> None:
+def list_collections(context: Context, as_json: bool) -> None:
     collections = context.open().store.collections.all()
     if as_json:
         echo_json(
@@ -141,7 +158,7 @@ def list_collections(context, as_json) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def export(context, name, fmt, output, as_json) -> None:
+def export(context: Context, name: str, fmt: str, output: Path | None, as_json: bool) -> None:
     ws = context.open()
     start = time.perf_counter()
     with progress_bar(t("export.progress")) as update:
@@ -172,7 +189,7 @@ def export(context, name, fmt, output, as_json) -> None:
     help=t("collection_cli.output_help"),
 )
 @pass_context
-def portfolio_page(context, record_id, output) -> None:
+def portfolio_page(context: Context, record_id: str, output: Path | None) -> None:
     path = export_portfolio(context.open(), record_id, output)
     click.echo(str(path))
 
@@ -187,7 +204,7 @@ def portfolio_page(context, record_id, output) -> None:
     help=t("cite.style_help"),
 )
 @pass_context
-def cite_command(context, record_id, style) -> None:
+def cite_command(context: Context, record_id: str, style: str) -> None:
     record = publishable(context.open().store.get(record_id))
     if record is None:
         raise ExportError(t("export.no_consent", id=record_id))
@@ -195,7 +212,7 @@ def cite_command(context, record_id, style) -> None:
 
 
 @hookimpl
-def imk_register_commands(cli) -> None:
+def imk_register_commands(cli: click.Group) -> None:
     cli.add_command(collection_group)
     cli.add_command(portfolio_page)
     cli.add_command(cite_command)

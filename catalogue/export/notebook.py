@@ -63,7 +63,7 @@ def load(store: Store, collection: Collection, progress: Progress = None) -> Con
 def _html_cell(*parts: str) -> nbformat.NotebookNode:
     import nbformat
 
-    cell = nbformat.v4.new_code_cell(source="")
+    cell: nbformat.NotebookNode = nbformat.v4.new_code_cell(source="")
     cell.outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": part, "text/plain": ""})
         for part in parts
@@ -89,7 +89,7 @@ def collection_notebook(
     records = [e.record for e in contents.entries]
     import nbformat
 
-    nb = nbformat.v4.new_notebook()
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["title"] = collection.title
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["imk"] = {"collection": collection.name, "lang": language()}

@@ -1,4 +1,5 @@
-"""Collections as tables (CSV, XLSX) through pandas: one row per published record."""
+"""Collections as tables (CSV, XLSX) through pandas: one row per published record, every cell
+written through :mod:`catalogue.cells` (no formula can run)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from catalogue import vocabularies
+from catalogue import cells, vocabularies
 from catalogue.citations import gost
 from catalogue.citations.reference import from_record
 from catalogue.export.notebook import Contents
@@ -46,11 +47,11 @@ def frame(contents: Contents, today: dt.date | None = None) -> pd.DataFrame:
 
 def write_csv(contents: Contents, path: Path, today: dt.date | None = None) -> None:
     """CSV in UTF-8 with a byte-order mark, so Excel opens the Cyrillic correctly."""
-    frame(contents, today).to_csv(path, index=False, encoding="utf-8-sig")
+    cells.write_csv(frame(contents, today), path)
 
 
 def write_xlsx(contents: Contents, path: Path, today: dt.date | None = None) -> None:
     """An Excel workbook with one sheet named after the collection."""
     sheet = contents.collection.name[:31] or "collection"
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+    with cells.excel_writer(path) as writer:
         frame(contents, today).to_excel(writer, sheet_name=sheet, index=False)

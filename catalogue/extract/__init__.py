@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from catalogue.extract import legacy, markup, office, pdf
 from catalogue.extract.safety import ExtractError, Limits, check_ooxml_container, check_zip
@@ -54,17 +55,17 @@ class Extracted:
     text: str
     status: str = OK
     message: str = ""
-    meta: dict = field(default_factory=dict, compare=False)
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.status == OK
 
 
-Reader = Callable[[bytes, float], tuple[str, dict]]
+Reader = Callable[[bytes, float], tuple[str, dict[str, Any]]]
 
 
-def _untimed(reader: Callable[[bytes], tuple[str, dict]]) -> Reader:
+def _untimed(reader: Callable[[bytes], tuple[str, dict[str, Any]]]) -> Reader:
     return lambda data, _timeout: reader(data)
 
 
@@ -108,7 +109,7 @@ def supported(name: str) -> bool:
     return PurePath(name).suffix.lower() in READERS
 
 
-def _read(data: bytes, suffix: str, limits: Limits) -> tuple[str, dict]:
+def _read(data: bytes, suffix: str, limits: Limits) -> tuple[str, dict[str, Any]]:
     reader, _label, container = READERS[suffix]
     if container == "ooxml":
         try:

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from typing import Any
 
 from catalogue.extract.office import docx_text
 from catalogue.extract.safety import OLE_MAGIC, ExtractError
@@ -39,7 +40,7 @@ def run_tool(args: list[str], data: bytes, suffix: str, timeout: float) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def rtf_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
+def rtf_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     from striprtf.striprtf import rtf_to_text
 
     if not data.lstrip().startswith(b"{\\rtf"):
@@ -53,7 +54,7 @@ def rtf_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
     return rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace"), {}
 
 
-def doc_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
+def doc_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     head = data[:16].lstrip()
     if head.startswith(b"{\\rtf"):
         return rtf_text(data, timeout)
@@ -72,7 +73,7 @@ def doc_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
     return _PIC.sub("", text), {}
 
 
-def ppt_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
+def ppt_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     if not data.startswith(OLE_MAGIC):
         raise ExtractError("unreadable")
     return run_tool(["catppt", "-d", "utf-8"], data, ".ppt", timeout), {}

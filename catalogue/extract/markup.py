@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 from catalogue.extract.text import decode
 
@@ -40,11 +41,11 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
 
 
-def plain_text(data: bytes) -> tuple[str, dict]:
+def plain_text(data: bytes) -> tuple[str, dict[str, Any]]:
     return decode(data), {}
 
 
-def markdown_text(data: bytes) -> tuple[str, dict]:
+def markdown_text(data: bytes) -> tuple[str, dict[str, Any]]:
     text = decode(data)
     headings = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     props = {"title": _MD_HEADING.sub("", headings[0]).strip()} if headings else {}
@@ -60,7 +61,7 @@ class _Text(HTMLParser):
         self._skip = 0
         self._in_title = False
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skip += 1
         elif tag in _BLOCK_TAGS:
@@ -68,7 +69,7 @@ class _Text(HTMLParser):
         if tag == "title":
             self._in_title = True
 
-    def handle_endtag(self, tag) -> None:
+    def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skip = max(self._skip - 1, 0)
         elif tag in _BLOCK_TAGS:
@@ -76,14 +77,14 @@ class _Text(HTMLParser):
         if tag == "title":
             self._in_title = False
 
-    def handle_data(self, data) -> None:
+    def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title.append(data)
         elif not self._skip:
             self.parts.append(data)
 
 
-def html_text(data: bytes) -> tuple[str, dict]:
+def html_text(data: bytes) -> tuple[str, dict[str, Any]]:
     found = _META_CHARSET.search(data[:4096])
     try:
         text = data.decode(found.group(1).decode()) if found else decode(data)

@@ -10,12 +10,13 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 from xml.etree import ElementTree
 
 Props = dict[str, object]
 
 
-def _core_props(core) -> Props:
+def _core_props(core: Any) -> Props:  # python-docx or python-pptx CoreProperties
     props: Props = {}
     if (core.title or "").strip():
         props["title"] = core.title.strip()
@@ -36,7 +37,7 @@ def docx_text(data: bytes) -> tuple[str, Props]:
     document = docx.Document(io.BytesIO(data))
     parts: list[str] = []
 
-    def walk(container) -> None:
+    def walk(container: Any) -> None:  # the document, or a table cell
         for block in container.iter_inner_content():
             if isinstance(block, Paragraph):
                 parts.append(block.text)
@@ -59,7 +60,7 @@ def docx_text(data: bytes) -> tuple[str, Props]:
     return "\n".join(parts), _core_props(document.core_properties)
 
 
-def _shape_texts(shapes: Iterable) -> Iterable[str]:
+def _shape_texts(shapes: Iterable[Any]) -> Iterable[str]:
     for shape in shapes:
         if getattr(shape, "shape_type", None) == 6:  # MSO_SHAPE_TYPE.GROUP
             yield from _shape_texts(shape.shapes)

@@ -12,8 +12,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from catalogue.extract.safety import ExtractError
 
@@ -21,7 +23,7 @@ OCR_MAX_PAGES = 20
 OCR_DPI = 200
 
 
-def pdf_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
+def pdf_text(data: bytes, timeout: float = 60) -> tuple[str, dict[str, Any]]:
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns loudly on odd PDFs
@@ -29,8 +31,8 @@ def pdf_text(data: bytes, timeout: float = 60) -> tuple[str, dict]:
     if reader.is_encrypted and not reader.decrypt(""):  # many «protected» PDFs open with ""
         raise ExtractError("encrypted")
     pages = [page.extract_text() or "" for page in reader.pages]
-    props: dict = {"pages": len(pages)}
-    info = reader.metadata or {}
+    props: dict[str, Any] = {"pages": len(pages)}
+    info: Mapping[str, Any] = reader.metadata or {}
     title = str(info.get("/Title") or "").strip()
     author = str(info.get("/Author") or "").strip()
     created = str(info.get("/CreationDate") or "")

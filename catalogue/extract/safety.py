@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 MB = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,7 +35,7 @@ class Limits:
         return int(self.max_file_mb * MB)
 
     @classmethod
-    def from_settings(cls, settings: dict) -> Limits:
+    def from_settings(cls, settings: dict[str, Any]) -> Limits:
         """Limits from the ``[import]`` table of workspace settings (unknown keys ignored)."""
         known = {k: v for k, v in settings.get("import", {}).items() if k in cls.__annotations__}
         return cls(**known)

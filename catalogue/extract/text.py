@@ -38,7 +38,7 @@ def join_hyphenated(text: str) -> str:
     """
     words = {w.lower() for w in _WORD.findall(text)}  # membership tests only
 
-    def join(match: re.Match) -> str:
+    def join(match: re.Match[str]) -> str:
         left, mark, right = match.groups()
         if not right[0].islower():  # «Потемкин-\\nТаврический»: a double name
             return f"{left}-{right}" if left[0].isupper() else match.group(0)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import resource
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from catalogue import i18n
@@ -22,7 +24,7 @@ from catalogue.i18n import t
 MEMORY_LIMIT = 4 * 1024**3  # bytes of address space for the child
 
 
-def _serve(conn, memory_limit: int) -> None:  # pragma: no cover - runs in the child
+def _serve(conn: Connection, memory_limit: int) -> None:  # pragma: no cover - runs in the child
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     while True:
@@ -51,47 +53,49 @@ class Worker:
         self.limits = limits or Limits()
         self.memory_limit = memory_limit
         self._context = multiprocessing.get_context("forkserver")
-        self._process = None
-        self._conn = None
+        self._child: tuple[BaseProcess, Connection] | None = None  # the process, its pipe
 
-    def _start(self) -> None:
+    def _start(self) -> tuple[BaseProcess, Connection]:
         parent, child = self._context.Pipe()
-        self._process = self._context.Process(
-            target=_serve, args=(child, self.memory_limit), daemon=True
-        )
-        self._process.start()
+        process = self._context.Process(target=_serve, args=(child, self.memory_limit), daemon=True)
+        process.start()
         child.close()
-        self._conn = parent
+        self._child = (process, parent)
+        return self._child
 
     def _stop(self, kill: bool) -> None:
-        if self._process is None:
+        if self._child is None:
             return
+        process, conn = self._child
+        self._child = None
         if kill:
-            self._process.kill()
+            process.kill()
         else:
             try:
-                self._conn.send(None)
+                conn.send(None)
             except (BrokenPipeError, OSError):
-                self._process.kill()
-        self._process.join(5)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-        self._conn.close()
-        self._process = self._conn = None
+                process.kill()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        conn.close()
 
     def extract(self, path: Path | str, name: str | None = None) -> Extracted:
         """Extract the text of the file at ``path`` (``name``: its original file name)."""
         name = name or Path(path).name
-        if self._process is None or not self._process.is_alive():
+        child = self._child
+        if child is None or not child[0].is_alive():
             self._stop(kill=True)
-            self._start()
+            child = self._start()
+        conn = child[1]
         # OCR renders and recognises page by page: give it its own, longer allowance
         budget = self.limits.timeout_s + pdf_ocr_budget(name, self.limits)
         try:
-            self._conn.send((str(path), name, self.limits, i18n.language()))
-            if self._conn.poll(budget):
-                return self._conn.recv()
+            conn.send((str(path), name, self.limits, i18n.language()))
+            if conn.poll(budget):
+                result: Extracted = conn.recv()
+                return result
             self._stop(kill=True)
             return Extracted(
                 "", ERROR, t("extract.timeout", name=name, seconds=round(self.limits.timeout_s))
@@ -107,7 +111,7 @@ class Worker:
     def __enter__(self) -> Worker:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

@@ -7,14 +7,21 @@ from pathlib import Path
 
 import click
 
-from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar, records_changed
+from catalogue.cli import (
+    CatalogueError,
+    Context,
+    echo_json,
+    pass_context,
+    progress_bar,
+    records_changed,
+)
 from catalogue.extract import Limits
 from catalogue.i18n import t
 from catalogue.plugins import hookimpl
 
 
 @hookimpl
-def imk_register_commands(cli) -> None:
+def imk_register_commands(cli: click.Group) -> None:
     cli.add_command(import_command)
 
 
@@ -41,10 +48,19 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--timeout", type=float, default=None, help=t("ingest_cli.timeout_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def import_command(context, paths, as_records, mapping, dry_run, max_mb, timeout, as_json):
-    mapping = _mapping(mapping)
+def import_command(
+    context: Context,
+    paths: tuple[Path, ...],
+    as_records: bool,
+    mapping: tuple[str, ...],
+    dry_run: bool,
+    max_mb: float | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    columns = _mapping(mapping)
     if dry_run:
-        _dry_run(paths, mapping, as_json)
+        _dry_run(paths, columns, as_json)
         return
     from catalogue.ingest.pipeline import import_paths
 
@@ -60,8 +76,8 @@ def import_command(context, paths, as_records, mapping, dry_run, max_mb, timeout
             paths,
             progress=update,
             limits=limits,
-            as_records=as_records or bool(mapping),
-            mapping=mapping or None,
+            as_records=as_records or bool(columns),
+            mapping=columns or None,
         )
     if report.record_ids:
         records_changed(ws)

@@ -13,8 +13,15 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from catalogue.records import Record
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from catalogue.store import Store
+    from catalogue.workspace import Workspace
 
 SHINGLE = 5
 SKETCH = 128
@@ -69,7 +76,7 @@ class NearDuplicateFinder:
         self._keys: dict[str, str] = {}
 
     @classmethod
-    def from_store(cls, store) -> NearDuplicateFinder:
+    def from_store(cls, store: Store) -> NearDuplicateFinder:
         """Sketch every live record that has attachment text."""
         finder = cls()
         for record in store.iter_records():
@@ -98,13 +105,13 @@ class NearDuplicateFinder:
                 if score >= TEXT_THRESHOLD and other != record.id:
                     found[other] = Candidate(other, score, "text")
         key = title_key(record)
-        other = self._keys.get(key) if key else None
-        if other and other != record.id and other not in found:
-            found[other] = Candidate(other, 1.0, "title")
+        same_title = self._keys.get(key) if key else None
+        if same_title and same_title != record.id and same_title not in found:
+            found[same_title] = Candidate(same_title, 1.0, "title")
         return sorted(found.values(), key=lambda c: -c.score)
 
 
-def near_duplicates(ws, status: str | None = "open"):
+def near_duplicates(ws: Workspace, status: str | None = "open") -> pd.DataFrame:
     """Near-duplicate pairs as a pandas DataFrame (first, second, titles, score, reason)."""
     import pandas as pd
 
@@ -133,12 +140,12 @@ def near_duplicates(ws, status: str | None = "open"):
     )
 
 
-def dismiss(ws, first_id: str, second_id: str, by: str) -> None:
+def dismiss(ws: Workspace, first_id: str, second_id: str, by: str) -> None:
     """The two records are different works: stop reporting the pair."""
     ws.store.imports.decide_near_duplicate(first_id, second_id, "dismissed", by)
 
 
-def merge(ws, keep_id: str, drop_id: str, by: str) -> Record:
+def merge(ws: Workspace, keep_id: str, drop_id: str, by: str) -> Record:
     """Keep ``keep_id``, add ``drop_id``'s attachments to it, move ``drop_id`` to the bin."""
     keep, drop = ws.store.get(keep_id), ws.store.get(drop_id)
     known = {a.sha256 for a in keep.attachments}

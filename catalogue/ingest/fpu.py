@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,7 +170,7 @@ def _subject_name(heading: str, title: str) -> str:
     return name
 
 
-def rows(path: Path):
+def rows(path: Path) -> Iterator[tuple[int, Media | None, str]]:
     """``(row_number, record_or_None, problem)`` for every textbook row of the list.
 
     A record with a problem is kept but flagged (a list number or term written with a mistake).
@@ -198,7 +199,9 @@ def rows(path: Path):
         book.close()
 
 
-def _record(cells: list[str], level: str, area: str, subject_name: str):
+def _record(
+    cells: list[str], level: str, area: str, subject_name: str
+) -> tuple[Media | None, str]:
     grades = parse_grades(cells[GRADES])
     if level == "СПО" and not grades:
         grades = ["СПО"]

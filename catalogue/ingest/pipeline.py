@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalogue.extract import EMPTY, ERROR, OK, UNSUPPORTED, Limits, supported
 from catalogue.extract.worker import Worker
@@ -27,6 +28,9 @@ from catalogue.ingest import fpu, suggest, tables
 from catalogue.ingest.duplicates import NearDuplicateFinder
 from catalogue.ingest.report import DUPLICATE, FAILED, FLAGGED, IMPORTED, SKIPPED, ImportReport
 from catalogue.records import Attachment, Material
+
+if TYPE_CHECKING:
+    from catalogue.workspace import Workspace
 
 Progress = Callable[[int, int], None]
 MIN_TEXT = 100  # fewer characters than this in a document is flagged
@@ -55,7 +59,7 @@ def collect(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
-def _copy_into(ws, path: Path, chunk: int = 1 << 20) -> tuple[str, int, Path | None]:
+def _copy_into(ws: Workspace, path: Path, chunk: int = 1 << 20) -> tuple[str, int, Path | None]:
     """Stream a file into ``files/``; return ``(sha256, size, new_path_or_None_if_known)``."""
     digest, size = hashlib.sha256(), 0
     ws.files_dir.mkdir(parents=True, exist_ok=True)
@@ -83,8 +87,13 @@ class Importer:
     """One import run over a workspace (see :func:`import_paths`)."""
 
     def __init__(
-        self, ws, by: str, limits: Limits, as_records: bool, mapping: dict[str, str] | None
-    ):
+        self,
+        ws: Workspace,
+        by: str,
+        limits: Limits,
+        as_records: bool,
+        mapping: dict[str, str] | None,
+    ) -> None:
         self.ws, self.by, self.limits = ws, by, limits
         self.as_records, self.mapping = as_records, mapping
         self.report = ImportReport(started_at=dt.datetime.now().isoformat(timespec="seconds"))
@@ -152,7 +161,9 @@ class Importer:
             self._forget(new_file)
             raise
 
-    def _document(self, path: Path, worker: Worker, sha: str, size: int, new_file) -> None:
+    def _document(
+        self, path: Path, worker: Worker, sha: str, size: int, new_file: Path | None
+    ) -> None:
         name = path.name
         extracted = worker.extract(self.ws.file_path(sha), name)
         if extracted.status in (ERROR, UNSUPPORTED):
@@ -206,7 +217,7 @@ class Importer:
 
 
 def import_paths(
-    ws,
+    ws: Workspace,
     paths: Iterable[Path | str],
     *,
     by: str = "import",

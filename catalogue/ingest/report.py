@@ -4,14 +4,18 @@ failed or skipped — with the reason, saved in ``<home>/logs/import-YYYYMMDD-HH
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
+from catalogue import cells
 from catalogue.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IMPORTED, FLAGGED, DUPLICATE, FAILED, SKIPPED = (
     "imported",
@@ -46,7 +50,7 @@ class ImportReport:
     saved_to: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # summaries of whole files (list changes)
 
-    def add(self, file: str | Path, outcome: str, message: str = "", **values) -> Entry:
+    def add(self, file: str | Path, outcome: str, message: str = "", **values: Any) -> Entry:
         entry = Entry(str(file), outcome, message, **values)
         self.entries.append(entry)
         return entry
@@ -65,7 +69,7 @@ class ImportReport:
 
     def formats(self) -> dict[str, dict[str, int]]:
         """Per file extension: how many files had each outcome (rows of tables excluded)."""
-        table: dict[str, Counter] = {}
+        table: dict[str, Counter[str]] = {}
         for entry in self.entries:
             if entry.row is not None:
                 continue
@@ -103,7 +107,7 @@ class ImportReport:
             out.append(f"[{label}] {where}: {text}" + (f" → {e.record_id}" if e.record_id else ""))
         return out + self.notes
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "started_at": self.started_at,
             "seconds": round(self.seconds, 2),
@@ -115,7 +119,7 @@ class ImportReport:
             "notes": self.notes,
         }
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The entries as a pandas DataFrame (for notebooks)."""
         import pandas as pd
 
@@ -133,27 +137,19 @@ class ImportReport:
         json_path.write_text(
             json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        head = ["file", "row", "outcome", "record", "message", "similar"]
+        rows: list[list[str | int]] = [[t(f"ingest.col_{name}") for name in head]]
+        rows += [
+            [
+                e.file,
+                e.row or "",
+                t(f"ingest.outcome_{e.outcome}"),
+                e.record_id,
+                e.message,
+                " ".join(e.similar),
+            ]
+            for e in self.entries
+        ]
         with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads it
-            writer = csv.writer(fh, delimiter=";")
-            writer.writerow(
-                [
-                    t("ingest.col_file"),
-                    t("ingest.col_row"),
-                    t("ingest.col_outcome"),
-                    t("ingest.col_record"),
-                    t("ingest.col_message"),
-                    t("ingest.col_similar"),
-                ]
-            )
-            for e in self.entries:
-                writer.writerow(
-                    [
-                        e.file,
-                        e.row or "",
-                        t(f"ingest.outcome_{e.outcome}"),
-                        e.record_id,
-                        e.message,
-                        " ".join(e.similar),
-                    ]
-                )
+            cells.write_rows(fh, rows, delimiter=";")
         return [json_path, csv_path]

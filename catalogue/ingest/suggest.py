@@ -13,9 +13,10 @@ import re
 from collections import Counter
 from functools import cache
 from pathlib import PurePath
+from typing import Any
 
 from catalogue import vocabularies
-from catalogue.records import Record
+from catalogue.records import RecordT
 
 HEAD_CHARS = 6000  # how much of the text is read for grades, year, organisation
 SUBJECT_CHARS = 30000
@@ -176,7 +177,7 @@ def _title_line(line: str) -> bool:
     return sum(ch.isalpha() for ch in line) >= len(line) * 0.6
 
 
-def suggest_title(text: str, meta: dict, name: str) -> str:
+def suggest_title(text: str, meta: dict[str, Any], name: str) -> str:
     """The declared title if it is a real one, else the first title-like line of the text
     (joined with its continuation: «Положение» + «о школьной форме», «Брейн-ринг» +
     «„ООН и права человека“»), else the file name."""
@@ -209,7 +210,7 @@ def suggest_title(text: str, meta: dict, name: str) -> str:
     return " ".join(stem.split())[:300] or name
 
 
-def suggest_authors(text: str, meta: dict) -> list[str]:
+def suggest_authors(text: str, meta: dict[str, Any]) -> list[str]:
     """People named near «автор», «составитель», «учитель»…; else the declared author."""
     found: list[str] = []
     for cue in _AUTHOR_CUE.finditer(text[:HEAD_CHARS]):
@@ -228,7 +229,7 @@ def suggest_authors(text: str, meta: dict) -> list[str]:
     return found[:5]
 
 
-def suggest_year(text: str, meta: dict) -> int | None:
+def suggest_year(text: str, meta: dict[str, Any]) -> int | None:
     """A school year («2021–2022 учебный год») or a dated year in the text, else the file's."""
     head = text[:HEAD_CHARS]
     for pattern in (_SCHOOL_YEAR, _YEAR):
@@ -281,7 +282,7 @@ def _stem(word: str) -> str:
 
 
 @cache
-def _subject_patterns() -> list[tuple[str, re.Pattern]]:
+def _subject_patterns() -> list[tuple[str, re.Pattern[str]]]:
     patterns = []
     for term in vocabularies.get("subjects"):
         alternatives = []
@@ -337,7 +338,7 @@ def suggest_organisation(text: str) -> str:
     return " ".join(found.group(1).split()).strip(" ,.")[:150] if found else ""
 
 
-def suggest(text: str, meta: dict, name: str) -> dict:
+def suggest(text: str, meta: dict[str, Any], name: str) -> dict[str, Any]:
     """Every suggestion for one document, as ``{field: value}`` (empty values left out)."""
     title = suggest_title(text, meta, name)
     values = {
@@ -353,7 +354,7 @@ def suggest(text: str, meta: dict, name: str) -> dict:
     return {k: v for k, v in values.items() if v not in (None, "", [])}
 
 
-def apply(record: Record, suggestions: dict) -> Record:
+def apply(record: RecordT, suggestions: dict[str, Any]) -> RecordT:
     """Fill the record's empty fields with the suggestions; remember them in ``suggested``."""
     for name, value in suggestions.items():
         if getattr(record, name, None) in (None, "", []):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalogue.extract.text import decode
 from catalogue.i18n import t
@@ -22,6 +24,11 @@ from catalogue.ingest.values import parse_grades, parse_people, parse_year
 from catalogue.records import Record, new
 from catalogue.validation import field_label, normalise, validate
 from catalogue.vocabularies import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from catalogue.workspace import Workspace
 
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv")
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -67,12 +74,14 @@ def read_rows(path: Path) -> list[list[str]]:
         delimiter = (
             "\t" if suffix == ".tsv" else (";" if text.count(";") > text.count(",") else ",")
         )
-        raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        raw: list[list[object]] = [
+            list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
     elif suffix == ".xls":
         import xlrd
 
-        sheet = xlrd.open_workbook(path).sheet_by_index(0)
-        raw = [sheet.row_values(n) for n in range(sheet.nrows)]
+        sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
+        raw = [list(sheet.row_values(n)) for n in range(sheet.nrows)]
     else:
         import openpyxl
 
@@ -100,9 +109,9 @@ def find_header(
     """``(header_row_index, {column: field})`` — the first of 10 rows naming the most fields."""
     known = _lookup()
     known.update({fold(k): v for k, v in (mapping or {}).items()})
-    best = (-1, {})
+    best: tuple[int, dict[int, str]] = (-1, {})
     for n, row in enumerate(rows[:10]):
-        columns = {}
+        columns: dict[int, str] = {}
         for c, header in enumerate(row):
             name = known.get(fold(re.sub(r"[*:]+$", "", header)))
             if name and name not in columns.values():
@@ -121,10 +130,10 @@ def _record(values: dict[str, str], kind: str) -> Record:
             record.authors = parse_people(raw)
         elif name == "grades":
             record.grades = parse_grades(raw) or [raw]
-        elif name == "year":
-            record.year = parse_year(raw) if parse_year(raw) else raw
+        elif name == "year":  # an unreadable year is kept for validation to name
+            setattr(record, name, parse_year(raw) or raw)
         elif name == "pages":
-            record.pages = int(raw) if raw.isdigit() else raw
+            setattr(record, name, int(raw) if raw.isdigit() else raw)
         elif name in LIST_FIELDS:
             setattr(record, name, [v.strip() for v in re.split(r"[;,]", raw) if v.strip()])
         elif hasattr(record, name):
@@ -133,7 +142,9 @@ def _record(values: dict[str, str], kind: str) -> Record:
     return record
 
 
-def parse(path: Path, mapping: dict[str, str] | None = None, kind: str = "auto"):
+def parse(
+    path: Path, mapping: dict[str, str] | None = None, kind: str = "auto"
+) -> Iterator[tuple[int, dict[str, str], Record, list[str]]]:
     """``(row_number, values, record, problems)`` for every data row of the table."""
     rows = read_rows(path)
     header, columns = find_header(rows, mapping)
@@ -151,7 +162,9 @@ def parse(path: Path, mapping: dict[str, str] | None = None, kind: str = "auto")
         yield number, values, record, problems
 
 
-def preview(path: Path | str, mapping: dict[str, str] | None = None, kind: str = "auto"):
+def preview(
+    path: Path | str, mapping: dict[str, str] | None = None, kind: str = "auto"
+) -> pd.DataFrame:
     """Dry run: a DataFrame of what each row would become, with its problems; nothing saved."""
     import pandas as pd
 
@@ -187,7 +200,7 @@ def preview(path: Path | str, mapping: dict[str, str] | None = None, kind: str =
 
 
 def import_table(
-    ws,
+    ws: Workspace,
     path: Path,
     report: ImportReport,
     by: str,

@@ -65,7 +65,7 @@ def calendar(
     """Teachers whose category (or «соответствие») expires within ``months`` months."""
     today = as_date(today) or dt.date.today()
     horizon = add_months(today, months)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for p in _teachers(ws, organisation, subject).itertuples():
         category = _canonical(p.category)
         if not _expires_at_all(category):

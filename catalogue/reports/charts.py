@@ -7,25 +7,34 @@ and returns a :class:`matplotlib.figure.Figure`; :func:`png` turns one into PNG 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 
 from catalogue.i18n import t
 from catalogue.reports.backlog import band_order
 from catalogue.reports.data import col
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+    from catalogue.reports.registry import Report
+
 ACCENT = "#2f6690"
 ALERT = "#c0392b"
 GAP, UNTAUGHT = "#f6d5d1", "#eeeeee"
 PALETTE = ["#2f6690", "#3a7ca5", "#81c3d7", "#d9a441", "#c0392b", "#6c757d", "#16425b", "#8e6c8a"]
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # ships with matplotlib, has Cyrillic
     "font.size": 9,
     "axes.titlesize": 11,
@@ -35,7 +44,7 @@ STYLE = {
     "axes.grid": True,
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=PALETTE),
     "figure.dpi": 100,
     "savefig.dpi": 120,
     "savefig.bbox": "tight",
@@ -44,7 +53,7 @@ MAX_BARS = 15
 
 
 @contextmanager
-def styled():
+def styled() -> Iterator[None]:
     """Draw (and save) inside this block to get the reports' style."""
     with matplotlib.rc_context(STYLE):
         yield
@@ -58,13 +67,13 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _figure(width: float, height: float) -> tuple[Figure, object]:
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)  # Agg for this figure only: the notebook's pyplot backend is untouched
     return fig, fig.add_subplot()
 
 
-def _empty(report) -> Figure:
+def _empty(report: Report) -> Figure:
     with styled():
         fig, ax = _figure(6, 2)
         ax.set_axis_off()
@@ -78,7 +87,9 @@ def _short(text: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _barh(report, labels: list, values: list, xlabel: str, color: str = ACCENT) -> Figure:
+def _barh(
+    report: Report, labels: list[Any], values: list[Any], xlabel: str, color: str = ACCENT
+) -> Figure:
     if not len(values):
         return _empty(report)
     labels, values = labels[:MAX_BARS][::-1], values[:MAX_BARS][::-1]
@@ -92,7 +103,7 @@ def _barh(report, labels: list, values: list, xlabel: str, color: str = ACCENT) 
     return fig
 
 
-def heatmap(report, table: pd.DataFrame, **_) -> Figure:
+def heatmap(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Records per subject and grade: blue by count, gaps (0) in red, untaught cells grey."""
     if table.empty:
         return _empty(report)
@@ -120,13 +131,13 @@ def heatmap(report, table: pd.DataFrame, **_) -> Figure:
     return fig
 
 
-def gaps_by_subject(report, table: pd.DataFrame, **_) -> Figure:
+def gaps_by_subject(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Empty cells per subject."""
     counts = table[col("subject")].value_counts() if len(table) else pd.Series(dtype=int)
     return _barh(report, list(counts.index), list(counts.values), t("report_chart.gaps"), ALERT)
 
 
-def timeline(report, table: pd.DataFrame, **_) -> Figure:
+def timeline(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Records per period for the biggest contributors (lines)."""
     periods = [c for c in table.columns if c != col("total")]
     if table.empty or not periods:
@@ -142,7 +153,7 @@ def timeline(report, table: pd.DataFrame, **_) -> Figure:
     return fig
 
 
-def expiry_months(report, table: pd.DataFrame, **_) -> Figure:
+def expiry_months(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Expiring categories per month; already expired ones in one red bar first."""
     ends = table[col("expires")].dropna() if len(table) else pd.Series(dtype=object)
     if ends.empty:
@@ -165,13 +176,13 @@ def expiry_months(report, table: pd.DataFrame, **_) -> Figure:
     return fig
 
 
-def count_by_category(report, table: pd.DataFrame, **_) -> Figure:
+def count_by_category(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Teachers per category they may apply for."""
     counts = table[col("next_category")].value_counts() if len(table) else pd.Series(dtype=int)
     return _barh(report, list(counts.index), list(counts.values), t("report_chart.teachers"))
 
 
-def hours_histogram(report, table: pd.DataFrame, **_) -> Figure:
+def hours_histogram(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Teachers by hours of courses, with the norm as a red line."""
     if table.empty:
         return _empty(report)
@@ -188,13 +199,13 @@ def hours_histogram(report, table: pd.DataFrame, **_) -> Figure:
     return fig
 
 
-def share_bars(report, table: pd.DataFrame, **_) -> Figure:
+def share_bars(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Share of teachers meeting the norm, per organisation (lowest first)."""
     share = table[col("share")] if len(table) else pd.Series(dtype=float)
     return _barh(report, list(share.index), list(share.values), t("report_chart.share"))
 
 
-def age_bands(report, table: pd.DataFrame, **_) -> Figure:
+def age_bands(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Records waiting for review, per age band."""
     if table.empty:
         return _empty(report)
@@ -210,7 +221,7 @@ def age_bands(report, table: pd.DataFrame, **_) -> Figure:
     return fig
 
 
-def query_bars(report, table: pd.DataFrame, **_) -> Figure:
+def query_bars(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """How often each query was searched."""
     if table.empty:
         return _empty(report)

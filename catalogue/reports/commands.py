@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
 
-from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar
+from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
 from catalogue.i18n import t
 from catalogue.plugins import hookimpl
 from catalogue.reports import output
@@ -31,7 +32,7 @@ def _date(value: str | None) -> dt.date | None:
         raise CatalogueError(t("report_cli.bad_date", value=value)) from exc
 
 
-def _subtitle(today: dt.date, params: dict) -> str:
+def _subtitle(today: dt.date, params: dict[str, Any]) -> str:
     parts = []
     if params.get("organisation"):
         parts.append(t("report.filter_organisation", value=params["organisation"]))
@@ -65,7 +66,7 @@ def _list(as_json: bool) -> None:
         click.echo(f"  {r.name:<{width}}  {r.title}")
 
 
-def _json_table(name: str, table: pd.DataFrame) -> dict:
+def _json_table(name: str, table: pd.DataFrame) -> dict[str, Any]:
     keep = not isinstance(table.index, pd.RangeIndex)
     flat = table.reset_index() if keep else table
     rows = json.loads(flat.to_json(orient="records", force_ascii=False, date_format="iso"))
@@ -77,7 +78,9 @@ def _json_table(name: str, table: pd.DataFrame) -> dict:
     }
 
 
-def _write_all(ws: Workspace, fmt: str, path: Path | None, today: dt.date, params: dict) -> None:
+def _write_all(
+    ws: Workspace, fmt: str, path: Path | None, today: dt.date, params: dict[str, Any]
+) -> None:
     if fmt == "csv":
         raise CatalogueError(t("report.bad_value", name="--format", value=fmt))
     with progress_bar(t("report_cli.building")) as update:
@@ -120,22 +123,22 @@ def _write_all(ws: Workspace, fmt: str, path: Path | None, today: dt.date, param
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
 def report(
-    context,
-    name,
-    fmt,
-    path,
-    chart,
-    today,
-    start,
-    end,
-    organisation,
-    subject,
-    months,
-    norm,
-    by,
-    freq,
-    top,
-    as_json,
+    context: Context,
+    name: str | None,
+    fmt: str | None,
+    path: Path | None,
+    chart: Path | None,
+    today: str | None,
+    start: str | None,
+    end: str | None,
+    organisation: str | None,
+    subject: str | None,
+    months: int | None,
+    norm: int | None,
+    by: str | None,
+    freq: str | None,
+    top: int | None,
+    as_json: bool,
 ) -> None:
     if name is None and fmt is None:
         _list(as_json)
@@ -158,6 +161,7 @@ def report(
     )
     try:
         if name is None:
+            assert fmt is not None  # checked above: without NAME there is a --format
             _write_all(ws, fmt, path, day, params)
             return
         table = REPORTS[name].run(ws, **params)
@@ -184,7 +188,7 @@ def _write_one(
     fmt: str,
     path: Path | None,
     today: dt.date,
-    params: dict,
+    params: dict[str, Any],
 ) -> None:
     path = path or output.default_path(ws, name, fmt, today)
     report_ = REPORTS[name]
@@ -206,5 +210,5 @@ def _write_one(
 
 
 @hookimpl
-def imk_register_commands(cli) -> None:
+def imk_register_commands(cli: click.Group) -> None:
     cli.add_command(report)

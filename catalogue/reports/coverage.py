@@ -9,6 +9,7 @@ unless records exist there anyway; a taught cell with no records is 0 — a gap.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -46,10 +47,11 @@ def _selected(
         keep &= df.organisation == organisation
     if kind:
         keep &= df.kind == kind
-    if start:
-        keep &= df.year.fillna(0) >= as_date(start).year
-    if end:
-        keep &= df.year.fillna(9999) <= as_date(end).year
+    first, last = as_date(start), as_date(end)
+    if first:
+        keep &= df.year.fillna(0) >= first.year
+    if last:
+        keep &= df.year.fillna(9999) <= last.year
     return df[keep]
 
 
@@ -62,7 +64,7 @@ def _counts(df: pd.DataFrame, by: str) -> pd.Series:
     return pairs.groupby(["subjects", _FIELD[by]]).size()
 
 
-def _columns(by: str, counts: pd.Series) -> list:
+def _columns(by: str, counts: pd.Series) -> list[Any]:
     if by == "grade":
         return vocabularies.get("grades").codes()
     if by == "level":

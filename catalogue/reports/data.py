@@ -17,6 +17,7 @@ import pandas as pd
 
 from catalogue import i18n
 from catalogue.i18n import t
+from catalogue.privacy import internal_view
 from catalogue.records import Portfolio
 from catalogue.workspace import Workspace
 
@@ -69,7 +70,8 @@ def _created(stamp: str) -> dt.date | None:
 def load(ws: Workspace) -> Frames:
     """The workspace's records as :class:`Frames` (re-read only after records change).
 
-    Contacts, birth dates and other personal portfolio fields are never copied.
+    Of a portfolio only :data:`catalogue.privacy.INTERNAL_REPORT_FIELDS` are read: contacts,
+    birth dates and every other personal field never reach a report.
     """
     mark = _fingerprint(ws)
     cached = _cache.get(ws)
@@ -78,6 +80,7 @@ def load(ws: Workspace) -> Frames:
     records, portfolios, courses = [], [], []
     for r in ws.store.iter_records():
         if isinstance(r, Portfolio):
+            r = internal_view(r)
             portfolios.append(
                 (
                     r.id,

@@ -9,22 +9,24 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from catalogue import cells
 from catalogue.i18n import t
 from catalogue.reports.registry import REPORTS, Report
 from catalogue.workspace import Workspace
 
 if TYPE_CHECKING:
     import nbformat
+    from matplotlib.figure import Figure
 
 FORMATS = ("csv", "xlsx", "html")
 Progress = Callable[[int, int], None]
 
 
-def png(figure) -> bytes:
+def png(figure: Figure) -> bytes:
     """A chart as PNG bytes (matplotlib is imported only when a chart is drawn)."""
     from catalogue.reports import charts
 
@@ -57,7 +59,10 @@ def with_sheets(ws: Workspace, result: Result, **params) -> list[Result]:
 
 
 def build(
-    ws: Workspace, names: Iterable[str] | None = None, progress: Progress | None = None, **params
+    ws: Workspace,
+    names: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    **params: Any,
 ) -> list[Result]:
     """Build reports (all when ``names`` is None) with their charts; ``progress(done, total)``."""
     chosen = [REPORTS[n] for n in (names or REPORTS)]
@@ -78,8 +83,7 @@ def _keeps_index(table: pd.DataFrame) -> bool:
 
 def save_csv(table: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with a byte-order mark, so Excel shows Cyrillic right."""
-    table.to_csv(path, index=_keeps_index(table), encoding="utf-8-sig")
-    return path
+    return cells.write_csv(table, path, index=_keeps_index(table))
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -93,9 +97,10 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def save_xlsx(results: list[Result], path: Path) -> Path:
-    """One sheet per report: its title on top, the table below, columns sized to fit."""
+    """One sheet per report: its title and the internal-use note on top, the table below,
+    columns sized to fit."""
     taken: set[str] = set()
-    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="dd.mm.yyyy") as writer:
+    with cells.excel_writer(path, date_format="dd.mm.yyyy") as writer:
         bold = writer.book.add_format({"bold": True, "font_size": 12})
         for result in results:
             sheet = _sheet_name(result.title, taken)
@@ -104,6 +109,7 @@ def save_xlsx(results: list[Result], path: Path) -> Path:
             ws = writer.sheets[sheet]
             ws.write(0, 0, result.title, bold)
             ws.autofit()
+            ws.write(1, 0, t("report.internal"))  # after autofit: a long line, not a column
     return path
 
 
@@ -112,9 +118,9 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
     outputs (nothing is executed)."""
     import nbformat  # over a second to import: only when a report notebook is built
 
-    nb = nbformat.v4.new_notebook()
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata["title"] = t("report.notebook_title")
-    head = f"# {t('report.notebook_title')}\n\n{subtitle}".strip()
+    head = f"# {t('report.notebook_title')}\n\n{subtitle}\n\n*{t('report.internal')}*"
     nb.cells.append(nbformat.v4.new_markdown_cell(head))
     for r in results:
         if r.sheet:  # further sheets belong to the XLSX only

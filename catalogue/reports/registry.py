@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from catalogue.reports.textbooks import (
     summary,
 )
 from catalogue.workspace import Workspace
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -63,23 +67,24 @@ class Report:
         """The parameters the report accepts (besides the workspace)."""
         return list(inspect.signature(self.build).parameters)[1:]
 
-    def run(self, ws: Workspace, **params) -> pd.DataFrame:
+    def run(self, ws: Workspace, **params: Any) -> pd.DataFrame:
         """The report's table; parameters it does not take, and None values, are ignored."""
         wanted = {k: v for k, v in params.items() if k in self.params and v is not None}
         return self.build(ws, **wanted)
 
-    def extra_sheets(self, ws: Workspace, **params) -> list[tuple[str, pd.DataFrame]]:
+    def extra_sheets(self, ws: Workspace, **params: Any) -> list[tuple[str, pd.DataFrame]]:
         """The further sheets of the report's XLSX (none for most reports)."""
         if self.sheets is None:
             return []
         taken = list(inspect.signature(self.sheets).parameters)[1:]
         return self.sheets(ws, **{k: v for k, v in params.items() if k in taken and v is not None})
 
-    def figure(self, table: pd.DataFrame, **params):
+    def figure(self, table: pd.DataFrame, **params: Any) -> Figure:
         """The report's chart (a matplotlib Figure) for a table it built."""
         from catalogue.reports import charts
 
-        return getattr(charts, self.chart)(self, table, **params)
+        chart: Callable[..., Figure] = getattr(charts, self.chart)
+        return chart(self, table, **params)
 
 
 REPORTS: dict[str, Report] = {
@@ -111,6 +116,6 @@ def get(name: str) -> Report:
     return REPORTS[name]
 
 
-def run(name: str, ws: Workspace, **params) -> pd.DataFrame:
+def run(name: str, ws: Workspace, **params: Any) -> pd.DataFrame:
     """Build report ``name`` on ``ws`` with whichever of ``params`` it takes."""
     return get(name).run(ws, **params)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from catalogue import schema
 from catalogue.i18n import t
-from catalogue.records import Record, from_dict
+from catalogue.records import Record, RecordT, from_dict
 from catalogue.storage.base import Database, NotFoundError
 from catalogue.storage.records import save_record, write_record
 
@@ -19,7 +19,7 @@ class Curation:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def save_as(self, record: Record, by: str, action: str) -> Record:
+    def save_as(self, record: RecordT, by: str, action: str) -> RecordT:
         """Like ``store.save``, naming the action in the history (``status``, ``review``,
         ``restore``, ``merge``…)."""
         return save_record(self.db, record, by, action)

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 
 from catalogue import schema
 from catalogue.i18n import t
-from catalogue.records import Record
+from catalogue.records import Record, RecordT
 from catalogue.storage.base import Database, NotFoundError, now
 from catalogue.storage.records import write_record
 from catalogue.validation import check
@@ -22,7 +22,7 @@ class Imports:
         self.db = db
         self._records = records  # the live records, as ``store.iter_records``
 
-    def save(self, record: Record, by: str, blob: dict[str, Any] | None = None) -> Record:
+    def save(self, record: RecordT, by: str, blob: dict[str, Any] | None = None) -> RecordT:
         """Save a new record and its attachment's extracted text in ONE transaction.
 
         ``blob`` has the :data:`schema.blobs` columns except ``added_at``; either both rows are

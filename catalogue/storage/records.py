@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from catalogue import schema
 from catalogue.i18n import t
-from catalogue.records import Record, from_dict, to_dict
+from catalogue.records import Record, RecordT, from_dict, to_dict
 from catalogue.storage.base import ID_PREFIX, ConflictError, Database, NotFoundError, now
 from catalogue.validation import check
 
@@ -52,7 +52,7 @@ def queue(conn: Connection, record_id: str, op: str) -> None:
     conn.execute(insert(schema.index_journal).values(record_id=record_id, op=op, queued_at=now()))
 
 
-def write_record(conn: Connection, record: Record, by: str, action: str = "") -> Record:
+def write_record(conn: Connection, record: RecordT, by: str, action: str = "") -> RecordT:
     """Insert or update ``record`` (optimistically), keep the version, queue the index."""
     stamp = now()
     current = None
@@ -103,7 +103,7 @@ def write_record(conn: Connection, record: Record, by: str, action: str = "") ->
     return record
 
 
-def save_record(db: Database, record: Record, by: str, action: str = "") -> Record:
+def save_record(db: Database, record: RecordT, by: str, action: str = "") -> RecordT:
     """Validate and write one record in its own transaction."""
     check(record)
     with db.write() as conn:
