@@ -48,7 +48,7 @@ class TextbooksModel(HasTraits):
 
     schools = List(Unicode())
     school = Unicode("")
-    pending = List()  # SchoolRow objects of ``school`` with outcome "ambiguous"
+    pending: List[SchoolRow] = List()  # rows of ``school`` with outcome "ambiguous"
     version = Int(0)
     message = Unicode("")
     today = Instance(dt.date)

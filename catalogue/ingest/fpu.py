@@ -199,9 +199,7 @@ def rows(path: Path) -> Iterator[tuple[int, Media | None, str]]:
         book.close()
 
 
-def _record(
-    cells: list[str], level: str, area: str, subject_name: str
-) -> tuple[Media | None, str]:
+def _record(cells: list[str], level: str, area: str, subject_name: str) -> tuple[Media | None, str]:
     grades = parse_grades(cells[GRADES])
     if level == "СПО" and not grades:
         grades = ["СПО"]
@@ -311,7 +309,8 @@ def _current(
     title first, when the list repeats a number), not yet taken by another row."""
     free = [r for r in by_number.get(_list_key(record), []) if r.id not in used]
     same = [r for r in free if r.title.lower() == record.title.lower()]
-    return (same or free or [None])[0]
+    found = same or free
+    return found[0] if found else None
 
 
 def import_list(ws: Workspace, path: Path, report: ImportReport, by: str) -> ListChanges:

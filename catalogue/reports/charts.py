@@ -241,7 +241,7 @@ STATUS_COLORS = {
 }
 
 
-def textbook_statuses(report, table: pd.DataFrame, **_) -> Figure:
+def textbook_statuses(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Rows of the schools' lists per status."""
     if not len(table):
         return _empty(report)
@@ -249,13 +249,13 @@ def textbook_statuses(report, table: pd.DataFrame, **_) -> Figure:
     return _barh(report, list(counts.index), list(counts.values), t("report_chart.rows"))
 
 
-def textbooks_by_school(report, table: pd.DataFrame, **_) -> Figure:
+def textbooks_by_school(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Books to replace per school."""
     counts = table[col("school")].value_counts() if len(table) else pd.Series(dtype=int)
     return _barh(report, list(counts.index), list(counts.values), t("report_chart.books"), ALERT)
 
 
-def copies_short(report, table: pd.DataFrame, **_) -> Figure:
+def copies_short(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Copies short per school."""
     if not len(table):
         return _empty(report)
@@ -263,13 +263,13 @@ def copies_short(report, table: pd.DataFrame, **_) -> Figure:
     return _barh(report, list(short.index), list(short.values), t("report_chart.copies_short"))
 
 
-def schools_without_list(report, table: pd.DataFrame, **_) -> Figure:
+def schools_without_list(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Schools without a list, by name."""
     names = list(table[col("school")]) if len(table) else []
     return _barh(report, names, [1] * len(names), t("report_chart.no_list"), ALERT)
 
 
-def statuses_by_school(report, table: pd.DataFrame, **_) -> Figure:
+def statuses_by_school(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Rows of each school's list stacked by status (the city total row left out)."""
     schools = table.iloc[:-1] if len(table) > 1 else table.iloc[0:0]
     if schools.empty:
@@ -290,7 +290,7 @@ def statuses_by_school(report, table: pd.DataFrame, **_) -> Figure:
     return fig
 
 
-def list_changes(report, table: pd.DataFrame, **_) -> Figure:
+def list_changes(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Changes of the federal list by kind."""
     counts = table[col("change")].value_counts() if len(table) else pd.Series(dtype=int)
     return _barh(report, list(counts.index), list(counts.values), t("report_chart.books"))

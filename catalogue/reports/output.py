@@ -52,7 +52,7 @@ class Result:
         return self.sheet or self.report.title
 
 
-def with_sheets(ws: Workspace, result: Result, **params) -> list[Result]:
+def with_sheets(ws: Workspace, result: Result, **params: Any) -> list[Result]:
     """The report's result followed by its further sheets (one per school for the summary)."""
     extra = result.report.extra_sheets(ws, **params)
     return [result] + [Result(result.report, table, b"", title) for title, table in extra]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from catalogue.cli import CatalogueError, echo_json, pass_context, progress_bar
+from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
 from catalogue.curation.identity import current_user
 from catalogue.extract.safety import Limits
 from catalogue.i18n import t
@@ -30,7 +30,13 @@ def textbooks() -> None:
 @click.option("--timeout", type=float, default=None, help=t("ingest_cli.timeout_help"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
 @pass_context
-def import_lists(context, paths, school, timeout, as_json) -> None:
+def import_lists(
+    context: Context,
+    paths: tuple[Path, ...],
+    school: str | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
     from catalogue.textbooks.importing import federal_books, import_school_list, matcher_for
 
     if school and len(paths) > 1:
@@ -82,7 +88,7 @@ def import_lists(context, paths, school, timeout, as_json) -> None:
 @click.argument("row", type=int)
 @click.argument("record_id", required=False, default="")
 @pass_context
-def resolve_row(context, school, row, record_id) -> None:
+def resolve_row(context: Context, school: str, row: int, record_id: str) -> None:
     from catalogue.storage.base import NotFoundError
     from catalogue.textbooks.importing import resolve
     from catalogue.textbooks.storage import TextbookTables
@@ -109,15 +115,15 @@ def resolve_row(context, school, row, record_id) -> None:
 @click.option("--schools", type=click.IntRange(1, 200), default=20, show_default=True)
 @click.option("--federal-list", is_flag=True, help=t("textbooks_cli.federal_list_help"))
 @pass_context
-def generate(context, folder, seed, schools, federal_list) -> None:
+def generate(context: Context, folder: Path, seed: int, schools: int, federal_list: bool) -> None:
     from catalogue.textbooks import generator
 
     folder.mkdir(parents=True, exist_ok=True)
     if federal_list:
         older, newer = generator.federal_rows(seed)
-        for name, rows in (("fpu-old.xlsx", older), ("fpu-new.xlsx", newer)):
-            generator.write_federal_list(rows, folder / name)
-            click.echo(t("textbooks_cli.written", path=folder / name, rows=len(rows)))
+        for name, version in (("fpu-old.xlsx", older), ("fpu-new.xlsx", newer)):
+            generator.write_federal_list(version, folder / name)
+            click.echo(t("textbooks_cli.written", path=folder / name, rows=len(version)))
         return
     from catalogue.textbooks.importing import federal_books
 
@@ -130,5 +136,5 @@ def generate(context, folder, seed, schools, federal_list) -> None:
 
 
 @hookimpl
-def imk_register_commands(cli) -> None:
+def imk_register_commands(cli: click.Group) -> None:
     cli.add_command(textbooks)

@@ -207,7 +207,7 @@ def write_federal_list(rows: list[ListRow], path: Path) -> Path:
     import openpyxl
 
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(list(HEADER))
     sheet.append(["Приложение", *[str(n) for n in range(1, 12)]])
     ordinal = 0
@@ -449,9 +449,7 @@ def school_rows(
             "pupils": str(rng.randint(20, 30)),
         }
         out.append((cells, "", "unlisted"))
-    out.sort(
-        key=lambda item: (int(re.match(r"\d+", item[0]["grades"]).group()), item[0]["subject"])
-    )
+    out.sort(key=lambda item: (int(re.findall(r"\d+", item[0]["grades"])[0]), item[0]["subject"]))
     for cells, _, _ in out:
         for name in ("title", "authors"):
             if rng.random() < 0.08:
@@ -466,7 +464,7 @@ def write_school_list(
     import openpyxl
 
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     layout = rng.randrange(3)
     truth: list[TruthRow] = []
     if layout == 2:  # a title, then a two-row header with merged cells

@@ -10,6 +10,7 @@ import multiprocessing
 import resource
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 from catalogue.extract.safety import ExtractError, Limits, check_ooxml_container, check_zip
 from catalogue.extract.worker import MEMORY_LIMIT
@@ -67,7 +68,7 @@ def read_sheet(
     try:
         if not parent.poll(limits.timeout_s):
             raise SheetError(t("extract.timeout", name=name, seconds=round(limits.timeout_s)))
-        status, rows = parent.recv()
+        status, rows = cast(tuple[str, list[list[str]]], parent.recv())
     except (EOFError, OSError) as exc:
         raise SheetError(t("extract.crashed", name=name)) from exc
     finally:
