@@ -64,6 +64,14 @@ _STOP = frozenset(
         "организации",
         "издание",
         "изд",
+        "переработанное",
+        "дополненное",
+        "исправленное",
+        "стереотипное",
+        "углубленное",
+        "обучение",
+        "уровни",
+        "профильный",
     ]
 )
 _PUBLISHER_STOP = frozenset(
@@ -301,7 +309,10 @@ class Matcher:
         names, title, publisher = features
         parts = {
             "authors": _people_fit(names, book.people),
-            "title": (_coverage(title, book.title_words) + _coverage(book.title_words, title)) / 2,
+            # the row's words must be in the book's title; the book's extra words (a subtitle
+            # schools leave out) count less
+            "title": 0.7 * _coverage(title, book.title_words)
+            + 0.3 * _coverage(book.title_words, title),
             "publisher": _coverage(publisher, book.publisher_words) if publisher else 0.5,
             "grades": _grade_fit(grades, book.grades),
         }
