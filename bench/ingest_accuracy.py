@@ -9,6 +9,10 @@ whose MANIFEST value maps to the catalogue's vocabulary are scored; a subject co
 when the expected subject is among the suggested ones, grades when the sets are equal (and,
 separately, when they overlap), a type when it is equal, a title when at least half of the
 MANIFEST title's words are in it.
+
+Each figure is also given for the two halves of the corpus (split by a stable hash of the file
+name): tune on one half, read the other, and a rule that only fits the files it was tuned on
+shows as a gap between them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import csv
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from catalogue import vocabularies
@@ -56,6 +61,11 @@ def title_matches(expected: str, suggested: str) -> bool:
     return bool(want) and len(want & set(words(suggested))) >= len(want) / 2
 
 
+def half(file: str) -> str:
+    """The half of the corpus a file belongs to: ``"A"`` or ``"B"`` (stable across runs)."""
+    return "AB"[zlib.crc32(file.encode("utf-8")) % 2]
+
+
 def percent(hits: int, total: int) -> str:
     return f"{hits}/{total} = {100 * hits / total:.0f} %" if total else "—"
 
@@ -74,40 +84,39 @@ def main() -> None:
         for fmt, outcomes in report.formats().items():
             print(f"  {fmt:5} {outcomes}")
         by_file = {Path(e.file).resolve(): e.record_id for e in report.entries if e.record_id}
-        scores = {
-            "title": [0, 0],
-            "subject": [0, 0],
-            "grades": [0, 0],
-            "grades_overlap": [0, 0],
-            "type": [0, 0],
-        }
+        fields = ("title", "subject", "grades", "grades_overlap", "type")
+        scores = {(f, part): [0, 0] for f in fields for part in ("all", "A", "B")}
+
+        def score(field: str, file: str, right: bool) -> None:
+            for part in ("all", half(file)):
+                scores[field, part][0] += right
+                scores[field, part][1] += 1
+
         missed_titles = []
         for row in manifest:
             record_id = by_file.get((args.corpus / row["file"]).resolve())
             if not record_id:
                 continue
             record = ws.store.get(record_id)
-            scores["title"][1] += 1
-            if title_matches(row["title"], record.title):
-                scores["title"][0] += 1
-            else:
+            file = row["file"]
+            right = title_matches(row["title"], record.title)
+            score("title", file, right)
+            if not right:
                 missed_titles.append((row["title"][:60], record.title[:60]))
             subject = expected_subject(row["subject"])
             if subject:
-                scores["subject"][1] += 1
-                scores["subject"][0] += subject in record.subjects
+                score("subject", file, subject in record.subjects)
             grades = expected_grades(row["grades"])
             if grades:
-                for key in ("grades", "grades_overlap"):
-                    scores[key][1] += 1
-                scores["grades"][0] += set(grades) == set(record.grades)
-                scores["grades_overlap"][0] += bool(set(grades) & set(record.grades))
+                score("grades", file, set(grades) == set(record.grades))
+                score("grades_overlap", file, bool(set(grades) & set(record.grades)))
             doc_type = DOC_TYPES.get(row["doc_type"])
             if doc_type:
-                scores["type"][1] += 1
-                scores["type"][0] += doc_type == record.resource_type
-        for name, (hits, total) in scores.items():
-            print(f"{name:15} {percent(hits, total)}")
+                score("type", file, doc_type == record.resource_type)
+        print(f"{'field':15} {'all':>16} {'half A':>16} {'half B':>16}")
+        for name in fields:
+            cells = [percent(*scores[name, part]) for part in ("all", "A", "B")]
+            print(f"{name:15} " + " ".join(f"{cell:>16}" for cell in cells))
         print("titles missed (MANIFEST → suggested):")
         for expected, got in missed_titles:
             print(f"  {expected!r} → {got!r}")

@@ -36,6 +36,11 @@ class Hooks:
         """Ids of the records a search finds, best first (the search index provides this)."""
 
     @hookspec
+    def imk_doctor(self, workspace: Any, repair: bool) -> list[Any] | None:
+        """Findings (:class:`catalogue.maintenance.doctor.Finding`) about derived data such as
+        the index for ``imk doctor``; with ``repair``, put right what is safe first."""
+
+    @hookspec
     def imk_stats(self, workspace: Any) -> dict[str, Any] | None:
         """Extra sections for ``imk stats`` as ``{name: {key: value}}``."""
 

@@ -46,6 +46,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.db = Database(self.path)
+        self.after_save = self.db.after_save  # see Database.write
         self.collections = Collections(self.db)
         self.curation = Curation(self.db)
         self.imports = Imports(self.db, self.iter_records)

@@ -174,8 +174,8 @@ def validate_collection(collection: Collection) -> list[FieldError]:
     errors = []
     if not collection.name.strip():
         errors.append(_error("name", "required"))
-    elif not re.match(r"^[\w.-]+$", collection.name):
-        errors.append(_error("name", "collection_name", value=collection.name))
+    elif not re.fullmatch(r"\w[\w.-]*", collection.name):  # a folder name: no «..», «/», «\n»
+        errors.append(_error("name", "collection_name", value=repr(collection.name)[1:-1]))
     if not collection.title.strip():
         errors.append(_error("title", "required"))
     return errors

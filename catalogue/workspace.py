@@ -4,23 +4,25 @@
 <home>/catalogue.sqlite     records, versions, attachment texts, index journal
 <home>/index/               the Whoosh index (derived: can always be rebuilt)
 <home>/files/ab/abcdef…     attachment bytes, named by their SHA-256
+<home>/staging/             attachment bytes not yet saved in a record (catalogue.filestore)
 <home>/exports/  <home>/logs/
 ```
 """
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from catalogue.extract import extract_text
+from catalogue.extract import Limits
+from catalogue.extract.worker import Worker
+from catalogue.filestore import FileStore, Healed
 from catalogue.i18n import t
-from catalogue.records import Attachment
+from catalogue.maintenance.references import referenced
+from catalogue.records import Attachment, Record
 from catalogue.store import Store, StoreError
 
 DB_NAME = "catalogue.sqlite"
@@ -47,6 +49,20 @@ class Workspace:
     def __init__(self, path: Path):
         self.path = Path(path).resolve()
         self.store = Store(self.db_path)
+        self._worker: Worker | None = None
+        self.files = FileStore(self.path)
+        self.store.after_save.append(self._publish)
+        self.healed = self.heal()
+
+    def _referenced(self, candidates: set[str]) -> set[str]:
+        return referenced(self.store, candidates)
+
+    def _publish(self, records: list[Record]) -> None:
+        self.files.publish(a.sha256 for r in records for a in r.attachments)
+
+    def heal(self) -> Healed:
+        """Settle attachment files left staged by processes that died (done on every open)."""
+        return self.files.heal(self._referenced)
 
     @property
     def db_path(self) -> Path:
@@ -107,33 +123,38 @@ class Workspace:
         return bool(self.settings["search"].get("log", True))
 
     def file_path(self, sha256: str) -> Path:
-        """Where the bytes of an attachment live."""
-        return self.files_dir / sha256[:2] / sha256
+        """Where the bytes of an attachment live (staged ones until their record is saved)."""
+        return self.files.locate(sha256)
+
+    @property
+    def worker(self) -> Worker:
+        """The process that parses this workspace's uploaded files under the ``[import]`` limits
+        (started on first use, ended by :meth:`close`)."""
+        if self._worker is None:
+            self._worker = Worker(Limits.from_settings(self.settings))
+        return self._worker
 
     def add_attachment(self, name: str, data: bytes, media_type: str | None = None) -> Attachment:
-        """Store a file once by content, extract its text once, and describe it for a record."""
-        sha = hashlib.sha256(data).hexdigest()
+        """Stage a file (stored once by content), extract its text once, describe it for a record.
+
+        The file joins ``files/`` when a record naming it is saved; if none is, it goes away.
+        The text is extracted in :attr:`worker` (never in this process, e.g. a notebook's kernel).
+        """
+        sha, size = self.files.stage_bytes(data)
         media_type = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        target = self.file_path(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
         if not self.store.has_blob(sha):
-            extracted = extract_text(data, name)
+            extracted = self.worker.extract(self.files.locate(sha), name)
             self.store.put_blob(
-                sha, len(data), media_type, extracted.text, extracted.status, extracted.message
+                sha, size, media_type, extracted.text, extracted.status, extracted.message
             )
-        return Attachment(name=name, sha256=sha, media_type=media_type, size=len(data))
+        return Attachment(name=name, sha256=sha, media_type=media_type, size=size)
 
     def close(self) -> None:
-        """Release the database."""
+        """Settle this process's staged files, end the worker process, release the database."""
+        self.files.close(self._referenced)
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self.store.close()
 
     def __enter__(self) -> Workspace:

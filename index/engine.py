@@ -3,7 +3,10 @@
 The store writes a journal row in the same transaction as every record change; :meth:`sync`
 replays the journal into Whoosh and only then acknowledges it. A crash between saving and
 indexing therefore leaves the journal behind, and the next :meth:`CatalogueIndex.open` heals
-the index.
+the index. A killed rebuild leaves ``index.new/`` (or ``index.old/``) behind; the next open
+removes it, or finishes the swap when the new index was complete. A search that meets an
+index generation removed under it by another process's commit reopens the index and tries
+once more.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from catalogue.filelock import FileLock, locked
 from catalogue.records import Record
 from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
@@ -28,7 +32,9 @@ from index.schema import INDEX_VERSION, build_schema
 from index.search import SearchResult, find_ids, search
 
 VERSION_FILE = "imk-index-version"
+BUILD_LOCK = "index.build.lock"  # held while a rebuild writes index.new/ and swaps it in
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,6 +70,7 @@ class CatalogueIndex:
         """Open (building or rebuilding when absent or outdated) and replay pending changes."""
         if not isinstance(workspace, Workspace):
             workspace = Workspace.open(workspace)
+        cls.heal(workspace)
         if not cls.is_current(workspace.index_dir):
             cls.build(workspace, progress)
         index = cls(workspace)
@@ -72,20 +79,59 @@ class CatalogueIndex:
 
     @staticmethod
     def is_current(path: Path) -> bool:
-        """Whether ``path`` holds an index of this program's schema version."""
+        """Whether ``path`` holds a readable index of this program's schema version (the
+        version marker is written last, so a half-written index never has one)."""
         marker = path / VERSION_FILE
-        return (
-            whoosh_index.exists_in(str(path))
-            and marker.exists()
-            and marker.read_text().strip() == str(INDEX_VERSION)
-        )
+        if not marker.exists() or marker.read_text().strip() != str(INDEX_VERSION):
+            return False
+        try:
+            return whoosh_index.exists_in(str(path))
+        except Exception:  # a damaged index is not current: the next open rebuilds it
+            return False
+
+    @classmethod
+    def leftovers(cls, workspace: Workspace) -> list[Path]:
+        """Folders a killed rebuild left behind (``index.new``, ``index.old``)."""
+        return [p for p in _spares(workspace) if p.exists()]
+
+    @classmethod
+    def heal(cls, workspace: Workspace) -> list[Path]:
+        """Clear a killed rebuild's leftovers unless a rebuild is running; return them.
+
+        A complete ``index.new`` (its version marker is written last) replaces a missing or
+        outdated index; anything else is deleted (the index can always be rebuilt).
+        """
+        found = cls.leftovers(workspace)
+        if not found:
+            return []
+        lock = FileLock(workspace.path / BUILD_LOCK)
+        if not lock.acquire(wait=False):
+            return []  # a rebuild is running right now
+        try:
+            fresh, old = _spares(workspace)
+            if cls.is_current(fresh) and not cls.is_current(workspace.index_dir):
+                shutil.rmtree(workspace.index_dir, ignore_errors=True)
+                fresh.rename(workspace.index_dir)
+            for spare in (fresh, old):
+                shutil.rmtree(spare, ignore_errors=True)
+        finally:
+            lock.release()
+        return found
 
     @classmethod
     def build(cls, workspace: Workspace, progress: Progress | None = None) -> int:
-        """Index every record into a fresh folder, then swap it in; return the record count."""
+        """Index every record into a fresh folder, then swap it in; return the record count.
+
+        Rebuilds wait for each other (a lock file), so two never share ``index.new``.
+        """
+        with locked(workspace.path / BUILD_LOCK):
+            return cls._build(workspace, progress)
+
+    @classmethod
+    def _build(cls, workspace: Workspace, progress: Progress | None) -> int:
         store = workspace.store
         upto = max((seq for seq, _, _ in store.pending()), default=0)
-        fresh = workspace.path / "index.new"
+        fresh, old = _spares(workspace)
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir()
         ix = whoosh_index.create_in(str(fresh), build_schema())
@@ -109,7 +155,6 @@ class CatalogueIndex:
             raise
         ix.close()
         (fresh / VERSION_FILE).write_text(str(INDEX_VERSION))
-        old = workspace.path / "index.old"
         shutil.rmtree(old, ignore_errors=True)
         if workspace.index_dir.exists():
             workspace.index_dir.rename(old)
@@ -174,8 +219,12 @@ class CatalogueIndex:
 
     def indexed_versions(self) -> dict[str, int]:
         """Version of every record in the index, by id."""
-        with self.ix.searcher() as searcher:
-            return {f["id"]: f["version"] for f in searcher.all_stored_fields()}
+
+        def read() -> dict[str, int]:
+            with self.ix.searcher() as searcher:
+                return {f["id"]: f["version"] for f in searcher.all_stored_fields()}
+
+        return self._retrying(read)
 
     def check(self) -> IndexCheck:
         """Compare the index with the store, record by record (without replaying the journal)."""
@@ -197,11 +246,25 @@ class CatalogueIndex:
         self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 1000
     ) -> list[str]:
         """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
-        return find_ids(self, query, filters=filters, limit=limit)
+        return self._retrying(lambda: find_ids(self, query, filters=filters, limit=limit))
 
     def search(self, query: str = "", **options: Any) -> SearchResult:
         """Search; see :func:`index.search.search` for the options."""
-        return search(self, query, **options)
+        return self._retrying(lambda: search(self, query, **options))
+
+    def _retrying(self, read: Callable[[], T]) -> T:
+        """Run ``read``; when another process's commit removed the generation it was reading
+        (``FileNotFoundError`` on a ``…_MAIN_N.toc`` or segment file), reopen and try once more."""
+        try:
+            return read()
+        except FileNotFoundError:
+            self.ix.close()
+            self.ix = whoosh_index.open_dir(str(self.path))
+            return read()
+
+
+def _spares(workspace: Workspace) -> tuple[Path, Path]:
+    return workspace.path / "index.new", workspace.path / "index.old"
 
 
 def _add_batch(writer: IndexWriter, store: Store, batch: list[Record]) -> int:

@@ -79,9 +79,10 @@ def blob_count(ws: Workspace) -> int:
 
 def test_a_folder_is_imported_with_suggestions(workspace, tmp_path):
     report = import_paths(workspace, [make_folder(tmp_path)], limits=FAST)
-    assert report.counts == {"imported": 4, "flagged": 0, "duplicate": 0, "failed": 2, "skipped": 1}
+    assert report.counts == {"imported": 4, "flagged": 0, "duplicate": 0, "failed": 2, "skipped": 3}
     by_file = {Path(e.file).name: e for e in report.entries}
-    assert ".скрытый.txt" not in by_file and "~$урок.docx" not in by_file
+    assert by_file[".скрытый.txt"].outcome == by_file["~$урок.docx"].outcome == "skipped"
+    assert "скрытый" in by_file[".скрытый.txt"].message  # passed over, but said so
     lesson = workspace.store.get(by_file["урок.docx"].record_id)
     assert lesson.sources == ["урок.docx"] and lesson.status == "draft"
     assert lesson.title == LESSON[0]
@@ -239,7 +240,7 @@ def test_notebook_helper_shows_progress_and_the_report(workspace, tmp_path):
     panel = ImportPanel()
     panel.show_report(report)
     assert "Импортировано: 4" in panel.summary.value
-    assert "бомба.docx" in panel.table.value and "урок.docx" not in panel.table.value
+    assert "бомба.docx" in panel.table.value and "входящие/урок.docx" not in panel.table.value
 
 
 # -- the real corpus ------------------------------------------------------------------------------

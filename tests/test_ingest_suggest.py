@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
-from catalogue.ingest import suggest
+from bench.ingest_accuracy import expected_subject, title_matches
+from catalogue.extract import Limits, extract_text
+from catalogue.ingest import suggest, titles
 from catalogue.records import Material
+from tests.conftest import REAL_CORPUS
 
 
 @pytest.mark.parametrize(
@@ -30,7 +35,7 @@ def test_grades(text, grades):
         ("Куликовская битва", "История России. " * 3, ["История"]),
         ("Урок ИЗО «Осень»", "", ["Изобразительное искусство"]),
         ("Памятка", "Физическое развитие детей. " * 5, []),
-        ("Урок", "русских земель, русские князья " * 5, []),
+        ("Урок", "русских земель, русские князья " * 5, ["История"]),  # not «Русский язык»
     ],
 )
 def test_subjects(title, text, subjects):
@@ -115,7 +120,7 @@ def test_apply_fills_only_empty_fields_and_marks_suggestions():
     [
         (
             "Министерство образования и науки РФ\nБашкирский государственный педагогический "
-            "университет\nКафедра педагогики\nБрейн ринг\n«ООН и права человека»\n(план)",
+            "университет\nКафедра педагогики\nБрейн ринг\n«ООН и права человека»\n\nЦель: …",
             "Брейн ринг «ООН и права человека»",
         ),
         (
@@ -125,7 +130,7 @@ def test_apply_fills_only_empty_fields_and_marks_suggestions():
         ),
         (
             "| Рассмотрено | «УТВЕРЖДАЮ» |\nПОЛОЖЕНИЕ\nо\nпорядке приема граждан\nна обучение",
-            "Положение о порядке приема граждан",
+            "Положение о порядке приема граждан на обучение",
         ),
         (
             "МБС(к)ОУ №10 VIII вида\nРабота с детьми в трудной жизненной ситуации",
@@ -133,7 +138,7 @@ def test_apply_fills_only_empty_fields_and_marks_suggestions():
         ),
         (
             "ПРОЕКТ\nЕдиный государственный экзамен по ИСТОРИИ",
-            "Единый государственный экзамен по ИСТОРИИ",
+            "Единый государственный экзамен по истории (проект)",
         ),
         (
             "Обобщающий урок – ток-шоу на тему\n«Эпоха Ивана IV Грозного»",
@@ -143,3 +148,144 @@ def test_apply_fills_only_empty_fields_and_marks_suggestions():
 )
 def test_title_skips_headers_links_and_joins_continuations(text, title):
     assert suggest.suggest_title(text, {}, "x.docx") == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # approval stamp with a signature, letter-spaced type word, organisation after it
+            "Рассмотрено «УТВЕРЖДАЮ»\nна заседании Педагогического совета Директор\n"
+            "Ш. И.Ахметкужина\n«12» февраля 2016 г\n\nП О Л О Ж Е Н И Е\n"
+            "о режиме занятий обучающихся\nМуниципального бюджетного общеобразовательного "
+            "учреждения\n\n1. Режим занятий",
+            "Положение о режиме занятий обучающихся",
+        ),
+        (  # an upper-case title over three lines, then «Разработана…»
+            "Частное общеобразовательное учреждение\n«Интернешнл монтессори скул»\n"
+            "ПРИНЯТО решением Педагогического совета\n\nРАБОЧАЯ ПРОГРАММА\n"
+            "ВОСПИТАТЕЛЬНО-ОБРАЗОВАТЕЛЬНОЙ ДЕЯТЕЛЬНОСТИ\nдетей первого года обучения (2,5 – 3 "
+            "года)\n\nРазработана в соответствии с ФГОС",
+            "Рабочая программа воспитательно-образовательной деятельности детей первого года "
+            "обучения (2,5 – 3 года)",
+        ),
+        (  # a long series heading is left out, the document's own type kept, draft marked
+            "ПРОЕКТ\n\nГосударственная итоговая аттестация по образовательным\nпрограммам "
+            "основного общего образования в форме\nосновного государственного экзамена (ОГЭ)"
+            "\n\nСпецификация\nконтрольных измерительных материалов для проведения\nв 2018 "
+            "году основного государственного экзамена\nпо ИСТОРИИ\n\nподготовлена ФИПИ",
+            "Спецификация контрольных измерительных материалов для проведения в 2018 году "
+            "основного государственного экзамена по истории (ОГЭ) (проект)",
+        ),
+        (  # a type word with the organisation it belongs to, then the school year
+            "Принят «Утверждаю»\nПротокол № ___\n\nПЛАН РАБОТЫ\nМОБУ СОШ с. Целинный\n"
+            "на 2015/2016 учебный год\n\n№ пп Содержание работы",
+            "План работы МОБУ СОШ с. Целинный на 2015/2016 учебный год",
+        ),
+        (  # the author's name inside the title block is left out
+            "УТВЕРЖДАЮ\nЗаведующий Валеева С.Ш\n\nТворческий план\nМузыкального руководителя\n"
+            "Гронской Е.С.\nна тему: «Музыкотерапия, как средство\nразвития детей»\n\n"
+            "Пояснительная записка",
+            "Творческий план музыкального руководителя на тему: «Музыкотерапия, как средство "
+            "развития детей»",
+        ),
+        (  # slides: heading lines set apart by spacing; «План урока» ends the title
+            "3 урок\nЖизненный цикл бага, техники тест-дизайна\n\nБагтрекинговые системы",
+            "3 урок. Жизненный цикл бага, техники тест-дизайна",
+        ),
+        (  # a body sentence and a glossary are no title: the file name is used
+            "Абсолютизм – форма феодального государства, при которой монарху принадлежит "
+            "неограниченная верховная власть в стране и во всех её землях.",
+            "x",
+        ),
+    ],
+)
+def test_title_block(text, title):
+    assert suggest.suggest_title(text, {}, "x.docx") == title
+
+
+@pytest.mark.parametrize(
+    ("text", "meta", "title"),
+    [
+        # a declared title the text confirms but only in part: the fuller text title wins
+        (
+            "Урок 1\nНачало работы с Python\n\nПлан",
+            {"title": "Урок 1"},
+            "Урок 1. Начало работы с Python",
+        ),
+        # a template's title the text does not confirm
+        ("Вебинар 3\nОсновы теории вероятностей", {"title": "Название первого урока"}, None),
+        # a program's title, a type word alone, an organisation: never used
+        ("Вебинар 3\nОсновы теории вероятностей", {"title": "PowerPoint Presentation"}, None),
+        ("Методические рекомендации по выполнению", {"title": "Методические рекомендации"}, None),
+        ("Курсовая работа", {"title": "Автономная некоммерческая организация"}, None),
+        ("", {"title": "ПРАВИЛА"}, "x"),
+    ],
+)
+def test_declared_title_only_when_it_is_one(text, meta, title):
+    expected = title or titles.title_from_text(text)
+    assert suggest.suggest_title(text, meta, "x.pptx") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "subjects"),
+    [
+        (  # history named nowhere: its words tell it
+            "Русь и Золотая Орда",
+            "Нашествие Батыя на Русь. Князь Александр Невский, ордынский выход, баскаки. "
+            "Битва на реке Калке в XIII веке, княжества и их правление.",
+            ["История"],
+        ),
+        (
+            "Родительское собрание «Чтобы ребенок учился»",
+            "Уважаемые родители! Семья и школа, семейные ценности, воспитание подростка.",
+            ["Воспитательная работа"],
+        ),
+        (
+            "Урок 1. Начало работы с Python",
+            "Установка Python, первый алгоритм, программирование на компьютере, код программы.",
+            ["Информатика"],
+        ),
+        (
+            "Кинезиологическая распевка",
+            "Музыкальный руководитель, пение, песни, ритм, мелодия на музыкальных занятиях.",
+            ["Музыка"],
+        ),
+        ("Образовательный проект «Осень»", "Проект. Проектная работа, проект.", []),
+    ],
+)
+def test_subjects_by_cue_words(title, text, subjects):
+    assert suggest.suggest_subjects(title, text) == subjects
+
+
+def _real(file: str) -> dict[str, str]:
+    path = REAL_CORPUS / "MANIFEST.tsv"
+    rows = csv.DictReader(path.open(encoding="utf-8"), delimiter="\t") if path.is_file() else []
+    return next((row for row in rows if row["file"] == file), {"file": file})
+
+
+@pytest.mark.real_corpus
+@pytest.mark.parametrize(
+    "file",
+    [
+        "docx/montessori_1_god_obucheniya_2_5_3.docx",
+        "docx/tselinny_polozhenie_o_internate.docx",
+        "docx/tselinny_plan_raboti.docx",
+        "docx/dou214_tvorcheskiy_plan.docx",
+        "docx/psycholog_otchet_o_dne_tol_s_psikhologom.docx",
+        "pdf/sharipova_is_oge_demo_2018.pdf",
+        "pdf/inf11_inf_11_ege_2022_demo.pdf",
+        "pdf/montessori_polozhenie_o_perevode_otchisl_vosstanovl_mss.pdf",
+        "pptx/gbmath_urok_1.pptx",
+        "pptx/tne_manual_kratkiy_konspekt_3.pptx",
+        "odt/inf11_10.odt",
+    ],
+)
+def test_real_documents_titles_and_subjects(file):
+    row = _real(file)
+    path = REAL_CORPUS / file
+    extracted = extract_text(path.read_bytes(), path.name, Limits(ocr=False))
+    found = suggest.suggest(extracted.text, extracted.meta, path.name)
+    assert title_matches(row["title"], found["title"]), found["title"]
+    subject = expected_subject(row["subject"])
+    if subject:
+        assert subject in found["subjects"]

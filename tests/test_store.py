@@ -119,9 +119,10 @@ def test_attachments_are_stored_once_by_content(workspace):
     second = workspace.add_attachment("копия урока.txt", data)
     assert first.sha256 == second.sha256
     assert workspace.file_path(first.sha256).read_bytes() == data
-    stored = [p for p in workspace.files_dir.rglob("*") if p.is_file()]
-    assert len(stored) == 1
+    assert not any(workspace.files_dir.rglob("*")), "published only once a record names it"
     record = workspace.store.save(material(attachments=[first]), by="Смирнова")
+    stored = [p for p in workspace.files_dir.rglob("*") if p.is_file()]
+    assert stored == [workspace.file_path(first.sha256)]
     assert "знаменателями" in workspace.store.text_of(record)
     assert record.sources == ["урок.txt"]
 

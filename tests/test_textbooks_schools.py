@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from catalogue.cli import build_cli
 from catalogue.extract.safety import Limits
 from catalogue.textbooks.generator import load_truth
-from catalogue.textbooks.reading import SheetError, read_sheet
+from catalogue.extract.worker import Refused
+from catalogue.ingest.tables import read
 from catalogue.textbooks.schools import find_header, header_field, parse
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
@@ -164,11 +165,11 @@ def test_a_sheet_without_the_needed_columns_is_refused():
 # -- reading under the limits ------------------------------------------------------------------
 
 
-def test_sheet_is_read_in_a_child_process(tmp_path):
+def test_sheet_is_read_in_the_worker(tmp_path):
     path = write(
         tmp_path / "list.xlsx", [HEADER, ["1", "5", "Математика", "Виленкин", "Математика"]]
     )
-    assert read_sheet(path)[1][:5] == ["1", "5", "Математика", "Виленкин", "Математика"]
+    assert read(path, Limits()).rows[1][:5] == ["1", "5", "Математика", "Виленкин", "Математика"]
 
 
 def _zip_bomb(path: Path) -> Path:
@@ -189,14 +190,15 @@ def _zip_bomb(path: Path) -> Path:
             "больше предела",
         ),
         (lambda p: write(p, [HEADER] * 20_000), Limits(timeout_s=0.05), "прерван"),
+        (lambda p: write(p, [HEADER] * 300), Limits(max_rows=100), "больше 100 строк"),
     ],
-    ids=["garbage", "zip-bomb", "too-large", "timeout"],
+    ids=["garbage", "zip-bomb", "too-large", "timeout", "too-many-rows"],
 )
 def test_untrusted_sheets_are_refused_with_a_message(tmp_path, make, limits, message):
     path = tmp_path / "школа.xlsx"
     make(path)
-    with pytest.raises(SheetError) as caught:
-        read_sheet(path, limits)
+    with pytest.raises(Refused) as caught:
+        read(path, limits)
     assert "«школа.xlsx»" in str(caught.value) and message in str(caught.value)
 
 

@@ -132,9 +132,8 @@ class TextbooksModel(HasTraits):
         self, name: str, content: bytes, school: str, progress: Progress | None = None
     ) -> SchoolImport:
         """Import a school's list uploaded in the notebook (read under the import limits)."""
-        suffix = Path(name).suffix.lower()
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
+            path = Path(folder) / Path(name).name  # messages name the file the methodist sent
             path.write_bytes(content)
             result = import_school_list(
                 self.ws,
@@ -143,7 +142,6 @@ class TextbooksModel(HasTraits):
                 current_user(),
                 Limits.from_settings(self.ws.settings),
                 progress=progress,
-                name=name,
             )
         self.message = "\n".join(
             [*result.problems]

@@ -37,6 +37,7 @@ __all__ = [
     "Extracted",
     "Limits",
     "extract_text",
+    "failure_message",
     "join_hyphenated",
     "normalise",
     "supported",
@@ -135,7 +136,6 @@ def extract_text(data: bytes, name: str, limits: Limits | None = None) -> Extrac
         if what:
             return Extracted("", UNSUPPORTED, t("extract.unsupported_known", name=name, what=what))
         return Extracted("", UNSUPPORTED, t("extract.unsupported", name=name))
-    label = READERS[suffix][1]
     if not data:
         return Extracted("", EMPTY, t("extract.empty_file", name=name))
     try:
@@ -146,23 +146,26 @@ def extract_text(data: bytes, name: str, limits: Limits | None = None) -> Extrac
             meta = {**meta, "ocr": True}
             if text:
                 return Extracted(text, OK, t("extract.ocr", name=name), meta)
-    except ExtractError as exc:
-        status = UNSUPPORTED if exc.key == "tool_missing" else ERROR
-        if exc.key == "unreadable":
-            return Extracted("", ERROR, _unreadable(name, label))
-        return Extracted("", status, t(f"extract.{exc.key}", name=name, **exc.values))
-    except MemoryError:
-        return Extracted("", ERROR, t("extract.too_big_inside", name=name))
     except Exception as exc:  # a corrupt file may raise anything inside the libraries
-        log.debug("cannot read %s: %r", name, exc)
-        return Extracted("", ERROR, _unreadable(name, label))
+        status = UNSUPPORTED if getattr(exc, "key", "") == "tool_missing" else ERROR
+        return Extracted("", status, failure_message(exc, name))
     if not text:
         reason = _EMPTY_REASON.get(suffix, "extract.no_text")
         return Extracted("", EMPTY, t(reason, name=name), meta)
     return Extracted(text, OK, "", meta)
 
 
-def _unreadable(name: str, label: str) -> str:
+def failure_message(exc: BaseException, name: str) -> str:
+    """Why the file ``name`` could not be read, in the user's language (never the library's
+    own English): a limit or a known problem (:class:`ExtractError`), memory, or corruption."""
+    if isinstance(exc, MemoryError):
+        return t("extract.too_big_inside", name=name)
+    if isinstance(exc, ExtractError) and exc.key != "unreadable":
+        return t(f"extract.{exc.key}", name=name, **exc.values)
+    if not isinstance(exc, ExtractError):
+        log.debug("cannot read %s: %r", name, exc)
+    suffix = PurePath(name).suffix.lower()
+    label = READERS[suffix][1] if suffix in READERS else ""
     if not label:
         return t("extract.unreadable_text", name=name)
     return t("extract.unreadable", name=name, label=label)

@@ -1,5 +1,5 @@
 """Cleaning extracted text: spaces and NBSP, paragraph boundaries, words hyphenated at line ends,
-and decoding plain-text bytes (UTF-8/UTF-16 with or without BOM, else cp1251)."""
+and decoding plain-text bytes (UTF-8/UTF-16 with or without BOM, else cp1251, line by line)."""
 
 from __future__ import annotations
 
@@ -61,13 +61,60 @@ def join_hyphenated(text: str) -> str:
     return text
 
 
+def decode_lines(data: bytes) -> list[tuple[str, str]]:
+    """``(text, encoding)`` of every line of a text file, line ends kept.
+
+    A BOM decides for the whole file (UTF-8, UTF-16); otherwise each line is decoded on its own:
+    UTF-8 when it is valid UTF-8, else cp1251 — so a file whose header was saved in UTF-8 and
+    whose rows in cp1251 (or the reverse) is read right line by line.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [(line, "utf-16") for line in data.decode("utf-16").splitlines(keepends=True)]
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    out = []
+    for line in data.splitlines(keepends=True):
+        try:
+            out.append((line.decode("utf-8"), "utf-8"))
+        except UnicodeDecodeError:
+            out.append((line.decode("cp1251", errors="replace"), "cp1251"))
+    return out
+
+
 def decode(data: bytes) -> str:
-    """Bytes of a text file as text: BOM-marked UTF-8/UTF-16, else UTF-8, else cp1251."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace")
+    """Bytes of a text file as text: BOM-marked UTF-8/UTF-16, else per line UTF-8 or cp1251."""
+    return "".join(text for text, _encoding in decode_lines(data))
+
+
+# Characters of the cp1251 upper half that real Russian text uses besides letters.
+_CP1251_PUNCTUATION = set("«»—–№…“”„‘’\u00a0°§±·•€™©®")
+_RUSSIAN = re.compile(r"[а-яёА-ЯЁ]")
+_KOI8_SHAPE = re.compile(r"[а-яё][А-ЯЁ]{2}")  # «пРИВЕТ»: KOI8-R read as cp1251 swaps the case
+
+
+def garbled(line: str, encoding: str = "utf-8") -> bool:
+    """Whether a line decoded in ``encoding`` (see :func:`decode_lines`) is mojibake, not text.
+
+    Recognised: UTF-8 text once misread as cp1251 or Latin-1 and saved again («РџСЂРёРІРµС‚»,
+    «ÐŸÑ€Ð¸Ð²ÐµÑ‚»: encoding a word back gives valid UTF-8 Cyrillic); undecodable bytes (U+FFFD);
+    and, for a line read as cp1251, another Russian encoding — CP866 gives mostly symbols and
+    non-Russian letters, KOI8-R swaps the case of letters inside words («пРИВЕТ»).
+    """
+    if line.isascii():
+        return False
+    if "\ufffd" in line:
+        return True
+    for word in re.findall(r"[^\s;,|]+", line):  # mojibake may sit among good words
+        if word.isascii():
+            continue
+        for codec in ("cp1251", "latin-1"):
+            try:
+                fixed = word.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if fixed != word and _RUSSIAN.search(fixed):
+                return True
+    if encoding != "cp1251":
+        return False
+    upper = [c for c in line if not c.isascii()]
+    rare = [c for c in upper if not _RUSSIAN.match(c) and c not in _CP1251_PUNCTUATION]
+    return len(rare) * 3 > len(upper) or bool(_KOI8_SHAPE.search(line))

@@ -60,16 +60,12 @@ def import_command(
 ) -> None:
     columns = _mapping(mapping)
     if dry_run:
-        _dry_run(paths, columns, as_json)
+        _dry_run(paths, columns, _limits(Limits(), max_mb, timeout), as_json)
         return
     from catalogue.ingest.pipeline import import_paths
 
     ws = context.open()
-    limits = Limits.from_settings(ws.settings)
-    if max_mb is not None:
-        limits = replace(limits, max_file_mb=max_mb)
-    if timeout is not None:
-        limits = replace(limits, timeout_s=timeout)
+    limits = _limits(Limits.from_settings(ws.settings), max_mb, timeout)
     with progress_bar(t("ingest.progress")) as update:
         report = import_paths(
             ws,
@@ -90,19 +86,32 @@ def import_command(
     click.echo(t("ingest_cli.saved", path=report.saved_to[0]), err=True)
 
 
-def _dry_run(paths: tuple[Path, ...], mapping: dict[str, str], as_json: bool) -> None:
-    """Show what the spreadsheets would become, row by row; save nothing."""
+def _limits(limits: Limits, max_mb: float | None, timeout: float | None) -> Limits:
+    if max_mb is not None:
+        limits = replace(limits, max_file_mb=max_mb)
+    if timeout is not None:
+        limits = replace(limits, timeout_s=timeout)
+    return limits
+
+
+def _dry_run(
+    paths: tuple[Path, ...], mapping: dict[str, str], limits: Limits, as_json: bool
+) -> None:
+    """Show what the spreadsheets would become, row by row; save nothing.
+
+    The tables are read in the worker process under the import limits, as by an import.
+    """
     from catalogue.ingest.pipeline import collect
     from catalogue.ingest.tables import is_table, preview
 
-    tables = [p for p in collect(paths) if is_table(p)]
+    tables = [p for p in collect(paths).files if is_table(p)]
     if not tables:
         raise CatalogueError(t("ingest_cli.no_tables"))
     result = {}
     for path in tables:
         try:
-            frame = preview(path, mapping or None)
-        except ValueError as exc:
+            frame = preview(path, mapping or None, limits=limits)
+        except ValueError as exc:  # a refused or broken table: the message names the file
             raise CatalogueError(str(exc)) from exc
         result[str(path)] = frame.to_dict(orient="records")
         if not as_json:

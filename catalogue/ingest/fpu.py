@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -313,8 +313,16 @@ def _current(
     return found[0] if found else None
 
 
-def import_list(ws: Workspace, path: Path, report: ImportReport, by: str) -> ListChanges:
+def import_list(
+    ws: Workspace,
+    path: Path,
+    report: ImportReport,
+    by: str,
+    parsed: Iterable[tuple[int, Media | None, str]] | None = None,
+) -> ListChanges:
     """Import (or re-import) the list at ``path``; every row goes into ``report``.
+
+    ``parsed``: its :func:`rows`, already read (the import reads them in the worker process).
 
     Textbooks are matched by appendix and list number, then (books imported before list numbers
     were kept) by title, authors, grades and publisher. Every change is saved in one
@@ -333,11 +341,10 @@ def import_list(ws: Workspace, path: Path, report: ImportReport, by: str) -> Lis
     changes = ListChanges()
     to_save: list[tuple[int, Media, str, str]] = []  # row, record, change, problem
     log: list[tuple[int, str, str]] = []  # index into to_save, old, new
-    for number, record, problem in rows(path):
+    for number, record, problem in rows(path) if parsed is None else parsed:
         if record is None:
             report.add(path.name, FAILED, problem, row=number, kind="media")
             continue
-        assert isinstance(record, Media)
         current = _current(by_number, record, used) or legacy.pop(_key(record), None)
         if current is None and _key(record) in seen:
             report.add(path.name, DUPLICATE, t("ingest.fpu_duplicate"), row=number, kind="media")

@@ -1,7 +1,11 @@
 """Import files and folders into the catalogue: one draft :class:`Material` per document.
 
+Every file is parsed in the :class:`~catalogue.extract.worker.Worker` process under the same
+limits (size, time, memory, unpacked size, rows). Symbolic links leading out of an imported
+folder are never read; what is passed over gets a line in the report.
+
 For each file: refuse it when it is larger than the limit (without reading it); hash it while
-copying it into the workspace (streamed, never whole in memory); skip it when the same bytes are
+staging a copy in the workspace (streamed, never whole in memory); skip it when the same bytes are
 already catalogued; extract its text in the time-limited :class:`~catalogue.extract.worker.Worker`;
 suggest metadata; save the record and the text in one transaction; look for near-duplicates.
 A failure anywhere leaves no record, no text row and no new file behind. The federal list of
@@ -12,75 +16,109 @@ spreadsheets become records only when asked (``as_records=True``, :mod:`catalogu
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import mimetypes
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from catalogue.extract import EMPTY, ERROR, OK, UNSUPPORTED, Limits, supported
-from catalogue.extract.worker import Worker
+from catalogue.extract.safety import ExtractError, check_zip
+from catalogue.extract.worker import Refused, Worker, check_size
 from catalogue.i18n import t
 from catalogue.ingest import fpu, suggest, tables
 from catalogue.ingest.duplicates import NearDuplicateFinder
 from catalogue.ingest.report import DUPLICATE, FAILED, FLAGGED, IMPORTED, SKIPPED, ImportReport
-from catalogue.records import Attachment, Material
+from catalogue.records import Attachment, Material, Media
 
 if TYPE_CHECKING:
     from catalogue.workspace import Workspace
 
 Progress = Callable[[int, int], None]
 MIN_TEXT = 100  # fewer characters than this in a document is flagged
-_IGNORED = ("~$", ".~lock", "Thumbs.db", ".DS_Store", "desktop.ini")
+_SYSTEM = ("~$", "Thumbs.db", "desktop.ini")  # Office lock files, Windows thumbnails/settings
 
 
-def _mb(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
+@dataclass
+class Collected:
+    """The files an import will read, and what it passed over (with the reason, for the report)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def collect(paths: Iterable[Path | str]) -> list[Path]:
-    """Files named by ``paths``; folders are walked recursively (hidden and lock files skipped)."""
-    found: list[Path] = []
+def collect(paths: Iterable[Path | str]) -> Collected:
+    """Files named by ``paths``; folders are walked recursively.
+
+    Passed over, each with a report line: hidden files and folders (name beginning with «.»),
+    Office lock files and Windows service files, and symbolic links inside a folder that lead
+    out of it (never read) or to a folder (never followed).
+    """
+    found = Collected()
     for path in map(Path, paths):
-        if path.is_dir():
-            for item in sorted(path.rglob("*")):
-                relative = item.relative_to(path).parts
-                if (
-                    item.is_file()
-                    and not any(p.startswith(".") for p in relative)
-                    and not item.name.startswith(_IGNORED)
-                ):
-                    found.append(item)
-        else:
-            found.append(path)
+        if not path.is_dir():
+            found.files.append(path)
+            continue
+        root = path.resolve()
+        for folder, dirs, files in os.walk(path):
+            here = Path(folder)
+            for name in sorted(dirs):
+                reason = _folder_skipped(here / name, root)
+                if reason:
+                    dirs.remove(name)
+                    found.skipped.append((here / name, reason))
+            dirs.sort()
+            for name in sorted(files):
+                reason = _file_skipped(here / name, root)
+                if reason:
+                    found.skipped.append((here / name, reason))
+                else:
+                    found.files.append(here / name)
     return found
 
 
-def _copy_into(ws: Workspace, path: Path, chunk: int = 1 << 20) -> tuple[str, int, Path | None]:
-    """Stream a file into ``files/``; return ``(sha256, size, new_path_or_None_if_known)``."""
-    digest, size = hashlib.sha256(), 0
-    ws.files_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=ws.files_dir, prefix=".part-")
+def _folder_skipped(item: Path, root: Path) -> str:
+    if item.is_symlink():
+        if not item.resolve().is_relative_to(root):
+            return t("ingest.link_outside", name=item.name, target=item.resolve())
+        return t("ingest.link_folder", name=item.name)
+    if item.name.startswith("."):
+        return t("ingest.hidden_folder", name=item.name)
+    return ""
+
+
+def _file_skipped(item: Path, root: Path) -> str:
+    if item.is_symlink() and not item.resolve().is_relative_to(root):
+        return t("ingest.link_outside", name=item.name, target=item.resolve())
+    if item.name.startswith("."):
+        return t("ingest.hidden_file", name=item.name)
+    if item.name.startswith(_SYSTEM):
+        return t("ingest.system_file", name=item.name)
+    return ""
+
+
+def federal_rows(path: Path, limits: Limits) -> list[tuple[int, Media | None, str]] | None:
+    """In the worker: the textbook rows of ``path`` if it is the federal list, else None.
+
+    An archive beyond the limits is not the list (its document extraction says why); a list
+    longer than ``limits.max_rows`` is refused.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
     try:
-        with os.fdopen(fd, "wb") as out, path.open("rb") as src:
-            while block := src.read(chunk):
-                digest.update(block)
-                out.write(block)
-                size += len(block)
-        sha = digest.hexdigest()
-        target = ws.file_path(sha)
-        if target.exists():
-            os.unlink(tmp)
-            return sha, size, None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-        return sha, size, target
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        check_zip(path.read_bytes(), limits)
+    except ExtractError:
+        return None
+    if not fpu.is_federal_list(path):
+        return None
+    found = []
+    for number, record, problem in fpu.rows(path):
+        if number > limits.max_rows:
+            raise ExtractError("too_many_rows", rows=number, limit=limits.max_rows)
+        found.append((number, record, problem))
+    return found
 
 
 class Importer:
@@ -101,8 +139,11 @@ class Importer:
         self.finder = NearDuplicateFinder.from_store(ws.store)
         self.pairs: list[tuple[str, str, float, str]] = []
 
-    def run(self, files: list[Path], progress: Progress | None) -> ImportReport:
+    def run(self, found: Collected, progress: Progress | None) -> ImportReport:
         started = time.perf_counter()
+        for path, reason in found.skipped:
+            self.report.add(path, SKIPPED, reason)
+        files = found.files
         with Worker(self.limits) as worker:
             for done, path in enumerate(files):
                 if progress:
@@ -120,24 +161,17 @@ class Importer:
         if not path.is_file():
             self.report.add(path, FAILED, t("ingest.not_found", name=path))
             return
-        size = path.stat().st_size
-        if size > self.limits.max_file_bytes:
-            self.report.add(
-                path,
-                FAILED,
-                t(
-                    "extract.too_large",
-                    name=name,
-                    size=_mb(size / 2**20),
-                    limit=_mb(self.limits.max_file_mb),
-                ),
-            )
+        try:
+            check_size(path, self.limits)
+            parsed = worker.call(federal_rows, path, self.limits, name=name)
+        except Refused as exc:
+            self.report.add(path, FAILED, str(exc))
             return
-        if fpu.is_federal_list(path):
-            fpu.import_list(self.ws, path, self.report, self.by)
+        if parsed is not None:
+            fpu.import_list(self.ws, path, self.report, self.by, parsed)
             return
         if self.as_records and tables.is_table(path):
-            tables.import_table(self.ws, path, self.report, self.by, mapping=self.mapping)
+            tables.import_table(self.ws, path, self.report, self.by, worker, mapping=self.mapping)
             return
         if not supported(name):
             self.report.add(path, SKIPPED, t("extract.unsupported", name=name))
@@ -145,9 +179,9 @@ class Importer:
         self.document(path, worker)
 
     def document(self, path: Path, worker: Worker) -> None:
-        sha, size, new_file = _copy_into(self.ws, path)
+        sha, size = self.ws.files.stage_file(path)
         if sha in self.owners:
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             self.report.add(
                 path,
                 DUPLICATE,
@@ -156,18 +190,16 @@ class Importer:
             )
             return
         try:
-            self._document(path, worker, sha, size, new_file)
+            self._document(path, worker, sha, size)
         except BaseException:
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             raise
 
-    def _document(
-        self, path: Path, worker: Worker, sha: str, size: int, new_file: Path | None
-    ) -> None:
+    def _document(self, path: Path, worker: Worker, sha: str, size: int) -> None:
         name = path.name
         extracted = worker.extract(self.ws.file_path(sha), name)
         if extracted.status in (ERROR, UNSUPPORTED):
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             self.report.add(path, FAILED, extracted.message)
             return
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -194,7 +226,7 @@ class Importer:
         try:
             record = self.ws.store.imports.save(record, self.by, blob)
         except Exception as exc:  # validation or database failure: nothing was written
-            self._forget(new_file)
+            self.ws.files.discard(sha)
             self.report.add(path, FAILED, t("ingest.not_saved", name=name, reason=exc))
             return
         self.owners[sha] = record.id
@@ -209,11 +241,6 @@ class Importer:
             kind=record.kind,
             similar=[c.record_id for c in similar],
         )
-
-    def _forget(self, new_file: Path | None) -> None:
-        """Remove a file this run copied in when its record was not saved."""
-        if new_file is not None:
-            new_file.unlink(missing_ok=True)
 
 
 def import_paths(

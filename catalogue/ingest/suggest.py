@@ -16,67 +16,15 @@ from pathlib import PurePath
 from typing import Any
 
 from catalogue import vocabularies
+from catalogue.ingest.titles import DOC_TYPES, suggest_title
 from catalogue.records import RecordT
+
+__all__ = ["apply", "suggest", "suggest_title"]
 
 HEAD_CHARS = 6000  # how much of the text is read for grades, year, organisation
 SUBJECT_CHARS = 30000
-_BAD_TITLES = re.compile(
-    r"^(microsoft\s+\w+\s*-|презентация powerpoint|слайд \d+|документ\d*|document\d*|"
-    r"untitled|без названия|новый документ|лист\d*|sheet\d*|тема office|title|заголовок)",
-    re.I,
-)
-_SKIP_LINES = re.compile(
-    r"^(утверждаю|утвержден\w*|согласовано|рассмотрено|принято?|приложение|приказ|протокол|"
-    r"директор|заведующ|министерство|управление|отдел образования|муниципальн|"
-    r"государственн\w+ (?:бюджетн|казенн|автономн)|федеральное|частное|автономная|"
-    r"некоммерческ|мбоу|маоу|мкоу|мбдоу|мадоу|мдоу|гбоу|моу|мобу|чоу|"
-    r"педагогическ\w+ совет|на заседании|на совете|председатель|составител|ознакомлен|"
-    r"автор\b|от \d|«\s*\d|\d|[_\s.]+$|стр\w*\s*\d|"
-    r"город\b|городского округа|\w+ского района|республики|инн\b|кпп\b|адрес|тел\b|"
-    r"\w*университет|\w*институт|кафедра|академия|колледж|техникум|"
-    r"учреждение|организация|название (?:раздела|первого)|id\b)",
-    re.I,
-)
-# Lines that can never be a title: links, handles, table rows, organisation names.
-_NOT_TITLE = re.compile(
-    r"https?://|www\.|@\w|^\||\|$|\b\w*(?:ОУ|ДОУ)\s*№|\bвида\b|"
-    r"(?:университет|институт|учреждени\w|организаци\w|скул|school)»?$",
-    re.I,
-)
-_DOC_WORDS = (
-    "положение",
-    "памятка",
-    "конспект",
-    "программа",
-    "сценарий",
-    "рекомендации",
-    "порядок",
-    "правила",
-    "технологическая карта",
-    "тест",
-    "план",
-    "кодификатор",
-    "спецификация",
-    "планирование",
-    "образовательный проект",
-    "методические рекомендации",
-    "рабочая программа",
-    "отчет",
-    "договор",
-    "устав",
-    "брейн ринг",
-    "брейн-ринг",
-    "классный час",
-    "родительское собрание",
-    "урок",
-    "викторина",
-    "картотека",
-    "методическая разработка",
-    "проект по теме",
-    "оздоровительно-образовательная программа",
-)
-# A line ending like this continues on the next one («…ток-шоу на тему» + «Эпоха…»).
-_CONTINUES = re.compile(r"(?:на тему|по теме|тема|посвященн\w+)\s*:?$", re.I)
+MIN_SUBJECT_SCORE = 4.0  # below this the text says too little about any subject
+SECOND_SUBJECT = 0.6  # a second subject is suggested when it scores this share of the first
 _NAME_INITIALS = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s?[А-ЯЁ]\."
 _NAME_FULL = r"[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вна|вич|чна|ична|ьич)"
 _INITIALS_NAME = r"[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+"
@@ -161,55 +109,6 @@ def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def _clean_line(line: str) -> str:
-    line = " ".join(line.replace("\t", " ").split()).strip(" .:;-–—")
-    if line.count("«") != line.count("»"):
-        line = line.strip("«»")
-    return line
-
-
-def _title_line(line: str) -> bool:
-    """Whether a cleaned line of text could be a document's title."""
-    if _NOT_TITLE.search(line) or _SKIP_LINES.match(_fold(line)):
-        return False
-    if len(line) < 8 or len(line) > 250:
-        return False
-    return sum(ch.isalpha() for ch in line) >= len(line) * 0.6
-
-
-def suggest_title(text: str, meta: dict[str, Any], name: str) -> str:
-    """The declared title if it is a real one, else the first title-like line of the text
-    (joined with its continuation: «Положение» + «о школьной форме», «Брейн-ринг» +
-    «„ООН и права человека“»), else the file name."""
-    declared = _clean_line(str(meta.get("title") or ""))
-    if (
-        len(declared) >= 5
-        and not _BAD_TITLES.match(declared)
-        and re.search(r"[А-Яа-яЁё]", declared)
-    ):
-        return declared[:300]
-    lines = [_clean_line(line) for line in text.split("\n")[:80]]
-    lines = [line for line in lines if line and not _NOT_TITLE.search(line)]
-    for n, line in enumerate(lines):
-        low = _fold(line)
-        following = lines[n + 1] if n + 1 < len(lines) else ""
-        heading = low in _DOC_WORDS or _CONTINUES.search(low)
-        quoted_next = following.startswith(("«", '"', "“")) and len(following) > 3
-        if (heading or (quoted_next and len(line) < 60)) and following:
-            first = line.capitalize() if line.isupper() else line[0].upper() + line[1:]
-            rest = [following]
-            for more in lines[n + 2 : n + 4]:  # «о» / «порядке приема граждан» split over lines
-                if len(" ".join(rest)) >= 20:
-                    break
-                rest.append(more)
-            return f"{first} {' '.join(rest)}"[:300]
-        if not _title_line(line):
-            continue
-        return line[:300] if not line.isupper() else line.capitalize()[:300]
-    stem = PurePath(name).stem.replace("_", " ").replace("-", " ")
-    return " ".join(stem.split())[:300] or name
-
-
 def suggest_authors(text: str, meta: dict[str, Any]) -> list[str]:
     """People named near «автор», «составитель», «учитель»…; else the declared author."""
     found: list[str] = []
@@ -282,7 +181,8 @@ def _stem(word: str) -> str:
 
 
 @cache
-def _subject_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _subject_patterns() -> list[tuple[str, re.Pattern[str] | None, list[re.Pattern[str]]]]:
+    """Per subject: one pattern for its name and synonyms, one per cue word of its texts."""
     patterns = []
     for term in vocabularies.get("subjects"):
         alternatives = []
@@ -292,29 +192,48 @@ def _subject_patterns() -> list[tuple[str, re.Pattern[str]]]:
                 if value.isupper() and len(value) >= 3:  # ИЗО, ОБЖ, ИКТ, ОРКСЭ: exact acronyms
                     alternatives.append(rf"\b{re.escape(words[0])}\b")
                 continue
-            if len(words) == 1 and re.search(r"(ий|ый|ой|ние)$", words[0]):
-                continue  # «русский», «иностранный», «воспитание» alone say little
+            if len(words) == 1 and (
+                re.search(r"(ий|ый|ой|ние)$", words[0]) or DOC_TYPES.match(words[0])
+            ):
+                continue  # «русский», «воспитание», «проект» alone say little
             stems = [re.escape(_stem(w)) + r"\w*" for w in words]
             alternatives.append(r"\b" + r"\s+".join(stems))
-        if alternatives:
-            patterns.append((term.code, re.compile("|".join(alternatives))))
+        names = re.compile("|".join(alternatives)) if alternatives else None
+        cues = [
+            re.compile(r"\b" + re.escape(_fold(cue)).replace(r"\ ", r"\w*\s+") + r"\w*")
+            for cue in term.extra.get("cues", [])
+        ]
+        patterns.append((term.code, names, cues))
     return patterns
 
 
+def _subject_score(
+    names: re.Pattern[str] | None, cues: list[re.Pattern[str]], title: str, text: str
+) -> float:
+    """How strongly a title and a text speak of one subject: its name counts most (in the
+    title above all); each cue word counts with diminishing weight for repeats, so a text
+    that touches many of a subject's words outweighs one that repeats a single word."""
+    score = 0.0
+    if names is not None:
+        score += 10 * len(names.findall(title)) + 3 * min(len(names.findall(text)), 10)
+    for cue in cues:
+        score += 3 * bool(cue.search(title)) + min(len(cue.findall(text)), 25) ** 0.5
+    return score
+
+
 def suggest_subjects(title: str, text: str) -> list[str]:
-    """Subjects of the vocabulary (synonyms too) that dominate the title and the text."""
+    """The subjects of the vocabulary whose names, synonyms and cue words dominate the title
+    and the first pages: the best one, and a second one close to it."""
     title_f, text_f = _fold(title), _fold(text[:SUBJECT_CHARS])
-    scores: Counter[str] = Counter()
-    for code, pattern in _subject_patterns():
-        score = 10 * len(pattern.findall(title_f)) + len(pattern.findall(text_f))
-        if score:
-            scores[code] = score
-    if not scores:
+    scores = {
+        code: _subject_score(names, cues, title_f, text_f)
+        for code, names, cues in _subject_patterns()
+    }
+    ranked = sorted(((s, code) for code, s in scores.items() if s > 0), reverse=True)
+    if not ranked or ranked[0][0] < MIN_SUBJECT_SCORE:
         return []
-    top = scores.most_common(1)[0][1]
-    if top < 3:
-        return []
-    return [code for code, score in scores.most_common(2) if score * 2 >= top]
+    top = ranked[0][0]
+    return [code for score, code in ranked[:2] if score >= top * SECOND_SUBJECT]
 
 
 def suggest_resource_type(title: str, text: str, name: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,20 +82,42 @@ def connect_engine(path: Path) -> Engine:
     return engine
 
 
+_SAVED = "imk_saved_records"
+
+
+def saved_in(conn: Connection, record: Record) -> None:
+    """Note that the write transaction ``conn`` saves ``record`` (see :meth:`Database.write`)."""
+    conn.info.setdefault(_SAVED, []).append(record)
+
+
 class Database:
     """One catalogue file: snapshots for reading, and the one way to write."""
 
     def __init__(self, path: Path) -> None:
         self.engine = connect_engine(path)
         self._writer = self.engine.execution_options(write=True)
+        # Called with the records a write transaction saved, once it has committed (the
+        # workspace then publishes their attachment files: a file appears only after the
+        # record naming it exists).
+        self.after_save: list[Callable[[list[Record]], None]] = []
 
     def read(self) -> AbstractContextManager[Connection]:
         """A connection for reading; it never waits for a writer (WAL)."""
         return self.engine.connect()
 
-    def write(self) -> AbstractContextManager[Connection]:
-        """A transaction holding the write lock from its start: all of it is saved, or nothing."""
-        return self._writer.begin()
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction holding the write lock from its start: all of it is saved, or nothing.
+
+        Records it saves (:func:`saved_in`) go to the ``after_save`` hooks after the commit.
+        """
+        with self._writer.begin() as conn:
+            saved: list[Record] = []
+            conn.info[_SAVED] = saved
+            yield conn
+        if saved:
+            for hook in self.after_save:
+                hook(saved)
 
     def close(self) -> None:
         """Release the database connections."""

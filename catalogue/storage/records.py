@@ -13,7 +13,14 @@ from sqlalchemy import Connection, insert, select, update
 from catalogue import schema
 from catalogue.i18n import t
 from catalogue.records import Record, RecordT, from_dict, to_dict
-from catalogue.storage.base import ID_PREFIX, ConflictError, Database, NotFoundError, now
+from catalogue.storage.base import (
+    ID_PREFIX,
+    ConflictError,
+    Database,
+    NotFoundError,
+    now,
+    saved_in,
+)
 from catalogue.validation import check
 
 
@@ -100,6 +107,7 @@ def write_record(conn: Connection, record: RecordT, by: str, action: str = "") -
             raise ConflictError(record.id, record.version - 1, -1, "?", "?")
     add_version(conn, record, data, by, action or ("create" if current is None else "update"))
     queue(conn, record.id, "upsert")
+    saved_in(conn, record)
     return record
 
 

@@ -13,6 +13,7 @@ import click
 from catalogue.cli import CatalogueError, Context, echo_json, pass_context, progress_bar
 from catalogue.curation.identity import current_user
 from catalogue.extract.safety import Limits
+from catalogue.extract.worker import Worker
 from catalogue.i18n import t
 from catalogue.plugins import hookimpl
 
@@ -50,13 +51,11 @@ def import_lists(
         limits = replace(limits, timeout_s=timeout)
     matcher = matcher_for(books.values())
     results = []
-    with progress_bar(t("textbooks_cli.matching")) as update:
+    with progress_bar(t("textbooks_cli.matching")) as update, Worker(limits) as worker:
         for path in paths:
             name = school or path.stem
             results.append(
-                import_school_list(
-                    ws, path, name, current_user(), limits, matcher=matcher, progress=update
-                )
+                import_school_list(ws, path, name, current_user(), limits, matcher, update, worker)
             )
     if as_json:
         echo_json(

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue.extract.safety import Limits
+from catalogue.extract.worker import Refused, Worker
+from catalogue.ingest import tables
+from catalogue.i18n import t
 from catalogue.records import Media
 from catalogue.store import Store
 from catalogue.textbooks.matching import Book, Matcher
-from catalogue.textbooks.reading import SheetError, read_sheet
 from catalogue.textbooks.schools import SchoolList, SchoolRow, parse
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
@@ -79,18 +81,20 @@ def import_school_list(
     limits: Limits | None = None,
     matcher: Matcher | None = None,
     progress: Progress | None = None,
-    name: str = "",
+    worker: Worker | None = None,
 ) -> SchoolImport:
     """Read, check and match the school's list at ``path``; keep it as the school's current list.
 
-    Nothing is stored when the file cannot be read or has no textbook rows.
+    The sheet is read in the worker process under the import limits (``worker``, else a new
+    one). Nothing is stored when the file is refused or has no textbook rows.
     """
-    name = name or path.name
+    name = path.name
     try:
-        sheet = read_sheet(path, limits, name)
-    except SheetError as exc:
+        sheet = tables.read(path, limits or Limits(), worker)
+    except Refused as exc:
         return SchoolImport(school, name, None, [str(exc)])
-    rows, problems = parse(sheet, name)
+    rows, problems = parse(sheet.rows, name)
+    problems += [t("textbooks.unread_row", row=n, reason=why) for n, why in sheet.failed.items()]
     if not rows:
         return SchoolImport(school, name, None, problems)
     tables = TextbookTables(ws.store.db)

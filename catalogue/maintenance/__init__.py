@@ -1,0 +1,1 @@
+"""Keeping a workspace sound: healing leftovers, ``imk doctor``, ``imk backup`` and ``restore``."""

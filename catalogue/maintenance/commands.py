@@ -1,0 +1,124 @@
+"""``imk doctor``, ``imk backup PATH`` and ``imk restore PATH``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from catalogue import plugins
+from catalogue.cli import Context, echo_json, pass_context, progress_bar, records_changed
+from catalogue.i18n import t
+from catalogue.maintenance.backup import backup, restore
+from catalogue.maintenance.doctor import Diagnosis, Finding, diagnose, integrity
+from catalogue.plugins import hookimpl
+from catalogue.workspace import Workspace
+
+
+def _index_findings(ws: Workspace, repair: bool) -> list[Finding]:
+    found: list[Finding] = []
+    for part in plugins.manager().hook.imk_doctor(workspace=ws, repair=repair):
+        found.extend(part or [])
+    return found
+
+
+def _show(report: Diagnosis, home: Path) -> None:
+    """The diagnosis as a methodist reads it: what was checked, each problem, the verdict."""
+    click.echo(t("doctor.title", path=home))
+    checked = report.checked
+    click.echo(
+        "  "
+        + t(
+            "doctor.checked",
+            records=checked.get("records", 0),
+            versions=checked.get("versions", 0),
+            files=checked.get("files", 0),
+        )
+    )
+    for finding in report.findings:
+        if finding.repaired:
+            state = t("doctor.repaired")
+        elif finding.repairable:
+            state = t("doctor.can_repair")
+        else:
+            state = t("doctor.cannot_repair")
+        count = f" ({len(finding.items)})" if finding.items else ""
+        click.echo(f"  {t('doctor.area_' + finding.area)}: {finding.message}{count} — {state}")
+        for item in finding.items[:5]:
+            click.echo(f"      {item}")
+        if len(finding.items) > 5:
+            click.echo("      " + t("doctor.more", count=len(finding.items) - 5))
+    remaining = report.remaining
+    if not remaining:
+        click.echo(t("doctor.ok"))
+    else:
+        click.echo(t("doctor.problems", count=len(remaining)))
+        if any(f.repairable for f in remaining):
+            click.echo(t("doctor.hint_repair"))
+        if any(not f.repairable for f in remaining):
+            click.echo(t("doctor.hint_backup"))
+
+
+@click.command(help=t("doctor.help"))
+@click.option("--repair", is_flag=True, help=t("doctor.repair_help"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@pass_context
+def doctor(context: Context, repair: bool, as_json: bool) -> None:
+    home = context.home
+    if not Workspace.exists(home):
+        context.open()  # the usual "not a workspace" message
+    broken = integrity(home / "catalogue.sqlite")
+    if broken:
+        report = Diagnosis(
+            findings=[
+                Finding("database", "integrity", t("doctor.integrity"), broken, repairable=False)
+            ]
+        )
+    else:
+        with Workspace.open(home) as ws, progress_bar(t("progress.files")) as update:
+            report = diagnose(ws, repair=repair, index_check=_index_findings, progress=update)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        _show(report, home)
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command("backup", help=t("backup.help"))
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@pass_context
+def backup_command(context: Context, path: Path) -> None:
+    with context.open() as ws, progress_bar(t("progress.files")) as update:
+        made = backup(ws, path, update)
+    click.echo(
+        t("backup.done", path=path, records=made.records, files=made.files, mb=made.bytes / 1e6),
+        err=True,
+    )
+
+
+@click.command("restore", help=t("restore.help"))
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@pass_context
+def restore_command(context: Context, path: Path) -> None:
+    with progress_bar(t("progress.files")) as update:
+        made = restore(path, context.home, update)
+    with context.open() as ws:
+        records_changed(ws)
+    click.echo(
+        t(
+            "restore.done",
+            path=context.home,
+            records=made.records,
+            files=made.files,
+            created=made.created_at,
+        ),
+        err=True,
+    )
+
+
+@hookimpl
+def imk_register_commands(cli: click.Group) -> None:
+    for command in (doctor, backup_command, restore_command):
+        cli.add_command(command)

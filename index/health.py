@@ -1,0 +1,61 @@
+"""The index's part of ``imk doctor``: leftovers of a killed rebuild, and the index against
+the store (the same comparison as ``imk index check``, after replaying the journal as every
+open does); repaired by a rebuild."""
+
+from __future__ import annotations
+
+from catalogue.i18n import t
+from catalogue.maintenance.doctor import Finding
+from catalogue.plugins import hookimpl
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex, compare
+
+
+def index_findings(ws: Workspace, repair: bool) -> list[Finding]:
+    """What is wrong with the index of ``ws`` (put right when ``repair``)."""
+    found: list[Finding] = []
+    leftovers = CatalogueIndex.leftovers(ws)
+    if leftovers:
+        finding = Finding(
+            "index", "leftovers", t("doctor.index_leftovers"), [str(p) for p in leftovers]
+        )
+        if repair:
+            CatalogueIndex.heal(ws)
+            finding.repaired = not CatalogueIndex.leftovers(ws)
+        found.append(finding)
+    if CatalogueIndex.is_current(ws.index_dir):
+        index = CatalogueIndex(ws)
+        try:
+            index.sync()
+            report = index.check()
+        finally:
+            index.close()
+    else:
+        report = compare(ws.store, {})
+    wrong = report.missing + report.stale + report.orphans
+    if wrong:
+        finding = Finding(
+            "index",
+            "inconsistent",
+            t(
+                "doctor.index_inconsistent",
+                missing=len(report.missing),
+                stale=len(report.stale),
+                orphans=len(report.orphans),
+            ),
+            wrong,
+        )
+        if repair:
+            CatalogueIndex.build(ws)
+            index = CatalogueIndex(ws)
+            try:
+                finding.repaired = index.check().ok
+            finally:
+                index.close()
+        found.append(finding)
+    return found
+
+
+@hookimpl
+def imk_doctor(workspace: Workspace, repair: bool) -> list[Finding]:
+    return index_findings(workspace, repair)
