@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from catalogue.cli import build_cli
 from catalogue.extract.safety import Limits
-from catalogue.textbooks.generator import load_truth
 from catalogue.extract.worker import Refused
 from catalogue.ingest.tables import read
+from catalogue.textbooks.generator import load_truth
 from catalogue.textbooks.schools import find_header, header_field, parse
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
@@ -232,7 +232,7 @@ def test_import_command_refuses_a_bad_file_with_a_message(textbook_copy, tmp_pat
         CLI, ["--home", str(textbook_copy), "textbooks", "import", str(bad)]
     )
     assert result.exit_code == 1
-    assert "Файл «список.xlsx»: не удалось прочитать таблицу" in result.output
+    assert "Файл «список.xlsx»: не удалось прочитать документ" in result.output
     assert "Ни один список не сохранён." in result.output
 
 

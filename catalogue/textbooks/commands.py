@@ -75,7 +75,7 @@ def import_lists(
     else:
         for r in results:
             for problem in r.problems:
-                click.echo(f"{r.file}: {problem}", err=True)
+                click.echo(problem if r.file in problem else f"{r.file}: {problem}", err=True)
             key = "textbooks_cli.imported" if r.school_list else "textbooks_cli.refused"
             click.echo(t(key, school=r.school, file=r.file, **r.counts))
     if all(r.school_list is None for r in results):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from catalogue.extract.safety import Limits
 from catalogue.extract.worker import Refused, Worker
-from catalogue.ingest import tables
 from catalogue.i18n import t
+from catalogue.ingest import tables
 from catalogue.records import Media
 from catalogue.store import Store
 from catalogue.textbooks.matching import Book, Matcher
@@ -97,11 +97,11 @@ def import_school_list(
     problems += [t("textbooks.unread_row", row=n, reason=why) for n, why in sheet.failed.items()]
     if not rows:
         return SchoolImport(school, name, None, problems)
-    tables = TextbookTables(ws.store.db)
+    stored = TextbookTables(ws.store.db)
     matcher = matcher or matcher_for(federal_books(ws.store).values())
-    match_rows(rows, matcher, tables.choices(school), progress)
+    match_rows(rows, matcher, stored.choices(school), progress)
     school_list = SchoolList(school, name, rows)
-    tables.save_list(school_list, by)
+    stored.save_list(school_list, by)
     return SchoolImport(school, name, school_list, problems)
 
 
