@@ -8,7 +8,6 @@ Screenshots land in ``tests/output/browser/``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -53,15 +52,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]):
-    """JupyterLab serving copies of the notebooks ``names`` on a copy of ``source_home``, with
-    every Jupyter folder isolated under ``root``; yields ``{url, token, home}``."""
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, demo_home):
+    """JupyterLab serving a copy of the notebooks on a copy of the demo catalogue."""
+    root = tmp_path_factory.mktemp("lab")
     home = root / "workspace"
-    shutil.copytree(source_home, home)
+    shutil.copytree(demo_home, home)
     notebooks = root / "notebooks"
     notebooks.mkdir()
-    for name in names:
+    for name in ("01_search.ipynb", "02_curation.ipynb"):
         shutil.copy(REPO / "notebooks" / name, notebooks / name)
     settings = root / "settings"
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
@@ -120,17 +119,7 @@ def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]):
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, demo_home):
-    """JupyterLab serving a copy of the notebooks on a copy of the demo catalogue."""
-    root = tmp_path_factory.mktemp("lab")
-    with jupyterlab(root, demo_home, ("01_search.ipynb", "02_curation.ipynb")) as served:
-        yield served
-
-
-@contextlib.contextmanager
-def chromium(lab: dict, first: str, height: int = 1000):
-    """A Chromium page on JupyterLab with the notebook ``first`` open (``height``: of the
-    window, taller for long panels)."""
+def page(lab):
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -143,20 +132,12 @@ def chromium(lab: dict, first: str, height: int = 1000):
                 "--disable-sync",
             ],
         )
-        context = browser.new_context(viewport={"width": 1400, "height": height}, locale="ru-RU")
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        page.goto(f"{lab['url']}/lab/tree/{first}?token={lab['token']}")
-        try:
-            yield page
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
-def page(lab):
-    with chromium(lab, "01_search.ipynb") as page:
+        page.goto(f"{lab['url']}/lab/tree/01_search.ipynb?token={lab['token']}")
         yield page
+        browser.close()
 
 
 def run_all(page, path: str) -> None:
