@@ -110,6 +110,13 @@ class Media(Record):
     series: str = ""
     inventory_number: str = ""
     shelf: str = ""
+    # a textbook of the federal list (ФПУ): where the list has it and until when it may be used
+    list_number: str = ""  # «1.1.2.3.1.16.1.»
+    list_appendix: str = ""  # "1" | "2" (Приложение 1 / 2)
+    list_subject: str = ""  # the subject as the list names it («Французский язык»)
+    list_order: str = ""  # the order that included it («От 21 сентября 2022 г. № 858»)
+    valid_until: str = ""  # ISO date; empty: no term («бессрочно») or not stated
+    list_excluded: str = ""  # ISO date a newer list no longer had it
 
 
 @dataclass

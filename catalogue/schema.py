@@ -116,6 +116,41 @@ near_duplicates = Table(
     Index("ix_near_duplicates_pair", "first_id", "second_id", unique=True),
 )
 
+# -- textbooks: changes of the federal list, schools' lists and a methodist's choices -----------
+
+list_changes = Table(
+    "list_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("record_id", String, nullable=False),
+    Column("change", String, nullable=False),  # added | excluded | date_changed | updated
+    Column("old", String, nullable=False, default=""),
+    Column("new", String, nullable=False, default=""),
+)
+
+school_lists = Table(
+    "school_lists",
+    metadata,
+    Column("school", String, primary_key=True),
+    Column("file", Text, nullable=False),
+    Column("imported_at", String, nullable=False),
+    Column("imported_by", String, nullable=False),
+    Column("rows", Text, nullable=False),  # JSON list of textbooks.schools.SchoolRow
+)
+
+textbook_choices = Table(
+    "textbook_choices",
+    metadata,
+    Column("school", String, nullable=False),
+    Column("row_key", Text, nullable=False),  # the row's authors, title and grades, folded
+    Column("record_id", String, nullable=False),  # "" : the methodist says it is not in the list
+    Column("decided_by", String, nullable=False),
+    Column("decided_at", String, nullable=False),
+    Index("ix_textbook_choices", "school", "row_key", unique=True),
+)
+
 V1_TABLES = ("records", "record_versions", "blobs", "index_journal", "collections", "counters")
 
 
@@ -131,10 +166,16 @@ def _v3_near_duplicates(conn: Connection) -> None:
     near_duplicates.create(conn, checkfirst=True)
 
 
+def _v4_textbooks(conn: Connection) -> None:
+    for table in (list_changes, school_lists, textbook_choices):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_search_log,
     _v3_near_duplicates,
+    _v4_textbooks,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -26,6 +26,8 @@ LIST_VOCABS = {
 }
 SCALAR_VOCABS = {"resource_type": "resource_types", "status": "statuses"}
 MAX_TITLE = 500
+APPENDICES = ("", "1", "2")  # Приложение 1 / 2 of the federal list of textbooks
+LIST_NUMBER_RE = re.compile(r"^\d+(\.\d+)*\.$")
 ISBN_RE = re.compile(r"^(97[89][- ]?)?[0-9][- 0-9]{7,15}[0-9Xx]$")
 
 
@@ -142,6 +144,12 @@ def _validate_media(record: Media) -> list[FieldError]:
         value = getattr(record, name)
         if value is not None and (not isinstance(value, int) or value <= 0):
             errors.append(_error(name, "positive", value=value))
+    if record.list_appendix not in APPENDICES:
+        errors.append(_error("list_appendix", "unknown_value", value=record.list_appendix))
+    if record.list_number and not re.fullmatch(r"[\d.]*\d[\d.]*", record.list_number):
+        errors.append(_error("list_number", "list_number", value=record.list_number))
+    errors += _check_date("valid_until", record.valid_until)
+    errors += _check_date("list_excluded", record.list_excluded)
     return errors
 
 

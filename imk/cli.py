@@ -18,6 +18,7 @@ from catalogue.export import commands as export
 from catalogue.ingest import commands as ingest
 from catalogue.maintenance import commands as maintenance
 from catalogue.reports import commands as reports
+from catalogue.textbooks import commands as textbooks
 from index import commands as index
 from index import health
 
@@ -34,6 +35,7 @@ COMMANDS: tuple[click.Command, ...] = (
     export.portfolio_page,
     export.cite_command,
     reports.report,
+    textbooks.textbooks,
     maintenance.doctor,
     maintenance.backup_command,
     maintenance.restore_command,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -129,3 +130,39 @@ def pytest_collection_modifyitems(config, items):
 
 
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+
+TEXTBOOK_SEED = 11
+TEXTBOOK_SCHOOLS = 8  # generated school lists; the last one is left unsent
+
+
+@pytest.fixture(scope="session")
+def textbook_home(tmp_path_factory, demo_home) -> Path:
+    """The demo catalogue plus a generated federal list (imported as an older, then a newer
+    version) and generated schools' lists, all but the last imported (read-only for tests).
+
+    ``<home>/../lists`` holds the lists and their ``truth.json``; ``<home>/../fpu`` the lists.
+    """
+    from catalogue.ingest.pipeline import import_paths
+    from catalogue.textbooks import generator
+    from catalogue.textbooks.importing import federal_books, import_school_list, matcher_for
+
+    root = tmp_path_factory.mktemp("textbooks")
+    home = root / "workspace"
+    shutil.copytree(demo_home, home)
+    older, newer = generator.federal_rows(TEXTBOOK_SEED)
+    (root / "fpu").mkdir()
+    old_path = generator.write_federal_list(older, root / "fpu" / "fpu-old.xlsx")
+    new_path = generator.write_federal_list(newer, root / "fpu" / "fpu-new.xlsx")
+    with Workspace.open(home) as ws:
+        import_paths(ws, [old_path])
+        import_paths(ws, [new_path])
+        books = federal_books(ws.store)
+        made = generator.school_lists(
+            list(books.values()), root / "lists", TEXTBOOK_SEED, TEXTBOOK_SCHOOLS
+        )
+        matcher = matcher_for(books.values())
+        for school in made[:-1]:
+            import_school_list(ws, root / "lists" / school.file, school.school, "Тестова Т.Т.",
+                               matcher=matcher)  # fmt: skip
+    return home

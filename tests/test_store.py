@@ -172,4 +172,4 @@ def test_an_old_database_is_migrated_in_place(tmp_path):
     store.search_log.log("дроби", {"grade": ["5"]}, total=3, elapsed_ms=12.5, source="cli")
     assert store.search_log.entries()[0]["filters"] == {"grade": ["5"]}
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 4

@@ -157,7 +157,8 @@ class ReportsPanel(w.VBox):
         if self.result is None:
             return None
         path = path or output.default_path(self.ws, self.report.value, "xlsx", self.today.value)
-        return self._saved(output.save_xlsx([self.result], path))
+        results = output.with_sheets(self.ws, self.result, **self.params())
+        return self._saved(output.save_xlsx(results, path))
 
     def save_html(self, path: Path | None = None) -> Path | None:
         """Every report with the current pickers as one offline HTML file."""

@@ -48,6 +48,7 @@ class ImportReport:
     seconds: float = 0.0
     entries: list[Entry] = field(default_factory=list)
     saved_to: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # summaries of whole files (list changes)
 
     def add(self, file: str | Path, outcome: str, message: str = "", **values: Any) -> Entry:
         entry = Entry(str(file), outcome, message, **values)
@@ -104,7 +105,7 @@ class ImportReport:
                 )
             label = t(f"ingest.outcome_{e.outcome}")
             out.append(f"[{label}] {where}: {text}" + (f" → {e.record_id}" if e.record_id else ""))
-        return out
+        return out + self.notes
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +116,7 @@ class ImportReport:
             "records": self.record_ids,
             "entries": [asdict(e) for e in self.entries],
             "saved_to": self.saved_to,
+            "notes": self.notes,
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -228,3 +228,69 @@ def query_bars(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     return _barh(
         report, list(table[col("query")]), list(table[col("searches")]), t("report_chart.searches")
     )
+
+
+# -- textbooks --------------------------------------------------------------------------------
+
+STATUS_COLORS = {
+    "listed": ACCENT,
+    "expiring": "#d9a441",
+    "expired": ALERT,
+    "not_listed": "#8e6c8a",
+    "unmatched": "#6c757d",
+}
+
+
+def textbook_statuses(report: Report, table: pd.DataFrame, **_: object) -> Figure:
+    """Rows of the schools' lists per status."""
+    if not len(table):
+        return _empty(report)
+    counts = table[col("status")].map(lambda s: s.split(" (")[0]).value_counts()
+    return _barh(report, list(counts.index), list(counts.values), t("report_chart.rows"))
+
+
+def textbooks_by_school(report: Report, table: pd.DataFrame, **_: object) -> Figure:
+    """Books to replace per school."""
+    counts = table[col("school")].value_counts() if len(table) else pd.Series(dtype=int)
+    return _barh(report, list(counts.index), list(counts.values), t("report_chart.books"), ALERT)
+
+
+def copies_short(report: Report, table: pd.DataFrame, **_: object) -> Figure:
+    """Copies short per school."""
+    if not len(table):
+        return _empty(report)
+    short = table.groupby(col("school"))[col("missing_copies")].sum().sort_values(ascending=False)
+    return _barh(report, list(short.index), list(short.values), t("report_chart.copies_short"))
+
+
+def schools_without_list(report: Report, table: pd.DataFrame, **_: object) -> Figure:
+    """Schools without a list, by name."""
+    names = list(table[col("school")]) if len(table) else []
+    return _barh(report, names, [1] * len(names), t("report_chart.no_list"), ALERT)
+
+
+def statuses_by_school(report: Report, table: pd.DataFrame, **_: object) -> Figure:
+    """Rows of each school's list stacked by status (the city total row left out)."""
+    schools = table.iloc[:-1] if len(table) > 1 else table.iloc[0:0]
+    if schools.empty:
+        return _empty(report)
+    schools = schools.iloc[:MAX_BARS][::-1]
+    with styled():
+        fig, ax = _figure(9, 1.4 + 0.34 * len(schools))
+        left = np.zeros(len(schools))
+        labels = [_short(s) for s in schools[col("school")]]
+        for status, color in STATUS_COLORS.items():
+            values = schools[col(status)].to_numpy(dtype=float)
+            ax.barh(labels, values, left=left, color=color, label=col(status))
+            left += values
+        ax.set_xlabel(t("report_chart.rows"))
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower right", fontsize=8)
+        ax.set_title(report.title)
+    return fig
+
+
+def list_changes(report: Report, table: pd.DataFrame, **_: object) -> Figure:
+    """Changes of the federal list by kind."""
+    counts = table[col("change")].value_counts() if len(table) else pd.Series(dtype=int)
+    return _barh(report, list(counts.index), list(counts.values), t("report_chart.books"))

@@ -194,9 +194,9 @@ def _write_one(
     else:
         from catalogue.reports import charts
 
-        results = [output.Result(report_, table, charts.png(report_.figure(table)))]
+        result = output.Result(report_, table, charts.png(report_.figure(table)))
         if fmt == "xlsx":
-            output.save_xlsx(results, path)
+            output.save_xlsx(output.with_sheets(ws, result, **params), path)
         else:
-            output.save_html(results, path, _subtitle(today, params))
+            output.save_html([result], path, _subtitle(today, params))
     click.echo(t("report.saved", path=path), err=True)

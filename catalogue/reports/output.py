@@ -40,11 +40,23 @@ class ReportError(UserError):
 
 @dataclass
 class Result:
-    """A built report: its table and its chart as PNG."""
+    """A built report: its table and its chart as PNG; ``sheet`` titles a further sheet of the
+    report (the report's title when empty)."""
 
     report: Report
     table: pd.DataFrame
     chart: bytes
+    sheet: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.sheet or self.report.title
+
+
+def with_sheets(ws: Workspace, result: Result, **params: Any) -> list[Result]:
+    """The report's result followed by its further sheets (one per school for the summary)."""
+    extra = result.report.extra_sheets(ws, **params)
+    return [result] + [Result(result.report, table, b"", title) for title, table in extra]
 
 
 def build(
@@ -60,7 +72,7 @@ def build(
         if progress:
             progress(done, len(chosen))
         table = report.run(ws, **params)
-        results.append(Result(report, table, png(report.figure(table))))
+        results += with_sheets(ws, Result(report, table, png(report.figure(table))), **params)
     if progress:
         progress(len(chosen), len(chosen))
     return results
@@ -92,11 +104,11 @@ def save_xlsx(results: list[Result], path: Path) -> Path:
     with cells.excel_writer(path, date_format="dd.mm.yyyy") as writer:
         bold = writer.book.add_format({"bold": True, "font_size": 12})
         for result in results:
-            sheet = _sheet_name(result.report.title, taken)
+            sheet = _sheet_name(result.title, taken)
             table = result.table
             table.to_excel(writer, sheet_name=sheet, startrow=2, index=_keeps_index(table))
             ws = writer.sheets[sheet]
-            ws.write(0, 0, result.report.title, bold)
+            ws.write(0, 0, result.title, bold)
             ws.autofit()
             ws.write(1, 0, t("report.internal"))  # after autofit: a long line, not a column
     return path
@@ -112,6 +124,8 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
     head = f"# {t('report.notebook_title')}\n\n{subtitle}\n\n*{t('report.internal')}*"
     nb.cells.append(nbformat.v4.new_markdown_cell(head))
     for r in results:
+        if r.sheet:  # further sheets belong to the XLSX only
+            continue
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {r.report.title}\n\n{r.report.about}"))
         cell = nbformat.v4.new_code_cell(f'reports.run("{r.report.name}", ws)')
         shown = r.table if len(r.table) else pd.DataFrame({t("report.no_data"): []})

@@ -20,6 +20,15 @@ from catalogue.reports.contributions import contributions
 from catalogue.reports.coverage import coverage, gaps
 from catalogue.reports.development import by_organisation, development
 from catalogue.reports.search import corrected, top_queries, zero_results
+from catalogue.reports.textbooks import (
+    changes,
+    check,
+    expiring,
+    missing,
+    provision_gaps,
+    school_sheets,
+    summary,
+)
 from catalogue.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -28,11 +37,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Report:
-    """One report: ``build(ws, **params) -> DataFrame`` and the name of its chart."""
+    """One report: ``build(ws, **params) -> DataFrame`` and the name of its chart.
+
+    ``sheets(ws, **params)``, when set, gives more ``(title, table)`` sheets its XLSX carries
+    after the report's own (the city summary adds one sheet per school).
+    """
 
     name: str
     build: Callable[..., pd.DataFrame]
     chart: str  # a function of catalogue.reports.charts
+    sheets: Callable[..., list[tuple[str, pd.DataFrame]]] | None = None
 
     @property
     def key(self) -> str:
@@ -58,6 +72,13 @@ class Report:
         wanted = {k: v for k, v in params.items() if k in self.params and v is not None}
         return self.build(ws, **wanted)
 
+    def extra_sheets(self, ws: Workspace, **params: Any) -> list[tuple[str, pd.DataFrame]]:
+        """The further sheets of the report's XLSX (none for most reports)."""
+        if self.sheets is None:
+            return []
+        taken = list(inspect.signature(self.sheets).parameters)[1:]
+        return self.sheets(ws, **{k: v for k, v in params.items() if k in taken and v is not None})
+
     def figure(self, table: pd.DataFrame, **params: Any) -> Figure:
         """The report's chart (a matplotlib Figure) for a table it built."""
         from catalogue.reports import charts
@@ -80,6 +101,12 @@ REPORTS: dict[str, Report] = {
         Report("search-top", top_queries, "query_bars"),
         Report("search-zero", zero_results, "query_bars"),
         Report("search-corrected", corrected, "query_bars"),
+        Report("textbooks-check", check, "textbook_statuses"),
+        Report("textbooks-expiring", expiring, "textbooks_by_school"),
+        Report("textbooks-provision", provision_gaps, "copies_short"),
+        Report("textbooks-missing", missing, "schools_without_list"),
+        Report("textbooks-summary", summary, "statuses_by_school", school_sheets),
+        Report("textbooks-changes", changes, "list_changes"),
     )
 }
 
