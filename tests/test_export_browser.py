@@ -13,17 +13,9 @@ from needs import need
 
 from catalogue.export import export_collection
 from catalogue.workspace import Workspace
+from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parent / "output" / "export"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 need(CHROMIUM.exists(), "/usr/bin/chromium", module=True)
@@ -43,7 +35,7 @@ def page_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

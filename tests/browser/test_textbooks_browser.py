@@ -4,130 +4,30 @@ matcher could not decide and sees the city summary change (RECIPES §3). Screens
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import re
-import secrets
-import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import openpyxl
 import pytest
+from needs import need
 
 from catalogue.textbooks.generator import load_truth
 from catalogue.textbooks.importing import federal_books, import_school_list
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
-from tests.browser.test_jupyterlab import (
+from tests.browser.lab import (
     CHROMIUM,
-    NOTIFICATIONS,
-    REPO,
     SHOTS,
     TIMEOUT_MS,
-    free_port,
+    chromium,
+    jupyterlab,
     run_all,
     sync_api,
 )
 
 NOTEBOOK = "06_textbooks.ipynb"
 
-
-@contextlib.contextmanager
-def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]):
-    """JupyterLab serving copies of the notebooks ``names`` on a copy of ``source_home``, with
-    every Jupyter folder isolated under ``root``; yields ``{url, token, home}``."""
-    home = root / "workspace"
-    shutil.copytree(source_home, home)
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
-    for name in names:
-        shutil.copy(REPO / "notebooks" / name, notebooks / name)
-    settings = root / "settings"
-    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (
-        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    ).write_text(json.dumps(NOTIFICATIONS))
-    env = {
-        **os.environ,
-        "IMK_HOME": str(home),
-        "IMK_USER": "Браузерова Анна Тестовна",
-        "JUPYTER_CONFIG_DIR": str(root / "config"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-    }
-    token, port = secrets.token_hex(16), free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    log = (root / "lab.log").open("wb")
-    server = subprocess.Popen(
-        command, env=env, cwd=notebooks, stdout=log, stderr=log, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((root / "lab.log").read_text(errors="replace")) from None
-                time.sleep(0.2)  # polling the server's own status, not waiting blindly
-        yield {"url": url, "token": token, "home": home}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
-
-
-@contextlib.contextmanager
-def chromium(lab: dict, first: str, height: int = 1000):
-    """A Chromium page on JupyterLab with the notebook ``first`` open (``height``: of the
-    window, taller for long panels)."""
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": height}, locale="ru-RU")
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(f"{lab['url']}/lab/tree/{first}?token={lab['token']}")
-        try:
-            yield page
-        finally:
-            browser.close()
+pytestmark = pytest.mark.browser
+need(CHROMIUM.exists(), "/usr/bin/chromium", module=True)
 
 
 def _pending_list(home, lists, folder) -> str:

@@ -1,0 +1,139 @@
+"""One way to drive a real browser in the tests: headless Chromium from Debian
+(``/usr/bin/chromium``) via Playwright, and JupyterLab started on copies of the notebooks with
+every Jupyter folder isolated (RECIPES §3). Waits are on state, never on sleeps."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from playwright import sync_api  # in the dev extra: missing means broken
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "tests" / "output" / "browser"
+TIMEOUT_MS = 60_000
+KERNEL_IDLE = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!w || !w.context || w.context.path !== %s) return false;
+  const k = w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
+}"""
+NOTIFICATIONS = {"fetchNews": "false", "checkForUpdates": False}
+USER = "Браузерова Анна Тестовна"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """JupyterLab serving copies of the notebooks ``names`` on a copy of ``source_home``, with
+    every Jupyter folder isolated under ``root``; yields ``{url, token, home}``."""
+    home = root / "workspace"
+    shutil.copytree(source_home, home)
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    for name in names:
+        shutil.copy(REPO / "notebooks" / name, notebooks / name)
+    settings = root / "settings"
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (
+        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    ).write_text(json.dumps(NOTIFICATIONS))
+    env = {
+        **os.environ,
+        "IMK_HOME": str(home),
+        "IMK_USER": USER,
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    token, port = secrets.token_hex(16), free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={notebooks}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    log = (root / "lab.log").open("wb")
+    server = subprocess.Popen(
+        command, env=env, cwd=notebooks, stdout=log, stderr=log, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((root / "lab.log").read_text(errors="replace")) from None
+                time.sleep(0.2)  # polling the server's own status, not waiting blindly
+        yield {"url": url, "token": token, "home": home}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium(lab: dict[str, Any], first: str, height: int = 1000) -> Iterator[sync_api.Page]:
+    """A Chromium page on JupyterLab with the notebook ``first`` open (``height``: of the
+    window, taller for long panels)."""
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": height}, locale="ru-RU")
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{lab['url']}/lab/tree/{first}?token={lab['token']}")
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def run_all(page: sync_api.Page, path: str) -> None:
+    """Wait for the notebook's kernel to be idle, then run every cell."""
+    page.wait_for_function(KERNEL_IDLE % json.dumps(path), timeout=TIMEOUT_MS)
+    page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
