@@ -25,7 +25,7 @@ from catalogue.store import StoreError
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.search import SearchResult
-from widgets.search_panel import esc, find_home, grades_text
+from widgets.search_panel import esc, find_home, grades_text, hit_button
 
 ADD_ALL_LIMIT = 500
 
@@ -292,13 +292,7 @@ class CollectionBuilder(w.VBox):
     def _show_hits(self, result: SearchResult) -> None:
         rows = []
         for hit in result.hits:
-            add = w.Button(
-                description=t("builder.add"),
-                icon="plus",
-                layout=w.Layout(width="auto", flex="0 0 auto"),
-            )
-            add.add_class("imk-add-hit")
-            add.on_click(lambda _, rid=hit.id: self.model.add(rid))
+            add = hit_button(t("builder.add"), "plus", "imk-add-hit", self.model.add, hit.id)
             rows.append(w.HBox([add, w.HTML(f"{esc(hit.title)} <small>{esc(hit.id)}</small>")]))
         self.add_all_button.description = t("builder.add_all_count", count=result.total)
         self.hits.children = rows

@@ -22,7 +22,7 @@ from widgets.editor import RecordEditor
 from widgets.editor_model import EditorModel
 from widgets.history_panel import HistoryPanel
 from widgets.review_panel import ReviewPanel
-from widgets.search_panel import esc, find_home
+from widgets.search_panel import esc, find_home, hit_button
 
 FINDER_HITS = 8
 
@@ -75,13 +75,7 @@ class CurationDesk(w.VBox):
         result = self.index.search(query, page_size=FINDER_HITS)
         rows = []
         for hit in result.hits:
-            button = w.Button(
-                description=t("desk.open"),
-                icon="edit",
-                layout=w.Layout(width="auto", flex="0 0 auto"),
-            )
-            button.add_class("imk-open-record")
-            button.on_click(lambda _, rid=hit.id: self.open_record(rid))
+            button = hit_button(t("desk.open"), "edit", "imk-open-record", self.open_record, hit.id)
             label = w.HTML(
                 f"{esc(hit.title)} <small>· {esc(hit.id)} · {esc(status_name(hit.status))}</small>"
             )
