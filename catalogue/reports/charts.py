@@ -103,6 +103,28 @@ def _barh(
     return fig
 
 
+def _bar(
+    report: Report,
+    labels: list[str],
+    values: list[int],
+    ylabel: str,
+    colors: list[str],
+    size: tuple[float, float],
+    rotate: bool = False,
+) -> Figure:
+    """Vertical bars, each labelled with its value (``rotate``: slanted labels below)."""
+    with styled():
+        fig, ax = _figure(*size)
+        bars = ax.bar(labels, values, color=colors)
+        ax.bar_label(bars, padding=2)
+        ax.set_ylabel(ylabel)
+        if rotate:
+            ax.tick_params(axis="x", rotation=45)
+        ax.grid(axis="x", visible=False)
+        ax.set_title(report.title)
+    return fig
+
+
 def heatmap(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     """Records per subject and grade: blue by count, gaps (0) in red, untaught cells grey."""
     if table.empty:
@@ -165,15 +187,7 @@ def expiry_months(report: Report, table: pd.DataFrame, **_: object) -> Figure:
         int((months == m).sum()) for m in sorted(set(months))
     ]
     colors = [ALERT if expired.any() else ACCENT] + [ACCENT] * (len(labels) - 1)
-    with styled():
-        fig, ax = _figure(8, 3.5)
-        bars = ax.bar(labels, counts, color=colors)
-        ax.bar_label(bars, padding=2)
-        ax.set_ylabel(t("report_chart.teachers"))
-        ax.tick_params(axis="x", rotation=45)
-        ax.grid(axis="x", visible=False)
-        ax.set_title(report.title)
-    return fig
+    return _bar(report, labels, counts, t("report_chart.teachers"), colors, (8, 3.5), rotate=True)
 
 
 def count_by_category(report: Report, table: pd.DataFrame, **_: object) -> Figure:
@@ -211,14 +225,8 @@ def age_bands(report: Report, table: pd.DataFrame, **_: object) -> Figure:
         return _empty(report)
     order = band_order()
     counts = [int((table[col("band")] == b).sum()) for b in order]
-    with styled():
-        fig, ax = _figure(7, 3.2)
-        bars = ax.bar(order, counts, color=[PALETTE[2], PALETTE[1], PALETTE[3], ALERT])
-        ax.bar_label(bars, padding=2)
-        ax.set_ylabel(t("report_chart.records"))
-        ax.grid(axis="x", visible=False)
-        ax.set_title(report.title)
-    return fig
+    colors = [PALETTE[2], PALETTE[1], PALETTE[3], ALERT]
+    return _bar(report, order, counts, t("report_chart.records"), colors, (7, 3.2))
 
 
 def query_bars(report: Report, table: pd.DataFrame, **_: object) -> Figure:
