@@ -30,6 +30,7 @@ from click.testing import CliRunner
 
 from catalogue import privacy
 from catalogue.citations import STYLES
+from catalogue.export import FORMATS
 from catalogue.i18n import t
 from catalogue.records import (
     RECORD_TYPES,
@@ -62,14 +63,6 @@ OUTWARD = (
     "cite",
 )
 SURFACES = (*OUTWARD, "reports", "logs")
-EXPORTS = {
-    "html": "html",
-    "zip": "zip",
-    "csv": "csv",
-    "xlsx": "xlsx",
-    "ris": "ris",
-    "bibtex": "bib",
-}
 # set by the catalogue itself, not by whoever fills the record (all on privacy.NON_PERSONAL)
 SET_BY_STORE = {"id", "version", "created_at", "updated_at"}
 # the publicity switches themselves
@@ -90,9 +83,11 @@ VOCAB = {
 GRADES = {"closed": ("ДО", "дошкольная группа"), "consented": ("11", "11 класс")}
 GRADES["open"] = ("9", "9 класс")
 UNPROBED = SET_BY_STORE | CONTROLS | {"levels", "status", "format"}
-DATES = ("category_assigned", "category_expires", "birth_date")
+DATES = ("category_assigned", "category_expires", "birth_date", "valid_until", "list_excluded")
+# a media item's place on the federal list of textbooks: validated codes, nothing personal
+FEDERAL_LIST = {"list_appendix": "1", "list_number": "1.1.2.3.1.16.1."}
 # probed as text only: a search for «Педагог-методист» or «1951-03-17» matches other words too
-INEXACT = {*VOCAB, "grades", *DATES}
+INEXACT = {*VOCAB, *FEDERAL_LIST, "grades", *DATES}
 ORDINARY = {"subjects": "Математика", "audience": "учитель", "resource_type": "Конспект урока"}
 
 
@@ -147,6 +142,8 @@ class Planter:
             return "опубликовано", []
         if name == "format":
             return "учебник", []
+        if name in FEDERAL_LIST:
+            return FEDERAL_LIST[name], []
         if name == "isbn":
             return "978-5-360-21843-2", ["978-5-360-21843-2"]
         if name in DATES:
@@ -205,7 +202,7 @@ def expected(plant: Plant, record: Record) -> set[str]:
     if plant.name in privacy.NON_PERSONAL or opened:
         allowed |= {"search", "found", "index"}
         if record.consent_to_publish:
-            allowed |= set(EXPORTS) | {"page", "cite"}
+            allowed |= set(FORMATS) | {"page", "cite"}
     if plant.name in privacy.INTERNAL_REPORT_FIELDS:
         allowed.add("reports")
     return allowed
@@ -267,7 +264,7 @@ def walk(tmp_path_factory) -> Walk:
         )
         CatalogueIndex.build(ws)
     texts: dict[str, str] = {}
-    for fmt, ext in EXPORTS.items():
+    for fmt, ext in FORMATS.items():
         path = out / f"walk.{ext}"
         imk(home, "collection", "export", "walk", "--format", fmt, "-o", str(path))
         if fmt in ("zip", "xlsx"):
