@@ -14,7 +14,7 @@ import pytest
 
 from catalogue.textbooks.generator import load_truth
 from catalogue.workspace import Workspace
-from tests.test_notebooks import execute, jupyter_env, kernels_dir, outputs  # noqa: F401
+from tests.test_notebooks import outputs
 from widgets.textbooks_panel import TextbooksPanel
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_textbooks.ipynb"
@@ -76,11 +76,11 @@ def test_notebook_is_clean():
     assert all(not c.outputs and c.execution_count is None for c in code)
 
 
-def test_notebook_runs_headless(jupyter_env, textbook_home, tmp_path):  # noqa: F811
+def test_notebook_runs_headless(run_notebook, jupyter_env, textbook_home, tmp_path):
     home = tmp_path / "workspace"
     shutil.copytree(textbook_home, home)
     jupyter_env.setenv("IMK_HOME", str(home))
-    nb = execute(NOTEBOOK, NOTEBOOK.parent)
+    nb = run_notebook(NOTEBOOK, NOTEBOOK.parent)
     shown = outputs(nb)
     assert not [o for o in shown if o.output_type == "error"]
     assert any("Обеспеченность" in str(o.get("data", {})) for o in shown)

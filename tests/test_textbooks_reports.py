@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import build_cli
 from catalogue.reports import REPORTS
 from catalogue.textbooks.check import next_school_year, status
 from catalogue.textbooks.generator import load_truth
 from catalogue.textbooks.importing import federal_books
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 CLI = build_cli()
 TODAY = dt.date(2026, 11, 27)

@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import build_cli
 from catalogue.extract.safety import Limits
 from catalogue.extract.worker import Refused
 from catalogue.ingest.tables import read
@@ -21,6 +20,7 @@ from catalogue.textbooks.generator import load_truth
 from catalogue.textbooks.schools import find_header, header_field, parse
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
+from imk.cli import build_cli
 
 CLI = build_cli()
 HEADER = [
