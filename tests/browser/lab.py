@@ -1,6 +1,6 @@
 """One way to drive a real browser in the tests: headless Chromium from Debian
 (``/usr/bin/chromium``) via Playwright, and JupyterLab started on copies of the notebooks with
-every Jupyter folder isolated (RECIPES §3). Waits are on state, never on sleeps."""
+every Jupyter folder isolated. Waits are on state, never on sleeps."""
 
 from __future__ import annotations
 

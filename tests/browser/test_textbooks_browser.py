@@ -1,5 +1,5 @@
 """The textbooks notebook in a real browser on a real JupyterLab: a methodist resolves a row the
-matcher could not decide and sees the city summary change (RECIPES §3). Screenshots land in
+matcher could not decide and sees the city summary change. Screenshots land in
 ``tests/output/browser/``."""
 
 from __future__ import annotations
