@@ -28,11 +28,12 @@ REAL_CORPUS = SHARED / "corpus" / "real"
 DEMO_SEED = 7
 DEMO_SCALE = 0.1
 KERNEL = "imk-test-python"
-# Tests using these fixtures get the marker: a kernel starts, 1,500 records are generated, or
-# another imk process runs meanwhile.
+# Tests using these fixtures get the marker: a kernel starts, 1,500 records are generated (or a
+# federal list and twenty schools' lists), or another imk process runs meanwhile.
 FIXTURE_MARKS = {
     "jupyter_env": pytest.mark.kernel,
     "full_demo": pytest.mark.slow,
+    "textbook_home": pytest.mark.slow,
     "during_import": pytest.mark.subprocess,
 }
 

@@ -196,6 +196,7 @@ def test_search_top_report_keeps_the_hyperlink_as_text(home, tmp_path):
     assert set(QUERIES) <= strings(assert_xlsx_neutral(book))
 
 
+@pytest.mark.slow  # draws every chart
 def test_every_report_in_one_workbook(home, tmp_path):
     out = tmp_path / "all.xlsx"
     imk(home, "report", "--format", "xlsx", "-o", str(out))

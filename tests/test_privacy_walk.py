@@ -48,6 +48,8 @@ from imk.cli import build_cli
 from index.engine import CatalogueIndex
 from index.search import search
 
+pytestmark = pytest.mark.slow  # builds a workspace and writes every export format
+
 CLI = build_cli()
 OUTWARD = (
     "search",
