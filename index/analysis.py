@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import Stemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
+
+from catalogue.words import stemmer
 
 CYRILLIC = re.compile(r"[а-яё]")
 # Words kept although stop lists drop them: they carry meaning in a catalogue query.
@@ -39,15 +40,10 @@ class YoFilter(Filter):
 def stem(word: str) -> str:
     """The Snowball stem of a lower-case word, Russian or English by its letters."""
     if CYRILLIC.search(word):
-        return str(_stemmer("russian").stemWord(word))
+        return str(stemmer("russian").stemWord(word))
     if word.isascii() and word.isalpha():
-        return str(_stemmer("english").stemWord(word))
+        return str(stemmer("english").stemWord(word))
     return word
-
-
-@cache
-def _stemmer(language: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(language)
 
 
 class StemFilter(Filter):

@@ -18,6 +18,7 @@ from typing import Any
 from catalogue import grades, vocabularies
 from catalogue.ingest.titles import DOC_TYPES, suggest_title
 from catalogue.records import RecordT
+from catalogue.words import fold
 
 __all__ = ["apply", "suggest", "suggest_title"]
 
@@ -99,10 +100,6 @@ _TYPE_CUES: list[tuple[str, str]] = [
 _SLIDE_FORMATS = {".ppt", ".pptx", ".odp"}
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
-
-
 def suggest_authors(text: str, meta: dict[str, Any]) -> list[str]:
     """People named near «автор», «составитель», «учитель»…; else the declared author."""
     found: list[str] = []
@@ -177,7 +174,7 @@ def _subject_patterns() -> list[tuple[str, re.Pattern[str] | None, list[re.Patte
     for term in vocabularies.get("subjects"):
         alternatives = []
         for value in (term.name, *term.synonyms):
-            words = _fold(value).replace(".", " ").split()
+            words = fold(value).replace(".", " ").split()
             if len(words) == 1 and len(words[0]) < 5:
                 if value.isupper() and len(value) >= 3:  # ИЗО, ОБЖ, ИКТ, ОРКСЭ: exact acronyms
                     alternatives.append(rf"\b{re.escape(words[0])}\b")
@@ -190,7 +187,7 @@ def _subject_patterns() -> list[tuple[str, re.Pattern[str] | None, list[re.Patte
             alternatives.append(r"\b" + r"\s+".join(stems))
         names = re.compile("|".join(alternatives)) if alternatives else None
         cues = [
-            re.compile(r"\b" + re.escape(_fold(cue)).replace(r"\ ", r"\w*\s+") + r"\w*")
+            re.compile(r"\b" + re.escape(fold(cue)).replace(r"\ ", r"\w*\s+") + r"\w*")
             for cue in term.extra.get("cues", [])
         ]
         patterns.append((term.code, names, cues))
@@ -214,7 +211,7 @@ def _subject_score(
 def suggest_subjects(title: str, text: str) -> list[str]:
     """The subjects of the vocabulary whose names, synonyms and cue words dominate the title
     and the first pages: the best one, and a second one close to it."""
-    title_f, text_f = _fold(title), _fold(text[:SUBJECT_CHARS])
+    title_f, text_f = fold(title), fold(text[:SUBJECT_CHARS])
     scores = {
         code: _subject_score(names, cues, title_f, text_f)
         for code, names, cues in _subject_patterns()
@@ -230,7 +227,7 @@ def suggest_resource_type(title: str, text: str, name: str) -> str:
     """The resource type whose cue appears first in the title, else in the head of the text."""
     if PurePath(name).suffix.lower() in _SLIDE_FORMATS:
         return "Презентация"  # slides are a presentation whatever they are about
-    for fragment in (_fold(title), _fold(text[:600])):
+    for fragment in (fold(title), fold(text[:600])):
         hits = []
         for rtype, cue in _TYPE_CUES:
             found = re.search(cue, fragment)

@@ -10,11 +10,10 @@ property is used only when it looks like a real title and the text does not give
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import PurePath
 from typing import Any
 
-import Stemmer
+from catalogue.words import fold, stemmer
 
 HEAD_LINES = 120  # how many lines of the text are searched for the title
 MAX_TITLE = 300
@@ -149,15 +148,10 @@ _SMALL_WORDS = {
 }
 
 
-@cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("russian")
-
-
 def _terms(text: str) -> set[str]:
     """Stems of the words of three letters or more («Положения» and «положение» alike)."""
-    found = re.findall(r"[^\W\d_]{3,}", _fold(text))
-    return set(_stemmer().stemWords(found))
+    found = re.findall(r"[^\W\d_]{3,}", fold(text))
+    return set(stemmer("russian").stemWords(found))
 
 
 def _clean(line: str) -> str:
@@ -168,16 +162,12 @@ def _clean(line: str) -> str:
     return line
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
-
-
 def _letters_share(line: str) -> float:
     return sum(ch.isalpha() for ch in line) / max(len(line), 1)
 
 
 def _bare(line: str) -> str:
-    return _fold(line).lstrip('«"“[( ')
+    return fold(line).lstrip('«"“[( ')
 
 
 def _is_stamp(line: str) -> bool:
@@ -236,7 +226,7 @@ def _continues(block: list[str], line: str, after_blank: bool) -> bool:
         return False
     if _ENDS_TITLE.match(line) or _PERSON_START.match(line) or _letters_share(line) < 0.5:
         return False
-    if _fold(_lead(line)) == _fold(_lead(block[0])):
+    if fold(_lead(line)) == fold(_lead(block[0])):
         return False  # the heading again («ПЛАН РАБОТЫ… НА СЕНТЯБРЬ»): the next section
     if _SENTENCE_END.search(prev) and not open_end:
         return False
@@ -257,7 +247,7 @@ def _case(line: str) -> str:
             letters.isupper()
             and (
                 (len(letters) >= _WORD_LETTERS and _vowel_share(letters) > 0)
-                or (whole and _fold(letters) in _SMALL_WORDS)
+                or (whole and fold(letters) in _SMALL_WORDS)
                 or (whole and len(letters) >= 4 and _vowel_share(letters) >= 0.4)
             )
             and not letters.endswith("ОУ")
@@ -294,7 +284,7 @@ def _join(block: list[str]) -> str:
             _OPEN_END.search(title)
             or (
                 line[:1].islower()
-                and (not original.isupper() or _fold(original.split()[0]) in _SMALL_WORDS)
+                and (not original.isupper() or fold(original.split()[0]) in _SMALL_WORDS)
             )
             or original[:1] in '«"“('
             or DOC_TYPES.match(title)

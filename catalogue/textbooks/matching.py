@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import Stemmer
+from catalogue.words import fold as words_fold
+from catalogue.words import stemmer
 
 ACCEPT = 0.72  # a best candidate scoring at least this, clear of the others, is a match
 MARGIN = 0.08  # how far ahead of the second candidate the best one must be
@@ -97,12 +98,7 @@ _PUBLISHER_STOP = frozenset(
 
 def fold(text: str) -> str:
     """Lower case, «ё» → «е», non-breaking spaces as spaces."""
-    return text.replace("\u00a0", " ").lower().replace("ё", "е")
-
-
-@cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("russian")
+    return words_fold(text.replace("\u00a0", " "))
 
 
 # what schools write for a subject, spelled out
@@ -125,7 +121,7 @@ def words(text: str, stop: frozenset[str] = _STOP) -> list[str]:
         word = raw.rstrip(".")
         if len(word) < 2 or word in stop or word.isdigit():
             continue
-        stem = _stemmer().stemWord(word)
+        stem = stemmer("russian").stemWord(word)
         found.append(stem + "." if raw.endswith(".") and len(word) < 8 else stem)
     return found
 
