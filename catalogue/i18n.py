@@ -4,11 +4,19 @@ Messages live in ``catalogue/locale/<lang>/<area>.toml`` (one file per feature a
 ``key = "text with {placeholders}"`` inside ``[section]`` tables; a key is ``section.key``.
 The language comes from :func:`set_language`, else the ``IMK_LANG`` environment variable,
 else Russian.
+
+A placeholder may carry word forms that agree with a number:
+``{count} {count:запись|записи|записей}`` (Russian: one / few / many; English:
+``{count:record|records}``). Dates, moments and numbers are shown the way the language writes
+them by :func:`date_text`, :func:`moment_text` and :func:`number_text`; nothing user-facing
+prints ISO strings or ``5.0``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -50,7 +58,64 @@ def set_language(lang: str | None) -> None:
     _current = lang
 
 
+def plural(count: int, forms: str, lang: str | None = None) -> str:
+    """The word form agreeing with ``count``: ``forms`` is «one|few|many» (ru) or «one|other»."""
+    variants = forms.split("|")
+    n = abs(int(count))
+    if (lang or language()) == "ru" and len(variants) == 3:
+        if n % 10 == 1 and n % 100 != 11:
+            return variants[0]
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return variants[1]
+        return variants[2]
+    return variants[0] if n == 1 else variants[-1]
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus plural forms in the format spec (``{n:файл|файла|файлов}``)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec and isinstance(value, int):
+            return plural(value, format_spec)
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, **values: object) -> str:
     """The message ``key`` in the active language, formatted with ``values``."""
     text = catalog(language()).get(key) or catalog("ru")[key]
-    return text.format(**values) if values else text
+    return _FORMATTER.format(text, **values) if values else text
+
+
+def date_text(value: dt.date | str | None) -> str:
+    """A date as the language writes it: «27.11.2026» (ru), «2026-11-27» (en); '' for none."""
+    if value is None or value == "":
+        return ""
+    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return day.strftime("%d.%m.%Y") if language() == "ru" else day.isoformat()
+
+
+def moment_text(value: dt.datetime | str | None) -> str:
+    """A stored UTC moment in the local time zone, to the minute: «27.11.2026 10:47»."""
+    if value is None or value == "":
+        return ""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return local.strftime("%d.%m.%Y %H:%M" if language() == "ru" else "%Y-%m-%d %H:%M")
+
+
+def number_text(value: float | int | None, digits: int = 2) -> str:
+    """A number without a useless «.0», with the language's decimal mark: «5», «0,25» (ru)."""
+    if value is None:
+        return ""
+    rounded = round(float(value), digits)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    text = f"{rounded:.{digits}f}".rstrip("0")
+    return text.replace(".", ",") if language() == "ru" else text
