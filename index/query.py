@@ -35,7 +35,7 @@ from whoosh.qparser.syntax import GroupNode
 
 from catalogue import grades, vocabularies
 from index.analysis import words as analysed
-from index.ranking import ORDINAL_SHARE, Unit
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, Unit
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
 
 PROXIMITY_FIELDS = ("title", "filename", "annotation", "content")
@@ -253,20 +253,59 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
     if not the_plan.plain:
         return []
     chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)
+    typed = _document_type_chunks(chunks)
     found: list[Unit] = []
     p = parser(schema)
-    for chunk in chunks:
+    for n, chunk in enumerate(chunks):
         try:
             parsed = p.parse(chunk)
         except Exception:
             continue
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
-        ordinal = CYRILLIC_WORD.fullmatch(chunk) and grades.grade_number(chunk) is not None
-        found.append(Unit(parsed, ORDINAL_SHARE if ordinal else 1.0))
+        share = 1.0
+        if CYRILLIC_WORD.fullmatch(chunk) and grades.grade_number(chunk) is not None:
+            share = ORDINAL_SHARE
+        elif n in typed:
+            share = DOCUMENT_TYPE_SHARE
+        found.append(Unit(parsed, share))
     if the_plan.grades:
         found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
+
+
+@cache
+def document_type_words() -> frozenset[tuple[str, ...]]:
+    """Analysed words naming a kind of document («рабочая программа», «положение», «тест»):
+    the resource types and record kinds of the vocabularies, with their synonyms."""
+    names = [
+        name
+        for vocabulary in ("resource_types", "kinds")
+        for term in vocabularies.get(vocabulary).terms
+        for name in (term.name, *term.synonyms)
+    ]
+    return frozenset(seq for seq in (tuple(analysed(name)) for name in names) if seq)
+
+
+def _document_type_chunks(chunks: list[str]) -> set[int]:
+    """Positions of the chunks that name a kind of document: a synonym group with such a
+    member, or words in a row that together name one («контрольная работа»)."""
+    kinds = document_type_words()
+    longest = max(map(len, kinds), default=0)
+    stems: list[tuple[str, ...]] = []
+    typed: set[int] = set()
+    for n, chunk in enumerate(chunks):
+        members = [m.strip('"') for m in chunk.strip("()").split(" OR ")]
+        if chunk.startswith("(") and any(tuple(analysed(m)) in kinds for m in members):
+            typed.add(n)
+        stems.append(tuple(analysed(chunk)) if not chunk.startswith("(") else ())
+    for start in range(len(chunks)):
+        for size in range(min(longest, len(chunks) - start), 0, -1):
+            words = [w for stem in stems[start : start + size] for w in stem]
+            if all(stems[start : start + size]) and tuple(words) in kinds:
+                typed.update(range(start, start + size))
+                break
+    return typed
 
 
 def parser(schema: Schema, group: type[GroupNode] = AndGroup) -> QueryParser:

@@ -21,6 +21,7 @@ from whoosh import query as wq
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
+DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25

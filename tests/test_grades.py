@@ -10,7 +10,9 @@ from catalogue.ingest.suggest import suggest_grades
 from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
-from index.query import plan
+from index.query import plan, units
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
+from index.schema import build_schema
 
 # (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
 #  grades a spreadsheet cell reads — also bare numbers)
@@ -105,6 +107,27 @@ def test_question_words_are_not_counted(query, text):
 )
 def test_ordinals_without_class_are_words(query, grades_named):
     assert plan(query).grades == grades_named
+
+
+TYPE, ORD = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
+
+
+@pytest.mark.parametrize(
+    ("query", "shares"),
+    [
+        # the kind of document (a resource type or its synonym) says less than the topic
+        ("где найти рабочую программу по истории", [TYPE, 1]),
+        ("контрольная работа по экономике", [TYPE, TYPE, 1]),
+        ("тест по культуре Башкортостана", [TYPE, 1, 1]),
+        ("учебник Перышкина по физике", [TYPE, 1, 1]),
+        # «работа», «план» alone name no kind of document
+        ("работа психолога с детьми", [1, 1, 1]),
+        ("план работы школы", [1, 1, 1]),
+        ("стихотворение Лермонтова первой части", [1, 1, ORD, 1]),
+    ],
+)
+def test_words_naming_the_kind_of_document_weigh_less(query, shares):
+    assert [u.share for u in units(plan(query), build_schema())] == shares
 
 
 def _m(title, text_grades=(), **values):
