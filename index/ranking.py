@@ -23,6 +23,7 @@ FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
+PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
 
@@ -64,15 +65,9 @@ def unit_ranking(
     weight.
     """
     total = max(1, searcher.doc_count_all())
-    scores: list[dict[int, float]] = []
-    for unit in units:
-        found = searcher.search(unit.query, limit=None)
-        scores.append({doc: score or 0.0 for score, doc in found.top_n})
+    scores = [_scores(searcher, unit.query) for unit in units]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     required = 1 if loose else required_units(sum(1 for found in scores if found))
-    near: dict[int, float] = {}
-    if bonus is not None:
-        near = {doc: score or 0.0 for score, doc in searcher.search(bonus, limit=None).top_n}
     mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
     ranked: list[tuple[float, int]] = []
     for doc in set().union(*scores):
@@ -83,11 +78,47 @@ def unit_ranking(
             weights[i] * units[i].share * _evidence(units[i], scores[i][doc], weights[i])
             for i in matched
         )
-        if doc in near:
-            score += PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9))
         ranked.append((score, doc))
     ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    if bonus is not None and ranked:
+        # the words standing together re-rank the best records only (phrases are costly)
+        head = ranked[:PROXIMITY_DEPTH]
+        near = _scores(searcher, bonus, sorted(doc for _, doc in head))
+        head = [
+            (
+                score
+                + PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9)),
+                doc,
+            )
+            if doc in near
+            else (score, doc)
+            for score, doc in head
+        ]
+        head.sort(key=lambda sd: (-sd[0], sd[1]))
+        ranked[: len(head)] = head
     return ranked, not all(scores)
+
+
+def _scores(searcher: Any, q: wq.Query, among: list[int] | None = None) -> dict[int, float]:
+    """{docnum: score} of the records ``q`` matches (only those of the sorted ``among``, which
+    the matcher skips to, when given)."""
+    found: dict[int, float] = {}
+    context = searcher.context()
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = q.matcher(leaf, context)
+        if among is None:
+            while matcher.is_active():
+                found[matcher.id() + offset] = matcher.score()
+                matcher.next()
+            continue
+        for doc in among:
+            if doc < offset or not matcher.is_active():
+                continue
+            if matcher.id() < doc - offset:
+                matcher.skip_to(doc - offset)
+            if matcher.is_active() and matcher.id() == doc - offset:
+                found[doc] = matcher.score()
+    return found
 
 
 def _evidence(unit: Unit, score: float, weight: float) -> float:

@@ -143,7 +143,8 @@ def _attempt(
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
     q = wq.Or([u.query for u in parts])
     ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
-    return the_plan, _Run(searcher.search(q, limit=1), ranked, unknown=unknown)
+    # the query itself only serves highlighting: no need to score it once more
+    return the_plan, _Run(Results(searcher, q, []), ranked, unknown=unknown)
 
 
 def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
