@@ -65,7 +65,7 @@ def unit_ranking(
     weight.
     """
     total = max(1, searcher.doc_count_all())
-    scores = [_scores(searcher, unit.query) for unit in units]
+    scores = [_scores(searcher, unit.query, scored=not unit.fact) for unit in units]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     required = 1 if loose else required_units(sum(1 for found in scores if found))
     mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
@@ -99,13 +99,18 @@ def unit_ranking(
     return ranked, not all(scores)
 
 
-def _scores(searcher: Any, q: wq.Query, among: list[int] | None = None) -> dict[int, float]:
+def _scores(
+    searcher: Any, q: wq.Query, among: list[int] | None = None, scored: bool = True
+) -> dict[int, float]:
     """{docnum: score} of the records ``q`` matches (only those of the sorted ``among``, which
-    the matcher skips to, when given)."""
+    the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused."""
     found: dict[int, float] = {}
-    context = searcher.context()
+    context = searcher.context() if scored else searcher.boolean_context()
     for leaf, offset in searcher.leaf_searchers():
         matcher = q.matcher(leaf, context)
+        if not scored:
+            found.update(dict.fromkeys((doc + offset for doc in matcher.all_ids()), 0.0))
+            continue
         if among is None:
             while matcher.is_active():
                 found[matcher.id() + offset] = matcher.score()
