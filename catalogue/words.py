@@ -3,6 +3,7 @@ case, «ё» read as «е») and the one Snowball stemmer per language of the pr
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import Stemmer
@@ -17,3 +18,30 @@ def fold(text: str) -> str:
 def stemmer(language: str) -> Stemmer.Stemmer:
     """The process's Snowball stemmer (PyStemmer) for ``language`` («russian», «english»)."""
     return Stemmer.Stemmer(language)
+
+
+FORM_STEM_MIN = 6  # letters a stem needs before its other forms are looked for
+FORM_LONGER = 2  # letters another form's stem may add
+_CYRILLIC_STEM = re.compile("[а-я]+")
+
+
+def form_prefix(stem: str) -> str | None:
+    """The prefix other stems of the same Russian word start with — all but the stem's last
+    letter — or None for a short or non-Cyrillic stem. Snowball stems a verb and its noun
+    apart («подготовить» → «подготов», «подготовке» → «подготовк»; «внедрять» → «внедря»,
+    «внедрению» → «внедрен»)."""
+    if len(stem) < FORM_STEM_MIN or not _CYRILLIC_STEM.fullmatch(stem):
+        return None
+    return stem[:-1]
+
+
+def other_form(stem: str, other: str) -> bool:
+    """Whether ``other`` (a stem starting with :func:`form_prefix` of ``stem``) is another form
+    of the same word rather than a longer word («подготовк», not «подготовительн»)."""
+    prefix = form_prefix(stem)
+    return (
+        prefix is not None
+        and other != stem
+        and other.startswith(prefix)
+        and len(other) <= len(stem) + FORM_LONGER
+    )

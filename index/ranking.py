@@ -7,7 +7,10 @@ as search engines do for long queries). A record's score is the sum, over the un
 of the unit's rarity (how few records match it) times its saturated evidence over all fields:
 a title match of a common word is worth at most that common word, so it cannot beat the rare
 words that carry the meaning, and the more of the query a record covers the higher it ranks.
-The words standing together (the proximity bonus) add up to one average unit.
+The words standing together (the proximity bonus) add up to one average unit, re-ranking the
+best records only. A word also finds its forms that the stemmer cuts apart («подготовить» /
+«подготовке», :func:`catalogue.words.other_form`) at a lower weight; a word naming the kind of
+document («рабочая программа», «тест») and an ordinal word weigh less than the topic.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from typing import Any
 
 from whoosh import query as wq
 
+from catalogue.words import form_prefix, other_form
+
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
+VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
@@ -65,7 +71,11 @@ def unit_ranking(
     weight.
     """
     total = max(1, searcher.doc_count_all())
-    scores = [_scores(searcher, unit.query, scored=not unit.fact) for unit in units]
+    reader = searcher.reader()
+    scores = [
+        _scores(searcher, _with_variants(unit.query, reader), scored=not unit.fact)
+        for unit in units
+    ]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     required = 1 if loose else required_units(sum(1 for found in scores if found))
     mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
@@ -96,7 +106,40 @@ def unit_ranking(
         ]
         head.sort(key=lambda sd: (-sd[0], sd[1]))
         ranked[: len(head)] = head
-    return ranked, not all(scores)
+    # a word found only through its other forms may be a typo: the spelling repair may try it
+    unknown = any(
+        not found or not _known(u.query, reader) for u, found in zip(units, scores, strict=True)
+    )
+    return ranked, unknown
+
+
+def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
+    """A word's query that also finds the forms Snowball stems apart (``catalogue.words``:
+    «подготовить» / «подготовке», «внедрять» / «внедрению»), at a lower weight."""
+    if not isinstance(q, wq.Or):
+        return q
+    extra: list[wq.Query] = []
+    for term in q.subqueries:
+        if not isinstance(term, wq.Term) or not isinstance(term.text, str):
+            return q
+        prefix = form_prefix(term.text)
+        if prefix is None:
+            continue
+        for found in reader.expand_prefix(term.fieldname, prefix):
+            form = found.decode() if isinstance(found, bytes) else found
+            if other_form(term.text, form):
+                extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
+    return wq.Or([*q.subqueries, *extra]) if extra else q
+
+
+def _known(q: wq.Query, reader: Any) -> bool:
+    """Whether a word's own stem (not only its other forms) is in some record."""
+    if not isinstance(q, wq.Or):
+        return True
+    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+    if not terms or len(terms) < len(q.subqueries):
+        return True
+    return any(reader.doc_frequency(t.fieldname, t.text) for t in terms)
 
 
 def _scores(

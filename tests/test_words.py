@@ -1,0 +1,74 @@
+"""Word rules (catalogue/words.py): ё-folding and the forms of one word that Snowball stems
+apart, which search finds at a lower weight (index/ranking.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalogue import records
+from catalogue.words import fold, form_prefix, other_form
+from catalogue.workspace import Workspace
+from index.analysis import stem
+from index.engine import CatalogueIndex
+
+
+@pytest.mark.parametrize(("text", "folded"), [("Ёлка", "елка"), ("ЕГЭ", "егэ"), ("ёж", "еж")])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("word", "other", "same"),
+    [
+        ("подготовить", "подготовке", True),  # подготов / подготовк
+        ("внедрять", "внедрению", True),  # внедря / внедрен
+        ("подготовить", "подготовительный", False),  # a longer word
+        ("одинокий", "одиночество", False),
+        ("рабочий", "работа", False),  # a short stem: рабоч / работ
+        ("история", "исторический", False),
+        ("матрица", "матрицы", False),  # one stem already
+        ("python", "pythonic", False),  # Cyrillic words only
+    ],
+)
+def test_other_forms_of_a_word(word, other, same):
+    assert other_form(stem(word), stem(other)) is same
+
+
+@pytest.mark.parametrize(("stemmed", "prefix"), [("подготов", "подгото"), ("рабоч", None)])
+def test_form_prefix(stemmed, prefix):
+    assert form_prefix(stemmed) == prefix
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    ws = Workspace.create(tmp_path_factory.mktemp("forms") / "ws")
+    found = [
+        records.new("material", title=title, status="published", annotation=annotation)
+        for title, annotation in [
+            ("План работы по внедрению ФГОС", "Внедрение стандартов"),
+            ("Стандарты оформления документов", "Стандарты"),
+            ("Подготовка выпускников к ЕГЭ", "Психологическая помощь"),
+            ("ЕГЭ: психологический тренинг", "Психологический тренинг"),
+            ("Подготовительная группа детского сада", "Психологические игры"),
+        ]
+    ]
+    ws.store.save_many([records.from_dict(records.to_dict(r)) for r in found], by="тест")
+    return CatalogueIndex.open(ws)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # without the other forms the title words of the second record would win
+        ("как внедрять стандарты", "План работы по внедрению ФГОС"),
+        ("как психологически подготовить к ЕГЭ", "Подготовка выпускников к ЕГЭ"),
+    ],
+)
+def test_a_question_finds_other_forms_of_its_words(index, query, first):
+    assert index.search(query).hits[0].title == first
+
+
+def test_a_longer_word_is_not_another_form(index):
+    titles = [h.title for h in index.search("подготовить психологически").hits]
+    # «подготовительная» is a longer word, not a form of «подготовить»: it earns nothing
+    assert titles[0] == "Подготовка выпускников к ЕГЭ"
