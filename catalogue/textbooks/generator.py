@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from catalogue.records import Media
+from catalogue.textbooks.matching import order_year
 
 # -- the federal list ----------------------------------------------------------------------
 
@@ -428,7 +429,8 @@ def school_rows(
             "authors": _school_authors(rng, book.authors),
             "title": _school_title(rng, book.title, book.grades),
             "publisher": _publisher_text(rng, book.publisher),
-            "year": str(rng.randint(2018, 2024)),
+            # a copy is printed no earlier than the year before the order that included its edition
+            "year": str(rng.randint(max(2018, (order_year(book.list_order) or 2018) - 1), 2024)),
             "copies": str(copies),
             "pupils": str(pupils),
         }
