@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from catalogue.i18n import t
+from catalogue.i18n import date_text, number_text, t
 from catalogue.textbooks.schools import SchoolRow
 from catalogue.workspace import Workspace
 from widgets.progress import ProgressReporter
@@ -31,11 +31,23 @@ WIDE = {"description_width": "initial"}
 SCHOOL_HIDDEN = ["Школа", "School", "Автор(ы)", "Author(s)", "Издательство", "Publisher"]
 
 
+def _cell(value: object) -> str:
+    """A cell as the methodist reads it: «31.08.2027», «0,85», «—» for nothing."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_text(value)
+    return str(value)
+
+
 def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return html.escape(t("report.no_data"))
     keep = not isinstance(frame.index, pd.RangeIndex)
-    return f'<div class="imk-textbooks-table">{frame.to_html(index=keep, na_rep="—")}</div>'
+    table = frame.astype(object).map(_cell).to_html(index=keep, escape=True)
+    return f'<div class="imk-textbooks-table">{table}</div>'
 
 
 def _row_html(row: SchoolRow) -> str:
@@ -46,8 +58,12 @@ def _row_html(row: SchoolRow) -> str:
         authors=row.authors or "—",
         title=row.title,
         publisher=row.publisher or "—",
+        year=t("textbooks_panel.year", year=row.year) if row.year else "—",
     )
-    return f'<div class="imk-textbooks-row">{html.escape(cells)}</div>'
+    lines = [html.escape(cells)]
+    if len(row.tied) > 1:
+        lines.append(html.escape(t("textbooks_panel.tied", n=len(row.tied))))
+    return f'<div class="imk-textbooks-row">{"<br>".join(lines)}</div>'
 
 
 class TextbooksPanel(w.VBox):
@@ -148,7 +164,16 @@ class TextbooksPanel(w.VBox):
         finally:
             self._drawing = False
         self.row.options = [
-            (f"{r.row}: {', '.join(r.grades)} — {r.authors} — {r.title}", r.row)
+            (
+                t(
+                    "textbooks_panel.pending_option",
+                    row=r.row,
+                    grades=", ".join(r.grades),
+                    authors=r.authors or "—",
+                    title=r.title,
+                ),
+                r.row,
+            )
             for r in model.pending
         ]
         self.row.value = model.pending[0].row if model.pending else None

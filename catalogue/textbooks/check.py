@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from catalogue.i18n import t
+from catalogue.i18n import date_text, t
 from catalogue.records import Media
 from catalogue.textbooks.matching import fold
 from catalogue.textbooks.schools import SchoolList, SchoolRow
@@ -55,12 +55,8 @@ def status(record: Media | None, outcome: str, today: dt.date) -> str:
 def status_label(name: str, valid_until: str = "") -> str:
     """The status in the user's language («в перечне (действует до 31.08.2027)»)."""
     if name == "listed" and valid_until:
-        return t("textbooks.status_listed_until", date=_ru_date(valid_until))
+        return t("textbooks.status_listed_until", date=date_text(valid_until))
     return t(f"textbooks.status_{name}")
-
-
-def _ru_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
 
 
 def part_number(title: str) -> int:
