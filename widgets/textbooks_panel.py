@@ -22,8 +22,10 @@ from widgets.textbooks_model import TextbooksModel
 STYLE = """<style>
 .imk-textbooks-table {max-height: 360px; overflow: auto}
 .imk-textbooks-table table {border-collapse: collapse; font-size: 12px}
-.imk-textbooks-table th, .imk-textbooks-table td {border: 1px solid #ddd; padding: 2px 6px}
+.imk-textbooks-table th, .imk-textbooks-table td {border: 1px solid #ddd; padding: 2px 6px;
+  vertical-align: top; text-align: left}
 .imk-textbooks-table th {background: #f3f6f9; position: sticky; top: 0}
+.imk-textbooks-table td {min-width: 3em}
 .imk-textbooks-row {background: #fff8e6; padding: 4px 8px; border-left: 3px solid #d9a441}
 .imk-textbooks-summary .imk-textbooks-table {max-height: none}
 </style>"""
@@ -50,17 +52,15 @@ def _table(frame: pd.DataFrame) -> str:
     return f'<div class="imk-textbooks-table">{table}</div>'
 
 
+def _row_text(key: str, row: SchoolRow, *more: str) -> str:
+    """«Строка 4: 7 кл.; Макарычев Ю.Н.; «Алгебра»; …» — the fields the school filled in."""
+    head = t(key, row=row.row, grades=", ".join(row.grades))
+    return "; ".join([head, *(m for m in (row.authors, f"«{row.title}»", *more) if m)])
+
+
 def _row_html(row: SchoolRow) -> str:
-    cells = t(
-        "textbooks_panel.row",
-        row=row.row,
-        grades=", ".join(row.grades),
-        authors=row.authors or "—",
-        title=row.title,
-        publisher=row.publisher or "—",
-        year=t("textbooks_panel.year", year=row.year) if row.year else "—",
-    )
-    lines = [html.escape(cells)]
+    year = t("textbooks_panel.year", year=row.year) if row.year else ""
+    lines = [html.escape(_row_text("textbooks_panel.row", row, row.publisher, year))]
     if len(row.tied) > 1:
         lines.append(html.escape(t("textbooks_panel.tied", n=len(row.tied))))
     return f'<div class="imk-textbooks-row">{"<br>".join(lines)}</div>'
@@ -85,7 +85,9 @@ class TextbooksPanel(w.VBox):
         self.import_button = w.Button(description=t("textbooks_panel.import"), icon="upload")
         self.progress = ProgressReporter(description=t("textbooks_cli.matching"))
         self.progress.layout.display = "none"
-        self.school = w.Dropdown(description=t("textbooks_panel.school"), style=WIDE)
+        self.school = w.Dropdown(
+            description=t("textbooks_panel.school"), style=WIDE, layout=w.Layout(width="720px")
+        )
         self.row = w.Dropdown(description=t("textbooks_panel.pending"), style=WIDE)
         self.row.layout.width = "720px"
         self.row_info = w.HTML()
@@ -164,17 +166,7 @@ class TextbooksPanel(w.VBox):
         finally:
             self._drawing = False
         self.row.options = [
-            (
-                t(
-                    "textbooks_panel.pending_option",
-                    row=r.row,
-                    grades=", ".join(r.grades),
-                    authors=r.authors or "—",
-                    title=r.title,
-                ),
-                r.row,
-            )
-            for r in model.pending
+            (_row_text("textbooks_panel.pending_option", r), r.row) for r in model.pending
         ]
         self.row.value = model.pending[0].row if model.pending else None
         self._show_row()
@@ -189,6 +181,8 @@ class TextbooksPanel(w.VBox):
     def _show_row(self) -> None:
         row = self._pending_row()
         self.choose_button.disabled = row is None
+        for control in (self.row, self.choice, self.choose_button):  # nothing to choose: hidden
+            control.layout.display = "none" if row is None else None
         if row is None:
             text = html.escape(t("textbooks_panel.nothing_pending"))
             self.row_info.value = f'<div class="imk-textbooks-row">{text}</div>'
