@@ -22,8 +22,8 @@ from widgets.textbooks_model import TextbooksModel
 STYLE = """<style>
 .imk-textbooks-table {max-height: 360px; overflow: auto}
 .imk-textbooks-table table {border-collapse: collapse; font-size: 12px}
-.imk-textbooks-table th, .imk-textbooks-table td {border: 1px solid #ddd; padding: 2px 6px;
-  vertical-align: top; text-align: left}
+.imk-textbooks-panel .imk-textbooks-table th, .imk-textbooks-panel .imk-textbooks-table td {
+  border: 1px solid #ddd; padding: 2px 6px; vertical-align: top; text-align: left}
 .imk-textbooks-table th {background: #f3f6f9; position: sticky; top: 0}
 .imk-textbooks-table td {min-width: 3em}
 .imk-textbooks-row {background: #fff8e6; padding: 4px 8px; border-left: 3px solid #d9a441}
@@ -48,7 +48,7 @@ def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return html.escape(t("report.no_data"))
     keep = not isinstance(frame.index, pd.RangeIndex)
-    table = frame.astype(object).map(_cell).to_html(index=keep, escape=True)
+    table = frame.astype(object).map(_cell).to_html(index=keep, escape=True, justify="left")
     return f'<div class="imk-textbooks-table">{table}</div>'
 
 
