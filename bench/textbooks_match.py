@@ -1,6 +1,8 @@
 """Match accuracy of schools' textbook lists against the federal list, on generated lists whose
 truth is known: share of rows matched right, wrong matches above the confidence threshold (must
-be none), rows flagged for a methodist.
+be none), rows flagged for a methodist — and among those, the rows that are indistinguishable:
+the list has another book equal to the row's own in every field the row carries (old and new
+editions of one book), so no matcher can tell which one the school has.
 
     python -m bench.textbooks_match                 # the official list from ../shared if present
     python -m bench.textbooks_match --generated     # a generated federal list
@@ -38,11 +40,18 @@ class Accuracy:
     right: int = 0
     wrong: int = 0  # a confident match to the wrong book, or «not in the list» for a listed one
     flagged: int = 0  # left for a methodist
+    indistinguishable: int = 0  # flagged, and the list has another book the row fits as well
     wrong_rows: list[str] = field(default_factory=list)
 
     @property
     def share_right(self) -> float:
         return self.right / self.rows if self.rows else 0.0
+
+    @property
+    def share_right_distinguishable(self) -> float:
+        """Right among the rows whose data tell their book from every other in the list."""
+        rows = self.rows - self.indistinguishable
+        return self.right / rows if rows else 0.0
 
 
 def measure(ws: Workspace, folder: Path, schools: list[generator.GeneratedSchool]) -> Accuracy:
@@ -60,6 +69,8 @@ def measure(ws: Workspace, folder: Path, schools: list[generator.GeneratedSchool
             row = rows.get(truth.row)
             if row is None or row.outcome == "ambiguous":
                 found.flagged += 1
+                if row is not None and truth.record_id in row.tied and len(row.tied) > 1:
+                    found.indistinguishable += 1
             elif (row.outcome == "matched" and row.record_id == truth.record_id) or (
                 row.outcome == "none" and not truth.record_id
             ):
@@ -90,11 +101,13 @@ def run(generated: bool, schools: int, seed: int) -> Accuracy:
             accuracy = measure(ws, root / "lists", made)
             seconds = time.perf_counter() - started
     source = "generated" if len(paths) > 1 else "official"
+    per_row = seconds / max(accuracy.rows, 1) * 1000
     print(
         f"{source} list, {len(books)} textbooks; {schools} schools, {accuracy.rows} rows: "
         f"right {accuracy.right} ({accuracy.share_right:.1%}), wrong {accuracy.wrong}, "
-        f"flagged {accuracy.flagged}; {seconds:.1f} s ({seconds / max(accuracy.rows, 1) * 1000:.0f}"
-        " ms a row)"
+        f"flagged {accuracy.flagged} (indistinguishable {accuracy.indistinguishable}: the list "
+        "has another book the row fits as well; right among the other rows "
+        f"{accuracy.share_right_distinguishable:.1%}); {seconds:.1f} s ({per_row:.0f} ms a row)"
     )
     for line in accuracy.wrong_rows:
         print("  wrong:", line)

@@ -98,6 +98,107 @@ def test_word_forms_and_abbreviations_fold_together(a, b):
     assert first[0].rstrip(".")[:3] == second[0].rstrip(".")[:3]
 
 
+PUBLISHER = "Акционерное общество «Издательство «Просвещение»"
+FRENCH = ["Кулигина А.С.", "Щепилова А.В."]
+TWINS = [
+    Book.of("fr9-new", "Французский язык: 9-й класс: учебник; 12-е издание, переработанное",
+            FRENCH, ["9"], PUBLISHER, list_number="1.1.2.3.1.5.5.", appendix="1",
+            order_year=2022, valid_until="2027-04-25"),
+    Book.of("fr9-old", "Французский язык", FRENCH, ["9"], PUBLISHER,
+            list_number="1.1.2.3.1.17.4.", appendix="2", order_year=2020,
+            valid_until="2027-08-31"),
+    Book.of("es6-deep", "Испанский язык: 6-й класс: углубленный уровень: учебник; 7-е издание",
+            ["Анурова И.В."], ["6"], PUBLISHER, appendix="1", order_year=2022),
+    Book.of("es6-basic", "Испанский язык: 6-й класс: базовый уровень: учебник",
+            ["Анурова И.В."], ["6"], PUBLISHER, appendix="1", order_year=2022),
+    Book.of("lit4-two", "Литературное чтение (в 2 частях)", ["Матвеева Е.И."], ["4"],
+            PUBLISHER, appendix="2", order_year=2020),
+    Book.of("lit4-three", "Литературное чтение (в 3 частях)", ["Матвеева Е.И."], ["4"],
+            PUBLISHER, appendix="2", order_year=2020),
+    Book.of("lit4-three-more", "Литературное чтение (в 3 частях)",
+            ["Матвеева Е.И.", "Матвеев А.А."], ["4"], PUBLISHER, appendix="2", order_year=2020),
+    Book.of("es5-6", "Испанский язык. Второй иностранный язык", ["Костылева С.В."],
+            ["5", "6"], PUBLISHER, appendix="2", order_year=2020),
+    Book.of("es5", "Испанский язык: второй иностранный язык: 5-й класс: учебник; 1-ое издание",
+            ["Костылева С.В."], ["5"], PUBLISHER, appendix="1", order_year=2022),
+    Book.of("excluded", "Обществознание", ["Котова О.А."], ["9"], PUBLISHER, excluded=True),
+    Book.of("current", "Обществознание", ["Котова О.А."], ["9"], PUBLISHER),
+]  # fmt: skip
+TWIN_MATCHER = Matcher(TWINS)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "evidence"),
+    [
+        (
+            Query("Французский язык", ("Кулигина",), ("9",), "Просвещение", 2019),
+            "fr9-old",
+            "a copy of 2019 is older than the 2022 order that included the new edition",
+        ),
+        (
+            Query("Французский язык. 12-е издание", FRENCH, ("9",), "", 2023),
+            "fr9-new",
+            "the edition",
+        ),
+        (
+            Query("Французский язык", FRENCH, ("9",), "", 2023, "1.1.2.3.1.17.4"),
+            "fr9-old",
+            "the list number",
+        ),
+        (Query("Испанский язык: углубл. уровень", ("Анурова",), ("6",)), "es6-deep", "the level"),
+        (
+            Query("Испанский язык. 6 класс: баз. уровень", ("Анурова",), ("6",)),
+            "es6-basic",
+            "the level",
+        ),
+        (
+            Query("Литературное чтение (в 2 частях)", ("Матвеева Е.И.",), ("4",)),
+            "lit4-two",
+            "the parts",
+        ),
+        (
+            Query("Литературное чтение (в 3 частях)", ("Матвеева Е.И.",), ("4",), others=True),
+            "lit4-three-more",
+            "«и др.»: the book has more authors than the row names",
+        ),
+        (
+            Query("Испанский язык. 5 класс", ("Костылева С.В.",), ("5",), PUBLISHER, 2023),
+            "es5",
+            "the grades: a book for grade 5 rather than for grades 5-6",
+        ),
+    ],
+)
+def test_twins_are_told_apart_by_what_the_row_says(query, expected, evidence):
+    found = TWIN_MATCHER.match(query)
+    assert (found.outcome, found.record_id) == ("matched", expected), evidence
+    assert found.confidence >= ACCEPT
+
+
+@pytest.mark.parametrize(
+    ("query", "tied", "first"),
+    [
+        # nothing in the row separates the two editions: both offered, the current one first
+        (
+            Query("Французский язык", FRENCH, ("9",), "Просвещение", 2023),
+            {"fr9-new", "fr9-old"},
+            "fr9-new",
+        ),
+        (
+            Query("Литературное чтение (в 3 частях)", ("Матвеева Е.И.",), ("4",)),
+            {"lit4-three", "lit4-three-more"},
+            "lit4-three",
+        ),
+        # a book still in the list is offered before the excluded one, never chosen for it
+        (Query("Обществознание", ("Котова",), ("9",)), {"current", "excluded"}, "current"),
+    ],
+)
+def test_indistinguishable_twins_are_left_to_a_methodist(query, tied, first):
+    found = TWIN_MATCHER.match(query)
+    assert found.outcome == "ambiguous" and found.record_id == ""
+    assert set(found.tied) == tied
+    assert found.alternatives[0].record_id == first == found.tied[0]
+
+
 def test_accuracy_on_generated_school_lists(textbook_home, tmp_path):
     """≥ 95 % of rows right and no confident wrong match (the rest flagged)."""
     import shutil
@@ -111,3 +212,4 @@ def test_accuracy_on_generated_school_lists(textbook_home, tmp_path):
     assert accuracy.wrong == 0, accuracy.wrong_rows
     assert accuracy.share_right >= 0.95
     assert accuracy.right + accuracy.flagged == accuracy.rows
+    assert accuracy.indistinguishable <= accuracy.flagged

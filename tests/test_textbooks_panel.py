@@ -5,6 +5,7 @@ notebook is kept without outputs and runs headless in a real kernel."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import openpyxl
 import pytest
 
 from catalogue.textbooks.generator import load_truth
+from catalogue.textbooks.schools import SchoolRow
 from catalogue.workspace import Workspace
 from tests.test_notebooks import outputs
-from widgets.textbooks_panel import TextbooksPanel
+from widgets.textbooks_panel import TextbooksPanel, _row_html
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_textbooks.ipynb"
 TODAY = dt.date(2026, 11, 27)
@@ -59,6 +61,29 @@ def test_upload_resolve_and_the_summary_follows(panel, tmp_path, textbook_home):
     assert after["Не сопоставлено"] == 0 and after["Строк в списке"] == total["Строк в списке"]
     assert model.tables.choices(school) == {row.key: choices[1][1]}
     assert "Итого по городу" in panel.summary_table.value
+
+
+@pytest.mark.parametrize("table", ["school_table", "summary_table", "expiring_table"])
+def test_tables_read_as_a_russian_methodist_writes(panel, table):
+    """Dates «31.08.2027», decimals with a comma, whole numbers without «.0»."""
+    shown = getattr(panel, table).value
+    assert "<td>" in shown
+    assert not re.search(r"\d{4}-\d\d-\d\d", shown)  # no ISO dates
+    assert not re.search(r">-?\d+\.\d+<", shown)  # no «1.0», no «0.85»
+    if table != "summary_table":
+        assert re.search(r">\d\d\.\d\d\.\d{4}<", shown)
+    if table != "expiring_table":
+        assert re.search(r">\d+,\d+<", shown)  # a provision such as «0,85»
+
+
+@pytest.mark.parametrize(
+    ("tied", "note"), [([], False), (["med-1"], False), (["med-1", "med-2"], True)]
+)
+def test_a_row_fitting_several_list_rows_says_so(tied, note):
+    row = SchoolRow(4, ["9"], "Французский язык", "Кулигина А.С.", year=2023, tied=tied)
+    shown = _row_html(row)
+    assert "2023 г. изд." in shown
+    assert ("одинаково подходят к 2 строкам перечня" in shown) is note
 
 
 def test_department_workbook_from_the_panel(panel):

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from catalogue.reports import REPORTS
-from catalogue.textbooks.check import next_school_year, status
+from catalogue.textbooks.check import next_school_year, part_number, provision, rows_frame, status
 from catalogue.textbooks.generator import load_truth
 from catalogue.textbooks.importing import federal_books
+from catalogue.textbooks.schools import SchoolList, SchoolRow
 from catalogue.workspace import Workspace
 from imk.cli import build_cli
 
@@ -155,6 +156,57 @@ def test_provision_gaps_add_up(textbook_home):
     assert first["Экземпляров"] == same["Экземпляров"].sum()
     assert first["Обучающихся"] == same["Обучающихся"].max()
     assert first["Обеспеченность"] == round(first["Экземпляров"] / first["Обучающихся"], 2)
+
+
+def _row(n: int, title: str, copies: int, record: str = "", pupils: int = 50) -> SchoolRow:
+    outcome = "matched" if record else "none"
+    return SchoolRow(
+        n, ["5"], title, "Виленкин Н.Я.", "Математика", copies=copies, pupils=pupils,
+        record_id=record, outcome=outcome,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "copies"),
+    [
+        # the two parts of one list book: 48 sets, not 98 copies
+        ([_row(1, "Математика. Часть 1", 50, "m5"), _row(2, "Математика. Часть 2", 48, "m5")], 48),
+        # parts written other ways, the book not in the list
+        ([_row(1, "Математика, ч.1", 30), _row(2, "Математика, ч. 2", 29)], 29),
+        ([_row(1, "Математика. 1-я часть", 30), _row(2, "Математика. 2-я часть", 35)], 30),
+        # a part listed twice (two deliveries) adds up before the scarcest part is taken
+        ([_row(1, "Математика. Часть 1", 20, "m5"), _row(2, "Математика. Часть 1", 25, "m5"),
+          _row(3, "Математика. Часть 2", 40, "m5")], 40),
+        # a book «в 2 частях» on one row is one row
+        ([_row(1, "Математика (в 2 частях)", 25, "m5")], 25),
+        # two books of one subject and grade (two groups) add up; the parts of one still a set
+        ([_row(1, "Математика. Часть 1", 20, "m5"), _row(2, "Математика. Часть 2", 18, "m5"),
+          _row(3, "Математика", 10, "m5-other")], 28),
+    ],
+)  # fmt: skip
+def test_provision_counts_a_book_in_parts_as_sets(rows, copies):
+    frame = rows_frame([SchoolList("МБОУ «СОШ № 1»", "list.xlsx", rows)], {}, TODAY)
+    found = provision(frame, ["school", "subject", "grades"])
+    assert found.to_dict("records") == [
+        {
+            "school": "МБОУ «СОШ № 1»",
+            "subject": "Математика",
+            "grades": "5",
+            "copies": copies,
+            "pupils": 50,
+            "provision": round(copies / 50, 2),
+            "missing_copies": max(0, 50 - copies),
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "part"),
+    [("Математика. Часть 2", 2), ("Алгебра, ч.1", 1), ("Ч. 3", 3), ("Литература. 2-я часть", 2),
+     ("Русский язык (в 2 частях)", 0), ("Русский язык: в двух частях", 0), ("Химия", 0)],
+)  # fmt: skip
+def test_part_numbers(title, part):
+    assert part_number(title) == part
 
 
 def test_list_changes_report(textbook_home):

@@ -16,7 +16,7 @@ from traitlets import HasTraits, Instance, Int, List, Unicode, observe
 
 from catalogue.curation.identity import current_user
 from catalogue.extract.safety import Limits
-from catalogue.i18n import t
+from catalogue.i18n import date_text, number_text, t
 from catalogue.records import Media
 from catalogue.reports import output
 from catalogue.reports.registry import REPORTS
@@ -99,10 +99,14 @@ class TextbooksModel(HasTraits):
             label = t(
                 "textbooks_panel.choice",
                 number=book.list_number,
+                appendix=t("textbooks_panel.appendix", appendix=book.list_appendix or "—"),
+                term=t("textbooks_panel.until", date=date_text(book.valid_until))
+                if book.valid_until
+                else t("textbooks.no_term"),
                 title=book.title,
                 authors=", ".join(book.authors),
                 publisher=short_publisher(book.publisher),
-                score=f"{score:.2f}",
+                score=number_text(score),
             )
             out.append((label, record_id))
         return [*out, (t("textbooks_panel.not_listed"), "")]

@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from catalogue.i18n import t
+from catalogue.i18n import date_text, number_text, t
 from catalogue.textbooks.schools import SchoolRow
 from catalogue.workspace import Workspace
 from widgets.progress import ProgressReporter
@@ -22,8 +22,10 @@ from widgets.textbooks_model import TextbooksModel
 STYLE = """<style>
 .imk-textbooks-table {max-height: 360px; overflow: auto}
 .imk-textbooks-table table {border-collapse: collapse; font-size: 12px}
-.imk-textbooks-table th, .imk-textbooks-table td {border: 1px solid #ddd; padding: 2px 6px}
+.imk-textbooks-panel .imk-textbooks-table th, .imk-textbooks-panel .imk-textbooks-table td {
+  border: 1px solid #ddd; padding: 2px 6px; vertical-align: top; text-align: left}
 .imk-textbooks-table th {background: #f3f6f9; position: sticky; top: 0}
+.imk-textbooks-table td {min-width: 3em}
 .imk-textbooks-row {background: #fff8e6; padding: 4px 8px; border-left: 3px solid #d9a441}
 .imk-textbooks-summary .imk-textbooks-table {max-height: none}
 </style>"""
@@ -31,23 +33,37 @@ WIDE = {"description_width": "initial"}
 SCHOOL_HIDDEN = ["Школа", "School", "Автор(ы)", "Author(s)", "Издательство", "Publisher"]
 
 
+def _cell(value: object) -> str:
+    """A cell as the methodist reads it: «31.08.2027», «0,85», «—» for nothing."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_text(value)
+    return str(value)
+
+
 def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return html.escape(t("report.no_data"))
     keep = not isinstance(frame.index, pd.RangeIndex)
-    return f'<div class="imk-textbooks-table">{frame.to_html(index=keep, na_rep="—")}</div>'
+    table = frame.astype(object).map(_cell).to_html(index=keep, escape=True, justify="left")
+    return f'<div class="imk-textbooks-table">{table}</div>'
+
+
+def _row_text(key: str, row: SchoolRow, *more: str) -> str:
+    """«Строка 4: 7 кл.; Макарычев Ю.Н.; «Алгебра»; …» — the fields the school filled in."""
+    head = t(key, row=row.row, grades=", ".join(row.grades))
+    return "; ".join([head, *(m for m in (row.authors, f"«{row.title}»", *more) if m)])
 
 
 def _row_html(row: SchoolRow) -> str:
-    cells = t(
-        "textbooks_panel.row",
-        row=row.row,
-        grades=", ".join(row.grades),
-        authors=row.authors or "—",
-        title=row.title,
-        publisher=row.publisher or "—",
-    )
-    return f'<div class="imk-textbooks-row">{html.escape(cells)}</div>'
+    year = t("textbooks_panel.year", year=row.year) if row.year else ""
+    lines = [html.escape(_row_text("textbooks_panel.row", row, row.publisher, year))]
+    if len(row.tied) > 1:
+        lines.append(html.escape(t("textbooks_panel.tied", n=len(row.tied))))
+    return f'<div class="imk-textbooks-row">{"<br>".join(lines)}</div>'
 
 
 class TextbooksPanel(w.VBox):
@@ -69,7 +85,9 @@ class TextbooksPanel(w.VBox):
         self.import_button = w.Button(description=t("textbooks_panel.import"), icon="upload")
         self.progress = ProgressReporter(description=t("textbooks_cli.matching"))
         self.progress.layout.display = "none"
-        self.school = w.Dropdown(description=t("textbooks_panel.school"), style=WIDE)
+        self.school = w.Dropdown(
+            description=t("textbooks_panel.school"), style=WIDE, layout=w.Layout(width="720px")
+        )
         self.row = w.Dropdown(description=t("textbooks_panel.pending"), style=WIDE)
         self.row.layout.width = "720px"
         self.row_info = w.HTML()
@@ -148,8 +166,7 @@ class TextbooksPanel(w.VBox):
         finally:
             self._drawing = False
         self.row.options = [
-            (f"{r.row}: {', '.join(r.grades)} — {r.authors} — {r.title}", r.row)
-            for r in model.pending
+            (_row_text("textbooks_panel.pending_option", r), r.row) for r in model.pending
         ]
         self.row.value = model.pending[0].row if model.pending else None
         self._show_row()
@@ -164,6 +181,8 @@ class TextbooksPanel(w.VBox):
     def _show_row(self) -> None:
         row = self._pending_row()
         self.choose_button.disabled = row is None
+        for control in (self.row, self.choice, self.choose_button):  # nothing to choose: hidden
+            control.layout.display = "none" if row is None else None
         if row is None:
             text = html.escape(t("textbooks_panel.nothing_pending"))
             self.row_info.value = f'<div class="imk-textbooks-row">{text}</div>'

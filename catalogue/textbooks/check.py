@@ -15,14 +15,18 @@ Statuses, as of a day ``today``:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
-from catalogue.i18n import t
+from catalogue.i18n import date_text, t
 from catalogue.records import Media
-from catalogue.textbooks.schools import SchoolList
+from catalogue.textbooks.matching import fold
+from catalogue.textbooks.schools import SchoolList, SchoolRow
 
+# «Часть 1», «ч. 2», «ч.1», «1-я часть» (not «в 2 частях», which says how many parts there are)
+_PART = re.compile(r"\bч(?:асть|\.)\s*(\d{1,2})\b|\b(\d{1,2})(?:\s*-?\s*я)?\s+часть\b")
 STATUSES = ("listed", "expiring", "expired", "not_listed", "unmatched")
 TO_REPLACE = ("expiring", "expired")
 
@@ -51,12 +55,22 @@ def status(record: Media | None, outcome: str, today: dt.date) -> str:
 def status_label(name: str, valid_until: str = "") -> str:
     """The status in the user's language («в перечне (действует до 31.08.2027)»)."""
     if name == "listed" and valid_until:
-        return t("textbooks.status_listed_until", date=_ru_date(valid_until))
+        return t("textbooks.status_listed_until", date=date_text(valid_until))
     return t(f"textbooks.status_{name}")
 
 
-def _ru_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else ""
+def part_number(title: str) -> int:
+    """The part a school's row is («Математика. Часть 2» → 2); 0 for a whole book."""
+    found = _PART.search(fold(title))
+    return int(found.group(1) or found.group(2)) if found else 0
+
+
+def _book_key(row: SchoolRow) -> str:
+    """What makes rows parts of one book: the list book they were matched to, else their title
+    (without the part) and authors."""
+    if row.record_id:
+        return row.record_id
+    return f"{fold(_PART.sub('', fold(row.title)))}|{fold(row.authors)}"
 
 
 def _provision(copies: float, pupils: float) -> float | None:
@@ -81,6 +95,8 @@ def rows_frame(
                     "authors": row.authors,
                     "title": row.title,
                     "publisher": row.publisher,
+                    "book": _book_key(row),
+                    "part": part_number(row.title),
                     "record_id": row.record_id,
                     "list_number": record.list_number if record else "",
                     "list_title": record.title if record else "",
@@ -94,7 +110,7 @@ def rows_frame(
                 }
             )
     columns = [
-        "school", "row", "grades", "subject", "authors", "title", "publisher",
+        "school", "row", "grades", "subject", "authors", "title", "publisher", "book", "part",
         "record_id", "list_number", "list_title", "valid_until", "status", "outcome",
         "confidence", "copies", "pupils", "provision",
     ]  # fmt: skip
@@ -104,13 +120,23 @@ def rows_frame(
 def provision(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Copies, pupils, provision (copies ÷ pupils) and the shortfall, grouped ``by`` columns.
 
-    Pupils of one school, subject and grade(s) are counted once (the largest number any row
-    gives) and copies of all its rows summed: two textbooks of one subject and grade (groups
-    of a foreign language) serve the same pupils.
+    Copies are counted in sets, per school, subject and grade(s):
+
+    * a book in parts, listed as one row per part («Часть 1», «Часть 2»), gives as many sets as
+      its scarcest part has copies — a pupil needs every part;
+    * rows of different books (groups of a foreign language) add up;
+    * pupils are counted once: the largest number any of the rows gives.
     """
     if rows.empty:
         return pd.DataFrame(columns=[*by, "copies", "pupils", "provision", "missing_copies"])
-    per_class = rows.groupby(["school", "subject", "grades"], as_index=False).agg(
+    book = ["school", "subject", "grades", "book"]
+    per_part = rows.groupby([*book, "part"], as_index=False).agg(
+        copies=("copies", "sum"), pupils=("pupils", "max")
+    )
+    per_book = per_part.groupby(book, as_index=False).agg(
+        copies=("copies", "min"), pupils=("pupils", "max")
+    )
+    per_class = per_book.groupby(["school", "subject", "grades"], as_index=False).agg(
         copies=("copies", "sum"), pupils=("pupils", "max")
     )
     grouped = per_class.groupby(by, as_index=False)[["copies", "pupils"]].sum()

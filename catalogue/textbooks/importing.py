@@ -14,7 +14,7 @@ from catalogue.i18n import t
 from catalogue.ingest import tables
 from catalogue.records import Media
 from catalogue.store import Store
-from catalogue.textbooks.matching import Book, Matcher
+from catalogue.textbooks.matching import Book, Matcher, order_year
 from catalogue.textbooks.schools import SchoolList, SchoolRow, parse
 from catalogue.textbooks.storage import TextbookTables
 from catalogue.workspace import Workspace
@@ -29,7 +29,21 @@ def federal_books(store: Store) -> dict[str, Media]:
 
 def matcher_for(books: Iterable[Media]) -> Matcher:
     """A matcher over the federal list's textbooks."""
-    return Matcher(Book.of(b.id, b.title, b.authors, b.grades, b.publisher) for b in books)
+    return Matcher(
+        Book.of(
+            b.id,
+            b.title,
+            b.authors,
+            b.grades,
+            b.publisher,
+            list_number=b.list_number,
+            appendix=b.list_appendix,
+            order_year=order_year(b.list_order),
+            excluded=bool(b.list_excluded),
+            valid_until=b.valid_until,
+        )
+        for b in books
+    )
 
 
 @dataclass
@@ -64,6 +78,7 @@ def match_rows(
             progress(done, len(rows))
         found = matcher.match(row.query())
         row.alternatives = [(c.record_id, c.score) for c in found.alternatives]
+        row.tied = list(found.tied)
         if row.key in choices:
             row.outcome, row.record_id, row.confidence = "chosen", choices[row.key], 1.0
         else:

@@ -5,17 +5,27 @@ Words are folded (lower case, «ё» → «е»), stemmed with the Snowball Russ
 the same stemmer the search index uses) and compared by character similarity, so «Виленкн» still
 finds «Виленкин» and «матем.» finds «математика». Each candidate gets a score in 0..1; the best
 one is accepted when its score is at least :data:`ACCEPT` and no other candidate comes within
-:data:`MARGIN` of it; otherwise the row is left for a methodist with the best alternatives.
+:data:`MARGIN` of it.
+
+The list often carries one book twice (an old edition kept until its term in Приложение 2 and
+the new edition in Приложение 1, or a subtitle the school leaves out). Candidates that close are
+told apart the way a methodist does, by what the school's row says that only one of them fits
+(:func:`tie_break`): the list number, the edition («12-е издание»), the level (базовый /
+углублённый), the title's lead words, and the year of publication — a copy printed before the
+order that included an edition cannot be that edition. When the row says nothing that separates
+them, the row is left for a methodist with the alternatives, best guess first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import Any
 
 from catalogue.words import fold as words_fold
 from catalogue.words import stemmer
@@ -24,6 +34,8 @@ ACCEPT = 0.72  # a best candidate scoring at least this, clear of the others, is
 MARGIN = 0.08  # how far ahead of the second candidate the best one must be
 NONE_BELOW = 0.35  # nothing scoring this much: the book is not in the list
 ALTERNATIVES = 3
+EPSILON = 1e-6  # scores are sums of rounded parts
+SUBTITLE = 0.15  # weight of the book's title words the row has (schools drop subtitles)
 UNRELATED_TITLE = 0.25  # title likeness below which a book is taken for another one
 WEIGHTS = {"authors": 0.40, "title": 0.40, "publisher": 0.08, "grades": 0.12}
 
@@ -169,10 +181,66 @@ def split_authors(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,;]|\sи\s", text) if p.strip(" .")]
 
 
+_LEAD = re.compile(r"[:.;(]")
+_EDITION = re.compile(r"(\d+)\s*-?\s*[а-я]{0,2}\s+изд", re.I)  # «12-е издание», «3-е изд.»
+_BASIC = re.compile(r"\bбаз(\.|ов)", re.I)  # «базовый уровень», «баз. уровень»
+_DEEP = re.compile(r"углубл", re.I)
+_YEAR = re.compile(r"(19|20)\d\d")
+_PARTS = re.compile(r"\bв\s+(\d+|двух|трех|четырех)\s+част", re.I)  # «(в 2 частях)»
+_PART_WORDS = {"двух": 2, "трех": 3, "четырех": 4}
+_OTHERS = re.compile(r"\bи\s+др\b|\bи\s+другие\b", re.I)  # «Виленкин Н.Я. и др.»
+
+
+def lead_words(title: str) -> list[str]:
+    """Words of the title's lead, before its first «:», «.», «;» or «(» («Мокшанский язык» of
+    «Мокшанский язык. 1 класс…»); a school's «Учебник по физике для 10 класса» is all lead."""
+    lead = _LEAD.split(title.replace("\u00a0", " "), maxsplit=1)[0]
+    return list(dict.fromkeys(words(lead)))
+
+
+def edition(title: str) -> int | None:
+    """The edition a title names («12-е издание, переработанное» → 12), or None."""
+    found = _EDITION.search(fold(title))
+    return int(found.group(1)) if found else None
+
+
+def levels(title: str) -> frozenset[str]:
+    """The study levels a title names: ``basic``, ``deep`` (both for «базовый и углублённый
+    уровни»), none when it names neither."""
+    text = fold(title)
+    return frozenset(
+        name for name, pattern in (("basic", _BASIC), ("deep", _DEEP)) if pattern.search(text)
+    )
+
+
+def parts(title: str) -> int | None:
+    """How many parts a title says the book has («в 2 частях», «в двух частях»), or None."""
+    found = _PARTS.search(fold(title))
+    if not found:
+        return None
+    word = found.group(1)
+    return int(word) if word.isdigit() else _PART_WORDS[word]
+
+
+def names_others(authors: str) -> bool:
+    """Whether a school's «Автор(ы)» cell ends in «и др.»: the book has more authors."""
+    return bool(_OTHERS.search(authors.replace("\u00a0", " ")))
+
+
+def order_year(order: str) -> int | None:
+    """The year of an order («От 21 сентября 2022 г. № 858» → 2022), or None."""
+    found = _YEAR.search(order)
+    return int(found.group(0)) if found else None
+
+
+def _number(text: str) -> str:
+    return re.sub(r"[\s\u00a0]", "", text).rstrip(".")
+
+
 @lru_cache(maxsize=200_000)
 def _similar(a: str, b: str) -> float:
     """How alike two folded words are (an abbreviation «матем.» matches the words it starts)."""
-    if a == b:
+    if a.rstrip(".") == b.rstrip("."):  # «язык.» at the end of a sentence is «язык»
         return 1.0
     if a.endswith(".") or b.endswith("."):
         short, long_ = (a, b) if a.endswith(".") else (b, a)
@@ -202,6 +270,14 @@ def _grade_fit(mine: Sequence[str], theirs: Sequence[str]) -> float:
     return len(set(mine) & set(theirs)) / len(set(mine))
 
 
+def _same_grades(mine: Sequence[str], theirs: Sequence[str]) -> float:
+    """How alike two sets of grades are: a book for grade 5 fits a row «5» better than a
+    book for grades 5-6 does."""
+    if not mine or not theirs:
+        return 0.0
+    return len(set(mine) & set(theirs)) / len(set(mine) | set(theirs))
+
+
 @dataclass(frozen=True)
 class Book:
     """A federal-list textbook as the matcher sees it."""
@@ -211,9 +287,15 @@ class Book:
     authors: tuple[str, ...]
     grades: tuple[str, ...]
     publisher: str
+    list_number: str = ""
+    appendix: str = ""
+    order_year: int | None = None  # the year of the order that included it
+    excluded: bool = False  # a newer list no longer has it
+    valid_until: str = ""
     title_words: tuple[str, ...] = field(default=(), compare=False)
     people: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     publisher_words: tuple[str, ...] = field(default=(), compare=False)
+    lead_words: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def of(
@@ -223,18 +305,30 @@ class Book:
         authors: Sequence[str],
         grades: Sequence[str],
         publisher: str,
+        **list_fields: Any,
     ) -> Book:
-        """A book with its words prepared for matching."""
+        """A book with its words prepared for matching; ``list_fields``: ``list_number``,
+        ``appendix``, ``order_year``, ``excluded``, ``valid_until``."""
         return cls(
             record_id,
             title,
             tuple(authors),
             tuple(grades),
             publisher,
-            tuple(dict.fromkeys(words(title))),
-            tuple(people(authors)),
-            tuple(words(publisher, _PUBLISHER_STOP)),
+            **list_fields,
+            title_words=tuple(dict.fromkeys(words(title))),
+            people=tuple(people(authors)),
+            publisher_words=tuple(words(publisher, _PUBLISHER_STOP)),
+            lead_words=tuple(lead_words(title)),
         )
+
+    @property
+    def preference(self) -> tuple[bool, bool, int, int]:
+        """Sort key among books a row cannot tell apart: one still in the list, then
+        Приложение 1 (Приложение 2 holds books kept only until a final term), the later term
+        (none: the latest) and the later order first."""
+        until = dt.date.fromisoformat(self.valid_until) if self.valid_until else dt.date.max
+        return (self.excluded, self.appendix == "2", -until.toordinal(), -(self.order_year or 0))
 
 
 Features = tuple[list[tuple[str, str]], list[str], list[str]]
@@ -248,6 +342,9 @@ class Query:
     authors: tuple[str, ...]
     grades: tuple[str, ...]
     publisher: str = ""
+    year: int | None = None  # the school's «год издания»
+    list_number: str = ""  # the school's «№ в перечне», when it gives one
+    others: bool = False  # the authors cell ends in «и др.»
 
     @property
     def features(self) -> Features:
@@ -271,15 +368,18 @@ class Candidate:
 class Match:
     """The matcher's answer for a row.
 
-    ``record_id`` is set when the best candidate is clear (``confident``); ``alternatives`` are the
-    best candidates, best first, whatever the outcome. ``outcome``: ``matched``, ``ambiguous``
-    (a methodist chooses) or ``none`` (nothing in the list resembles the row).
+    ``record_id`` is set when the best candidate is clear; ``alternatives`` are the best
+    candidates, best first, whatever the outcome (for an ambiguous row, the books the row could
+    not be told from come first, the likeliest first). ``outcome``: ``matched``, ``ambiguous``
+    (a methodist chooses) or ``none`` (nothing in the list resembles the row). ``tied``: for an
+    ambiguous row, the books still left after :func:`tie_break`.
     """
 
     outcome: str
     record_id: str
     confidence: float
     alternatives: tuple[Candidate, ...] = ()
+    tied: tuple[str, ...] = ()
 
 
 def _keys(title_words: Iterable[str], names: Iterable[str]) -> set[str]:
@@ -306,9 +406,9 @@ class Matcher:
         parts = {
             "authors": _people_fit(names, book.people),
             # the row's words must be in the book's title; the book's extra words (a subtitle
-            # schools leave out) count less
-            "title": 0.7 * _coverage(title, book.title_words)
-            + 0.3 * _coverage(book.title_words, title),
+            # schools leave out) count little
+            "title": (1 - SUBTITLE) * _coverage(title, book.title_words)
+            + SUBTITLE * _coverage(book.title_words, title),
             "publisher": _coverage(publisher, book.publisher_words) if publisher else 0.5,
             "grades": _grade_fit(grades, book.grades),
         }
@@ -335,6 +435,74 @@ class Matcher:
             return Match("none", "", 1 - (found[0].score if found else 0.0), top)
         best = found[0]
         second = found[1].score if len(found) > 1 else 0.0
-        if best.score >= ACCEPT and best.score - second >= MARGIN:
+        if best.score < ACCEPT:
+            return Match("ambiguous", "", best.score, top)
+        if best.score - second >= MARGIN - EPSILON:
             return Match("matched", best.record_id, best.score, top)
-        return Match("ambiguous", "", best.score, top)
+        close = [c for c in found if best.score - c.score < MARGIN - EPSILON]
+        kept = tie_break(query, [self.books[c.record_id] for c in close])
+        ids = [b.record_id for b in kept]
+        scores = {c.record_id: c for c in close}
+        if len(kept) == 1 and scores[ids[0]].score >= ACCEPT:
+            chosen = scores[ids[0]]
+            others = tuple(c for c in found if c.record_id != chosen.record_id)
+            return Match(
+                "matched", chosen.record_id, chosen.score, (chosen, *others)[:ALTERNATIVES]
+            )
+        first = [scores[i] for i in ids]
+        rest = [c for c in found if c.record_id not in ids]
+        shown = (*first, *rest)[: max(ALTERNATIVES, len(first))]
+        return Match("ambiguous", "", best.score, tuple(shown), tuple(ids))
+
+
+def _best(books: list[Book], fit: Callable[[Book], float]) -> list[Book]:
+    """The books fitting best (fits compared to three decimals)."""
+    fits = [round(fit(b), 3) for b in books]
+    top = max(fits)
+    return [b for b, f in zip(books, fits, strict=True) if f == top]
+
+
+def tie_break(query: Query, books: list[Book]) -> list[Book]:
+    """Of books scoring alike for the row, those the row's own words still fit, the likeliest
+    first (:attr:`Book.preference`).
+
+    Each piece of evidence narrows the books to those fitting it, and is skipped when no book
+    fits: the list number the school gives; the edition and the number of parts its title names;
+    the level (базовый, углублённый); the title's lead words, then all its words; the authors,
+    publisher and grades compared field by field; «и др.» after the authors (the book has more);
+    and the year of publication — an edition included by an order
+    later than the year after the copy was printed cannot be that copy, when another can.
+    """
+    names, title, publisher = query.features
+    lead = lead_words(query.title)
+    wanted_edition = edition(query.title)
+    wanted_levels = levels(query.title)
+    wanted_parts = parts(query.title)
+    narrowing: list[Callable[[Book], bool]] = []
+    if query.list_number:
+        narrowing.append(lambda b: _number(b.list_number) == _number(query.list_number))
+    if wanted_edition:
+        narrowing.append(lambda b: edition(b.title) == wanted_edition)
+    if wanted_parts:
+        narrowing.append(lambda b: parts(b.title) == wanted_parts)
+    if wanted_levels:  # the books naming the row's level, else those naming none
+        narrowing.append(lambda b: wanted_levels <= levels(b.title))
+        narrowing.append(lambda b: not levels(b.title))
+    kept = books
+    for fits in narrowing:
+        kept = [b for b in kept if fits(b)] or kept
+    fields: list[Callable[[Book], float]] = [
+        lambda b: min(_coverage(lead, b.lead_words), _coverage(b.lead_words, lead)),
+        lambda b: _coverage(title, b.title_words),
+        lambda b: _people_fit(names, b.people),
+        lambda b: _coverage(publisher, b.publisher_words) if publisher else 0.0,
+        lambda b: _same_grades(query.grades, b.grades),
+    ]
+    for fit in fields:
+        kept = _best(kept, fit)
+    if query.others:
+        kept = [b for b in kept if len(b.people) > len(names)] or kept
+    if query.year:
+        year = query.year
+        kept = [b for b in kept if b.order_year is None or b.order_year <= year + 1] or kept
+    return sorted(kept, key=lambda b: b.preference)

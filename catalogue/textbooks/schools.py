@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from catalogue.i18n import t
 from catalogue.ingest.values import parse_grades, parse_year
-from catalogue.textbooks.matching import Query, fold, split_authors, surnames, words
+from catalogue.textbooks.matching import (
+    Query,
+    fold,
+    names_others,
+    split_authors,
+    surnames,
+    words,
+)
 
 # header word patterns → field; the first rule a header satisfies wins (order matters)
 HEADER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -63,6 +70,7 @@ class SchoolRow:
     record_id: str = ""
     confidence: float = 0.0
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+    tied: list[str] = field(default_factory=list)  # list books the row's data cannot tell apart
 
     @property
     def key(self) -> str:
@@ -73,7 +81,13 @@ class SchoolRow:
     def query(self) -> Query:
         """The row as the matcher sees it."""
         return Query(
-            self.title, tuple(split_authors(self.authors)), tuple(self.grades), self.publisher
+            self.title,
+            tuple(split_authors(self.authors)),
+            tuple(self.grades),
+            self.publisher,
+            self.year,
+            self.list_number,
+            names_others(self.authors),
         )
 
 
