@@ -30,6 +30,7 @@ from catalogue.records import Portfolio
 from catalogue.store import Store
 from catalogue.workspace import Workspace
 from widgets.search_panel import esc, find_home
+from widgets.sizing import fits_label
 
 
 def _date(day: dt.date | None) -> str:
@@ -121,7 +122,10 @@ class PortfolioView(w.VBox):
         }
         self.consent = w.Checkbox(description=t("portfolio_view.consent"), indent=False)
         self.save_button = w.Button(
-            description=t("portfolio_view.save"), icon="save", button_style="primary"
+            description=t("portfolio_view.save"),
+            icon="save",
+            button_style="primary",
+            layout=fits_label(),
         )
         self.message = w.HTML()
         for widget, css in [
