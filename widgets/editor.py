@@ -216,8 +216,9 @@ class RecordEditor(w.VBox):
         self.save_button.disabled = not has_record
         self.cancel_button.disabled = not has_record
         self.upload.disabled = not has_record
-        css = "imk-error" if model.errors or model.conflict else "imk-message"
-        self.status.value = f'<span class="{css}">{esc(model.message)}</span>'
+        css = "imk-error" if model.errors else "imk-message"
+        shown = "" if model.conflict else model.message  # the conflict box says it
+        self.status.value = f'<span class="{css}">{esc(shown)}</span>'
 
     def _render_header(self) -> None:
         record = self.model.record

@@ -31,7 +31,9 @@ class RowsInput(w.VBox):
     def __init__(self, **kwargs: Any) -> None:
         self.rows: list = []
         self.add_button = w.Button(
-            description=t(self.ADD_LABEL), icon="plus", layout=w.Layout(width="auto")
+            description=t(self.ADD_LABEL),
+            icon="plus",
+            layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.add_button.add_class("imk-add-row")
         self.add_button.on_click(lambda _: self._add())

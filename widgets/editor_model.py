@@ -21,7 +21,7 @@ from catalogue.curation import diff, known_name, merge, signer
 from catalogue.curation.history import Change, label
 from catalogue.curation.workflow import reopens, save_edit
 from catalogue.errors import UserError
-from catalogue.i18n import date_text, parse_date, t
+from catalogue.i18n import date_text, moment_text, parse_date, t
 from catalogue.records import KINDS, Course, Portfolio, Record, new
 from catalogue.store import ConflictError, StoreError
 from catalogue.validation import normalise, validate
@@ -376,7 +376,7 @@ class EditorModel(HasTraits):
         try:
             saved = save_edit(self.store, attempt, signer(self.user))
         except ConflictError as exc:
-            self._conflicted(str(exc))
+            self._conflicted(exc)
             return None
         except UserError as exc:
             self.message = str(exc)
@@ -391,14 +391,20 @@ class EditorModel(HasTraits):
             self.index.sync()
         return saved
 
-    def _conflicted(self, message: str) -> None:
+    def _conflicted(self, refused: ConflictError) -> None:
         try:
             theirs = self.store.get(self._current().id, include_deleted=True)
         except StoreError:
-            self.message = message
+            self.message = str(refused)
             return
         mine = self._current()
         both = merge(self.base, mine, theirs).conflicts if self.base else []
+        message = t(
+            "editor.conflict",
+            by=theirs.updated_by,
+            at=moment_text(theirs.updated_at),
+            version=theirs.version,
+        )
         self.conflict = Conflict(message, theirs, diff(theirs, mine), both)
         self.message = message
 

@@ -64,15 +64,36 @@ def day(tmp_path_factory, demo_home):
         yield lab
 
 
-def visible_text_is_russian(page: sync_api.Page, where: str) -> None:
+class Findings(list[str]):
+    """Defects seen on the way, reported together at the end of the day (a step that fails
+    does not hide what the later steps would show)."""
+
+    def check(self, ok: bool, what: str) -> bool:
+        if not ok:
+            self.append(what)
+        return ok
+
+    def see(self, step: Any, what: str) -> bool:
+        """Run a Playwright ``expect`` step; a failure is noted under ``what``."""
+        try:
+            step()
+        except AssertionError as exc:
+            return self.check(False, f"{what}: {str(exc).splitlines()[0]}")
+        return True
+
+
+def visible_text_is_russian(page: sync_api.Page, where: str, found: Findings) -> None:
     """What every screen of the day must not show."""
     text = page.locator("body").inner_text()
-    assert "<NA>" not in text and "NaN" not in text, where
-    assert not re.search(rf"\b{re.escape(getpass.getuser())}\b", text), where
-    assert page.locator(".jp-OutputArea input[type=date]").count() == 0, where
-    assert page.evaluate(CUT_LABELS) == [], where
+    login = getpass.getuser()
+    assert not re.search(rf"\b{re.escape(login)}\b", text), f"{where}: the login name shown"
+    assert page.locator(".jp-OutputArea input[type=date]").count() == 0, f"{where}: date picker"
+    assert page.evaluate(CUT_LABELS) == [], f"{where}: cut labels"
+    found.check("<NA>" not in text and "NaN" not in text, f"{where}: <NA> shown")
     menus = set(page.locator(".lm-MenuBar-itemLabel").all_inner_texts())
-    assert not menus & ENGLISH_MENUS, f"{where}: English menus {sorted(menus & ENGLISH_MENUS)}"
+    found.check(
+        not menus & ENGLISH_MENUS, f"{where}: English menus {sorted(menus & ENGLISH_MENUS)}"
+    )
 
 
 def open_notebook(page: sync_api.Page, name: str) -> None:
@@ -100,6 +121,7 @@ def find_in_lab(lab: dict[str, Any], ending: str, folder: str = "") -> str | Non
 
 def test_a_methodists_whole_day(day):
     expect = sync_api.expect
+    found = Findings()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(day, NOTEBOOKS[0], height=2600) as page:
         run_all(page, NOTEBOOKS[0])
@@ -160,12 +182,12 @@ def test_a_methodists_whole_day(day):
         conflict = page.locator(".imk-conflict")
         expect(conflict).to_be_visible()
         expect(conflict).to_contain_text(COLLEAGUE)
-        expect(status).to_contain_text(re.compile(r"в \d\d\.\d\d\.\d{4} \d\d:\d\d"))
+        expect(conflict).to_contain_text(re.compile(r"в \d\d\.\d\d\.\d{4} \d\d:\d\d"))
         mine = page.locator(".imk-reapply-mine")
-        gap = mine.bounding_box()["y"] - status.bounding_box()["y"]
+        gap = mine.bounding_box()["y"] - page.locator(".imk-save").bounding_box()["y"]
         assert 0 < gap < 600, "the conflict buttons sit beside the message"
         conflict.screenshot(path=str(SHOTS / "day_03_conflict.png"))
-        visible_text_is_russian(page, "conflict")
+        visible_text_is_russian(page, "conflict", found)
         mine.click()
         expect(status).to_contain_text("Сохранено")
         with Workspace.open(day["home"]) as ws:
@@ -192,7 +214,7 @@ def test_a_methodists_whole_day(day):
         expect(versions).to_contain_text(EXPERT)
         expect(versions).to_contain_text(re.compile(r"\d\d\.\d\d\.\d{4} \d\d:\d\d"))
         page.locator(".imk-curation-desk").screenshot(path=str(SHOTS / "day_04_history.png"))
-        visible_text_is_russian(page, "curation desk")
+        visible_text_is_russian(page, "curation desk", found)
         with Workspace.open(day["home"]) as ws:
             last = ws.store.history(day["draft"])[-1]
         assert (last.record.status, last.saved_by) == ("approved", EXPERT)
@@ -212,32 +234,12 @@ def test_a_methodists_whole_day(day):
         builder.locator(".imk-export").click()
         expect(builder.locator(".imk-builder-status")).to_contain_text("выгружена")
         builder.screenshot(path=str(SHOTS / "day_05_collection.png"))
-        visible_text_is_russian(page, "collection builder")
+        visible_text_is_russian(page, "collection builder", found)
 
         # 7. the exported page, opened from Lab's file browser, filtered by a word form
         path = find_in_lab(day, ".html")
-        assert path and "drobi-den" in path, "the export is not in Lab's file browser"
-        folder, _, name = path.rpartition("/")
-        page.evaluate(
-            "async p => { await window.jupyterapp.commands.execute("
-            "'filebrowser:go-to-path', {path: p}); }",
-            folder or "/",
-        )
-        item = page.locator(".jp-DirListing-item", has_text=name)
-        expect(item).to_be_visible()
-        item.click()
-        with page.context.expect_page() as opened:
-            page.evaluate(
-                "() => { void window.jupyterapp.commands.execute('filebrowser:open-browser-tab'); }"
-            )
-        exported = opened.value
-        exported.wait_for_load_state()
-        exported.locator("#imk-q").fill("дроби")
-        expect(exported.locator(f"#{anchor(day['forms'])}")).to_be_visible()
-        expect(exported.locator("body")).to_contain_text("Составитель")
-        expect(exported.locator("body")).to_contain_text(WORKER)
-        exported.screenshot(path=str(SHOTS / "day_06_export.png"), full_page=True)
-        exported.close()
+        if found.check(bool(path), "the export is not in Lab's file browser"):
+            open_the_export(page, day, str(path), found)
 
         # 8. the reports: coverage and the attestation calendar
         open_notebook(page, NOTEBOOKS[2])
@@ -250,10 +252,40 @@ def test_a_methodists_whole_day(day):
             panel.locator("select").first.select_option(label=REPORTS[name].title)
             expect(panel).to_contain_text(REPORTS[name].about)
             table = panel.locator(".imk-report-table").inner_text()
-            assert "<NA>" not in table and not re.search(r"(^|\s)[−-]\d+(\s|$)", table), name
+            found.check("<NA>" not in table, f"report {name}: <NA> in the table")
+            negative = re.search(r"(^|\s)[−-]\d+(\s|$)", table)
+            found.check(not negative, f"report {name}: a negative countdown {negative}")
             panel.screenshot(path=str(SHOTS / f"day_07_{name}.png"))
-            visible_text_is_russian(page, f"report {name}")
+            visible_text_is_russian(page, f"report {name}", found)
     with Workspace.open(day["home"]) as ws:
         people = json.loads((ws.path / "people.json").read_text(encoding="utf-8"))
         assert list(people.values()) == [WORKER]
         assert ws.store.collections.get("drobi-den").curator == WORKER
+    assert not found, "\n".join(found)
+
+
+def open_the_export(page: sync_api.Page, day: dict[str, Any], path: str, found: Findings) -> None:
+    """Open the exported page from Lab's file browser in a browser tab; filter by «дроби»."""
+    expect = sync_api.expect
+    folder, _, name = path.rpartition("/")
+    page.evaluate(
+        "async p => { await window.jupyterapp.commands.execute("
+        "'filebrowser:go-to-path', {path: p}); }",
+        folder or "/",
+    )
+    item = page.locator(".jp-DirListing-item", has_text=name)
+    expect(item).to_be_visible()
+    item.click()
+    with page.context.expect_page() as opened:
+        page.evaluate(
+            "() => { void window.jupyterapp.commands.execute('filebrowser:open-browser-tab'); }"
+        )
+    exported = opened.value
+    exported.wait_for_load_state()
+    exported.locator("#imk-q").fill("дроби")
+    card = exported.locator(f"#{anchor(day['forms'])}")
+    found.see(lambda: expect(card).to_be_visible(timeout=5000), "«дроби» misses «дробями»")
+    expect(exported.locator("body")).to_contain_text("Составитель")
+    expect(exported.locator("body")).to_contain_text(WORKER)
+    exported.screenshot(path=str(SHOTS / "day_06_export.png"), full_page=True)
+    exported.close()
