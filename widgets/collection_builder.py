@@ -199,7 +199,11 @@ class CollectionBuilder(w.VBox):
 
     def __init__(self, model: CollectionModel, **kwargs: Any) -> None:
         self.model = model
-        self.name_box = w.Text(description=t("builder.name"), placeholder="pamyatka-5-klass")
+        self.name_box = w.Text(
+            description=t("builder.name"),
+            placeholder="pamyatka-5-klass",
+            style={"description_width": "initial"},
+        )
         self.title_box = w.Text(description=t("builder.title"), layout=w.Layout(width="60%"))
         self.create_button = w.Button(
             description=t("builder.create"), icon="plus", layout=fits_label()
