@@ -46,8 +46,8 @@ STYLE = """<style>
 def diff_table(changes, before: str, after: str) -> str:
     """Changes as an HTML table: field, the value before, the value after."""
     rows = "".join(
-        f"<tr><td>{esc(c.label)}</td><td>{esc(display(c.before))}</td>"
-        f"<td>{esc(display(c.after))}</td></tr>"
+        f"<tr><td>{esc(c.label)}</td><td>{esc(display(c.before, c.field))}</td>"
+        f"<td>{esc(display(c.after, c.field))}</td></tr>"
         for c in changes
     )
     head = (
