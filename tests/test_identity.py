@@ -73,7 +73,7 @@ def test_unusable_names_are_refused_with_a_message(workspace, typed, key):
 
 
 def test_nothing_is_signed_by_nobody():
-    with pytest.raises(IdentityError, match="укажите, кто работает"):
+    with pytest.raises(IdentityError, match="не указано, кто работает"):
         signer(" ")
     assert signer(f" {FULL} ") == FULL
 
@@ -86,7 +86,7 @@ def test_the_desk_asks_once_then_signs_with_the_full_name(workspace):
     desk.hits.children[1].children[0].click()
     desk.editor.inputs["title"].value = "Дроби, новый урок"
     desk.editor.save_button.click()
-    assert "укажите, кто работает" in desk.editor.status.value
+    assert "не указано, кто работает" in desk.editor.status.value
     assert workspace.store.get(desk.editor.model.record.id).version == 1
     desk.user_box.value = "ivanova"  # the login name is not a name
     assert "имя входа" in desk.user_note.value

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from catalogue.curation import current_user
+from catalogue.curation import known_name, signer
 from catalogue.curation.history import label
 from catalogue.curation.portfolio import (
     HOURS_YEARS,
@@ -105,7 +105,7 @@ class PortfolioView(w.VBox):
         self, store: Store, user: str | None = None, today: dt.date | None = None, **kwargs: Any
     ) -> None:
         self.store = store
-        self.user = user or current_user()
+        self.user = user if user is not None else known_name()
         self.today = today
         self.portfolio: Portfolio | None = None
         self.picker = w.Combobox(
@@ -159,7 +159,9 @@ class PortfolioView(w.VBox):
     @classmethod
     def for_workspace(cls, home: str | Path | None = None, **kwargs: Any) -> PortfolioView:
         """A view on the workspace ``home`` (see :func:`widgets.search_panel.find_home`)."""
-        return cls(Workspace.open(find_home(home)).store, **kwargs)
+        workspace = Workspace.open(find_home(home))
+        kwargs.setdefault("user", known_name(workspace.path))
+        return cls(workspace.store, **kwargs)
 
     def refresh_choices(self) -> None:
         """Offer every portfolio as «ФИО — организация (id)»."""
@@ -196,7 +198,7 @@ class PortfolioView(w.VBox):
         chosen = [name for name, box in self.public.items() if box.value]
         try:
             self.portfolio = set_publicity(
-                self.store, self.portfolio, chosen, self.consent.value, self.user
+                self.store, self.portfolio, chosen, self.consent.value, signer(self.user)
             )
         except UserError as exc:
             self.message.value = f'<span class="imk-error">{esc(str(exc))}</span>'

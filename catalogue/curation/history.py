@@ -12,8 +12,8 @@ from typing import Any
 
 from catalogue.i18n import catalog, date_text, t
 from catalogue.records import Record, to_dict
-from catalogue.vocabularies import coded_label
 from catalogue.store import Store, StoreError
+from catalogue.vocabularies import coded_label
 
 BOOKKEEPING = ("version", "created_at", "created_by", "updated_at", "updated_by")
 KEEP_ON_RESTORE = ("status", "reviews")
