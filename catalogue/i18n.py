@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import string
 import tomllib
 from functools import cache
@@ -97,6 +98,29 @@ def date_text(value: dt.date | str | None) -> str:
     if isinstance(day, dt.datetime):
         day = day.date()
     return day.strftime("%d.%m.%Y") if language() == "ru" else day.isoformat()
+
+
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """A date as a Russian office worker types it — «27.11.2026», «1.9.2024», «01.09.24»
+    (a two-digit year is the latest such year not after this one: «24» → 2024, «85» → 1985)
+    — or in ISO form «2026-11-27»; :class:`ValueError` for anything else."""
+    text = text.strip()
+    if ISO_DAY.fullmatch(text):
+        return dt.date.fromisoformat(text)
+    match = DAY_MONTH_YEAR.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a date: {text!r}")
+    day, month, year = (int(part) for part in match.groups())
+    if len(match.group(3)) == 2:
+        this_year = (today or dt.date.today()).year
+        year += this_year // 100 * 100
+        if year > this_year:
+            year -= 100
+    return dt.date(year, month, day)
 
 
 def moment_text(value: dt.datetime | str | None) -> str:

@@ -147,9 +147,28 @@ def _attempt(
     return the_plan, _Run(Results(searcher, q, []), ranked, unknown=unknown)
 
 
+RECORD_ID = re.compile(r"\s*(mat|med|pf)\s*[-‐–—_ ]?\s*0*(\d{1,6})\s*", re.IGNORECASE)
+
+
+def _by_id(searcher: Searcher, query: str) -> _Run | None:
+    """The record a query that is a record number names («mat-000040», «MAT 40»), if any."""
+    match = RECORD_ID.fullmatch(query)
+    if match is None:
+        return None
+    record_id = f"{match.group(1).lower()}-{int(match.group(2)):06d}"
+    results = searcher.search(wq.Term("id", record_id), limit=1)
+    if not results.top_n:
+        return None
+    return _Run(results, [(1.0, doc) for _, doc in results.top_n])
+
+
 def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
-    """Search as typed; when nothing is found (or a word is in no record), let field clauses
-    go, then repair layout, then typos, then accept any of the words."""
+    """Search as typed; a record number finds that record; when nothing is found (or a word
+    is in no record), let field clauses go, then repair layout, then typos, then accept any
+    of the words."""
+    by_id = _by_id(searcher, query)
+    if by_id is not None:
+        return by_id
     the_plan, run = _attempt(searcher, schema, query)
     reader = searcher.reader()
     words = the_plan.words

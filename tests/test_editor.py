@@ -11,11 +11,11 @@ import nbformat
 import pytest
 
 from catalogue import records
-from catalogue.i18n import t
+from catalogue.i18n import moment_text, t
 from index.engine import CatalogueIndex
 from widgets.curation_desk import CurationDesk
 from widgets.editor import RecordEditor
-from widgets.editor_fields import CoursesInput, ListInput
+from widgets.editor_fields import CoursesInput, ListInput, TermsInput
 from widgets.editor_model import FIELDS, EditorModel, vocab_choices
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -93,7 +93,7 @@ def test_typed_values_become_stored_values(editor, field, typed, stored, shown):
         ("media", "isbn", "12", "не похоже на ISBN"),
         ("media", "pages", "0", "целым положительным"),
         ("portfolio", "teacher", "", "Поле «Педагог» обязательно"),
-        ("portfolio", "category_assigned", "01.09.2023", "не дата"),
+        ("portfolio", "category_assigned", "31.02.2023", "не дата"),
         ("portfolio", "courses", [{"title": "", "hours": "36"}], "нет названия курса"),
     ],
 )
@@ -129,6 +129,149 @@ def test_repeatable_rows_add_edit_and_remove():
     courses.rows[0]["title"].value = "ФОП ООО"
     courses.rows[0]["hours"].value = "72"
     assert courses.value == [{"title": "ФОП ООО", "hours": "72", "provider": "", "year": ""}]
+
+
+@pytest.mark.parametrize("kind", records.KINDS)
+def test_an_empty_list_field_offers_a_row_and_an_add_button(editor, workspace, kind):
+    create(editor, kind)
+    links = editor.inputs["links"]
+    assert isinstance(links, ListInput) and len(links.rows) == 1
+    assert links.children[-1] is links.add_button and links.add_button.layout.width == "auto"
+    links.rows[0].value = "https://example.org/urok"
+    links.add_button.click()
+    links.rows[1].value = "https://example.org/test"
+    editor.save_button.click()
+    saved = workspace.store.get(editor.model.record.id)
+    assert saved.links == ["https://example.org/urok", "https://example.org/test"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "stored", "notes"),
+    [
+        (
+            "subjects",
+            ["ИЗО", "физра", "Музыка", "изо"],
+            ["Изобразительное искусство", "Физическая культура", "Музыка"],
+            ["это «Изобразительное искусство»", "это «Физическая культура»", "", "уже есть"],
+        ),
+        ("subjects", ["МУЗЫКА", "музыка"], ["Музыка"], ["", "уже есть"]),
+        ("subjects", ["Астрология"], [], ["нет в словаре поля «Предметы»"]),
+        ("grades", ["5 класс", "5"], ["5"], ["", "уже есть"]),
+        ("keywords", ["дроби", "Дроби", "  доли "], ["дроби", "доли"], ["", "уже есть", ""]),
+    ],
+)
+def test_terms_are_added_on_enter_resolved_and_duplicates_reported(
+    editor, field, typed, stored, notes
+):
+    create(editor, "material")
+    box = editor.inputs[field]
+    assert isinstance(box, TermsInput)
+    for text, note in zip(typed, notes, strict=True):
+        box.entry.value = text  # what Enter sends
+        assert box.entry.value == "" and note in box.note_html.value
+        if not note:
+            assert box.note_html.value == ""
+    assert getattr(editor.model.record, field) == stored
+    assert [c.description for c in box.chips.children] == editor.model.value(field)
+
+
+def test_a_term_chip_removes_its_term(editor):
+    create(editor, "material")
+    box = editor.inputs["subjects"]
+    for text in ("ИЗО", "музыка"):
+        box.entry.value = text
+    box.chips.children[0].click()
+    assert editor.model.record.subjects == ["Музыка"]
+
+
+def test_saving_without_a_change_writes_nothing_and_says_so(editor, workspace):
+    record = workspace.store.save(records.new("material", title="Как было"), by="Автор")
+    editor.open_record(record.id)
+    editor.save_button.click()
+    assert t("editor.no_changes", version=1) in editor.status.value
+    assert len(workspace.store.history(record.id)) == 1
+    editor.inputs["title"].value = "Как стало"
+    editor.inputs["title"].value = "Как было"  # changed back: still nothing to save
+    editor.save_button.click()
+    assert len(workspace.store.history(record.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "after", "action"),
+    [
+        ("draft", "draft", "update"),
+        ("review", "review", "update"),
+        ("revision", "revision", "update"),
+        ("approved", "review", "reopen"),
+        ("published", "review", "reopen"),
+        ("archived", "archived", "update"),
+    ],
+)
+def test_an_edit_of_an_approved_record_goes_back_on_review(
+    editor, workspace, status, after, action
+):
+    approving = records.Review("Эксперт", "2025-01-10", {"новизна": 5}, "", "approve")
+    record = workspace.store.save(
+        records.new("material", title="Дроби", status=status, reviews=[approving]), by="Автор"
+    )
+    editor.open_record(record.id)
+    assert ("вернётся на экспертизу" in editor.header.value) == (action == "reopen")
+    editor.inputs["title"].value = "Дроби и доли"
+    editor.save_button.click()
+    last = workspace.store.history(record.id)[-1]
+    assert (last.record.status, last.action, last.saved_by) == (after, action, "Методистова")
+    assert (t("editor.reopened") in editor.status.value) == (action == "reopen")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("01.09.2023", "2023-09-01", "01.09.2023"),
+        ("1.9.2023", "2023-09-01", "01.09.2023"),
+        ("2023-09-01", "2023-09-01", "01.09.2023"),
+        ("", "", ""),
+        ("31.02.2023", "31.02.2023", "31.02.2023"),
+    ],
+)
+def test_dates_are_typed_and_shown_day_first(editor, typed, stored, shown):
+    create(editor, "portfolio")
+    editor.inputs["category_assigned"].value = typed
+    assert editor.model.record.category_assigned == stored
+    assert editor.inputs["category_assigned"].value == shown
+    assert editor.inputs["category_assigned"].placeholder == "ДД.ММ.ГГГГ"
+
+
+def test_times_are_local_and_the_conflict_buttons_sit_by_the_message(editor, workspace):
+    record = workspace.store.save(records.new("material", title="Дроби"), by="Автор")
+    editor.open_record(record.id)
+    assert moment_text(record.updated_at) in editor.header.value
+    assert "+00:00" not in editor.header.value
+    theirs = workspace.store.get(record.id)
+    theirs.annotation = "Их аннотация"
+    theirs = workspace.store.save(theirs, by="Коллега")
+    editor.inputs["title"].value = "Дроби и доли"
+    editor.save_button.click()
+    shown = editor.conflict_text.value + editor.status.value
+    assert moment_text(theirs.updated_at) in shown and "+00:00" not in shown
+    order = list(editor.children)
+    assert order.index(editor.conflict_box) == order.index(editor.status) + 1
+    editor.mine_button.click()
+    merged = workspace.store.get(record.id)
+    assert (merged.title, merged.annotation) == ("Дроби и доли", "Их аннотация")
+
+
+def test_russian_labels_fit_their_buttons(editor):
+    create(editor, "material")
+    buttons = [
+        editor.open_button,
+        editor.new_button,
+        editor.save_button,
+        editor.cancel_button,
+        editor.upload,
+        editor.theirs_button,
+        editor.mine_button,
+    ]
+    assert all(b.layout.width == "auto" for b in buttons)
 
 
 def test_portfolio_courses_and_category_expiry(editor):

@@ -142,6 +142,28 @@ def test_empty_bin_and_unknown_record(workspace):
 
 
 @pytest.mark.parametrize(
+    ("value", "field", "shown"),
+    [
+        ("review", "status", "на экспертизе"),
+        ("published", "status", "опубликовано"),
+        (["5", "ДО"], "grades", "5 класс; дошкольная группа"),
+        (
+            {"reviewer": "Экспертова Е. И.", "date": "2026-11-27", "verdict": "approve"},
+            "reviews",
+            "Экспертова Е. И., 27.11.2026: одобрено",
+        ),
+        (
+            {"reviewer": "Э", "date": "2026-01-05", "verdict": ""},
+            "reviews",
+            "Э, 05.01.2026: без решения",
+        ),
+    ],
+)
+def test_display_of_codes_and_reviews(value, field, shown):
+    assert display(value, field) == shown
+
+
+@pytest.mark.parametrize(
     ("value", "shown"),
     [
         (None, "—"),

@@ -149,6 +149,22 @@ def test_queries_find_their_record(index, query, expected):
     assert expected in titles(index.search(query))
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("mat-000002", ["mat-000002"]),
+        ("  MAT-000002 ", ["mat-000002"]),
+        ("mat-2", ["mat-000002"]),
+        ("mat 2", ["mat-000002"]),
+        ("mat-999999", []),
+    ],
+)
+def test_a_record_number_finds_that_record(index, query, found):
+    result = index.search(query)
+    assert [hit.id for hit in result.hits] == found and result.total == len(found)
+    assert index.find_ids(query) == found
+
+
 def test_yo_and_e_return_the_same_hits(index):
     assert titles(index.search("ёлка")) == titles(index.search("елка"))
 

@@ -15,8 +15,15 @@ from catalogue.curation import (
     allowed,
     change_status,
 )
-from catalogue.curation.workflow import NEEDS_APPROVAL, approved, average, status_name
+from catalogue.curation.workflow import (
+    NEEDS_APPROVAL,
+    approved,
+    average,
+    save_edit,
+    status_name,
+)
 from catalogue.i18n import t
+from widgets.history_panel import action_name
 from widgets.review_panel import ReviewPanel, reviews_html
 
 STATUSES = list(TRANSITIONS)
@@ -177,3 +184,30 @@ def test_reviews_html_escapes_and_orders_newest_first(workspace):
     html = reviews_html(record)
     assert html.index("Второй") < html.index("Первый") and "<b>Первый" not in html
     assert reviews_html(records.new("material", title="x")) == f"<i>{t('review.none')}</i>"
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_an_edit_sends_only_approved_records_back_on_review(workspace, status):
+    record = saved(workspace, status, approving=True)
+    record.title = "Конспект урока, исправленный"
+    after = save_edit(workspace.store, record, "Методистова")
+    reopened = status in ("approved", "published")
+    last = workspace.store.history(record.id)[-1]
+    assert after.status == ("review" if reopened else status)
+    assert last.action == ("reopen" if reopened else "update")
+    assert "экспертиз" in action_name("reopen")
+
+
+@pytest.mark.parametrize(
+    ("scores", "shown"),
+    [
+        ({"актуальность": 5}, "5"),
+        ({"актуальность": 5, "новизна": 4}, "4,5"),
+        ({"актуальность": 5, "новизна": 4, "соответствие ФГОС": 4}, "4,3"),
+    ],
+)
+def test_review_means_and_dates_are_written_the_russian_way(scores, shown):
+    record = records.new("material", title="x")
+    record.reviews = [records.Review("Эксперт", "2025-01-10", scores, "", "")]
+    html = reviews_html(record)
+    assert f"средний балл {shown}" in html and "10.01.2025" in html and "5.0" not in html

@@ -16,7 +16,7 @@ import ipywidgets as w
 from traitlets import HasTraits, Instance, Int, Unicode
 
 from catalogue import vocabularies
-from catalogue.curation import current_user
+from catalogue.curation import known_name
 from catalogue.errors import UserError
 from catalogue.export import export_collection
 from catalogue.i18n import t
@@ -26,6 +26,7 @@ from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.search import SearchResult
 from widgets.search_panel import esc, find_home, grades_text, hit_button
+from widgets.sizing import fits_label
 
 ADD_ALL_LIMIT = 500
 
@@ -42,7 +43,7 @@ class CollectionModel(HasTraits):
         super().__init__(**kwargs)
         self.index = index
         self.store = index.workspace.store
-        self.user = user or current_user()
+        self.user = user if user is not None else known_name(index.workspace.path)
 
     def _changed(self, message: str = "") -> None:
         self.message = message
@@ -117,11 +118,15 @@ class CollectionModel(HasTraits):
         annotation: str | None = None,
         schools: list[str] | None = None,
         grades: list[str] | None = None,
+        curator: str | None = None,
     ) -> None:
-        """Set the title, annotation and audience (schools, grades: labels or synonyms)."""
+        """Set the title, annotation, audience (schools, grades: labels or synonyms) and who
+        compiled the collection."""
         c = self._open()
         if title is not None:
             c.title = title.strip()
+        if curator is not None:
+            c.curator = " ".join(curator.split())
         if annotation is not None:
             c.annotation = annotation.strip()
         if schools is not None:
@@ -194,11 +199,19 @@ class CollectionBuilder(w.VBox):
 
     def __init__(self, model: CollectionModel, **kwargs: Any) -> None:
         self.model = model
-        self.name_box = w.Text(description=t("builder.name"), placeholder="pamyatka-5-klass")
+        self.name_box = w.Text(
+            description=t("builder.name"),
+            placeholder="pamyatka-5-klass",
+            style={"description_width": "initial"},
+        )
         self.title_box = w.Text(description=t("builder.title"), layout=w.Layout(width="60%"))
-        self.create_button = w.Button(description=t("builder.create"), icon="plus")
+        self.create_button = w.Button(
+            description=t("builder.create"), icon="plus", layout=fits_label()
+        )
         self.existing = w.Dropdown(description=t("builder.existing"))
-        self.open_button = w.Button(description=t("builder.open"), icon="folder-open")
+        self.open_button = w.Button(
+            description=t("builder.open"), icon="folder-open", layout=fits_label()
+        )
         self.query_box = w.Text(
             placeholder=t("builder.query"), continuous_update=False, layout=w.Layout(width="60%")
         )
@@ -212,16 +225,28 @@ class CollectionBuilder(w.VBox):
             continuous_update=False,
             layout=w.Layout(width="100%"),
         )
+        self.curator_box = w.Text(
+            description=t("builder.curator"),
+            placeholder=t("builder.curator_placeholder"),
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="60%"),
+        )
         self.schools_box = w.TagsInput(allow_duplicates=False)
         self.grades_box = w.TagsInput(
             allowed_tags=[term.label for term in vocabularies.get("grades")], allow_duplicates=False
         )
-        self.preview_button = w.Button(description=t("builder.preview"), icon="eye")
+        self.preview_button = w.Button(
+            description=t("builder.preview"), icon="eye", layout=fits_label()
+        )
         self.save_button = w.Button(
-            description=t("builder.save"), icon="save", button_style="primary"
+            description=t("builder.save"), icon="save", button_style="primary", layout=fits_label()
         )
         self.export_button = w.Button(
-            description=t("builder.export"), icon="file-export", tooltip=t("builder.export_tip")
+            description=t("builder.export"),
+            icon="file-export",
+            tooltip=t("builder.export_tip"),
+            layout=fits_label(),
         )
         self.preview = w.HTML()
         self.status = w.HTML()
@@ -230,6 +255,7 @@ class CollectionBuilder(w.VBox):
             (self.add_all_button, "imk-add-all"),
             (self.hits, "imk-builder-hits"),
             (self.items, "imk-builder-items"),
+            (self.curator_box, "imk-builder-curator"),
             (self.preview, "imk-preview"),
             (self.save_button, "imk-builder-save"),
             (self.export_button, "imk-export"),
@@ -245,6 +271,7 @@ class CollectionBuilder(w.VBox):
         self._syncing = False
         self.annotation_box.observe(lambda c: self._edit(annotation=c["new"]), "value")
         self.title_box.observe(lambda c: self._edit(title=c["new"]), "value")
+        self.curator_box.observe(lambda c: self._edit(curator=c["new"]), "value")
         self.schools_box.observe(lambda c: self._edit(schools=list(c["new"])), "value")
         self.grades_box.observe(lambda c: self._edit(grades=list(c["new"])), "value")
         self.preview_button.on_click(lambda _: self._preview())
@@ -266,6 +293,7 @@ class CollectionBuilder(w.VBox):
                 w.HTML(f"<b>{esc(t('builder.items'))}</b>"),
                 self.items,
                 self.annotation_box,
+                self.curator_box,
                 audience,
                 w.HBox([self.preview_button, self.save_button, self.export_button]),
                 self.preview,
@@ -317,6 +345,7 @@ class CollectionBuilder(w.VBox):
         self._syncing = True
         try:
             self.title_box.value = c.title
+            self.curator_box.value = c.curator
             self.annotation_box.value = c.annotation
             self.schools_box.value = list(c.schools)
             self.grades_box.value = [vocabularies.get("grades").label(g) for g in c.grades]

@@ -12,8 +12,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from catalogue.curation import current_user
+from catalogue.curation import known_name, remember_name
 from catalogue.curation.workflow import status_name
+from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import Record
 from catalogue.workspace import Workspace
@@ -33,26 +34,33 @@ class CurationDesk(w.VBox):
     def __init__(self, index: CatalogueIndex, user: str | None = None, **kwargs: Any) -> None:
         self.index = index
         store = index.workspace.store
+        self.home = index.workspace.path
+        name = user if user is not None else known_name(self.home)
         self.user_box = w.Text(
-            value=user or current_user(),
+            value=name,
             description=t("desk.user"),
+            placeholder=t("desk.user_placeholder"),
+            continuous_update=False,
             style={"description_width": "initial"},
+            layout=w.Layout(width="560px"),
         )
+        self.user_note = w.HTML()
         self.finder_box = w.Text(
             placeholder=t("desk.find_placeholder"),
             continuous_update=False,
             layout=w.Layout(width="60%"),
         )
         self.hits = w.VBox()
-        self.editor = RecordEditor(EditorModel(index.workspace, index, self.user_box.value))
-        self.review = ReviewPanel(store, self.user_box.value, on_change=self._changed)
-        self.history = HistoryPanel(store, self.user_box.value, on_change=self._changed)
+        self.editor = RecordEditor(EditorModel(index.workspace, index, name))
+        self.review = ReviewPanel(store, name, on_change=self._changed)
+        self.history = HistoryPanel(store, name, on_change=self._changed)
         self.tabs = w.Tab(
             [self.editor, self.review, self.history],
             titles=(t("desk.tab_edit"), t("desk.tab_review"), t("desk.tab_history")),
         )
         for widget, css in [
             (self.user_box, "imk-user"),
+            (self.user_note, "imk-user-note"),
             (self.finder_box, "imk-finder-box"),
             (self.hits, "imk-finder-hits"),
             (self.tabs, "imk-desk-tabs"),
@@ -61,9 +69,14 @@ class CurationDesk(w.VBox):
         self.finder_box.observe(lambda change: self.find(change["new"]), "value")
         self.user_box.observe(self._on_user, "value")
         self.editor.model.observe(self._on_editor, "revision")
-        super().__init__([self.user_box, self.finder_box, self.hits, self.tabs], **kwargs)
+        super().__init__(
+            [w.HBox([self.user_box, self.user_note]), self.finder_box, self.hits, self.tabs],
+            **kwargs,
+        )
         self.add_class("imk-curation-desk")
         self._shown_id = ""
+        if not name:
+            self._note(t("desk.user_needed"), error=True)
 
     @classmethod
     def for_workspace(cls, home: str | Path | None = None, **kwargs: Any) -> CurationDesk:
@@ -91,8 +104,24 @@ class CurationDesk(w.VBox):
 
     # -- keeping the tabs in step ---------------------------------------------------------
 
+    def set_user(self, name: str) -> None:
+        """Who is working: remembered for this login in the workspace (asked once), then
+        signing every change made at the desk."""
+        try:
+            name = remember_name(self.home, name)
+        except UserError as exc:
+            self._note(str(exc), error=True)
+            return
+        self.editor.model.user = self.history.user = name
+        self.review.set_user(name)
+        self._note(t("desk.user_saved"))
+
     def _on_user(self, change: dict) -> None:
-        self.editor.model.user = self.review.user = self.history.user = change["new"]
+        self.set_user(change["new"])
+
+    def _note(self, text: str, error: bool = False) -> None:
+        css = "imk-error" if error else "imk-message"
+        self.user_note.value = f'<span class="{css}">{esc(text)}</span>'
 
     def _on_editor(self, change: dict) -> None:
         record = self.editor.model.record

@@ -18,14 +18,15 @@ from typing import Any
 import ipywidgets as w
 
 from catalogue.curation.history import display
-from catalogue.curation.workflow import status_name
-from catalogue.i18n import t
+from catalogue.curation.workflow import reopens, status_name
+from catalogue.i18n import moment_text, t
 from catalogue.records import KINDS
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
-from widgets.editor_fields import make_input
+from widgets.editor_fields import TermsInput, make_input
 from widgets.editor_model import EditorModel
 from widgets.search_panel import esc, find_home
+from widgets.sizing import fits_label
 
 STYLE = """<style>
 .imk-editor .imk-field { margin: 2px 0 6px 0; }
@@ -37,14 +38,16 @@ STYLE = """<style>
 .imk-editor table.imk-diff td, .imk-editor table.imk-diff th { padding: 2px 8px;
   vertical-align: top; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
 .imk-editor .imk-suggestion { color: var(--jp-content-font-color2, #555); }
+.imk-editor .imk-term-note { color: var(--jp-content-font-color2, #555); }
+.imk-editor .imk-reopen-note { color: var(--jp-warn-color1, #a60); }
 </style>"""
 
 
 def diff_table(changes, before: str, after: str) -> str:
     """Changes as an HTML table: field, the value before, the value after."""
     rows = "".join(
-        f"<tr><td>{esc(c.label)}</td><td>{esc(display(c.before))}</td>"
-        f"<td>{esc(display(c.after))}</td></tr>"
+        f"<tr><td>{esc(c.label)}</td><td>{esc(display(c.before, c.field))}</td>"
+        f"<td>{esc(display(c.after, c.field))}</td></tr>"
         for c in changes
     )
     head = (
@@ -65,29 +68,31 @@ class RecordEditor(w.VBox):
         self.rows: dict[str, w.VBox] = {}
 
         self.header = w.HTML()
-        self.id_box = w.Text(placeholder=t("editor.id_placeholder"), layout=w.Layout(width="180px"))
-        self.open_button = w.Button(description=t("editor.open"), icon="folder-open")
+        self.id_box = w.Text(placeholder=t("editor.id_placeholder"), layout=w.Layout(width="200px"))
+        self.open_button = w.Button(
+            description=t("editor.open"), icon="folder-open", layout=fits_label()
+        )
         self.kind_select = w.Dropdown(
             options=[(t(f"editor.kind_{k}"), k) for k in KINDS], layout=w.Layout(width="220px")
         )
-        self.new_button = w.Button(description=t("editor.new"), icon="file")
+        self.new_button = w.Button(description=t("editor.new"), icon="file", layout=fits_label())
         self.suggestions = w.VBox()
         self.form = w.VBox(layout=w.Layout(width="100%"))
         self.attachments = w.VBox()
-        self.upload = w.FileUpload(multiple=True, description=t("editor.upload"))
-        self.save_button = w.Button(
-            description=t("editor.save"), icon="save", button_style="primary"
+        self.upload = w.FileUpload(
+            multiple=True, description=t("editor.upload"), layout=fits_label()
         )
-        self.cancel_button = w.Button(description=t("editor.cancel"), icon="undo")
+        self.save_button = w.Button(
+            description=t("editor.save"), icon="save", button_style="primary", layout=fits_label()
+        )
+        self.cancel_button = w.Button(
+            description=t("editor.cancel"), icon="undo", layout=fits_label()
+        )
         self.status = w.HTML()
         self.conflict_text = w.HTML()
-        self.theirs_button = w.Button(
-            description=t("editor.take_theirs"), layout=w.Layout(width="auto")
-        )
+        self.theirs_button = w.Button(description=t("editor.take_theirs"), layout=fits_label())
         self.mine_button = w.Button(
-            description=t("editor.reapply_mine"),
-            layout=w.Layout(width="auto"),
-            button_style="warning",
+            description=t("editor.reapply_mine"), layout=fits_label(), button_style="warning"
         )
         self.conflict_box = w.VBox(
             [self.conflict_text, w.HBox([self.theirs_button, self.mine_button])]
@@ -127,12 +132,12 @@ class RecordEditor(w.VBox):
                 w.HTML(STYLE),
                 bar,
                 self.header,
-                self.conflict_box,
                 self.suggestions,
                 self.form,
                 self.attachments,
                 actions,
                 self.status,
+                self.conflict_box,  # beside the save button and its message
             ],
             **kwargs,
         )
@@ -174,6 +179,8 @@ class RecordEditor(w.VBox):
         for name, how in self.model.fields():
             box = make_input(how)
             box.add_class(f"imk-input-{name}")
+            if isinstance(box, TermsInput):
+                box.on_entry = lambda text, name=name: self.model.add_term(name, text)
             box.observe(lambda change, name=name: self._on_input(name, change), "value")
             error = w.HTML()
             error.add_class("imk-field-error")
@@ -195,10 +202,6 @@ class RecordEditor(w.VBox):
                 self._build_form()
             for name, box in self.inputs.items():
                 value = model.value(name)
-                if isinstance(box, w.TagsInput) and box.allowed_tags:
-                    unknown = [v for v in value if v not in box.allowed_tags]
-                    if unknown:  # shown (and flagged by validation), not refused
-                        box.allowed_tags = [*box.allowed_tags, *unknown]
                 if box.value != value:
                     box.value = value
                 messages = model.errors.get(name, [])
@@ -213,8 +216,9 @@ class RecordEditor(w.VBox):
         self.save_button.disabled = not has_record
         self.cancel_button.disabled = not has_record
         self.upload.disabled = not has_record
-        css = "imk-error" if model.errors or model.conflict else "imk-message"
-        self.status.value = f'<span class="{css}">{esc(model.message)}</span>'
+        css = "imk-error" if model.errors else "imk-message"
+        shown = "" if model.conflict else model.message  # the conflict box says it
+        self.status.value = f'<span class="{css}">{esc(shown)}</span>'
 
     def _render_header(self) -> None:
         record = self.model.record
@@ -230,9 +234,12 @@ class RecordEditor(w.VBox):
                     version=record.version,
                     status=status_name(record.status),
                     by=record.updated_by,
-                    at=record.updated_at,
+                    at=moment_text(record.updated_at),
                 )
             )
+            if reopens(record):
+                note = t("editor.reopen_warning", status=status_name(record.status))
+                self.header.value += f'<div class="imk-reopen-note">{esc(note)}</div>'
 
     def _render_suggestions(self) -> None:
         record = self.model.record

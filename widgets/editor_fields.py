@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import ipywidgets as w
-from traitlets import List
+from traitlets import List, Unicode
 
 from catalogue.i18n import t
 from widgets.editor_model import vocab_choices
+from widgets.search_panel import esc
 
 WIDE = w.Layout(width="100%")
 
@@ -30,7 +31,9 @@ class RowsInput(w.VBox):
     def __init__(self, **kwargs: Any) -> None:
         self.rows: list = []
         self.add_button = w.Button(
-            description=t(self.ADD_LABEL), icon="plus", layout=w.Layout(width="auto")
+            description=t(self.ADD_LABEL),
+            icon="plus",
+            layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.add_button.add_class("imk-add-row")
         self.add_button.on_click(lambda _: self._add())
@@ -70,11 +73,11 @@ class RowsInput(w.VBox):
             self.value = self._rows_value()
 
     def _draw(self, change: dict | None = None) -> None:
-        if self._rows_value() == self._wanted():
+        if self.children and self._rows_value() == self._wanted():
             return
         self._quiet = True
-        try:
-            self.rows = [self._row(item) for item in self.value]
+        try:  # an empty list still shows one row to type into
+            self.rows = [self._row(item) for item in self.value or [self.EMPTY]]
         finally:
             self._quiet = False
         self._layout()
@@ -155,12 +158,67 @@ class CoursesInput(RowsInput):
         ]
 
 
+class TermsInput(w.VBox):
+    """Several values, one typed at a time: Enter adds it as a chip (✕ removes one).
+
+    ``value`` lists the chips. What a typed text becomes — a vocabulary term, a duplicate, an
+    unknown word — is the model's decision: ``on_entry`` gets the text and returns the note to
+    show under the field ('' for none); see :meth:`widgets.editor_model.EditorModel.add_term`.
+    """
+
+    value: List[str] = List()
+    note = Unicode("")
+
+    def __init__(self, choices: list[str] | None = None, **kwargs: Any) -> None:
+        self.on_entry: Any = None
+        self.entry = w.Combobox(
+            options=choices or [],
+            ensure_option=False,
+            continuous_update=False,
+            placeholder=t("editor.type_term"),
+            layout=w.Layout(width="320px"),
+        )
+        self.entry.add_class("imk-term-entry")
+        self.chips = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.chips.add_class("imk-term-chips")
+        self.note_html = w.HTML()
+        self.note_html.add_class("imk-term-note")
+        super().__init__([self.chips, self.entry, self.note_html], **kwargs)
+        self.add_class("imk-terms-input")
+        self.entry.observe(self._entered, "value")
+        self.observe(self._draw, "value")
+        self.observe(lambda c: setattr(self.note_html, "value", esc(c["new"])), "note")
+
+    def _entered(self, change: dict) -> None:
+        text = change["new"].strip()
+        if not text:
+            return
+        self.note = self.on_entry(text) if self.on_entry else ""
+        self.entry.value = ""
+
+    def remove(self, position: int) -> None:
+        """Drop the chip at ``position``."""
+        self.value = [v for n, v in enumerate(self.value) if n != position]
+
+    def _draw(self, change: dict | None = None) -> None:
+        chips = []
+        for n, text in enumerate(self.value):
+            chip = w.Button(
+                description=text,
+                icon="times",
+                tooltip=t("editor.remove_term", value=text),
+                layout=w.Layout(width="auto", margin="0 4px 4px 0"),
+            )
+            chip.add_class("imk-term")
+            chip.on_click(lambda _, n=n: self.remove(n))
+            chips.append(chip)
+        self.chips.children = chips
+
+
 def make_input(how: str) -> w.DOMWidget:
     """The input for a field edited as ``how`` (see :data:`widgets.editor_model.FIELDS`)."""
     if how.startswith("vocabs:"):
-        return w.TagsInput(
-            allowed_tags=vocab_choices(how.split(":")[1]), allow_duplicates=False, layout=WIDE
-        )
+        return TermsInput(vocab_choices(how.split(":")[1]), layout=WIDE)
     if how.startswith("vocab:"):
         return w.Combobox(
             options=vocab_choices(how.split(":")[1]),
@@ -170,7 +228,7 @@ def make_input(how: str) -> w.DOMWidget:
             layout=WIDE,
         )
     if how == "tags":
-        return w.TagsInput(allow_duplicates=False, layout=WIDE)
+        return TermsInput(layout=WIDE)
     if how == "list":
         return ListInput(layout=WIDE)
     if how == "courses":

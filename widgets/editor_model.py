@@ -17,10 +17,11 @@ from traitlets import Dict, HasTraits, Instance, Int, Unicode
 
 from catalogue import vocabularies
 from catalogue.attestation import expiry
-from catalogue.curation import current_user, diff, merge
+from catalogue.curation import diff, known_name, merge, signer
 from catalogue.curation.history import Change, label
+from catalogue.curation.workflow import reopens, save_edit
 from catalogue.errors import UserError
-from catalogue.i18n import t
+from catalogue.i18n import date_text, moment_text, parse_date, t
 from catalogue.records import KINDS, Course, Portfolio, Record, new
 from catalogue.store import ConflictError, StoreError
 from catalogue.validation import normalise, validate
@@ -115,6 +116,23 @@ def _number(value: Any) -> Any:
     return int(text) if text.isdigit() else text
 
 
+def _date_shown(stored: str) -> str:
+    """«2024-09-01» as «01.09.2024» (text that is not a date stays as it is)."""
+    try:
+        return date_text(stored)
+    except ValueError:
+        return stored
+
+
+def _date_stored(typed: Any) -> str:
+    """«1.9.2024» as «2024-09-01»; text that is no date stays for validation to name."""
+    text = str(typed or "").strip()
+    try:
+        return parse_date(text).isoformat() if text else ""
+    except ValueError:
+        return text
+
+
 def _courses(rows: list[Any]) -> list[Course]:
     courses = []
     for row in rows:
@@ -166,7 +184,7 @@ class EditorModel(HasTraits):
         self.workspace = workspace
         self.store = workspace.store
         self.index = index
-        self.user = user or current_user()
+        self.user = user if user is not None else known_name(workspace.path)
         self.base: Record | None = None  # the record as opened or last saved
         self.saved = 0
 
@@ -237,6 +255,8 @@ class EditorModel(HasTraits):
             return shown(how.split(":")[1], raw) if raw else ""
         if how == "int":
             return "" if raw is None else str(raw)
+        if how == "date":
+            return _date_shown(raw)
         if how == "courses":
             return [
                 dict(title=c.title, hours=c.hours, provider=c.provider, year=c.year) for c in raw
@@ -255,6 +275,8 @@ class EditorModel(HasTraits):
             value = canonical(how.split(":")[1], value or "")
         elif how == "int":
             value = _number(value)
+        elif how == "date":
+            value = _date_stored(value)
         elif how in ("tags", "list"):
             value = [str(v).strip() for v in value if str(v).strip()]
         elif how == "courses":
@@ -267,6 +289,37 @@ class EditorModel(HasTraits):
             self._update_expiry(record)
         self.validate()
         self.revision += 1
+
+    def add_term(self, name: str, typed: str) -> str:
+        """Add one value typed into a list field (Enter): a vocabulary field takes the term the
+        text names — label or synonym, any letter case («физра» → «Физическая культура»).
+        Return what to tell the person: the term it became, a duplicate or an unknown word
+        ('' when added as typed)."""
+        text = " ".join(str(typed).split())
+        record = self._current()
+        if not text:
+            return ""
+        how = editor_of(self.kind, name)
+        current = list(getattr(record, name))
+        note = ""
+        if how.startswith("vocabs:"):
+            vocab = vocabularies.get(how.split(":")[1])
+            term = vocab.resolve(text)
+            if term is None:
+                return t("editor.term_unknown", value=text, field=self.field_label(name))
+            value, shown_as = term.code, term.label
+            if vocabularies.fold(text) != vocabularies.fold(shown_as):
+                note = t("editor.term_resolved", value=text, term=shown_as)
+            known = current
+        else:
+            value = shown_as = text
+            known = [str(v).casefold() for v in current]
+            if text.casefold() in known:
+                return t("editor.term_twice", value=shown_as, field=self.field_label(name))
+        if value in known:
+            return t("editor.term_twice", value=shown_as, field=self.field_label(name))
+        self.set(name, [*current, value])
+        return note
 
     def _update_expiry(self, record: Portfolio) -> None:
         try:
@@ -315,30 +368,43 @@ class EditorModel(HasTraits):
         if self.validate():
             self.message = t("editor.fix_errors", count=sum(map(len, self.errors.values())))
             return None
+        if not self.dirty:
+            self.message = t("editor.no_changes", version=self.record.version)
+            return None
         attempt = copy.deepcopy(self.record)
+        reopened = reopens(attempt)
         try:
-            saved = self.store.save(attempt, by=self.user)
+            saved = save_edit(self.store, attempt, signer(self.user))
         except ConflictError as exc:
-            self._conflicted(str(exc))
+            self._conflicted(exc)
             return None
         except UserError as exc:
             self.message = str(exc)
             return None
         self.saved += 1
         self.base = copy.deepcopy(saved)
-        self._open(saved, t("editor.saved", id=saved.id, version=saved.version))
+        done = t("editor.saved", id=saved.id, version=saved.version)
+        if reopened:
+            done += " " + t("editor.reopened")
+        self._open(saved, done)
         if self.index is not None:
             self.index.sync()
         return saved
 
-    def _conflicted(self, message: str) -> None:
+    def _conflicted(self, refused: ConflictError) -> None:
         try:
             theirs = self.store.get(self._current().id, include_deleted=True)
         except StoreError:
-            self.message = message
+            self.message = str(refused)
             return
         mine = self._current()
         both = merge(self.base, mine, theirs).conflicts if self.base else []
+        message = t(
+            "editor.conflict",
+            by=theirs.updated_by,
+            at=moment_text(theirs.updated_at),
+            version=theirs.version,
+        )
         self.conflict = Conflict(message, theirs, diff(theirs, mine), both)
         self.message = message
 

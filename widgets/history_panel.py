@@ -12,10 +12,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from catalogue.curation import current_user, diff_versions, restore_version
+from catalogue.curation import diff_versions, known_name, restore_version, signer
 from catalogue.curation.workflow import status_name
 from catalogue.errors import UserError
-from catalogue.i18n import t
+from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 from catalogue.store import Store, Version
 from widgets.editor import diff_table
@@ -42,7 +42,7 @@ class HistoryPanel(w.VBox):
         **kwargs: Any,
     ) -> None:
         self.store = store
-        self.user = user or current_user()
+        self.user = user if user is not None else known_name()
         self.on_change = on_change
         self.record_id = ""
         self.versions: list[Version] = []
@@ -116,7 +116,7 @@ class HistoryPanel(w.VBox):
         """Save version ``version`` (default: the «from» version chosen) as the newest."""
         version = version or self.older.value
         try:
-            saved = restore_version(self.store, self.record_id, version, self.user)
+            saved = restore_version(self.store, self.record_id, version, signer(self.user))
         except UserError as exc:
             self._say(str(exc), error=True)
             return None
@@ -130,7 +130,7 @@ class HistoryPanel(w.VBox):
         """Move the record to the bin."""
         record_id = self.record_id
         try:
-            self.store.delete(record_id, by=self.user)
+            self.store.delete(record_id, by=signer(self.user))
         except UserError as exc:
             self._say(str(exc), error=True)
             return
@@ -142,7 +142,7 @@ class HistoryPanel(w.VBox):
     def undelete(self, record_id: str) -> Record | None:
         """Take a record out of the bin."""
         try:
-            saved = self.store.curation.undelete(record_id, by=self.user)
+            saved = self.store.curation.undelete(record_id, by=signer(self.user))
         except UserError as exc:
             self._say(str(exc), error=True)
             return None
@@ -185,7 +185,7 @@ class HistoryPanel(w.VBox):
                 id=record.id,
                 title=record.title,
                 by=record.updated_by,
-                at=record.updated_at,
+                at=moment_text(record.updated_at),
             )
             rows.append(w.HBox([back, w.HTML(esc(note))]))
         self.bin.children = rows or [w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")]
@@ -196,7 +196,7 @@ def versions_html(versions: list[Version]) -> str:
     if not versions:
         return ""
     rows = "".join(
-        f"<tr><td>{v.version}</td><td>{esc(v.saved_at)}</td><td>{esc(v.saved_by)}</td>"
+        f"<tr><td>{v.version}</td><td>{esc(moment_text(v.saved_at))}</td><td>{esc(v.saved_by)}</td>"
         f"<td>{esc(action_name(v.action))}</td><td>{esc(status_name(v.record.status))}</td></tr>"
         for v in reversed(versions)
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from catalogue.curation import current_user
+from catalogue.curation import known_name, signer
 from catalogue.curation.history import label
 from catalogue.curation.portfolio import (
     HOURS_YEARS,
@@ -30,6 +30,7 @@ from catalogue.records import Portfolio
 from catalogue.store import Store
 from catalogue.workspace import Workspace
 from widgets.search_panel import esc, find_home
+from widgets.sizing import fits_label
 
 
 def _date(day: dt.date | None) -> str:
@@ -104,7 +105,7 @@ class PortfolioView(w.VBox):
         self, store: Store, user: str | None = None, today: dt.date | None = None, **kwargs: Any
     ) -> None:
         self.store = store
-        self.user = user or current_user()
+        self.user = user if user is not None else known_name()
         self.today = today
         self.portfolio: Portfolio | None = None
         self.picker = w.Combobox(
@@ -121,7 +122,10 @@ class PortfolioView(w.VBox):
         }
         self.consent = w.Checkbox(description=t("portfolio_view.consent"), indent=False)
         self.save_button = w.Button(
-            description=t("portfolio_view.save"), icon="save", button_style="primary"
+            description=t("portfolio_view.save"),
+            icon="save",
+            button_style="primary",
+            layout=fits_label(),
         )
         self.message = w.HTML()
         for widget, css in [
@@ -155,7 +159,9 @@ class PortfolioView(w.VBox):
     @classmethod
     def for_workspace(cls, home: str | Path | None = None, **kwargs: Any) -> PortfolioView:
         """A view on the workspace ``home`` (see :func:`widgets.search_panel.find_home`)."""
-        return cls(Workspace.open(find_home(home)).store, **kwargs)
+        workspace = Workspace.open(find_home(home))
+        kwargs.setdefault("user", known_name(workspace.path))
+        return cls(workspace.store, **kwargs)
 
     def refresh_choices(self) -> None:
         """Offer every portfolio as «ФИО — организация (id)»."""
@@ -192,7 +198,7 @@ class PortfolioView(w.VBox):
         chosen = [name for name, box in self.public.items() if box.value]
         try:
             self.portfolio = set_publicity(
-                self.store, self.portfolio, chosen, self.consent.value, self.user
+                self.store, self.portfolio, chosen, self.consent.value, signer(self.user)
             )
         except UserError as exc:
             self.message.value = f'<span class="imk-error">{esc(str(exc))}</span>'

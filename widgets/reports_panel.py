@@ -18,8 +18,10 @@ from catalogue.reports import charts, load, output
 from catalogue.reports.data import BadParameter
 from catalogue.reports.registry import REPORTS
 from catalogue.workspace import Workspace
+from widgets.date_input import DateInput
 from widgets.progress import ProgressReporter
 from widgets.search_panel import find_home
+from widgets.sizing import fits_label
 
 MAX_ROWS = 200
 STYLE = """<style>
@@ -45,9 +47,9 @@ class ReportsPanel(w.VBox):
             style=wide,
             layout=w.Layout(width="520px"),
         )
-        self.start = w.DatePicker(description=t("report_panel.start"), style=wide)
-        self.end = w.DatePicker(description=t("report_panel.end"), style=wide)
-        self.today = w.DatePicker(
+        self.start = DateInput(description=t("report_panel.start"), style=wide)
+        self.end = DateInput(description=t("report_panel.end"), style=wide)
+        self.today = DateInput(
             value=today or dt.date.today(), style=wide, description=t("report_panel.today")
         )
         self.organisation = w.Dropdown(
@@ -66,8 +68,12 @@ class ReportsPanel(w.VBox):
         self.norm = w.BoundedIntText(
             value=72, min=0, max=10000, style=wide, description=t("report_panel.norm")
         )
-        self.xlsx_button = w.Button(description=t("report_panel.xlsx"), icon="file-excel-o")
-        self.html_button = w.Button(description=t("report_panel.html"), icon="file-code-o")
+        self.xlsx_button = w.Button(
+            description=t("report_panel.xlsx"), icon="file-excel-o", layout=fits_label()
+        )
+        self.html_button = w.Button(
+            description=t("report_panel.html"), icon="file-code-o", layout=fits_label()
+        )
         self.status = w.HTML()
         self.table = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(max_width="900px"))

@@ -13,10 +13,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from catalogue.curation import CRITERIA, add_review, allowed, change_status, current_user
+from catalogue.curation import CRITERIA, add_review, allowed, change_status, known_name, signer
 from catalogue.curation.workflow import average, status_name
 from catalogue.errors import UserError
-from catalogue.i18n import t
+from catalogue.i18n import date_text, number_text, t
 from catalogue.records import Record
 from catalogue.store import Store
 from widgets.search_panel import esc
@@ -36,7 +36,7 @@ class ReviewPanel(w.VBox):
         **kwargs: Any,
     ) -> None:
         self.store = store
-        self.user = user or current_user()
+        self.user = user if user is not None else known_name()
         self.on_change = on_change
         self.record: Record | None = None
         self.header = w.HTML()
@@ -44,7 +44,9 @@ class ReviewPanel(w.VBox):
         self.reviewer = w.Text(
             value=self.user,
             description=t("review.reviewer"),
+            placeholder=t("review.reviewer_placeholder"),
             style={"description_width": "initial"},
+            layout=w.Layout(width="520px"),
         )
         self.scores = {
             name: w.Dropdown(
@@ -62,7 +64,12 @@ class ReviewPanel(w.VBox):
         self.verdict = w.ToggleButtons(
             options=[(t(f"review.verdict_{v or 'none'}"), v) for v in VERDICT_OPTIONS], value=""
         )
-        self.submit = w.Button(description=t("review.submit"), icon="check", button_style="primary")
+        self.submit = w.Button(
+            description=t("review.submit"),
+            icon="check",
+            button_style="primary",
+            layout=w.Layout(width="auto"),
+        )
         self.form = w.VBox(
             [self.reviewer, *self.scores.values(), self.comment, self.verdict, self.submit]
         )
@@ -72,6 +79,7 @@ class ReviewPanel(w.VBox):
             (self.header, "imk-review-header"),
             (self.steps, "imk-steps"),
             (self.form, "imk-review-form"),
+            (self.reviewer, "imk-reviewer"),
             (self.submit, "imk-submit-review"),
             (self.reviews, "imk-reviews"),
             (self.message, "imk-review-message"),
@@ -92,6 +100,12 @@ class ReviewPanel(w.VBox):
                 self._say(str(exc), error=True)
         self._render()
 
+    def set_user(self, name: str) -> None:
+        """Who is working now; the «Эксперт» box follows unless another name was typed there."""
+        if self.reviewer.value.strip() in ("", self.user):
+            self.reviewer.value = name
+        self.user = name
+
     # -- actions --------------------------------------------------------------------------
 
     def move(self, to: str) -> Record | None:
@@ -100,7 +114,7 @@ class ReviewPanel(w.VBox):
         if record is None:
             return None
         return self._act(
-            lambda: change_status(self.store, record, to, self.user),
+            lambda: change_status(self.store, record, to, signer(self.user)),
             lambda r: t("review.moved", status=status_name(r.status)),
         )
 
@@ -120,7 +134,6 @@ class ReviewPanel(w.VBox):
                 scores,
                 self.comment.value,
                 self.verdict.value,
-                by=self.user,
             ),
             lambda r: t("review.added", status=status_name(r.status)),
         )
@@ -185,9 +198,11 @@ def reviews_html(record: Record) -> str:
         mean = average(review)
         scores = ", ".join(f"{k}: {v}" for k, v in review.scores.items())
         verdict = t(f"review.verdict_{review.verdict or 'none'}")
-        head = t("review.line", reviewer=review.reviewer, date=review.date, verdict=verdict)
+        head = t(
+            "review.line", reviewer=review.reviewer, date=date_text(review.date), verdict=verdict
+        )
         if mean is not None:
-            head += " · " + t("review.mean", mean=f"{mean:.1f}")
+            head += " · " + t("review.mean", mean=number_text(mean, 1))
         items.append(
             f"<li><b>{esc(head)}</b><br>{esc(scores)}"
             f"{'<br>' + esc(review.comment) if review.comment else ''}</li>"

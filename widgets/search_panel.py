@@ -28,6 +28,7 @@ from index.schema import FACETS
 from index.search import SORTS, Hit, SearchResult, facet_label
 from widgets.progress import ProgressReporter, progress
 from widgets.search_model import SearchModel
+from widgets.sizing import fits_label
 
 FACET_LIMIT = 12  # values shown per facet (selected ones are always shown)
 OPEN_FACETS = ("kind", "subject", "grade")  # facet blocks unfolded at first
@@ -185,8 +186,8 @@ class SearchPanel(w.VBox):
             layout=w.Layout(width="auto", flex="0 0 auto"),
         )
         self.status = w.HTML()
-        self.prev_button = w.Button(description=t("search.prev"))
-        self.next_button = w.Button(description=t("search.next"))
+        self.prev_button = w.Button(description=t("search.prev"), layout=fits_label())
+        self.next_button = w.Button(description=t("search.next"), layout=fits_label())
         self.page_label = w.Label()
         self.pager = w.HBox(
             [self.prev_button, self.page_label, self.next_button],

@@ -17,6 +17,7 @@ from catalogue.textbooks.schools import SchoolRow
 from catalogue.workspace import Workspace
 from widgets.progress import ProgressReporter
 from widgets.search_panel import find_home
+from widgets.sizing import fits_label
 from widgets.textbooks_model import TextbooksModel
 
 STYLE = """<style>
@@ -74,7 +75,10 @@ class TextbooksPanel(w.VBox):
         self.model = TextbooksModel(ws, today=today)
         self._drawing = False
         self.upload = w.FileUpload(
-            accept=".xlsx,.xls,.csv", multiple=False, description=t("textbooks_panel.upload")
+            accept=".xlsx,.xls,.csv",
+            multiple=False,
+            description=t("textbooks_panel.upload"),
+            layout=fits_label(),
         )
         self.school_name = w.Text(
             placeholder=t("textbooks_panel.school_placeholder"),
@@ -82,7 +86,9 @@ class TextbooksPanel(w.VBox):
             style=WIDE,
             layout=w.Layout(width="420px"),
         )
-        self.import_button = w.Button(description=t("textbooks_panel.import"), icon="upload")
+        self.import_button = w.Button(
+            description=t("textbooks_panel.import"), icon="upload", layout=fits_label()
+        )
         self.progress = ProgressReporter(description=t("textbooks_cli.matching"))
         self.progress.layout.display = "none"
         self.school = w.Dropdown(
@@ -93,7 +99,10 @@ class TextbooksPanel(w.VBox):
         self.row_info = w.HTML()
         self.choice = w.Select(rows=5, layout=w.Layout(width="100%"))
         self.choose_button = w.Button(
-            description=t("textbooks_panel.choose"), button_style="primary", icon="check"
+            description=t("textbooks_panel.choose"),
+            button_style="primary",
+            icon="check",
+            layout=fits_label(),
         )
         self.workbook_button = w.Button(
             description=t("textbooks_panel.workbook"),

@@ -5,7 +5,7 @@ change is a new version with its author, time and action, and every save is opti
 """
 
 from catalogue.curation.history import Change, diff, diff_versions, restore_version
-from catalogue.curation.identity import current_user
+from catalogue.curation.identity import current_user, known_name, remember_name, signer
 from catalogue.curation.merge import MergeResult, merge
 from catalogue.curation.workflow import (
     CRITERIA,
@@ -28,6 +28,9 @@ __all__ = [
     "current_user",
     "diff",
     "diff_versions",
+    "known_name",
     "merge",
+    "remember_name",
     "restore_version",
+    "signer",
 ]

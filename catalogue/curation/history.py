@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from catalogue.i18n import catalog, t
+from catalogue.i18n import catalog, date_text, t
 from catalogue.records import Record, to_dict
 from catalogue.store import Store, StoreError
+from catalogue.vocabularies import coded_label
 
 BOOKKEEPING = ("version", "created_at", "created_by", "updated_at", "updated_by")
 KEEP_ON_RESTORE = ("status", "reviews")
@@ -39,10 +40,18 @@ def label(name: str) -> str:
     return name
 
 
-def display(value: Any) -> str:
-    """A stored value as a person reads it (lists joined, nested items summarised)."""
+# fields stored as codes, read as labels («на экспертизе», «5 класс»): field → coded name
+CODED = {"status": "status", "kind": "kind", "grades": "grade", "levels": "level"}
+
+
+def display(value: Any, field: str = "") -> str:
+    """A stored value of ``field`` as a person reads it (codes as labels, dates day first,
+    lists joined, nested items summarised)."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if field in CODED:
+        codes = value if isinstance(value, list) else [value]
+        return "; ".join(coded_label(CODED[field], str(code)) for code in codes)
     if isinstance(value, bool):
         return t("curation.yes") if value else t("curation.no")
     if isinstance(value, list):
@@ -51,7 +60,8 @@ def display(value: Any) -> str:
         if "sha256" in value:
             return str(value.get("name", ""))
         if "verdict" in value:
-            return f"{value.get('reviewer', '')}, {value.get('date', '')}: {value.get('verdict')}"
+            verdict = t(f"curation.verdict_{value.get('verdict') or 'none'}")
+            return f"{value.get('reviewer', '')}, {date_text(value.get('date'))}: {verdict}"
         if "hours" in value:
             return f"{value.get('title', '')} ({value.get('hours', 0)} ч)"
         return ", ".join(f"{k}: {display(v)}" for k, v in value.items())

@@ -34,6 +34,7 @@ CRITERIA = (
     "практическая значимость",
     "качество оформления",
 )
+REOPENED = ("approved", "published")  # an edit sends these back on review
 SCORES = range(1, 6)
 VERDICTS = {"approve": "approved", "revise": "revision", "": None}
 
@@ -91,6 +92,21 @@ def change_status(store: Store, record: Record, to: str, by: str) -> Record:
     check_transition(record, to)
     record.status = to
     return store.curation.save_as(record, by, "status")
+
+
+def reopens(record: Record) -> bool:
+    """Whether saving an edit of ``record`` sends it back on review (:func:`save_edit`)."""
+    return bool(record.id) and record.status in REOPENED
+
+
+def save_edit(store: Store, record: Record, by: str) -> Record:
+    """Save an edit made in the editor. An approved or published record goes back «на
+    экспертизу»: its approval was given to the old content, so the expert sees the new one
+    before it is published again; the version's action ``reopen`` says so in the history."""
+    if reopens(record):
+        record.status = "review"
+        return store.curation.save_as(record, by, "reopen")
+    return store.save(record, by=by)
 
 
 def add_review(

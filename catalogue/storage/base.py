@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from catalogue.errors import UserError
+from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 
 ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
@@ -36,6 +37,10 @@ class ConflictError(StoreError):
     def __init__(self, record_id: str, yours: int, current: int, by: str, at: str):
         self.record_id, self.yours, self.current = record_id, yours, current
         super().__init__("store.conflict", id=record_id, yours=yours, current=current, by=by, at=at)
+
+    def __str__(self) -> str:  # the moment in local time, as the language writes it
+        at = str(self.params["at"])
+        return t(self.key, **{**self.params, "at": moment_text(at) if at[:1].isdigit() else at})
 
 
 @dataclass

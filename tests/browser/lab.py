@@ -52,9 +52,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+def jupyterlab(
+    root: Path,
+    source_home: Path,
+    names: tuple[str, ...],
+    environ: dict[str, str | None] | None = None,
+) -> Iterator[dict[str, Any]]:
     """JupyterLab serving copies of the notebooks ``names`` on a copy of ``source_home``, with
-    every Jupyter folder isolated under ``root``; yields ``{url, token, home}``."""
+    every Jupyter folder isolated under ``root``; yields ``{url, token, home}``. ``environ``
+    changes the server's environment (None removes a variable, e.g. ``IMK_USER``)."""
     home = root / "workspace"
     shutil.copytree(source_home, home)
     notebooks = root / "notebooks"
@@ -76,6 +82,11 @@ def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterato
         "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
         "JUPYTER_PLATFORM_DIRS": "1",
     }
+    for name, value in (environ or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     token, port = secrets.token_hex(16), free_port()
     command = [
         sys.executable,
@@ -107,7 +118,7 @@ def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterato
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((root / "lab.log").read_text(errors="replace")) from None
                 time.sleep(0.2)  # polling the server's own status, not waiting blindly
-        yield {"url": url, "token": token, "home": home}
+        yield {"url": url, "token": token, "home": home, "root": notebooks}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -1,0 +1,14 @@
+"""Sizes shared by the panels, so Russian labels are never cut.
+
+ipywidgets draws a button 148 px wide and cuts a longer label with «…»; Russian labels
+(«Отменить изменения», «Прикрепить файлы») are longer than that.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+
+def fits_label() -> w.Layout:
+    """A layout as wide as the widget's label (a new one each time: layouts are shared state)."""
+    return w.Layout(width="auto", min_width="min-content")
