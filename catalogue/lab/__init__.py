@@ -1,0 +1,95 @@
+"""How ``imk lab`` starts JupyterLab: the settings the project ships, the environment of the
+server, and the rule that keeps the project's notebooks free of outputs.
+
+- ``settings/<lang>/overrides.json`` (the Lab's default settings, used as its
+  ``app_settings_dir``): the interface language (``ru_RU`` from the
+  ``jupyterlab-language-pack-ru-ru`` package, or English) and no «official Jupyter news»
+  question. A user may still change both in Lab's own settings.
+- The server, its terminals and kernels find ``imk`` (the program's folder comes first on
+  ``PATH``) and the workspace (``IMK_HOME``).
+- :func:`strip_outputs`, the contents manager's pre-save hook: a notebook of the project's
+  ``notebooks/`` folder is saved without outputs and execution counts, so running it in Lab
+  leaves the files in git unchanged; the methodist sees the outputs until the tab is closed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+SETTINGS = Path(__file__).resolve().parent / "settings"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+HOOK = f"{__name__}.strip_outputs"
+
+
+def settings_dir(lang: str) -> Path:
+    """The folder of Lab settings shipped for the interface language ``lang``."""
+    return SETTINGS / lang
+
+
+def overrides(lang: str) -> dict[str, Any]:
+    """The default settings Lab starts with for ``lang`` (its ``overrides.json``)."""
+    data: dict[str, Any] = json.loads(
+        (settings_dir(lang) / "overrides.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def program_dir() -> Path:
+    """The folder holding this Python and the ``imk`` program installed beside it."""
+    return Path(sys.executable).parent
+
+
+def environment(home: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: ``IMK_HOME`` and ``imk`` on ``PATH`` (for terminals and
+    kernels too)."""
+    env = dict(os.environ if base is None else base)
+    path = env.get("PATH", "")
+    env["PATH"] = os.pathsep.join([str(program_dir()), *(p for p in path.split(os.pathsep) if p)])
+    env["IMK_HOME"] = str(home)
+    return env
+
+
+def command(lang: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The ``jupyter lab`` command line: the notebooks folder, the shipped settings for
+    ``lang`` and the pre-save hook; ``extra`` arguments come last (they win)."""
+    jupyter = shutil.which("jupyter", path=str(program_dir())) or "jupyter"
+    line = [
+        jupyter,
+        "lab",
+        f"--ServerApp.root_dir={NOTEBOOKS}",
+        f"--LabApp.app_settings_dir={settings_dir(lang)}",
+        "--LabApp.news_url=",
+        f"--ContentsManager.pre_save_hook={HOOK}",
+        *extra,
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in line:
+        line.append("--allow-root")  # containers and CI machines run as root
+    return line
+
+
+def is_project_notebook(path: Path) -> bool:
+    """Whether ``path`` is one of the notebooks the project ships (in ``notebooks/``)."""
+    return path.suffix == ".ipynb" and path.resolve().parent == NOTEBOOKS
+
+
+def clean(notebook: dict[str, Any]) -> dict[str, Any]:
+    """The notebook (JSON model) without outputs, execution counts and saved widget state."""
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    notebook.get("metadata", {}).pop("widgets", None)
+    return notebook
+
+
+def strip_outputs(model: dict[str, Any], path: str, contents_manager: Any, **_: Any) -> None:
+    """Jupyter's pre-save hook: a project notebook is written without its outputs."""
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    if is_project_notebook(Path(contents_manager.root_dir) / path.lstrip("/")):
+        clean(model["content"])
