@@ -8,8 +8,9 @@ server, and the rule that keeps the project's notebooks free of outputs.
 - The server, its terminals and kernels find ``imk`` (the program's folder comes first on
   ``PATH``) and the workspace (``IMK_HOME``).
 - :func:`strip_outputs`, the contents manager's pre-save hook: a notebook of the project's
-  ``notebooks/`` folder is saved without outputs and execution counts, so running it in Lab
-  leaves the files in git unchanged; the methodist sees the outputs until the tab is closed.
+  ``notebooks/`` folder is saved without outputs, execution counts and widget state, so
+  running it in Lab leaves the files in git unchanged; the methodist sees the outputs while
+  the notebook is open, and a reopened notebook is run again (its first cell says so).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 SETTINGS = Path(__file__).resolve().parent / "settings"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 HOOK = f"{__name__}.strip_outputs"
+CLEAN_ENV = "IMK_CLEAN_NOTEBOOKS"
 
 
 def settings_dir(lang: str) -> Path:
@@ -44,37 +46,35 @@ def program_dir() -> Path:
     return Path(sys.executable).parent
 
 
-def environment(home: Path, base: dict[str, str] | None = None) -> dict[str, str]:
-    """The server's environment: ``IMK_HOME`` and ``imk`` on ``PATH`` (for terminals and
-    kernels too)."""
-    env = dict(os.environ if base is None else base)
-    path = env.get("PATH", "")
-    env["PATH"] = os.pathsep.join([str(program_dir()), *(p for p in path.split(os.pathsep) if p)])
+def environment(home: Path, notebooks: Path = NOTEBOOKS) -> dict[str, str]:
+    """The server's environment: ``IMK_HOME``, ``imk`` first on ``PATH`` (for terminals and
+    kernels too) and the folder whose notebooks are saved without outputs."""
+    env = dict(os.environ)
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p]
+    env["PATH"] = os.pathsep.join([str(program_dir()), *path])
     env["IMK_HOME"] = str(home)
+    env[CLEAN_ENV] = str(notebooks)
     return env
 
 
-def command(lang: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """The ``jupyter lab`` command line: the notebooks folder, the shipped settings for
-    ``lang`` and the pre-save hook; ``extra`` arguments come last (they win)."""
-    jupyter = shutil.which("jupyter", path=str(program_dir())) or "jupyter"
-    line = [
-        jupyter,
-        "lab",
-        f"--ServerApp.root_dir={NOTEBOOKS}",
+def server_args(lang: str, notebooks: Path = NOTEBOOKS) -> list[str]:
+    """The Lab server's options: the notebooks folder as its root, the settings shipped for
+    ``lang``, no news, and the pre-save hook."""
+    return [
+        f"--ServerApp.root_dir={notebooks}",
         f"--LabApp.app_settings_dir={settings_dir(lang)}",
         "--LabApp.news_url=",
         f"--ContentsManager.pre_save_hook={HOOK}",
-        *extra,
     ]
+
+
+def command(lang: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The ``jupyter lab`` command line; ``extra`` arguments come last (they win)."""
+    jupyter = shutil.which("jupyter", path=str(program_dir())) or "jupyter"
+    line = [jupyter, "lab", *server_args(lang), *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in line:
         line.append("--allow-root")  # containers and CI machines run as root
     return line
-
-
-def is_project_notebook(path: Path) -> bool:
-    """Whether ``path`` is one of the notebooks the project ships (in ``notebooks/``)."""
-    return path.suffix == ".ipynb" and path.resolve().parent == NOTEBOOKS
 
 
 def clean(notebook: dict[str, Any]) -> dict[str, Any]:
@@ -88,8 +88,11 @@ def clean(notebook: dict[str, Any]) -> dict[str, Any]:
 
 
 def strip_outputs(model: dict[str, Any], path: str, contents_manager: Any, **_: Any) -> None:
-    """Jupyter's pre-save hook: a project notebook is written without its outputs."""
-    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+    """Jupyter's pre-save hook: a notebook of the project's folder (``IMK_CLEAN_NOTEBOOKS``,
+    set by :func:`environment`) is written without its outputs."""
+    folder = os.environ.get(CLEAN_ENV)
+    if not folder or model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
-    if is_project_notebook(Path(contents_manager.root_dir) / path.lstrip("/")):
+    file = Path(contents_manager.root_dir) / path.lstrip("/")
+    if file.resolve().parent == Path(folder).resolve():
         clean(model["content"])
