@@ -97,6 +97,21 @@ class CatalogueGroup(click.Group):
             raise CatalogueError(str(exc)) from exc
 
 
+class OutputFile(click.Path):
+    """A file a command writes (``-o``): its folder must exist — a mistyped path is refused,
+    not created."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        folder = Path(path).expanduser().parent
+        if not folder.is_dir():
+            self.fail(t("cli.no_folder", folder=folder), param, ctx)
+        return path
+
+
 def echo_json(data: object) -> None:
     """Print one JSON object on stdout."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

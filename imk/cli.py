@@ -62,7 +62,7 @@ def build_cli() -> click.Group:
         plugins.register_later(name)
     root = core.cli
     return Program(
-        name=root.name, params=root.params, callback=root.callback, help=root.help, lazy=COMMANDS
+        name="imk", params=root.params, callback=root.callback, help=root.help, lazy=COMMANDS
     )
 
 

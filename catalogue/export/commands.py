@@ -9,7 +9,7 @@ import click
 
 from catalogue import plugins
 from catalogue.citations import STYLES, cite
-from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, OutputFile, echo_json, pass_context, progress_bar
 from catalogue.errors import UserError
 from catalogue.export import FORMATS, ExportError, export_collection, export_portfolio
 from catalogue.export.privacy import publishable
@@ -149,7 +149,7 @@ def list_collections(context: Context, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="collection_cli.output_help",
 )
 @click.option("--json", "as_json", is_flag=True, help="cli.json_help")
@@ -181,7 +181,7 @@ def export(context: Context, name: str, fmt: str, output: Path | None, as_json: 
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="collection_cli.output_help",
 )
 @pass_context

@@ -78,12 +78,17 @@ def command(lang: str, extra: tuple[str, ...] = ()) -> list[str]:
 
 
 def clean(notebook: dict[str, Any]) -> dict[str, Any]:
-    """The notebook (JSON model) without outputs, execution counts and saved widget state."""
+    """The notebook (JSON model) as the project keeps it: no outputs, execution counts or
+    saved widget state, and of the kernel's language only its name (a kernel fills in its
+    Python version, which differs from machine to machine)."""
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
-    notebook.get("metadata", {}).pop("widgets", None)
+    metadata = notebook.setdefault("metadata", {})
+    metadata.pop("widgets", None)
+    if isinstance(metadata.get("language_info"), dict):
+        metadata["language_info"] = {"name": metadata["language_info"].get("name", "python")}
     return notebook
 
 

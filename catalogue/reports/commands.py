@@ -14,7 +14,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, OutputFile, echo_json, pass_context, progress_bar
 from catalogue.errors import UserError
 from catalogue.i18n import date_text, t
 from catalogue.reports import display, output
@@ -103,12 +103,10 @@ def _write_all(
     "-o",
     "--output",
     "path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     help="report_cli.output_help",
 )
-@click.option(
-    "--chart", type=click.Path(dir_okay=False, path_type=Path), help="report_cli.chart_help"
-)
+@click.option("--chart", type=OutputFile(), help="report_cli.chart_help")
 @click.option("--today", help="report_cli.today_help")
 @click.option("--from", "start", help="report_cli.from_help")
 @click.option("--to", "end", help="report_cli.to_help")
