@@ -137,7 +137,7 @@ class ReportsPanel(w.VBox):
             f"<b>{html.escape(report.title)}</b><br>{html.escape(report.about)}"
             f"<br>{t('report_panel.rows', rows=len(table))}"
         )
-        rows = display.shown(table.head(MAX_ROWS)).to_html(index=False)
+        rows = display.html_table(table.head(MAX_ROWS))
         self.table.value = f'<div class="imk-report-table">{rows}</div>'
         self.chart.value = self.result.chart
         return table

@@ -8,6 +8,7 @@ the XLSX and CSV files keep the typed values.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import unicodedata
 
 import pandas as pd
@@ -48,6 +49,32 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _numeric(table: pd.DataFrame) -> list[bool]:
+    """Which columns hold numbers (shown right-aligned)."""
+    return [
+        pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d) for d in table.dtypes
+    ]
+
+
+def html_table(table: pd.DataFrame, css_class: str = "imk-report") -> str:
+    """The table as escaped HTML: numbers right-aligned, text left (inline, so the panel and
+    the exported page agree), and an empty cell for a missing value."""
+    flat = _flat(table)
+    rows = shown(flat)
+    numeric = _numeric(flat)
+
+    def cell(tag: str, text: str, num: bool) -> str:
+        align = "right" if num else "left"
+        return f'<{tag} style="text-align: {align}">{html.escape(text)}</{tag}>'
+
+    head = "".join(cell("th", str(c), n) for c, n in zip(rows.columns, numeric, strict=True))
+    body = "".join(
+        "<tr>" + "".join(cell("td", str(v), n) for v, n in zip(r, numeric, strict=True)) + "</tr>"
+        for r in rows.itertuples(index=False)
+    )
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
 
@@ -58,9 +85,7 @@ def text_table(table: pd.DataFrame) -> str:
         return t("report.no_data")
     flat = _flat(table)
     rows = shown(flat)
-    numeric = [
-        pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d) for d in flat.dtypes
-    ]
+    numeric = _numeric(flat)
     header = list(rows.columns)
     body = rows.values.tolist()
     widths = [max(_width(str(v)) for v in [h, *(r[i] for r in body)]) for i, h in enumerate(header)]

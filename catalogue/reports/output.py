@@ -129,12 +129,12 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
             continue
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {r.report.title}\n\n{r.report.about}"))
         cell = nbformat.v4.new_code_cell(f'reports.run("{r.report.name}", ws)')
-        table = display.shown(r.table) if len(r.table) else pd.DataFrame({t("report.no_data"): []})
+        table = r.table if len(r.table) else pd.DataFrame({t("report.no_data"): []})
         cell.outputs = [
             nbformat.v4.new_output(
                 "display_data",
                 data={
-                    "text/html": table.to_html(index=False, classes="imk-report"),
+                    "text/html": display.html_table(table),
                     "text/plain": display.text_table(r.table),
                 },
             ),
