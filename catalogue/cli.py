@@ -8,37 +8,41 @@ stdout. Exit status is 0 on success and 1 with a clear message otherwise.
 
 from __future__ import annotations
 
+import importlib
 import json
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm
 
-from catalogue import i18n, plugins, vocabularies
+from catalogue import cli_words, i18n, plugins
 from catalogue.errors import UserError
 from catalogue.i18n import t
-from catalogue.records import to_dict
-from catalogue.validation import field_label
-from catalogue.workspace import Workspace, default_home
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+if TYPE_CHECKING:
+    from catalogue.workspace import Workspace
 
 
 class Context:
     """What every command gets: the workspace folder."""
 
-    def __init__(self, home: Path):
-        self.home = home
+    def __init__(self, home: Path | None):
+        self._home = home
+
+    @property
+    def home(self) -> Path:
+        """The workspace folder: ``--home``, else ``IMK_HOME``, else the default home."""
+        from catalogue.workspace import default_home
+
+        return self._home or default_home()
 
     def open(self) -> Workspace:
         """The existing workspace (a clear error if there is none)."""
+        from catalogue.workspace import Workspace
+
         return Workspace.open(self.home)
 
 
@@ -53,13 +57,59 @@ class CatalogueError(click.ClickException):
 
 
 class CatalogueGroup(click.Group):
-    """A group whose commands end a :class:`UserError` with its message, never a traceback."""
+    """A group whose commands end a :class:`UserError` with its message, never a traceback
+    (usage errors too exit with status 1: :func:`catalogue.cli_words.install`).
+
+    ``lazy`` maps command names to ``"module:attribute"``: a command's module is imported
+    only when the command is called or help lists it, so ``imk search`` does not load what
+    ``imk report`` needs. Help texts are locale keys, translated when shown
+    (:mod:`catalogue.cli_words`).
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, _, name = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), name)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, cli_words.short_help(command.help or "")))
+        if rows:
+            with formatter.section(cli_words.gettext("Commands")):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as exc:
             raise CatalogueError(str(exc)) from exc
+
+
+class OutputFile(click.Path):
+    """A file a command writes (``-o``): its folder must exist — a mistyped path is refused,
+    not created."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        folder = Path(path).expanduser().parent
+        if not folder.is_dir():
+            self.fail(t("cli.no_folder", folder=folder), param, ctx)
+        return path
 
 
 def echo_json(data: object) -> None:
@@ -70,7 +120,11 @@ def echo_json(data: object) -> None:
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A tqdm bar on stderr, as a ``(done, total)`` callback."""
-    bar = tqdm(desc=description, unit=" зап.", file=sys.stderr, leave=False, disable=None)
+    from tqdm import tqdm
+
+    bar = tqdm(
+        desc=description, unit=t("progress.unit"), file=sys.stderr, leave=False, disable=None
+    )
 
     def update(done: int, total: int) -> None:
         bar.total = total
@@ -95,12 +149,12 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     return value
 
 
-@click.group(cls=CatalogueGroup, help=t("cli.help"))
+@click.group(cls=CatalogueGroup, help="cli.help")
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="IMK_HOME",
-    help=t("cli.home_help"),
+    help="cli.home_help",
 )
 @click.option(
     "--lang",
@@ -108,29 +162,32 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     callback=_set_language,
     expose_value=False,
     is_eager=True,
-    help=t("cli.lang_help"),
+    help="cli.lang_help",
 )
-@click.version_option(package_name="imk-catalogue")
+@click.version_option(package_name="imk-catalogue", help="click.version_option")
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
-    ctx.obj = Context(home or default_home())
+    ctx.obj = Context(home)
 
 
-@click.command(help=t("cli.init_help"))
+@click.command(help="cli.init_help")
 @pass_context
 def init(context: Context) -> None:
+    from catalogue.workspace import Workspace
+
     existed = Workspace.exists(context.home)
     Workspace.create(context.home).close()
     key = "cli.init_exists" if existed else "cli.init_done"
     click.echo(t(key, path=context.home), err=True)
 
 
-@click.command(help=t("cli.demo_help"))
-@click.option("--seed", default=2026, show_default=True, help=t("cli.demo_seed_help"))
-@click.option("--scale", default=1.0, show_default=True, help=t("cli.demo_scale_help"))
+@click.command(help="cli.demo_help")
+@click.option("--seed", default=2026, show_default=True, help="cli.demo_seed_help")
+@click.option("--scale", default=1.0, show_default=True, help="cli.demo_scale_help")
 @pass_context
 def demo(context: Context, seed: int, scale: float) -> None:
     from catalogue import demo as demo_data
+    from catalogue.workspace import Workspace
 
     ws = Workspace.create(context.home)
     count = ws.store.count()
@@ -144,50 +201,34 @@ def demo(context: Context, seed: int, scale: float) -> None:
             "cli.demo_done",
             records=stats.records,
             files=stats.files,
-            seconds=f"{stats.seconds:.1f}",
+            seconds=i18n.number_text(stats.seconds, 1),
         ),
         err=True,
     )
 
 
-@click.command(help=t("cli.show_help"))
+@click.command(help="cli.show_help")
 @click.argument("record_id")
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def show(context: Context, record_id: str, as_json: bool) -> None:
+    from catalogue.record_text import record_lines
+    from catalogue.records import to_dict
+
     ws = context.open()
     record = ws.store.get(record_id)
-    data = to_dict(record)
     if as_json:
-        echo_json({**data, "sources": record.sources})
+        echo_json({**to_dict(record), "sources": record.sources})
         return
-    click.echo(f"{record.id} · {record.title}")
-    for name, value in data.items():
-        if name in ("id", "title", "suggested") or value in ("", [], {}, None):
-            continue
-        click.echo(f"  {_label(name)}: {_display(name, value)}")
+    click.echo("\n".join(record_lines(record)))
 
 
-def _label(name: str) -> str:
-    return field_label(name) if f"field.{name}" in i18n.catalog("ru") else name
-
-
-def _display(name: str, value: object) -> str:
-    """A stored value as a person reads it."""
-    if name in ("status", "kind"):
-        return vocabularies.coded_label(name, str(value))
-    if isinstance(value, list):
-        return "; ".join(
-            str(v.get("name") or v.get("title") or v) if isinstance(v, dict) else str(v)
-            for v in value
-        )
-    return str(value)
-
-
-@click.command(help=t("cli.stats_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.command(help="cli.stats_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def stats(context: Context, as_json: bool) -> None:
+    from catalogue.vocabularies import coded_label
+
     ws = context.open()
     data = ws.store.stats() | plugins.stats(ws)
     if as_json:
@@ -196,11 +237,11 @@ def stats(context: Context, as_json: bool) -> None:
     click.echo(f"{t('stats.records')}: {data['records']}")
     click.echo(
         f"{t('stats.by_kind')}: "
-        + ", ".join(f"{_display('kind', k)} {n}" for k, n in data["by_kind"].items())
+        + ", ".join(f"{coded_label('kind', k)} {n}" for k, n in data["by_kind"].items())
     )
     click.echo(
         f"{t('stats.by_status')}: "
-        + ", ".join(f"{_display('status', k)} {n}" for k, n in data["by_status"].items())
+        + ", ".join(f"{coded_label('status', k)} {n}" for k, n in data["by_status"].items())
     )
     click.echo(
         f"{t('stats.with_text')}: {data['with_text']}; "
@@ -208,7 +249,7 @@ def stats(context: Context, as_json: bool) -> None:
     )
     click.echo(
         f"{t('stats.attachments')}: {data['attachments']}; "
-        f"{t('stats.attachments_size')}: {data['attachments_bytes'] / 1e6:.1f}"
+        f"{t('stats.attachments_size')}: {i18n.number_text(data['attachments_bytes'] / 1e6, 1)}"
     )
     if "index" in data:
         index = data["index"]
@@ -219,17 +260,17 @@ def stats(context: Context, as_json: bool) -> None:
 
 
 @click.command(
-    help=t("cli.lab_help"),
+    help="cli.lab_help",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
 @click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED)
 @pass_context
 def lab(context: Context, jupyter_args: tuple[str, ...]) -> None:
+    import subprocess
+
+    from catalogue import lab as jupyterlab
+
     ws = context.open()
-    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
-    click.echo(t("cli.lab_start", notebooks=NOTEBOOKS, home=ws.path), err=True)
-    env = {**os.environ, "IMK_HOME": str(ws.path)}
-    command = [jupyter, "lab", f"--ServerApp.root_dir={NOTEBOOKS}", *jupyter_args]
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
-        command.append("--allow-root")  # containers and CI machines run as root
-    raise SystemExit(subprocess.call(command, env=env))
+    click.echo(t("cli.lab_start", notebooks=jupyterlab.NOTEBOOKS, home=ws.path), err=True)
+    command = jupyterlab.command(i18n.language(), jupyter_args)
+    raise SystemExit(subprocess.call(command, env=jupyterlab.environment(ws.path)))

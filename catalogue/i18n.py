@@ -15,6 +15,8 @@ prints ISO strings or ``5.0``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 import string
@@ -28,9 +30,7 @@ LANGUAGES = ("ru", "en")
 _current: str | None = None
 
 
-@cache
-def catalog(lang: str) -> dict[str, str]:
-    """All messages of one language (every area file merged), flattened to dotted keys."""
+def _parse(paths: list[Path]) -> dict[str, str]:
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: dict[str, Any]) -> None:
@@ -40,8 +40,38 @@ def catalog(lang: str) -> dict[str, str]:
             else:
                 flat[prefix + key] = value
 
-    for path in sorted((LOCALE_DIR / lang).glob("*.toml")):
+    for path in paths:
         walk("", tomllib.loads(path.read_text(encoding="utf-8")))
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language (every area file merged), flattened to dotted keys.
+
+    Parsed TOML is kept as JSON in ``locale/__pycache__`` (like Python's own byte code, named
+    for the files' sizes and times): every command starts without parsing TOML again.
+    """
+    paths = sorted((LOCALE_DIR / lang).glob("*.toml"))
+    stamp = hashlib.sha1(
+        repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths]).encode()
+    ).hexdigest()[:16]
+    cached = LOCALE_DIR / "__pycache__" / f"{lang}-{stamp}.json"
+    try:
+        data: dict[str, str] = json.loads(cached.read_text(encoding="utf-8"))
+        return data
+    except (OSError, ValueError):
+        pass
+    flat = _parse(paths)
+    try:
+        cached.parent.mkdir(exist_ok=True)
+        for old in cached.parent.glob(f"{lang}-*.json"):
+            old.unlink(missing_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(flat, ensure_ascii=False), encoding="utf-8")
+        partial.replace(cached)
+    except OSError:
+        pass  # a read-only installation parses the TOML every time
     return flat
 
 
@@ -143,3 +173,8 @@ def number_text(value: float | int | None, digits: int = 2) -> str:
         return str(int(rounded))
     text = f"{rounded:.{digits}f}".rstrip("0")
     return text.replace(".", ",") if language() == "ru" else text
+
+
+def clip_text(text: str, limit: int = 80) -> str:
+    """``text`` shortened to ``limit`` characters with «…» (a pasted page is not echoed whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,13 +1,16 @@
 """Extension points (pluggy hooks) and the typed calls the catalogue makes through them.
 
-The project's own parts are wired by plain import in :mod:`imk.cli`, which also registers the
-search index here (the catalogue never imports the index). Third-party plugins register under
-the ``imk`` entry-point group and implement any of :class:`Hooks`; they are not loaded when
-``IMK_NO_PLUGINS=1`` (the test suite sets it, so a foreign plugin cannot change a test).
+The project's own parts are wired in :mod:`imk.cli`, which also registers the search index
+here by module name (the catalogue never imports the index): :func:`register_later` modules
+are imported when a hook is first called, so a command that calls none starts without them.
+Third-party plugins register under the ``imk`` entry-point group and implement any of
+:class:`Hooks`; they are not loaded when ``IMK_NO_PLUGINS=1`` (the test suite sets it, so a
+foreign plugin cannot change a test).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from functools import cache
@@ -65,6 +68,9 @@ def manager() -> pluggy.PluginManager:
     return pm
 
 
+_later: list[str] = []
+
+
 def register(plugin: object) -> None:
     """Register one of the project's own plugins (a module with ``@hookimpl`` functions)."""
     pm = manager()
@@ -72,30 +78,41 @@ def register(plugin: object) -> None:
         pm.register(plugin)
 
 
+def register_later(module: str) -> None:
+    """Register the plugin module named ``module`` when a hook is first called."""
+    if module not in _later:
+        _later.append(module)
+
+
+def hooks() -> Any:
+    """The hooks to call, with every :func:`register_later` module registered first."""
+    while _later:
+        register(importlib.import_module(_later.pop(0)))
+    return manager().hook
+
+
 def register_commands(cli: click.Group) -> None:
     """Let plugins add their commands to ``cli``."""
-    manager().hook.imk_register_commands(cli=cli)
+    hooks().imk_register_commands(cli=cli)
 
 
 def records_changed(workspace: Workspace, progress: Progress | None = None) -> None:
     """Tell plugins (the index) that records were written."""
-    manager().hook.imk_records_changed(workspace=workspace, progress=progress)
+    hooks().imk_records_changed(workspace=workspace, progress=progress)
 
 
 def find_ids(
     workspace: Workspace, query: str, filters: dict[str, list[str]] | None = None, limit: int = 20
 ) -> list[str] | None:
     """Ids a search finds, best first; None when no plugin can search."""
-    found = manager().hook.imk_find_ids(
-        workspace=workspace, query=query, filters=filters, limit=limit
-    )
+    found = hooks().imk_find_ids(workspace=workspace, query=query, filters=filters, limit=limit)
     return cast("list[str] | None", found)
 
 
 def doctor(workspace: Workspace, repair: bool) -> list[Finding]:
     """Every plugin's findings for ``imk doctor`` (repaired first when ``repair``)."""
     found: list[Finding] = []
-    for part in manager().hook.imk_doctor(workspace=workspace, repair=repair):
+    for part in hooks().imk_doctor(workspace=workspace, repair=repair):
         found.extend(part or [])
     return found
 
@@ -103,6 +120,6 @@ def doctor(workspace: Workspace, repair: bool) -> list[Finding]:
 def stats(workspace: Workspace) -> dict[str, Any]:
     """Every plugin's sections for ``imk stats``, merged."""
     merged: dict[str, Any] = {}
-    for extra in manager().hook.imk_stats(workspace=workspace):
+    for extra in hooks().imk_stats(workspace=workspace):
         merged.update(extra or {})
     return merged

@@ -1,7 +1,9 @@
-"""The ``imk`` command line, assembled: every command of the project is listed here by import.
+"""The ``imk`` command line, assembled: every command of the project is listed here.
 
 Commands live next to what they work on (:mod:`catalogue.cli` for the core ones,
-``catalogue/{ingest,export,reports}/commands.py``, :mod:`index.commands`). Only this package
+``catalogue/{ingest,export,reports,textbooks,maintenance}/commands.py``,
+:mod:`index.commands`). They are listed by import path and imported only when called (or when
+help lists them), so a command starts without loading what the others need. Only this package
 imports both ``catalogue`` and ``index``, so the catalogue never imports the search index
 (``tests/test_architecture.py``); the index follows the store through the hooks of
 :mod:`catalogue.plugins`, where it is registered here like any plugin. Third-party plugins
@@ -13,44 +15,55 @@ from __future__ import annotations
 import click
 
 from catalogue import cli as core
-from catalogue import plugins
-from catalogue.export import commands as export
-from catalogue.ingest import commands as ingest
-from catalogue.maintenance import commands as maintenance
-from catalogue.reports import commands as reports
-from catalogue.textbooks import commands as textbooks
-from index import commands as index
-from index import health
+from catalogue import cli_words, plugins
 
-COMMANDS: tuple[click.Command, ...] = (
-    core.init,
-    core.demo,
-    core.show,
-    core.stats,
-    core.lab,
-    ingest.import_command,
-    index.search,
-    index.index_group,
-    export.collection_group,
-    export.portfolio_page,
-    export.cite_command,
-    reports.report,
-    textbooks.textbooks,
-    maintenance.doctor,
-    maintenance.backup_command,
-    maintenance.restore_command,
-)
-PLUGINS: tuple[object, ...] = (index, health)
+COMMANDS: dict[str, str] = {
+    "init": "catalogue.cli:init",
+    "demo": "catalogue.cli:demo",
+    "show": "catalogue.cli:show",
+    "stats": "catalogue.cli:stats",
+    "lab": "catalogue.cli:lab",
+    "import": "catalogue.ingest.commands:import_command",
+    "search": "index.commands:search",
+    "index": "index.commands:index_group",
+    "collection": "catalogue.export.commands:collection_group",
+    "portfolio-page": "catalogue.export.commands:portfolio_page",
+    "cite": "catalogue.export.commands:cite_command",
+    "report": "catalogue.reports.commands:report",
+    "textbooks": "catalogue.textbooks.commands:textbooks",
+    "doctor": "catalogue.maintenance.commands:doctor",
+    "backup": "catalogue.maintenance.commands:backup_command",
+    "restore": "catalogue.maintenance.commands:restore_command",
+}
+PLUGINS: tuple[str, ...] = ("index.commands", "index.health")
+
+
+class Program(core.CatalogueGroup):
+    """The ``imk`` group: third-party plugins' commands are looked up only for a name the
+    project does not have (or when help lists every command)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            plugins.register_commands(self)
+            command = self.commands.get(cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        plugins.register_commands(self)
+        return super().list_commands(ctx)
 
 
 def build_cli() -> click.Group:
-    """The ``imk`` group with the project's commands, then third-party plugins' commands."""
-    for plugin in PLUGINS:
-        plugins.register(plugin)
-    for command in COMMANDS:
-        core.cli.add_command(command)
-    plugins.register_commands(core.cli)
-    return core.cli
+    """The ``imk`` group with the project's commands (imported when used), then third-party
+    plugins' commands."""
+    cli_words.install()
+    for name in PLUGINS:
+        plugins.register_later(name)
+    root = core.cli
+    return Program(
+        name="imk", params=root.params, callback=root.callback, help=root.help, lazy=COMMANDS
+    )
 
 
 def main() -> None:

@@ -8,18 +8,21 @@ from __future__ import annotations
 import html
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from catalogue.cli import Context, echo_json, pass_context, progress_bar
 from catalogue.errors import UserError
-from catalogue.i18n import t
+from catalogue.i18n import clip_text, number_text, t
 from catalogue.plugins import hookimpl
-from catalogue.workspace import Workspace
-from index.engine import CatalogueIndex, Progress, compare
-from index.schema import FACETS
-from index.search import SORTS, facet_label
+from index.names import FACETS, SORTS
+
+if TYPE_CHECKING:
+    from catalogue.workspace import Workspace
+    from index.engine import Progress
+
+MAX_LIMIT = 100  # results on one page of the terminal
 
 # Above this many queued changes a full rebuild is faster than replaying them one by one.
 REBUILD_THRESHOLD = 500
@@ -28,6 +31,8 @@ REBUILD_THRESHOLD = 500
 @hookimpl(specname="imk_records_changed")
 def catch_up(workspace: Workspace, progress: Progress | None) -> None:
     """Bring the index up to date with the store (rebuilt when much has changed)."""
+    from index.engine import CatalogueIndex
+
     if len(workspace.store.pending(limit=REBUILD_THRESHOLD + 1)) > REBUILD_THRESHOLD:
         CatalogueIndex.build(workspace, progress)
     CatalogueIndex.open(workspace, progress).close()
@@ -37,6 +42,8 @@ def catch_up(workspace: Workspace, progress: Progress | None) -> None:
 def imk_find_ids(
     workspace: Workspace, query: str, filters: dict[str, list[str]] | None, limit: int
 ) -> list[str]:
+    from index.engine import CatalogueIndex
+
     index = CatalogueIndex.open(workspace)
     try:
         return index.find_ids(query, filters=filters, limit=limit)
@@ -46,6 +53,8 @@ def imk_find_ids(
 
 @hookimpl
 def imk_stats(workspace: Workspace) -> dict[str, Any]:
+    from index.engine import CatalogueIndex
+
     index = CatalogueIndex.open(workspace)
     try:
         return {
@@ -69,15 +78,23 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
     return filters
 
 
-@click.command(help=t("cli.search_help"))
+@click.command(help="cli.search_help")
 @click.argument("query", nargs=-1)
-@click.option("--limit", default=10, show_default=True, help=t("cli.limit_help"))
-@click.option("--page", default=1, show_default=True, help=t("cli.page_help"))
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", help=t("cli.sort_help"))
 @click.option(
-    "--filter", "filters", multiple=True, metavar="ПОЛЕ=ЗНАЧЕНИЕ", help=t("cli.filter_help")
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=10,
+    show_default=True,
+    help="cli.limit_help",
 )
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option(
+    "--page", type=click.IntRange(min=1), default=1, show_default=True, help="cli.page_help"
+)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", help="cli.sort_help")
+@click.option(
+    "--filter", "filters", multiple=True, metavar="cli.filter_metavar", help="cli.filter_help"
+)
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def search(
     context: Context,
@@ -88,6 +105,9 @@ def search(
     filters: tuple[str, ...],
     as_json: bool,
 ) -> None:
+    from index.engine import CatalogueIndex
+    from index.search import facet_label
+
     text = " ".join(query)
     wanted = _parse_filters(filters)
     index = CatalogueIndex.open(context.open())
@@ -98,8 +118,11 @@ def search(
     if result.corrected:
         click.echo(t("search.corrected", corrected=result.corrected), err=True)
     if not result.total:
-        click.echo(t("cli.nothing_found", query=text), err=True)
+        click.echo(t("cli.nothing_found", query=clip_text(text)), err=True)
         return
+    if not result.hits:
+        pages = -(-result.total // result.page_size)
+        raise UserError("cli.page_beyond", page=page, pages=pages, total=result.total)
     first = (result.page - 1) * result.page_size + 1
     click.echo(
         t("cli.found", total=result.total, first=first, last=first + len(result.hits) - 1), err=True
@@ -125,27 +148,32 @@ def _plain(snippet: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-@click.group("index", help=t("cli.index_help"))
+@click.group("index", help="cli.index_help")
 def index_group() -> None:
     pass
 
 
-@index_group.command(help=t("cli.rebuild_help"))
+@index_group.command(help="cli.rebuild_help")
 @pass_context
 def rebuild(context: Context) -> None:
+    from index.engine import CatalogueIndex
+
     ws = context.open()
     start = time.perf_counter()
     with progress_bar(t("progress.index")) as update:
         count = CatalogueIndex.build(ws, update)
     click.echo(
-        t("cli.rebuild_done", count=count, seconds=f"{time.perf_counter() - start:.1f}"), err=True
+        t("cli.rebuild_done", count=count, seconds=number_text(time.perf_counter() - start, 1)),
+        err=True,
     )
 
 
-@index_group.command(help=t("cli.check_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@index_group.command(help="cli.check_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def check(context: Context, as_json: bool) -> None:
+    from index.engine import CatalogueIndex, compare
+
     ws = context.open()
     if CatalogueIndex.is_current(ws.index_dir):
         report = CatalogueIndex(ws).check()

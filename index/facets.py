@@ -12,7 +12,7 @@ from typing import Any
 from whoosh.reading import IndexReader
 
 from catalogue import vocabularies
-from index.schema import FACETS
+from index.names import FACETS
 
 
 class FacetTable:

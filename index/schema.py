@@ -5,6 +5,7 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import analyzer
+from index.names import FACETS as FACETS  # re-exported: facets are named in index.names
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
 INDEX_VERSION = 5  # 5: portfolios indexed through the privacy allow-list
@@ -24,7 +25,6 @@ TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
 # Facets: subject, grade and level are multi-valued (comma-separated keywords); the rest are
 # single values that sort cheaply as columns.
-FACETS = ("kind", "subject", "grade", "level", "resource_type", "organisation", "year", "status")
 
 
 def build_schema() -> Schema:

@@ -22,6 +22,7 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 
 from index.facets import clean_filters, facet_label
+from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import Unit, unit_ranking
 from index.spelling import correct, layout_and_typos, layout_fix
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SORTS", "Hit", "SearchResult", "facet_label", "find_ids", "search"]
 
-SORTS = ("relevance", "date", "title")
 MAX_QUERY = 500
 SNIPPET_CHARS = 240
 WINDOW_CHARS = 1200  # of an attachment's text, around the first match, for highlighting
@@ -220,7 +220,7 @@ def search(
 ) -> SearchResult:
     """Search the index.
 
-    ``filters`` maps facet names (:data:`index.schema.FACETS`) to accepted values; ``sort`` is
+    ``filters`` maps facet names (:data:`index.names.FACETS`) to accepted values; ``sort`` is
     ``relevance``, ``date`` (newest first) or ``title``; ``log`` names the caller (``cli``,
     ``widget``…) to record the search in the workspace's search log (when enabled there).
     """

@@ -13,6 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from catalogue import i18n
 from catalogue.workspace import Workspace
 from imk.cli import build_cli
 from index.engine import CatalogueIndex
@@ -22,11 +23,21 @@ CLI = build_cli()
 
 
 def command_paths(group: click.Group = CLI, prefix: tuple[str, ...] = ()):
-    """Every command of the CLI as a tuple of words, groups included."""
-    for name, command in sorted(group.commands.items()):
+    """Every command of the CLI as a tuple of words, groups included (lazy ones loaded)."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
         yield (*prefix, name)
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             yield from command_paths(command, (*prefix, name))
+
+
+def command_at(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = CLI
+    for word in path:
+        assert isinstance(command, click.Group)
+        command = command.get_command(click.Context(command), word)
+    return command
 
 
 ALL_COMMANDS = list(command_paths())
@@ -57,10 +68,9 @@ def test_the_contract_commands_exist():
 def test_every_command_has_help(path):
     result = imk(*path, "--help")
     assert result.exit_code == 0
-    command = CLI
-    for word in path:
-        command = command.commands[word]
-    assert command.help and len(command.help) > 15
+    help_key = command_at(path).help  # a locale key, translated when help is shown
+    assert help_key in i18n.catalog("ru") and len(i18n.t(help_key)) > 15
+    assert i18n.t(help_key).split(".")[0] in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)

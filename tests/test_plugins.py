@@ -3,8 +3,10 @@ for third-party plugins only, and no foreign plugin is loaded in the tests."""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import entry_points
 
+import click
 import pytest
 
 from catalogue import plugins
@@ -22,13 +24,17 @@ def test_the_project_registers_nothing_through_entry_points():
 
 def test_every_command_comes_from_the_one_list():
     cli = program.build_cli()
-    assert sorted(cli.commands) == sorted(command.name for command in program.COMMANDS)
+    ctx = click.Context(cli)
+    assert cli.list_commands(ctx) == sorted(program.COMMANDS)
+    for name, target in program.COMMANDS.items():
+        module, _, attribute = target.partition(":")
+        assert cli.get_command(ctx, name) is getattr(importlib.import_module(module), attribute)
 
 
 @pytest.mark.parametrize("hook", ["imk_records_changed", "imk_find_ids", "imk_stats"])
 def test_the_index_implements_the_hooks_the_catalogue_calls(hook):
     program.build_cli()
-    implementations = getattr(plugins.manager().hook, hook).get_hookimpls()
+    implementations = getattr(plugins.hooks(), hook).get_hookimpls()
     assert [impl.plugin_name for impl in implementations] == [
-        plugins.manager().get_name(program.index)
+        plugins.manager().get_name(importlib.import_module("index.commands"))
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from catalogue import reports
@@ -72,7 +73,8 @@ def calendar_rows(ws, **params) -> dict:
     [
         ("Авдеева (высшая 31.08.2023)", dt.date(2028, 8, 31), 183, "истекает"),
         ("Власова (СЗД ровно 6 мес.)", dt.date(2028, 9, 1), 184, "истекает"),  # inclusive
-        ("Егорова (первая истекла)", dt.date(2028, 1, 15), -46, "истекла"),
+        ("Егорова (первая истекла)", dt.date(2028, 1, 15), None, "срок истёк 15.01.2028"),
+        ("Никитина (высшая истекла)", dt.date(2024, 1, 1), None, "срок истёк 01.01.2024"),
         ("Зайцева (первая без даты)", None, None, "дата присвоения не указана"),
     ],
 )
@@ -104,14 +106,20 @@ def test_not_in_the_calendar(ws, teacher):
 
 def test_calendar_without_expired_and_order(ws):
     assert "Егорова (первая истекла)" not in calendar_rows(ws, include_expired=False)
+    # what is coming (soonest first), then the missing dates, then what has expired (most
+    # recent first): no negative countdown anywhere
     assert list(calendar_rows(ws)) == [
-        "Зайцева (первая без даты)",
-        "Никитина (высшая истекла)",
-        "Сергеева (первая 2020-05-05)",
-        "Егорова (первая истекла)",
         "Авдеева (высшая 31.08.2023)",
         "Власова (СЗД ровно 6 мес.)",
+        "Зайцева (первая без даты)",
+        "Егорова (первая истекла)",
+        "Сергеева (первая 2020-05-05)",
+        "Никитина (высшая истекла)",
     ]
+    assert all(
+        pd.isna(row["Дней осталось"]) or row["Дней осталось"] >= 0
+        for row in calendar_rows(ws).values()
+    )
 
 
 def test_a_longer_horizon_takes_the_next_day(ws):

@@ -102,7 +102,9 @@ def test_html_goes_through_the_export_pipeline(demo_home, tmp_path):
     ("args", "message"),
     [
         (("nope",), t("report.unknown", name="nope")),
-        (("coverage", "--today", "01.02.2026"), t("report_cli.bad_date", value="01.02.2026")),
+        (("coverage", "--today", "31.02.2026"), t("report_cli.bad_date", value="31.02.2026")),
+        (("coverage", "--from", "вчера"), t("report_cli.bad_date", value="вчера")),
+        (("coverage", "--from", "2026-09-01", "--to", "2026-01-01"), "раньше его начала"),
         (("contributions", "--by", "grade"), t("report.bad_value", name="by", value="grade")),
         (("--format", "csv"), t("report.bad_value", name="--format", value="csv")),
     ],

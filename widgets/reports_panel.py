@@ -14,7 +14,7 @@ import pandas as pd
 
 from catalogue import vocabularies
 from catalogue.i18n import t
-from catalogue.reports import charts, load, output
+from catalogue.reports import charts, display, load, output
 from catalogue.reports.data import BadParameter
 from catalogue.reports.registry import REPORTS
 from catalogue.workspace import Workspace
@@ -143,11 +143,8 @@ class ReportsPanel(w.VBox):
             f"<b>{html.escape(report.title)}</b><br>{html.escape(report.about)}"
             f"<br>{t('report_panel.rows', rows=len(table))}"
         )
-        shown = table.head(MAX_ROWS)
-        keep = not isinstance(shown.index, pd.RangeIndex)
-        self.table.value = (
-            f'<div class="imk-report-table">{shown.to_html(index=keep, na_rep="—")}</div>'
-        )
+        rows = display.html_table(table.head(MAX_ROWS))
+        self.table.value = f'<div class="imk-report-table">{rows}</div>'
         self.chart.value = self.result.chart
         return table
 

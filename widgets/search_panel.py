@@ -139,8 +139,7 @@ def find_home(home: str | Path | None = None) -> Path:
     if os.environ.get(ENV_HOME):
         return default_home()
     here = Path.cwd()
-    repo = Path(__file__).resolve().parent.parent
-    candidates = [here.parent / "workspace", here / "workspace", repo / "workspace", default_home()]
+    candidates = [here.parent / "workspace", here / "workspace", default_home()]
     for path in candidates:
         if Workspace.exists(path):
             return path

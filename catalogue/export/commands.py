@@ -9,7 +9,7 @@ import click
 
 from catalogue import plugins
 from catalogue.citations import STYLES, cite
-from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, OutputFile, echo_json, pass_context, progress_bar
 from catalogue.errors import UserError
 from catalogue.export import FORMATS, ExportError, export_collection, export_portfolio
 from catalogue.export.privacy import publishable
@@ -21,19 +21,19 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} МБ" if n >= 1_000_000 else f"{n / 1000:.0f} КБ"
 
 
-@click.group("collection", help=t("collection_cli.group_help"))
+@click.group("collection", help="collection_cli.group_help")
 def collection_group() -> None:
     pass
 
 
-@collection_group.command("create", help=t("collection_cli.create_help"))
+@collection_group.command("create", help="collection_cli.create_help")
 @click.argument("name")
-@click.option("--title", default="", help=t("collection_cli.title_help"))
-@click.option("--annotation", default="", help=t("collection_cli.annotation_help"))
-@click.option("--curator", default="", help=t("collection_cli.curator_help"))
-@click.option("--school", "schools", multiple=True, help=t("collection_cli.school_help"))
-@click.option("--grade", "grades", multiple=True, help=t("collection_cli.grade_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--title", default="", help="collection_cli.title_help")
+@click.option("--annotation", default="", help="collection_cli.annotation_help")
+@click.option("--curator", default="", help="collection_cli.curator_help")
+@click.option("--school", "schools", multiple=True, help="collection_cli.school_help")
+@click.option("--grade", "grades", multiple=True, help="collection_cli.grade_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def create(
     context: Context,
@@ -61,13 +61,13 @@ def create(
     click.echo(t("collection_cli.created", name=name), err=True)
 
 
-@collection_group.command("add", help=t("collection_cli.add_help"))
+@collection_group.command("add", help="collection_cli.add_help")
 @click.argument("name")
 @click.argument("ids", nargs=-1)
-@click.option("--query", default="", help=t("collection_cli.query_help"))
-@click.option("--limit", default=20, show_default=True, help=t("collection_cli.limit_help"))
-@click.option("--note", default="", help=t("collection_cli.note_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--query", default="", help="collection_cli.query_help")
+@click.option("--limit", default=20, show_default=True, help="collection_cli.limit_help")
+@click.option("--note", default="", help="collection_cli.note_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def add(
     context: Context,
@@ -108,8 +108,8 @@ def add(
     )
 
 
-@collection_group.command("list", help=t("collection_cli.list_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@collection_group.command("list", help="collection_cli.list_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def list_collections(context: Context, as_json: bool) -> None:
     collections = context.open().store.collections.all()
@@ -136,7 +136,7 @@ def list_collections(context: Context, as_json: bool) -> None:
         click.echo(f"{c.name}\t{len(c.items)}\t{c.title}")
 
 
-@collection_group.command("export", help=t("collection_cli.export_help"))
+@collection_group.command("export", help="collection_cli.export_help")
 @click.argument("name")
 @click.option(
     "--format",
@@ -144,15 +144,15 @@ def list_collections(context: Context, as_json: bool) -> None:
     type=click.Choice(list(FORMATS)),
     default="html",
     show_default=True,
-    help=t("collection_cli.format_help"),
+    help="collection_cli.format_help",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=t("collection_cli.output_help"),
+    type=OutputFile(),
+    help="collection_cli.output_help",
 )
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def export(context: Context, name: str, fmt: str, output: Path | None, as_json: bool) -> None:
     ws = context.open()
@@ -176,13 +176,13 @@ def export(context: Context, name: str, fmt: str, output: Path | None, as_json: 
     )
 
 
-@click.command("portfolio-page", help=t("collection_cli.portfolio_help"))
+@click.command("portfolio-page", help="collection_cli.portfolio_help")
 @click.argument("record_id")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=t("collection_cli.output_help"),
+    type=OutputFile(),
+    help="collection_cli.output_help",
 )
 @pass_context
 def portfolio_page(context: Context, record_id: str, output: Path | None) -> None:
@@ -190,14 +190,14 @@ def portfolio_page(context: Context, record_id: str, output: Path | None) -> Non
     click.echo(str(path))
 
 
-@click.command("cite", help=t("cite.help"))
+@click.command("cite", help="cite.help")
 @click.argument("record_id")
 @click.option(
     "--style",
     type=click.Choice(STYLES),
     default="gost",
     show_default=True,
-    help=t("cite.style_help"),
+    help="cite.style_help",
 )
 @pass_context
 def cite_command(context: Context, record_id: str, style: str) -> None:

@@ -31,16 +31,16 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-@click.command("import", help=t("ingest_cli.help"))
+@click.command("import", help="ingest_cli.help")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--records", "as_records", is_flag=True, help=t("ingest_cli.records_help"))
+@click.option("--records", "as_records", is_flag=True, help="ingest_cli.records_help")
 @click.option(
-    "--map", "mapping", multiple=True, metavar="ЗАГОЛОВОК=ПОЛЕ", help=t("ingest_cli.map_help")
+    "--map", "mapping", multiple=True, metavar="ЗАГОЛОВОК=ПОЛЕ", help="ingest_cli.map_help"
 )
-@click.option("--dry-run", is_flag=True, help=t("ingest_cli.dry_run_help"))
-@click.option("--max-mb", type=float, default=None, help=t("ingest_cli.max_mb_help"))
-@click.option("--timeout", type=float, default=None, help=t("ingest_cli.timeout_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--dry-run", is_flag=True, help="ingest_cli.dry_run_help")
+@click.option("--max-mb", type=float, default=None, help="ingest_cli.max_mb_help")
+@click.option("--timeout", type=float, default=None, help="ingest_cli.timeout_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def import_command(
     context: Context,

@@ -52,9 +52,9 @@ def _show(report: Diagnosis, home: Path) -> None:
             click.echo(t("doctor.hint_backup"))
 
 
-@click.command(help=t("doctor.help"))
-@click.option("--repair", is_flag=True, help=t("doctor.repair_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.command(help="doctor.help")
+@click.option("--repair", is_flag=True, help="doctor.repair_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def doctor(context: Context, repair: bool, as_json: bool) -> None:
     home = context.home
@@ -78,7 +78,7 @@ def doctor(context: Context, repair: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
-@click.command("backup", help=t("backup.help"))
+@click.command("backup", help="backup.help")
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @pass_context
 def backup_command(context: Context, path: Path) -> None:
@@ -90,7 +90,7 @@ def backup_command(context: Context, path: Path) -> None:
     )
 
 
-@click.command("restore", help=t("restore.help"))
+@click.command("restore", help="restore.help")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @pass_context
 def restore_command(context: Context, path: Path) -> None:

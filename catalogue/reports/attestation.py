@@ -4,8 +4,9 @@
 Calendar (:func:`calendar`): teachers whose «Соответствие занимаемой должности» or a category
 awarded before 1 September 2023 expires (:func:`catalogue.attestation.expiry`: the last valid
 day is the same date five years on) between the reference day and the same day ``months``
-later, both ends included — a category expiring exactly ``months`` months away is listed.
-Already expired ones are listed too (``include_expired``) and marked so. Teachers without a
+later, both ends included — a category expiring exactly ``months`` months away is listed,
+with the days left. Already expired ones are listed too (``include_expired``) after them, as
+«срок истёк ДД.ММ.ГГГГ» without a countdown. Teachers without a
 category, and categories awarded on or after 1 September 2023 (no expiry), are not in the
 calendar; a category whose award date is missing is listed as «дата не указана».
 
@@ -27,7 +28,7 @@ import datetime as dt
 import pandas as pd
 
 from catalogue import attestation, vocabularies
-from catalogue.i18n import t
+from catalogue.i18n import date_text, t
 from catalogue.reports.data import add_months, as_date, has, labelled, load
 from catalogue.workspace import Workspace
 
@@ -88,18 +89,11 @@ def calendar(
         ends = attestation.expiry(category, assigned)
         if ends is None or ends > horizon or (ends < today and not include_expired):
             continue
-        state = t("report.expired") if ends < today else t("report.expires")
+        expired = ends < today
+        state = t("report.expired_on", date=date_text(ends)) if expired else t("report.expires")
+        days_left = None if expired else (ends - today).days
         rows.append(
-            (
-                p.teacher,
-                p.organisation,
-                p.position,
-                category,
-                assigned,
-                ends,
-                (ends - today).days,
-                state,
-            )
+            (p.teacher, p.organisation, p.position, category, assigned, ends, days_left, state)
         )
     df = pd.DataFrame(
         rows,
@@ -115,8 +109,13 @@ def calendar(
         ],
     )
     df["days_left"] = df["days_left"].astype("Int64")
-    df = df.sort_values(["expires", "teacher"], na_position="first", kind="stable")
-    return labelled(df.reset_index(drop=True))
+    # What is coming first (soonest on top), then the missing dates, then what has already
+    # expired (most recent first): the countdown is never negative.
+    group = df.days_left.notna().map({True: 0, False: 2}).where(df.expires.notna(), 1)
+    order = df.expires.map(lambda d: d.toordinal() if d else 0)
+    df = df.assign(_group=group, _order=order.where(group == 0, -order))
+    df = df.sort_values(["_group", "_order", "teacher"], kind="stable")
+    return labelled(df.drop(columns=["_group", "_order"]).reset_index(drop=True))
 
 
 def next_step(

@@ -7,6 +7,7 @@ and returns a :class:`matplotlib.figure.Figure`; :func:`png` turns one into PNG 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -180,12 +181,11 @@ def expiry_months(report: Report, table: pd.DataFrame, **_: object) -> Figure:
     ends = table[col("expires")].dropna() if len(table) else pd.Series(dtype=object)
     if ends.empty:
         return _empty(report)
-    expired = table.loc[ends.index, col("state")] == t("report.expired")
-    months = ends[~expired].map(lambda d: f"{d.year}-{d.month:02d}")
-    labels = ([t("report.expired")] if expired.any() else []) + sorted(set(months))
-    counts = ([int(expired.sum())] if expired.any() else []) + [
-        int((months == m).sum()) for m in sorted(set(months))
-    ]
+    expired = table.loc[ends.index, col("days_left")].isna()
+    months = Counter((d.year, d.month) for d in ends[~expired])
+    order = sorted(months)
+    labels = ([t("report.expired")] if expired.any() else []) + [f"{m:02d}.{y}" for y, m in order]
+    counts = ([int(expired.sum())] if expired.any() else []) + [months[m] for m in order]
     colors = [ALERT if expired.any() else ACCENT] + [ACCENT] * (len(labels) - 1)
     return _bar(report, labels, counts, t("report_chart.teachers"), colors, (8, 3.5), rotate=True)
 

@@ -14,10 +14,10 @@ from typing import Any
 import click
 import pandas as pd
 
-from catalogue.cli import Context, echo_json, pass_context, progress_bar
+from catalogue.cli import Context, OutputFile, echo_json, pass_context, progress_bar
 from catalogue.errors import UserError
-from catalogue.i18n import t
-from catalogue.reports import output
+from catalogue.i18n import date_text, t
+from catalogue.reports import display, output
 from catalogue.reports.data import as_date
 from catalogue.reports.registry import REPORTS
 from catalogue.workspace import Workspace
@@ -26,7 +26,10 @@ BY = ("grade", "level", "type", "year", "organisation", "author")
 
 
 def _date(value: str | None) -> dt.date | None:
+    """A date typed as ГГГГ-ММ-ДД or ДД.ММ.ГГГГ."""
     try:
+        if value and "." in value:
+            return dt.datetime.strptime(value.strip(), "%d.%m.%Y").date()
         return as_date(value)
     except ValueError as exc:
         raise UserError("report_cli.bad_date", value=value) from exc
@@ -42,11 +45,11 @@ def _subtitle(today: dt.date, params: dict[str, Any]) -> str:
         parts.append(
             t(
                 "report.filter_period",
-                start=params.get("start") or "…",
-                end=params.get("end") or "…",
+                start=date_text(params.get("start")) or "…",
+                end=date_text(params.get("end")) or "…",
             )
         )
-    return t("report.subtitle", today=today.strftime("%d.%m.%Y"), filters=" ".join(parts))
+    return t("report.subtitle", today=date_text(today), filters=" ".join(parts))
 
 
 def _list(as_json: bool) -> None:
@@ -93,34 +96,30 @@ def _write_all(
     click.echo(t("report.saved", path=path), err=True)
 
 
-@click.command("report", help=t("report_cli.help"))
+@click.command("report", help="report_cli.help")
 @click.argument("name", required=False)
-@click.option(
-    "--format", "fmt", type=click.Choice(output.FORMATS), help=t("report_cli.format_help")
-)
+@click.option("--format", "fmt", type=click.Choice(output.FORMATS), help="report_cli.format_help")
 @click.option(
     "-o",
     "--output",
     "path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=t("report_cli.output_help"),
+    type=OutputFile(),
+    help="report_cli.output_help",
 )
+@click.option("--chart", type=OutputFile(), help="report_cli.chart_help")
+@click.option("--today", help="report_cli.today_help")
+@click.option("--from", "start", help="report_cli.from_help")
+@click.option("--to", "end", help="report_cli.to_help")
+@click.option("--organisation", help="report_cli.organisation_help")
+@click.option("--subject", help="report_cli.subject_help")
+@click.option("--months", type=click.IntRange(0, 120), help="report_cli.months_help")
+@click.option("--norm", type=click.IntRange(0, 10000), help="report_cli.norm_help")
+@click.option("--by", type=click.Choice(BY), help="report_cli.by_help")
 @click.option(
-    "--chart", type=click.Path(dir_okay=False, path_type=Path), help=t("report_cli.chart_help")
+    "--freq", type=click.Choice(("year", "quarter", "month")), help="report_cli.freq_help"
 )
-@click.option("--today", help=t("report_cli.today_help"))
-@click.option("--from", "start", help=t("report_cli.from_help"))
-@click.option("--to", "end", help=t("report_cli.to_help"))
-@click.option("--organisation", help=t("report_cli.organisation_help"))
-@click.option("--subject", help=t("report_cli.subject_help"))
-@click.option("--months", type=click.IntRange(0, 120), help=t("report_cli.months_help"))
-@click.option("--norm", type=click.IntRange(0, 10000), help=t("report_cli.norm_help"))
-@click.option("--by", type=click.Choice(BY), help=t("report_cli.by_help"))
-@click.option(
-    "--freq", type=click.Choice(("year", "quarter", "month")), help=t("report_cli.freq_help")
-)
-@click.option("--top", type=click.IntRange(1), help=t("report_cli.top_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--top", type=click.IntRange(1), help="report_cli.top_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def report(
     context: Context,
@@ -175,7 +174,7 @@ def report(
         echo_json(_json_table(name, table))
     else:
         click.echo(REPORTS[name].title, err=True)
-        click.echo(table.to_string(na_rep="—") if len(table) else t("report.no_data"))
+        click.echo(display.text_table(table))
 
 
 def _write_one(

@@ -179,3 +179,20 @@ class BadParameter(UserError, ValueError):
     def __init__(self, name: str, value: object) -> None:
         self.name, self.value = name, value
         super().__init__("report.bad_value", name=name, value=value)
+
+
+class BadPeriod(BadParameter):
+    """The period ends before it starts."""
+
+    def __init__(self, start: dt.date, end: dt.date) -> None:
+        self.name, self.value = "end", end
+        UserError.__init__(
+            self, "report.bad_period", start=i18n.date_text(start), end=i18n.date_text(end)
+        )
+
+
+def check_period(start: dt.date | str | None, end: dt.date | str | None) -> None:
+    """Refuse a period whose end comes before its start (:class:`BadPeriod`)."""
+    first, last = as_date(start), as_date(end)
+    if first and last and last < first:
+        raise BadPeriod(first, last)

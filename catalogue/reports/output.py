@@ -16,6 +16,7 @@ import pandas as pd
 from catalogue import cells
 from catalogue.errors import UserError
 from catalogue.i18n import t
+from catalogue.reports import display
 from catalogue.reports.registry import REPORTS, Report
 from catalogue.workspace import Workspace
 
@@ -128,15 +129,13 @@ def notebook(results: list[Result], subtitle: str = "") -> nbformat.NotebookNode
             continue
         nb.cells.append(nbformat.v4.new_markdown_cell(f"## {r.report.title}\n\n{r.report.about}"))
         cell = nbformat.v4.new_code_cell(f'reports.run("{r.report.name}", ws)')
-        shown = r.table if len(r.table) else pd.DataFrame({t("report.no_data"): []})
+        table = r.table if len(r.table) else pd.DataFrame({t("report.no_data"): []})
         cell.outputs = [
             nbformat.v4.new_output(
                 "display_data",
                 data={
-                    "text/html": shown.to_html(
-                        index=_keeps_index(shown), na_rep="—", classes="imk-report"
-                    ),
-                    "text/plain": shown.to_string(),
+                    "text/html": display.html_table(table),
+                    "text/plain": display.text_table(r.table),
                 },
             ),
             nbformat.v4.new_output(

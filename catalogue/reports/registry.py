@@ -18,6 +18,7 @@ from catalogue.reports.attestation import calendar, eligibility
 from catalogue.reports.backlog import backlog
 from catalogue.reports.contributions import contributions
 from catalogue.reports.coverage import coverage, gaps
+from catalogue.reports.data import check_period
 from catalogue.reports.development import by_organisation, development
 from catalogue.reports.search import corrected, top_queries, zero_results
 from catalogue.reports.textbooks import (
@@ -68,7 +69,9 @@ class Report:
         return list(inspect.signature(self.build).parameters)[1:]
 
     def run(self, ws: Workspace, **params: Any) -> pd.DataFrame:
-        """The report's table; parameters it does not take, and None values, are ignored."""
+        """The report's table; parameters it does not take, and None values, are ignored; a
+        period ending before it starts is refused (:class:`BadPeriod`)."""
+        check_period(params.get("start"), params.get("end"))
         wanted = {k: v for k, v in params.items() if k in self.params and v is not None}
         return self.build(ws, **wanted)
 

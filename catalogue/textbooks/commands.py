@@ -18,18 +18,18 @@ from catalogue.extract.worker import Worker
 from catalogue.i18n import t
 
 
-@click.group("textbooks", help=t("textbooks_cli.help"))
+@click.group("textbooks", help="textbooks_cli.help")
 def textbooks() -> None:
     """The group of textbook commands."""
 
 
-@textbooks.command("import", help=t("textbooks_cli.import_help"))
+@textbooks.command("import", help="textbooks_cli.import_help")
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--school", help=t("textbooks_cli.school_help"))
-@click.option("--timeout", type=float, default=None, help=t("ingest_cli.timeout_help"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.json_help"))
+@click.option("--school", help="textbooks_cli.school_help")
+@click.option("--timeout", type=float, default=None, help="ingest_cli.timeout_help")
+@click.option("--json", "as_json", is_flag=True, help="cli.json_help")
 @pass_context
 def import_lists(
     context: Context,
@@ -82,7 +82,7 @@ def import_lists(
         raise UserError("textbooks_cli.nothing_saved")
 
 
-@textbooks.command("resolve", help=t("textbooks_cli.resolve_help"))
+@textbooks.command("resolve", help="textbooks_cli.resolve_help")
 @click.argument("school")
 @click.argument("row", type=int)
 @click.argument("record_id", required=False, default="")
@@ -104,11 +104,11 @@ def resolve_row(context: Context, school: str, row: int, record_id: str) -> None
     click.echo(t("textbooks_cli.resolved", school=school, row=row, record=record_id or "—"))
 
 
-@textbooks.command("generate", help=t("textbooks_cli.generate_help"))
+@textbooks.command("generate", help="textbooks_cli.generate_help")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=11, show_default=True)
 @click.option("--schools", type=click.IntRange(1, 200), default=20, show_default=True)
-@click.option("--federal-list", is_flag=True, help=t("textbooks_cli.federal_list_help"))
+@click.option("--federal-list", is_flag=True, help="textbooks_cli.federal_list_help")
 @pass_context
 def generate(context: Context, folder: Path, seed: int, schools: int, federal_list: bool) -> None:
     from catalogue.textbooks import generator
