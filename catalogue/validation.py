@@ -8,11 +8,12 @@ the user's language that names the field.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-from catalogue import vocabularies
+from catalogue import i18n, vocabularies
 from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import Collection, Media, Portfolio, Record
@@ -82,6 +83,11 @@ def normalise(record: Record) -> Record:
         value = getattr(record, name)
         if value:
             setattr(record, name, _canonical(vocab, value) or value)
+    for name in DATE_FIELDS:
+        value = getattr(record, name, "")
+        if value:
+            with contextlib.suppress(ValueError):  # validate() names the field
+                setattr(record, name, i18n.parse_date(value).isoformat())
     for level in vocabularies.levels_for_grades(record.grades):
         if level not in record.levels:
             record.levels.append(level)
@@ -90,6 +96,16 @@ def normalise(record: Record) -> Record:
     if isinstance(record, Media) and record.format:
         record.format = _canonical("media_formats", record.format) or record.format
     return record
+
+
+DATE_FIELDS = (
+    "valid_until",
+    "list_excluded",
+    "category_assigned",
+    "category_expires",
+    "birth_date",
+)
+"""Dates stored as ISO; typed as «31.08.2023» too (normalise converts)."""
 
 
 def _check_date(name: str, value: str) -> list[FieldError]:

@@ -80,9 +80,9 @@ def test_normalise_maps_synonyms_and_derives_levels():
         ("portfolio", {"title": "x"}, "teacher", "«Педагог» обязательно"),
         (
             "portfolio",
-            {"title": "x", "teacher": "А", "category_assigned": "31.08.2023"},
+            {"title": "x", "teacher": "А", "category_assigned": "31 августа"},
             "category_assigned",
-            "ГГГГ-ММ-ДД",
+            "01.09.2024",
         ),
         (
             "portfolio",
@@ -127,3 +127,17 @@ def test_dict_round_trip(kind):
     again = records.from_dict(data)
     assert again == record and again.kind == kind
     assert isinstance(again.attachments[0], records.Attachment)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("31.08.2023", "2023-08-31"),
+        ("1.9.2024", "2024-09-01"),
+        ("2023-08-31", "2023-08-31"),
+        (" 01/09/2024 ", "2024-09-01"),
+    ],
+)
+def test_dates_typed_the_russian_way_are_stored_as_iso(typed, stored):
+    record = records.new("portfolio", title="x", teacher="А", category_assigned=typed)
+    assert validation.check(record).category_assigned == stored
