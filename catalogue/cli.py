@@ -26,9 +26,9 @@ from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import to_dict
 from catalogue.validation import field_label
+from catalogue.lab import ENV_ROOT, NOTEBOOKS, link_exports
 from catalogue.workspace import Workspace, default_home
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 class Context:
@@ -228,7 +228,12 @@ def lab(context: Context, jupyter_args: tuple[str, ...]) -> None:
     ws = context.open()
     jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
     click.echo(t("cli.lab_start", notebooks=NOTEBOOKS, home=ws.path), err=True)
-    env = {**os.environ, "IMK_HOME": str(ws.path)}
+    link = link_exports(ws.exports_dir, NOTEBOOKS)
+    if link is None:
+        click.echo(t("cli.lab_exports_unlinked", path=ws.exports_dir), err=True)
+    else:
+        click.echo(t("cli.lab_exports", link=link), err=True)
+    env = {**os.environ, "IMK_HOME": str(ws.path), ENV_ROOT: str(NOTEBOOKS)}
     command = [jupyter, "lab", f"--ServerApp.root_dir={NOTEBOOKS}", *jupyter_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")  # containers and CI machines run as root

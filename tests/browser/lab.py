@@ -21,6 +21,8 @@ from typing import Any
 
 from playwright import sync_api  # in the dev extra: missing means broken
 
+from catalogue.lab import ENV_ROOT, link_exports
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -61,6 +63,7 @@ def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterato
     notebooks.mkdir()
     for name in names:
         shutil.copy(REPO / "notebooks" / name, notebooks / name)
+    link_exports(home / "exports", notebooks)  # as imk lab does: «Экспорт» beside the notebooks
     settings = root / "settings"
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (
@@ -70,6 +73,7 @@ def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterato
         **os.environ,
         "IMK_HOME": str(home),
         "IMK_USER": USER,
+        ENV_ROOT: str(notebooks),
         "JUPYTER_CONFIG_DIR": str(root / "config"),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
