@@ -24,11 +24,10 @@ from tqdm import tqdm
 from catalogue import i18n, plugins, vocabularies
 from catalogue.errors import UserError
 from catalogue.i18n import t
+from catalogue.lab import ENV_ROOT, NOTEBOOKS, link_exports
 from catalogue.records import to_dict
 from catalogue.validation import field_label
-from catalogue.lab import ENV_ROOT, NOTEBOOKS, link_exports
 from catalogue.workspace import Workspace, default_home
-
 
 
 class Context:

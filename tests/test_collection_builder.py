@@ -131,7 +131,9 @@ def test_reopen_a_saved_collection_and_a_stale_copy_conflicts(builder, workspace
         ("x" * 100, "Длинная", "x" * 80, True),
     ],
 )
-def test_the_short_name_is_made_safe_for_file_names(builder, workspace, name, title, short, explained):
+def test_the_short_name_is_made_safe_for_file_names(
+    builder, workspace, name, title, short, explained
+):
     builder.name_box.value, builder.title_box.value = name, title
     builder.create_button.click()
     model = builder.model
@@ -188,8 +190,9 @@ def test_export_in_every_format_saves_and_links_the_file(builder, workspace, tmp
     # outside «imk lab» the link folder is missing: the page says where the file is
     assert model.export_url() is None
     assert builder.export_link.value == esc(t("builder.export_outside_lab", path=path))
-    link_exports(workspace.exports_dir, model.notebooks)
-    model.exported = path  # as after the export, now with the link in place
+    link_exports(workspace.exports_dir, model.notebooks)  # as imk lab does
+    builder.export_button.click()
+    assert model.exported == path and len(model.collection.exports) == 2
     url = quote(f"/files/Экспорт/{path.name}")
     if fmt == "html":
         assert model.export_url() == url
@@ -257,9 +260,13 @@ def two_saved(builder) -> CollectionModel:
     return model
 
 
-@pytest.mark.parametrize("change", ["add", "remove", "move", "note", "annotation"])
-@pytest.mark.parametrize("switch", ["open", "create"])
+CHANGES = ["add", "remove", "move", "note", "annotation"]
+
+
 @pytest.mark.parametrize("choice", ["save", "discard", "cancel"])
+@pytest.mark.parametrize(
+    ("change", "switch"), [(c, "open") for c in CHANGES] + [("add", "create"), ("note", "create")]
+)
 def test_switching_with_unsaved_changes_asks_first(builder, two_saved, change, switch, choice):
     model = two_saved
     edit(model, change)

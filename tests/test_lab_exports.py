@@ -66,8 +66,16 @@ def test_something_else_under_the_name_is_left_alone(lab, kind):
             "/files/%D0%AD%D0%BA%D1%81%D0%BF%D0%BE%D1%80%D1%82/"
             "%D0%9F%D0%B0%D0%BC%D1%8F%D1%82%D0%BA%D0%B0%205%23%3F.xlsx?download=1",
         ),
-        ("b.bib", "/user/metodist/", "/user/metodist/files/%D0%AD%D0%BA%D1%81%D0%BF%D0%BE%D1%80%D1%82/b.bib?download=1"),
-        ("b.html", "/user/metodist", "/user/metodist/files/%D0%AD%D0%BA%D1%81%D0%BF%D0%BE%D1%80%D1%82/b.html"),
+        (
+            "b.bib",
+            "/user/metodist/",
+            "/user/metodist/files/%D0%AD%D0%BA%D1%81%D0%BF%D0%BE%D1%80%D1%82/b.bib?download=1",
+        ),
+        (
+            "b.html",
+            "/user/metodist",
+            "/user/metodist/files/%D0%AD%D0%BA%D1%81%D0%BF%D0%BE%D1%80%D1%82/b.html",
+        ),
     ],
 )
 def test_the_lab_address_opens_html_and_downloads_the_rest(lab, monkeypatch, name, prefix, url):
@@ -91,8 +99,12 @@ def test_a_file_outside_the_exports_has_no_lab_address(lab, tmp_path):
 
 def dead_pid() -> int:
     """The id of a process that has ended."""
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return int(done.stdout)
 
 

@@ -73,11 +73,13 @@ class CollectionModel(HasTraits):
             raise RuntimeError("no collection is open: create() or load() one first")
         return self.collection
 
-    def _settle(self, collection: Collection, message: str) -> Collection:
+    def _settle(
+        self, collection: Collection, message: str, exported: Path | None = None
+    ) -> Collection:
         """Make ``collection`` the open one, as it is now in the store (or as just created)."""
         self.collection = collection
         self._clean = to_dict(collection)
-        self.exported = None
+        self.exported = exported
         self._changed(message)
         return collection
 
@@ -111,7 +113,7 @@ class CollectionModel(HasTraits):
         """Start a new collection (saved by :meth:`save`). The short name, the key of its file
         names, is made safe from what was typed (or from the title when left empty)."""
         title = title.strip() or name.strip()
-        short = collection_name(name or title)
+        short = collection_name(name) or collection_name(title)
         if not title or not short:
             self._changed(t("builder.name_needed"))
             return None
@@ -222,8 +224,7 @@ class CollectionModel(HasTraits):
             self._changed(str(exc))
             return None
         fresh = self.store.collections.get(self.collection.id)  # the export is noted there
-        self._settle(fresh, t("builder.exported", name=path.name, count=len(fresh.items)))
-        self.exported = path
+        self._settle(fresh, t("builder.exported", name=path.name, count=len(fresh.items)), path)
         return path
 
     def export_url(self) -> str | None:
@@ -312,7 +313,9 @@ class CollectionBuilder(w.VBox):
         self.status = w.HTML()
         self.question = w.HTML()
         self.answers = [
-            hit_button(t(f"builder.answer_{choice}"), icon, f"imk-answer-{choice}", model.answer, choice)
+            hit_button(
+                t(f"builder.answer_{choice}"), icon, f"imk-answer-{choice}", model.answer, choice
+            )
             for choice, icon in (("save", "save"), ("discard", "trash"), ("cancel", "times"))
         ]
         self.asking = w.VBox([self.question, w.HBox(self.answers)])
@@ -426,7 +429,8 @@ class CollectionBuilder(w.VBox):
                 f"{esc(t('builder.export_open', name=path.name))}</a>"
             )
         else:
-            link = f'<a href="{esc(url)}" download="{esc(path.name)}">{esc(t("builder.export_download", name=path.name))}</a>'
+            label = esc(t("builder.export_download", name=path.name))
+            link = f'<a href="{esc(url)}" download="{esc(path.name)}">{label}</a>'
         where = t("builder.export_where", folder=LINK_NAME, path=path)
         return f"<b>{link}</b><br><small>{esc(where)}</small>"
 
