@@ -95,7 +95,7 @@ class CollectionModel(HasTraits):
             return action()
         self._waiting = action
         self.question = t("builder.unsaved", title=self._open().title or self._open().name)
-        self._changed(self.question)
+        self._changed()
         return None
 
     def answer(self, choice: str) -> Collection | None:
@@ -268,11 +268,25 @@ class CollectionBuilder(w.VBox):
 
     def __init__(self, model: CollectionModel, **kwargs: Any) -> None:
         self.model = model
-        self.name_box = w.Text(description=t("builder.name"), placeholder="pamyatka-5-klass")
-        self.title_box = w.Text(description=t("builder.title"), layout=w.Layout(width="60%"))
-        self.create_button = w.Button(description=t("builder.create"), icon="plus")
-        self.existing = w.Dropdown(description=t("builder.existing"))
-        self.open_button = w.Button(description=t("builder.open"), icon="folder-open")
+        wide = {"description_width": "initial"}  # Russian labels are long: never cut them
+        self.title_box = w.Text(
+            description=t("builder.title"), style=wide, layout=w.Layout(width="50%")
+        )
+        self.name_box = w.Text(
+            description=t("builder.name"),
+            placeholder=t("builder.name_placeholder"),
+            style=wide,
+            layout=w.Layout(width="30%"),
+        )
+        self.create_button = w.Button(
+            description=t("builder.create"), icon="plus", layout=w.Layout(width="auto")
+        )
+        self.existing = w.Dropdown(
+            description=t("builder.existing"), style=wide, layout=w.Layout(width="50%")
+        )
+        self.open_button = w.Button(
+            description=t("builder.open"), icon="folder-open", layout=w.Layout(width="auto")
+        )
         self.query_box = w.Text(
             placeholder=t("builder.query"), continuous_update=False, layout=w.Layout(width="60%")
         )
@@ -281,6 +295,12 @@ class CollectionBuilder(w.VBox):
         )
         self.hits = w.VBox()
         self.items = w.VBox()
+        self.heading_box = w.Text(
+            description=t("builder.heading"),
+            continuous_update=False,
+            style=wide,
+            layout=w.Layout(width="100%"),
+        )
         self.annotation_box = w.Textarea(
             description=t("builder.annotation"),
             continuous_update=False,
@@ -290,14 +310,20 @@ class CollectionBuilder(w.VBox):
         self.grades_box = w.TagsInput(
             allowed_tags=[term.label for term in vocabularies.get("grades")], allow_duplicates=False
         )
-        self.preview_button = w.Button(description=t("builder.preview"), icon="eye")
+        self.preview_button = w.Button(
+            description=t("builder.preview"), icon="eye", layout=w.Layout(width="auto")
+        )
         self.save_button = w.Button(
-            description=t("builder.save"), icon="save", button_style="primary"
+            description=t("builder.save"),
+            icon="save",
+            button_style="primary",
+            layout=w.Layout(width="auto"),
         )
         self.format_box = w.Dropdown(
             options=[(t(f"builder.format_{fmt}"), fmt) for fmt in FORMATS],
             value="html",
             description=t("builder.format"),
+            style=wide,
             layout=w.Layout(width="auto"),
         )
         self.export_button = w.Button(
@@ -322,6 +348,7 @@ class CollectionBuilder(w.VBox):
         for widget, css in [
             (self.name_box, "imk-builder-name"),
             (self.title_box, "imk-builder-title"),
+            (self.heading_box, "imk-builder-heading"),
             (self.create_button, "imk-builder-create"),
             (self.existing, "imk-builder-existing"),
             (self.open_button, "imk-builder-open"),
@@ -338,15 +365,13 @@ class CollectionBuilder(w.VBox):
             (self.asking, "imk-builder-unsaved"),
         ]:
             widget.add_class(css)
-        self.create_button.on_click(
-            lambda _: model.create(self.name_box.value, self.title_box.value)
-        )
+        self.create_button.on_click(lambda _: self._create())
         self.open_button.on_click(lambda _: self.existing.value and model.load(self.existing.value))
         self.query_box.observe(lambda c: self._show_hits(model.search(c["new"])), "value")
         self.add_all_button.on_click(lambda _: model.add_all(self.query_box.value))
         self._syncing = False
         self.annotation_box.observe(lambda c: self._edit(annotation=c["new"]), "value")
-        self.title_box.observe(lambda c: self._edit(title=c["new"]), "value")
+        self.heading_box.observe(lambda c: self._edit(title=c["new"]), "value")
         self.schools_box.observe(lambda c: self._edit(schools=list(c["new"])), "value")
         self.grades_box.observe(lambda c: self._edit(grades=list(c["new"])), "value")
         self.preview_button.on_click(lambda _: self._preview())
@@ -367,6 +392,7 @@ class CollectionBuilder(w.VBox):
                 self.hits,
                 w.HTML(f"<b>{esc(t('builder.items'))}</b>"),
                 self.items,
+                self.heading_box,
                 self.annotation_box,
                 audience,
                 w.HBox(
@@ -379,7 +405,14 @@ class CollectionBuilder(w.VBox):
         )
         super().__init__(
             [
-                w.HBox([self.name_box, self.title_box, self.create_button]),
+                w.HBox(
+                    [
+                        w.HTML(esc(t("builder.new"))),
+                        self.title_box,
+                        self.name_box,
+                        self.create_button,
+                    ]
+                ),
                 w.HBox([self.existing, self.open_button]),
                 self.status,
                 self.asking,
@@ -407,6 +440,10 @@ class CollectionBuilder(w.VBox):
     def _edit(self, **values: Any) -> None:
         if not self._syncing and self.model.collection is not None:
             self.model.describe(**values)
+
+    def _create(self) -> None:
+        if self.model.create(self.name_box.value, self.title_box.value) is not None:
+            self.name_box.value = self.title_box.value = ""  # ready for the next one
 
     def _export(self) -> None:
         self.progress.layout.display = ""
@@ -452,7 +489,7 @@ class CollectionBuilder(w.VBox):
             return
         self._syncing = True
         try:
-            self.title_box.value = c.title
+            self.heading_box.value = c.title
             self.annotation_box.value = c.annotation
             self.schools_box.value = list(c.schools)
             self.grades_box.value = [vocabularies.get("grades").label(g) for g in c.grades]

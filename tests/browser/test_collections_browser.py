@@ -12,6 +12,7 @@ import pytest
 from needs import need
 
 from catalogue.export import FORMATS
+from catalogue.i18n import t
 from catalogue.lab import LINK_NAME
 from tests.browser.lab import CHROMIUM, SHOTS, chromium, jupyterlab, run_all, sync_api
 
@@ -61,10 +62,12 @@ def test_build_export_and_open_a_collection_from_lab(lab):
         page.locator(".imk-builder-save").click()
         expect(status).to_contain_text("сохранена")
 
-        # an unsaved change survives opening another collection (the demo has some)
+        # an unsaved change is not dropped by starting another collection
         items.nth(0).locator("button").nth(2).click()  # ✕
-        page.locator(".imk-builder-existing select").select_option(index=1)
-        page.locator(".imk-builder-open").click()
+        expect(items).to_have_count(count - 1)
+        page.locator(".imk-builder-title input").fill("Уравнения")
+        page.locator(".imk-builder-name input").fill("")
+        page.locator(".imk-builder-create").click()
         question = page.locator(".imk-builder-unsaved")
         expect(question).to_contain_text("Есть несохранённые изменения")
         page.screenshot(path=str(SHOTS / "03_unsaved_question.png"))
@@ -73,7 +76,9 @@ def test_build_export_and_open_a_collection_from_lab(lab):
         expect(items).to_have_count(count - 1)
 
         for fmt in FORMATS:
-            page.locator(".imk-export-format select").select_option(fmt)
+            page.locator(".imk-export-format select").select_option(
+                label=t(f"builder.format_{fmt}")
+            )
             page.locator(".imk-export").click()
             link = page.locator(".imk-export-link a")
             expect(link).to_contain_text(f".{FORMATS[fmt]}", timeout=120_000)
