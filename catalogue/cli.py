@@ -24,7 +24,7 @@ from tqdm import tqdm
 from catalogue import i18n, plugins, vocabularies
 from catalogue.errors import UserError
 from catalogue.i18n import t
-from catalogue.lab import ENV_ROOT, NOTEBOOKS, link_exports
+from catalogue.lab import ENV_ROOT, NOTEBOOKS, SERVER_OPTIONS, link_exports
 from catalogue.records import to_dict
 from catalogue.validation import field_label
 from catalogue.workspace import Workspace, default_home
@@ -233,7 +233,7 @@ def lab(context: Context, jupyter_args: tuple[str, ...]) -> None:
     else:
         click.echo(t("cli.lab_exports", link=link), err=True)
     env = {**os.environ, "IMK_HOME": str(ws.path), ENV_ROOT: str(NOTEBOOKS)}
-    command = [jupyter, "lab", f"--ServerApp.root_dir={NOTEBOOKS}", *jupyter_args]
+    command = [jupyter, "lab", f"--ServerApp.root_dir={NOTEBOOKS}", *SERVER_OPTIONS, *jupyter_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")  # containers and CI machines run as root
     raise SystemExit(subprocess.call(command, env=env))

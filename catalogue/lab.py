@@ -16,6 +16,12 @@ LINK_NAME = "Экспорт"
 ENV_ROOT = "IMK_LAB_ROOT"  # set by ``imk lab`` for its kernels: the folder Lab serves
 HUB_PREFIX = "JUPYTERHUB_SERVICE_PREFIX"  # the single-user server's base URL under JupyterHub
 OPENS_IN_BROWSER = {".html"}
+# Jupyter's default /files/ handler refuses files whose real path is outside Lab's root (the
+# «Экспорт» link leads out of it); this one reads them through the contents manager, which
+# follows the link, and sandboxes served pages («sandbox allow-scripts»).
+SERVER_OPTIONS = (
+    "--FileContentsManager.files_handler_class=jupyter_server.files.handlers.FilesHandler",
+)
 
 
 def lab_root() -> Path:

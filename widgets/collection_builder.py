@@ -34,6 +34,11 @@ from widgets.search_panel import esc, find_home, grades_text, hit_button
 ADD_ALL_LIMIT = 500
 
 
+def fit() -> w.Layout:
+    """As wide as the Russian label needs, never squeezed by its row."""
+    return w.Layout(width="auto", flex="0 0 auto")
+
+
 class CollectionModel(HasTraits):
     """One collection being built; ``revision`` grows on every change.
 
@@ -278,20 +283,16 @@ class CollectionBuilder(w.VBox):
             style=wide,
             layout=w.Layout(width="30%"),
         )
-        self.create_button = w.Button(
-            description=t("builder.create"), icon="plus", layout=w.Layout(width="auto")
-        )
+        self.create_button = w.Button(description=t("builder.create"), icon="plus", layout=fit())
         self.existing = w.Dropdown(
             description=t("builder.existing"), style=wide, layout=w.Layout(width="50%")
         )
-        self.open_button = w.Button(
-            description=t("builder.open"), icon="folder-open", layout=w.Layout(width="auto")
-        )
+        self.open_button = w.Button(description=t("builder.open"), icon="folder-open", layout=fit())
         self.query_box = w.Text(
             placeholder=t("builder.query"), continuous_update=False, layout=w.Layout(width="60%")
         )
         self.add_all_button = w.Button(
-            description=t("builder.add_all"), icon="plus-square", layout=w.Layout(width="auto")
+            description=t("builder.add_all"), icon="plus-square", layout=fit()
         )
         self.hits = w.VBox()
         self.items = w.VBox()
@@ -310,27 +311,25 @@ class CollectionBuilder(w.VBox):
         self.grades_box = w.TagsInput(
             allowed_tags=[term.label for term in vocabularies.get("grades")], allow_duplicates=False
         )
-        self.preview_button = w.Button(
-            description=t("builder.preview"), icon="eye", layout=w.Layout(width="auto")
-        )
+        self.preview_button = w.Button(description=t("builder.preview"), icon="eye", layout=fit())
         self.save_button = w.Button(
             description=t("builder.save"),
             icon="save",
             button_style="primary",
-            layout=w.Layout(width="auto"),
+            layout=fit(),
         )
         self.format_box = w.Dropdown(
             options=[(t(f"builder.format_{fmt}"), fmt) for fmt in FORMATS],
             value="html",
             description=t("builder.format"),
             style=wide,
-            layout=w.Layout(width="auto"),
+            layout=w.Layout(width="340px", flex="0 0 auto"),
         )
         self.export_button = w.Button(
             description=t("builder.export"),
             icon="file-export",
             tooltip=t("builder.export_tip"),
-            layout=w.Layout(width="auto"),
+            layout=fit(),
         )
         self.export_link = w.HTML()
         self.progress = ProgressReporter(description=t("export.progress"))

@@ -21,7 +21,7 @@ from typing import Any
 
 from playwright import sync_api  # in the dev extra: missing means broken
 
-from catalogue.lab import ENV_ROOT, link_exports
+from catalogue.lab import ENV_ROOT, SERVER_OPTIONS, link_exports
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -95,6 +95,7 @@ def jupyterlab(root: Path, source_home: Path, names: tuple[str, ...]) -> Iterato
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *SERVER_OPTIONS,
     ]
     log = (root / "lab.log").open("wb")
     server = subprocess.Popen(

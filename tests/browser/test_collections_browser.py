@@ -85,6 +85,7 @@ def test_build_export_and_open_a_collection_from_lab(lab):
             href = link.get_attribute("href") or ""
             assert href.startswith(urllib.request.quote(f"/files/{LINK_NAME}/Дроби-5-класс-"))
             if fmt == "html":
+                link.scroll_into_view_if_needed()
                 page.screenshot(path=str(SHOTS / "03_export_link.png"))
                 with page.context.expect_page() as opened:
                     link.click()
