@@ -32,6 +32,7 @@ from widgets.progress import ProgressReporter
 from widgets.search_panel import esc, find_home, grades_text, hit_button
 
 ADD_ALL_LIMIT = 500
+LINK_STYLE = "color:#0b4f86;text-decoration:underline"  # Lab shows widget links as plain text
 
 
 def fit() -> w.Layout:
@@ -406,7 +407,7 @@ class CollectionBuilder(w.VBox):
             [
                 w.HBox(
                     [
-                        w.HTML(esc(t("builder.new"))),
+                        w.HTML(f"<b style='white-space:nowrap'>{esc(t('builder.new'))}</b>"),
                         self.title_box,
                         self.name_box,
                         self.create_button,
@@ -461,12 +462,14 @@ class CollectionBuilder(w.VBox):
             return esc(t("builder.export_outside_lab", path=path))
         if path.suffix == ".html":
             link = (
-                f'<a href="{esc(url)}" target="_blank" rel="noopener">'
+                f'<a href="{esc(url)}" target="_blank" rel="noopener" style="{LINK_STYLE}">'
                 f"{esc(t('builder.export_open', name=path.name))}</a>"
             )
         else:
             label = esc(t("builder.export_download", name=path.name))
-            link = f'<a href="{esc(url)}" download="{esc(path.name)}">{label}</a>'
+            link = (
+                f'<a href="{esc(url)}" download="{esc(path.name)}" style="{LINK_STYLE}">{label}</a>'
+            )
         where = t("builder.export_where", folder=LINK_NAME, path=path)
         return f"<b>{link}</b><br><small>{esc(where)}</small>"
 
