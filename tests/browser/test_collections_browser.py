@@ -60,7 +60,9 @@ def test_build_export_and_open_a_collection_from_lab(lab):
         items.nth(0).locator("button").nth(1).click()  # ↓
         expect(items.nth(1).locator(".widget-html")).to_contain_text(first.split(". ", 1)[1])
         page.locator(".imk-builder-save").click()
-        expect(status).to_contain_text("сохранена")
+        expect(status).to_contain_text(f"сохранена: {count} запис")
+        page.get_by_role("button", name=t("builder.preview")).click()
+        expect(page.locator(".imk-preview li")).to_have_count(count)
 
         # an unsaved change is not dropped by starting another collection
         items.nth(0).locator("button").nth(2).click()  # ✕
