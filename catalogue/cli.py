@@ -270,8 +270,14 @@ def lab(context: Context, jupyter_args: tuple[str, ...]) -> None:
     import subprocess
 
     from catalogue import lab as jupyterlab
+    from catalogue.lab.exports import link_exports
 
     ws = context.open()
     click.echo(t("cli.lab_start", notebooks=jupyterlab.NOTEBOOKS, home=ws.path), err=True)
+    link = link_exports(ws.exports_dir, jupyterlab.NOTEBOOKS)
+    if link is None:
+        click.echo(t("cli.lab_exports_unlinked", path=ws.exports_dir), err=True)
+    else:
+        click.echo(t("cli.lab_exports", link=link), err=True)
     command = jupyterlab.command(i18n.language(), jupyter_args)
     raise SystemExit(subprocess.call(command, env=jupyterlab.environment(ws.path)))

@@ -186,12 +186,25 @@ def _validate_portfolio(record: Portfolio) -> list[FieldError]:
     return errors
 
 
+COLLECTION_NAME = re.compile(r"\w[\w.-]*")  # a file and folder name: no «..», «/», «\n», « »
+COLLECTION_NAME_LENGTH = 80
+
+
+def collection_name(text: str) -> str:
+    """A collection's short name made from what was typed (a name or a title): spaces become
+    «-», other characters a file name cannot hold are dropped, «Памятка 5 класс» →
+    «Памятка-5-класс»; empty when nothing usable is left."""
+    name = re.sub(r"[^\w.-]+", "", re.sub(r"\s+", "-", text.strip()))
+    name = re.sub(r"-{2,}", "-", name).lstrip(".-")
+    return name[:COLLECTION_NAME_LENGTH].rstrip(".-")
+
+
 def validate_collection(collection: Collection) -> list[FieldError]:
     """Every problem with a collection."""
     errors = []
     if not collection.name.strip():
         errors.append(_error("name", "required"))
-    elif not re.fullmatch(r"\w[\w.-]*", collection.name):  # a folder name: no «..», «/», «\n»
+    elif not COLLECTION_NAME.fullmatch(collection.name):
         errors.append(_error("name", "collection_name", value=repr(collection.name)[1:-1]))
     if not collection.title.strip():
         errors.append(_error("title", "required"))

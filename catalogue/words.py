@@ -45,3 +45,18 @@ def other_form(stem: str, other: str) -> bool:
         and other.startswith(prefix)
         and len(other) <= len(stem) + FORM_LONGER
     )
+
+
+WORD = re.compile(r"[^\W_]+")
+CYRILLIC = re.compile(r"[а-я]")
+
+
+def russian_stems(text: str) -> list[str]:
+    """The distinct words of ``text``, folded, Cyrillic ones cut to their Snowball Russian stem
+    (others kept whole), in order of first appearance: what an exported page matches typed
+    words against with its own copy of the stemmer."""
+    russian = stemmer("russian")
+    seen: dict[str, None] = {}
+    for word in WORD.findall(fold(text)):
+        seen.setdefault(russian.stemWord(word) if CYRILLIC.search(word) else word, None)
+    return list(seen)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from catalogue import records
+from catalogue.export import FORMATS
 from catalogue.i18n import t
+from catalogue.lab.exports import link_exports
 from index.engine import CatalogueIndex
 from widgets.collection_builder import CollectionBuilder, CollectionModel
+from widgets.search_panel import esc
 
 TITLES = ["Дроби: сложение", "Дроби: вычитание", "Дроби: сравнение", "Квадратные уравнения"]
 
@@ -115,32 +119,100 @@ def test_reopen_a_saved_collection_and_a_stale_copy_conflicts(builder, workspace
 
 
 @pytest.mark.parametrize(
-    ("name", "title", "message"),
+    ("name", "title", "short", "explained"),
     [
-        ("", "Подборка", "обязательно"),
-        ("с пробелом", "Подборка", "используйте буквы"),
-        ("ok", "", "обязательно"),
+        ("drobi-5", "Дроби", "drobi-5", False),
+        ("Памятка 5 класс", "Памятка", "Памятка-5-класс", True),
+        ("", "Дроби в 5 классе", "Дроби-в-5-классе", True),
+        ("  ok  ", "Подборка", "ok", False),
+        ("a/b\\c:d", "Подборка", "abcd", True),
+        ("../..", "Подборка", "Подборка", True),
+        ("«Ёлка»: 3 кл.", "", "Ёлка-3-кл", True),
+        ("x" * 100, "Длинная", "x" * 80, True),
     ],
 )
-def test_bad_collection_is_not_saved(builder, workspace, name, title, message):
+def test_the_short_name_is_made_safe_for_file_names(
+    builder, workspace, name, title, short, explained
+):
     builder.name_box.value, builder.title_box.value = name, title
     builder.create_button.click()
-    builder.save_button.click()
-    assert message in builder.status.value and workspace.store.collections.all() == []
-
-
-def test_export_saves_and_writes_one_html_file(builder, workspace):
-    model = start(builder)
+    model = builder.model
+    assert model.collection.name == short
+    assert model.collection.title == (title or name.strip())
+    assert (t("builder.name_made", name=short) in model.message) == explained
     model.add_all("дроби")
+    assert model.save() is not None
+    path = model.export("csv")
+    assert path.parent == workspace.exports_dir and path.name.startswith(short + "-")
+
+
+@pytest.mark.parametrize(("name", "title"), [("", ""), ("  ", " "), ("///", "")])
+def test_a_collection_needs_a_title(builder, workspace, name, title):
+    builder.name_box.value, builder.title_box.value = name, title
+    builder.create_button.click()
+    assert builder.model.collection is None
+    assert t("builder.name_needed") in builder.status.value
+    assert workspace.store.collections.all() == []
+
+
+@pytest.mark.parametrize("name", ["drobi-5", "  drobi-5 ", "drobi 5", "drobi / 5"])
+def test_a_taken_short_name_is_refused_before_any_work(builder, workspace, name):
+    model = start(builder, "drobi-5")
+    model.add_all("дроби")
+    model.save()
+    assert model.create(name, "Другая подборка") is None
+    assert t("builder.name_taken", name="drobi-5") in builder.status.value
+    assert model.collection.title == "Дроби в 5 классе" and len(model.ids()) == 3
+    assert len(workspace.store.collections.all()) == 1
+
+
+def test_a_stored_name_is_still_checked_on_save(builder, workspace):
+    model = start(builder)
+    model.collection.name = "с пробелом"  # as an old program or a script might have set it
+    assert model.save() is None and "используйте буквы" in model.message
+    assert workspace.store.collections.all() == []
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), list(FORMATS.items()))
+def test_export_in_every_format_saves_and_links_the_file(builder, workspace, tmp_path, fmt, suffix):
+    model = start(builder)
+    model.notebooks = tmp_path / "notebooks"
+    model.notebooks.mkdir()
+    model.add_all("дроби")
+    builder.format_box.value = fmt
     builder.export_button.click()
     stored = workspace.store.collections.get("drobi-5")
-    assert len(stored.exports) == 1 and stored.exports[0]["format"] == "html"
-    path = stored.exports[0]["path"]
-    assert t("builder.exported", path=path) in builder.status.value
-    html = Path(path).read_text(encoding="utf-8")
-    assert all(title in html for title in TITLES[:3]) and TITLES[3] not in html
+    assert [e["format"] for e in stored.exports] == [fmt]
+    path = Path(stored.exports[0]["path"])
+    assert path.suffix == "." + suffix and path.stat().st_size > 0
+    assert t("builder.exported", name=path.name, count=3) in builder.status.value
+    assert "3 записи" in builder.status.value
+    # outside «imk lab» the link folder is missing: the page says where the file is
+    assert model.export_url() is None
+    assert builder.export_link.value == esc(t("builder.export_outside_lab", path=path))
+    link_exports(workspace.exports_dir, model.notebooks)  # as imk lab does
+    builder.export_button.click()
+    assert model.exported == path and len(model.collection.exports) == 2
+    url = quote(f"/files/Экспорт/{path.name}")
+    if fmt == "html":
+        assert model.export_url() == url
+        assert f'href="{url}" target="_blank"' in builder.export_link.value
+        assert t("builder.export_open", name=path.name) in builder.export_link.value
+    else:
+        assert model.export_url() == url + "?download=1"
+        assert f'download="{esc(path.name)}"' in builder.export_link.value
+        assert t("builder.export_download", name=path.name) in builder.export_link.value
+    assert builder.progress.layout.display == "none"
     model.remove(0)
     assert model.save() is not None  # the model follows the version the export saved
+
+
+def test_the_exported_html_holds_the_collection(builder, workspace):
+    model = start(builder)
+    model.add_all("дроби")
+    html = model.export("html").read_text(encoding="utf-8")
+    assert all(title in html for title in TITLES[:3]) and TITLES[3] not in html
+    assert not model.dirty
 
 
 def test_empty_collection_export_is_a_message(builder, workspace):
@@ -154,3 +226,93 @@ def test_deleted_record_is_marked_in_the_preview(builder, workspace):
     model.add_all("уравнения")
     workspace.store.delete(model.ids()[0], by="Автор")
     assert "не найдена" in model.preview_html()
+
+
+def shape(collection) -> tuple:
+    """What a methodist changes in a collection: its items with notes, its annotation."""
+    return [(i.record_id, i.note) for i in collection.items], collection.annotation
+
+
+def edit(model: CollectionModel, change: str) -> None:
+    """One kind of unsaved change to the open collection."""
+    if change == "add":
+        model.add_all("уравнения")
+    elif change == "remove":
+        model.remove(0)
+    elif change == "move":
+        model.move(0, +1)
+    elif change == "note":
+        model.annotate(1, "Сначала этот")
+    else:
+        model.describe(annotation="Новая аннотация")
+
+
+@pytest.fixture
+def two_saved(builder) -> CollectionModel:
+    """Two saved collections, «drobi-5» open and unchanged."""
+    model = builder.model
+    model.create("uravneniya", "Уравнения")
+    model.add_all("уравнения")
+    model.save()
+    model.create("drobi-5", "Дроби в 5 классе")
+    model.add_all("дроби")
+    model.save()
+    return model
+
+
+CHANGES = ["add", "remove", "move", "note", "annotation"]
+
+
+@pytest.mark.parametrize("choice", ["save", "discard", "cancel"])
+@pytest.mark.parametrize(
+    ("change", "switch"), [(c, "open") for c in CHANGES] + [("add", "create"), ("note", "create")]
+)
+def test_switching_with_unsaved_changes_asks_first(builder, two_saved, change, switch, choice):
+    model = two_saved
+    edit(model, change)
+    changed = shape(model.collection)
+    assert model.dirty
+    if switch == "open":
+        builder.existing.value = "uravneniya"
+        builder.open_button.click()
+    else:
+        model.create("novaya", "Новая")
+    question = t("builder.unsaved", title="Дроби в 5 классе")
+    assert model.question == question and builder.asking.layout.display == ""
+    assert question in builder.question.value and model.collection.name == "drobi-5"
+    buttons = {b.description: b for b in builder.answers}
+    buttons[t(f"builder.answer_{choice}")].click()
+    assert model.question == "" and builder.asking.layout.display == "none"
+    stored = model.store.collections.get("drobi-5")
+    if choice == "cancel":
+        assert model.collection.name == "drobi-5" and model.dirty
+        assert shape(model.collection) == changed
+        assert t("builder.switch_cancelled") in builder.status.value
+    else:
+        assert model.collection.name == ("uravneniya" if switch == "open" else "novaya")
+        assert not model.dirty
+    assert (shape(stored) == changed) == (choice == "save")
+
+
+@pytest.mark.parametrize("switch", ["open", "create"])
+def test_switching_without_changes_asks_nothing(builder, two_saved, switch):
+    model = two_saved
+    model.move(0, +1)
+    model.move(0, +1)  # back where it was: nothing to save
+    model.annotate(0, "")
+    assert not model.dirty
+    opened = model.load("uravneniya") if switch == "open" else model.create("n", "Новая")
+    assert opened is not None and model.question == ""
+    assert builder.asking.layout.display == "none"
+
+
+def test_a_failed_save_keeps_the_collection_open(builder, two_saved):
+    model = two_saved
+    other = CollectionModel(model.index, user="Другой")
+    other.load("drobi-5")
+    other.remove(0)
+    other.save()  # a newer version: our save will conflict
+    edit(model, "note")
+    model.load("uravneniya")
+    assert model.answer("save") is None
+    assert "версия" in model.message and model.collection.name == "drobi-5" and model.dirty

@@ -9,6 +9,7 @@ file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,32 +19,51 @@ from traitlets import HasTraits, Instance, Int, Unicode
 from catalogue import vocabularies
 from catalogue.curation import known_name
 from catalogue.errors import UserError
-from catalogue.export import export_collection
+from catalogue.export import FORMATS, Progress, export_collection
 from catalogue.i18n import t
-from catalogue.records import Collection
+from catalogue.lab.exports import LINK_NAME, lab_root, lab_url
+from catalogue.records import Collection, to_dict
 from catalogue.store import StoreError
+from catalogue.validation import collection_name
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.search import SearchResult
+from widgets.progress import ProgressReporter
 from widgets.search_panel import esc, find_home, grades_text, hit_button
 from widgets.sizing import fits_label
 
 ADD_ALL_LIMIT = 500
+LINK_STYLE = "color:#0b4f86;text-decoration:underline"  # Lab shows widget links as plain text
 
 
 class CollectionModel(HasTraits):
-    """One collection being built; ``revision`` grows on every change."""
+    """One collection being built; ``revision`` grows on every change.
+
+    Opening or creating another collection while this one has unsaved changes does not drop
+    them: the switch waits in ``question`` until :meth:`answer` («save», «discard», «cancel»).
+    """
 
     collection = Instance(Collection, allow_none=True)
     result = Instance(SearchResult, allow_none=True)
     message = Unicode("")
+    question = Unicode("")
+    exported = Instance(Path, allow_none=True)
     revision = Int(0)
 
-    def __init__(self, index: CatalogueIndex, user: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        index: CatalogueIndex,
+        user: str | None = None,
+        notebooks: Path | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.index = index
         self.store = index.workspace.store
         self.user = user if user is not None else known_name(index.workspace.path)
+        self.notebooks = notebooks or lab_root()  # Lab's root: «Экспорт» links to the exports
+        self._clean: dict[str, Any] | None = None  # the collection as last saved or opened
+        self._waiting: Callable[[], Collection | None] | None = None
 
     def _changed(self, message: str = "") -> None:
         self.message = message
@@ -55,21 +75,73 @@ class CollectionModel(HasTraits):
             raise RuntimeError("no collection is open: create() or load() one first")
         return self.collection
 
-    def create(self, name: str, title: str) -> Collection:
-        """Start a new collection (saved by :meth:`save`)."""
-        self.collection = Collection(name=name.strip(), title=title.strip(), curator=self.user)
-        self._changed(t("builder.created", title=self.collection.title or name))
-        return self.collection
+    def _settle(
+        self, collection: Collection, message: str, exported: Path | None = None
+    ) -> Collection:
+        """Make ``collection`` the open one, as it is now in the store (or as just created)."""
+        self.collection = collection
+        self._clean = to_dict(collection)
+        self.exported = exported
+        self._changed(message)
+        return collection
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the open collection has changes that are not saved."""
+        return self.collection is not None and to_dict(self.collection) != self._clean
+
+    def _switch(self, action: Callable[[], Collection | None]) -> Collection | None:
+        """Run ``action`` (open or create another collection) now, or ask first when the open
+        one has unsaved changes."""
+        if not self.dirty:
+            return action()
+        self._waiting = action
+        self.question = t("builder.unsaved", title=self._open().title or self._open().name)
+        self._changed()
+        return None
+
+    def answer(self, choice: str) -> Collection | None:
+        """Answer the unsaved-changes question: «save» (then switch), «discard» (switch, the
+        changes are lost) or «cancel» (stay)."""
+        action, self._waiting, self.question = self._waiting, None, ""
+        if action is None or choice == "cancel":
+            self._changed(t("builder.switch_cancelled") if action else "")
+            return None
+        if choice == "save" and self.save() is None:
+            return None  # the save failed: its message is shown, the collection stays open
+        return action()
+
+    def create(self, name: str, title: str) -> Collection | None:
+        """Start a new collection (saved by :meth:`save`). The short name, the key of its file
+        names, is made safe from what was typed (or from the title when left empty)."""
+        title = title.strip() or name.strip()
+        short = collection_name(name) or collection_name(title)
+        if not title or not short:
+            self._changed(t("builder.name_needed"))
+            return None
+        if any(c.name == short for c in self.store.collections.all()):
+            self._changed(t("builder.name_taken", name=short))
+            return None
+        note = "" if short == name.strip() else " " + t("builder.name_made", name=short)
+
+        def start() -> Collection:
+            fresh = Collection(name=short, title=title, curator=self.user)
+            return self._settle(fresh, t("builder.created", title=title) + note)
+
+        return self._switch(start)
 
     def load(self, name: str) -> Collection | None:
         """Open a saved collection by its short name or id."""
-        try:
-            self.collection = self.store.collections.get(name)
-        except UserError as exc:
-            self._changed(str(exc))
-            return None
-        self._changed(t("builder.opened", title=self.collection.title))
-        return self.collection
+
+        def open_it() -> Collection | None:
+            try:
+                found = self.store.collections.get(name)
+            except UserError as exc:
+                self._changed(str(exc))
+                return None
+            return self._settle(found, t("builder.opened", title=found.title))
+
+        return self._switch(open_it)
 
     def search(self, query: str, page_size: int = 10) -> SearchResult:
         """Search the catalogue for records to add."""
@@ -139,29 +211,32 @@ class CollectionModel(HasTraits):
     def save(self) -> Collection | None:
         """Save the collection (optimistic: a stale copy gets the conflict message)."""
         try:
-            self.collection = self.store.collections.save(self._open())
+            saved = self.store.collections.save(self._open())
         except UserError as exc:
             self._changed(str(exc))
             return None
-        self._changed(
-            t("builder.saved", name=self.collection.name, count=len(self.collection.items))
-        )
-        return self.collection
+        return self._settle(saved, t("builder.saved", name=saved.name, count=len(saved.items)))
 
-    def export_html(self, progress=None) -> Path | None:
-        """Save, then export the collection as one self-contained HTML file; return its path."""
+    def export(self, fmt: str = "html", progress: Progress = None) -> Path | None:
+        """Save, then export the collection in ``fmt`` (see :data:`FORMATS`); return the file,
+        also kept in ``exported`` for the view's open/download link."""
         if self.collection is None or self.save() is None:
             return None
         try:
             path = export_collection(
-                self.index.workspace, self.collection.name, "html", progress=progress
+                self.index.workspace, self.collection.name, fmt, progress=progress
             )
         except UserError as exc:
             self._changed(str(exc))
             return None
-        self.collection = self.store.collections.get(self.collection.id)  # exports noted there
-        self._changed(t("builder.exported", path=path))
+        fresh = self.store.collections.get(self.collection.id)  # the export is noted there
+        self._settle(fresh, t("builder.exported", name=path.name, count=len(fresh.items)), path)
         return path
+
+    def export_url(self) -> str | None:
+        """Where JupyterLab opens (HTML) or downloads the last exported file; None outside
+        the «Экспорт» folder of ``imk lab``."""
+        return lab_url(self.exported, self.notebooks) if self.exported else None
 
     def preview_html(self) -> str:
         """The collection as schools will read it: title, audience, numbered items, notes."""
@@ -199,16 +274,22 @@ class CollectionBuilder(w.VBox):
 
     def __init__(self, model: CollectionModel, **kwargs: Any) -> None:
         self.model = model
+        wide = {"description_width": "initial"}  # Russian labels are long: never cut them
+        self.title_box = w.Text(
+            description=t("builder.title"), style=wide, layout=w.Layout(width="50%")
+        )
         self.name_box = w.Text(
             description=t("builder.name"),
-            placeholder="pamyatka-5-klass",
-            style={"description_width": "initial"},
+            placeholder=t("builder.name_placeholder"),
+            style=wide,
+            layout=w.Layout(width="30%"),
         )
-        self.title_box = w.Text(description=t("builder.title"), layout=w.Layout(width="60%"))
         self.create_button = w.Button(
             description=t("builder.create"), icon="plus", layout=fits_label()
         )
-        self.existing = w.Dropdown(description=t("builder.existing"))
+        self.existing = w.Dropdown(
+            description=t("builder.existing"), style=wide, layout=w.Layout(width="50%")
+        )
         self.open_button = w.Button(
             description=t("builder.open"), icon="folder-open", layout=fits_label()
         )
@@ -216,10 +297,16 @@ class CollectionBuilder(w.VBox):
             placeholder=t("builder.query"), continuous_update=False, layout=w.Layout(width="60%")
         )
         self.add_all_button = w.Button(
-            description=t("builder.add_all"), icon="plus-square", layout=w.Layout(width="auto")
+            description=t("builder.add_all"), icon="plus-square", layout=fits_label()
         )
         self.hits = w.VBox()
         self.items = w.VBox()
+        self.heading_box = w.Text(
+            description=t("builder.heading"),
+            continuous_update=False,
+            style=wide,
+            layout=w.Layout(width="100%"),
+        )
         self.annotation_box = w.Textarea(
             description=t("builder.annotation"),
             continuous_update=False,
@@ -240,7 +327,17 @@ class CollectionBuilder(w.VBox):
             description=t("builder.preview"), icon="eye", layout=fits_label()
         )
         self.save_button = w.Button(
-            description=t("builder.save"), icon="save", button_style="primary", layout=fits_label()
+            description=t("builder.save"),
+            icon="save",
+            button_style="primary",
+            layout=fits_label(),
+        )
+        self.format_box = w.Dropdown(
+            options=[(t(f"builder.format_{fmt}"), fmt) for fmt in FORMATS],
+            value="html",
+            description=t("builder.format"),
+            style=wide,
+            layout=w.Layout(width="340px", flex="0 0 auto"),
         )
         self.export_button = w.Button(
             description=t("builder.export"),
@@ -248,9 +345,26 @@ class CollectionBuilder(w.VBox):
             tooltip=t("builder.export_tip"),
             layout=fits_label(),
         )
+        self.export_link = w.HTML()
+        self.progress = ProgressReporter(description=t("export.progress"))
+        self.progress.layout.display = "none"
         self.preview = w.HTML()
         self.status = w.HTML()
+        self.question = w.HTML()
+        self.answers = [
+            hit_button(
+                t(f"builder.answer_{choice}"), icon, f"imk-answer-{choice}", model.answer, choice
+            )
+            for choice, icon in (("save", "save"), ("discard", "trash"), ("cancel", "times"))
+        ]
+        self.asking = w.VBox([self.question, w.HBox(self.answers)])
         for widget, css in [
+            (self.name_box, "imk-builder-name"),
+            (self.title_box, "imk-builder-title"),
+            (self.heading_box, "imk-builder-heading"),
+            (self.create_button, "imk-builder-create"),
+            (self.existing, "imk-builder-existing"),
+            (self.open_button, "imk-builder-open"),
             (self.query_box, "imk-builder-query"),
             (self.add_all_button, "imk-add-all"),
             (self.hits, "imk-builder-hits"),
@@ -259,24 +373,25 @@ class CollectionBuilder(w.VBox):
             (self.preview, "imk-preview"),
             (self.save_button, "imk-builder-save"),
             (self.export_button, "imk-export"),
+            (self.format_box, "imk-export-format"),
+            (self.export_link, "imk-export-link"),
             (self.status, "imk-builder-status"),
+            (self.asking, "imk-builder-unsaved"),
         ]:
             widget.add_class(css)
-        self.create_button.on_click(
-            lambda _: model.create(self.name_box.value, self.title_box.value)
-        )
+        self.create_button.on_click(lambda _: self._create())
         self.open_button.on_click(lambda _: self.existing.value and model.load(self.existing.value))
         self.query_box.observe(lambda c: self._show_hits(model.search(c["new"])), "value")
         self.add_all_button.on_click(lambda _: model.add_all(self.query_box.value))
         self._syncing = False
         self.annotation_box.observe(lambda c: self._edit(annotation=c["new"]), "value")
-        self.title_box.observe(lambda c: self._edit(title=c["new"]), "value")
+        self.heading_box.observe(lambda c: self._edit(title=c["new"]), "value")
         self.curator_box.observe(lambda c: self._edit(curator=c["new"]), "value")
         self.schools_box.observe(lambda c: self._edit(schools=list(c["new"])), "value")
         self.grades_box.observe(lambda c: self._edit(grades=list(c["new"])), "value")
         self.preview_button.on_click(lambda _: self._preview())
         self.save_button.on_click(lambda _: model.save())
-        self.export_button.on_click(lambda _: model.export_html())
+        self.export_button.on_click(lambda _: self._export())
         model.observe(lambda _: self._render(), "revision")
         audience = w.VBox(
             [
@@ -292,18 +407,31 @@ class CollectionBuilder(w.VBox):
                 self.hits,
                 w.HTML(f"<b>{esc(t('builder.items'))}</b>"),
                 self.items,
+                self.heading_box,
                 self.annotation_box,
                 self.curator_box,
                 audience,
-                w.HBox([self.preview_button, self.save_button, self.export_button]),
+                w.HBox(
+                    [self.preview_button, self.save_button, self.format_box, self.export_button]
+                ),
+                self.progress,
+                self.export_link,
                 self.preview,
             ]
         )
         super().__init__(
             [
-                w.HBox([self.name_box, self.title_box, self.create_button]),
+                w.HBox(
+                    [
+                        w.HTML(f"<b style='white-space:nowrap'>{esc(t('builder.new'))}</b>"),
+                        self.title_box,
+                        self.name_box,
+                        self.create_button,
+                    ]
+                ),
                 w.HBox([self.existing, self.open_button]),
                 self.status,
+                self.asking,
                 self.editing,
             ],
             **kwargs,
@@ -329,6 +457,38 @@ class CollectionBuilder(w.VBox):
         if not self._syncing and self.model.collection is not None:
             self.model.describe(**values)
 
+    def _create(self) -> None:
+        if self.model.create(self.name_box.value, self.title_box.value) is not None:
+            self.name_box.value = self.title_box.value = ""  # ready for the next one
+
+    def _export(self) -> None:
+        self.progress.layout.display = ""
+        try:
+            self.model.export(self.format_box.value, progress=self.progress)
+        finally:
+            self.progress.layout.display = "none"
+
+    def _export_link(self) -> str:
+        """Right under the export button: open (HTML) or download the file just written."""
+        path = self.model.exported
+        if path is None:
+            return ""
+        url = self.model.export_url()
+        if url is None:
+            return esc(t("builder.export_outside_lab", path=path))
+        if path.suffix == ".html":
+            link = (
+                f'<a href="{esc(url)}" target="_blank" rel="noopener" style="{LINK_STYLE}">'
+                f"{esc(t('builder.export_open', name=path.name))}</a>"
+            )
+        else:
+            label = esc(t("builder.export_download", name=path.name))
+            link = (
+                f'<a href="{esc(url)}" download="{esc(path.name)}" style="{LINK_STYLE}">{label}</a>'
+            )
+        where = t("builder.export_where", folder=LINK_NAME, path=path)
+        return f"<b>{link}</b><br><small>{esc(where)}</small>"
+
     def _preview(self) -> None:
         self.preview.value = self.model.preview_html()
 
@@ -338,13 +498,16 @@ class CollectionBuilder(w.VBox):
             (f"{c.title} ({c.name})", c.name) for c in model.store.collections.all()
         ]
         self.status.value = esc(model.message)
+        self.question.value = f"<b>{esc(model.question)}</b>"
+        self.asking.layout.display = "" if model.question else "none"
+        self.export_link.value = self._export_link()
         c = model.collection
         self.editing.layout.display = "" if c else "none"
         if c is None:
             return
         self._syncing = True
         try:
-            self.title_box.value = c.title
+            self.heading_box.value = c.title
             self.curator_box.value = c.curator
             self.annotation_box.value = c.annotation
             self.schools_box.value = list(c.schools)

@@ -11,4 +11,4 @@ import ipywidgets as w
 
 def fits_label() -> w.Layout:
     """A layout as wide as the widget's label (a new one each time: layouts are shared state)."""
-    return w.Layout(width="auto", min_width="min-content")
+    return w.Layout(width="auto", min_width="min-content", flex="0 0 auto")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -32,16 +33,40 @@ FORMATS = {
     "bibtex": "bib",
 }
 Progress = Callable[[int, int], None] | None
+_PART = re.compile(r"\.part-(\d+)-")
 
 
 class ExportError(UserError):
     """An export could not be made; the message is for the user."""
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def sweep_parts(folder: Path) -> list[Path]:
+    """Remove the temporary files of exports whose process died (``.part-<pid>-…``)."""
+    swept = []
+    for path in folder.glob(".part-*"):
+        match = _PART.match(path.name)
+        if match and not _alive(int(match[1])):
+            path.unlink(missing_ok=True)
+            swept.append(path)
+    return swept
+
+
 def _write(out: Path, writer: Callable[[Path], object]) -> None:
-    """Run ``writer`` on a temporary file next to ``out``, then move it into place."""
+    """Run ``writer`` on a temporary file next to ``out``, then move it into place (first
+    sweeping away what killed exports left there)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".part-", suffix=out.suffix)
+    sweep_parts(out.parent)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".part-{os.getpid()}-", suffix=out.suffix)
     os.close(fd)
     try:
         writer(Path(tmp))

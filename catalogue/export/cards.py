@@ -21,8 +21,10 @@ from catalogue.export.typography import typograph
 from catalogue.i18n import t
 from catalogue.records import Collection, Media, Portfolio, Record
 from catalogue.validation import field_label
+from catalogue.words import russian_stems
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def esc(text: object) -> str:
@@ -115,7 +117,9 @@ def filter_box(total: int) -> str:
         f'placeholder="{esc(t("export_page.filter_placeholder"))}">'
         f'<p id="imk-count" role="status" aria-live="polite" '
         f'data-template="{html.escape(count, quote=True)}">'
-        f"{esc(t('export_page.count', shown=total, total=total))}</p></section>"
+        f"{esc(t('export_page.count', shown=total, total=total))}</p>"
+        f'<p id="imk-none" class="imk-none" hidden>{esc(t("export_page.nothing_found"))}</p>'
+        f"</section>"
     )
 
 
@@ -171,7 +175,6 @@ def card(
     """One record's card; ``files`` maps attachment hashes to relative links (zip bundle)."""
     key = anchor(record.id)
     parts = [
-        f'<article class="imk-card" id="{key}" aria-labelledby="{key}-t">',
         f'<h3 id="{key}-t">{number}. {esc(record.title)}</h3>',
         f'<p class="imk-ref"><span class="imk-label">{esc(t("export_page.reference"))}:'
         f"</span> {html.escape(reference)}</p>",
@@ -199,9 +202,12 @@ def card(
             f'<aside class="imk-note"><p><span class="imk-label">'
             f"{esc(t('export_page.note'))}:</span> {esc(note)}</p></aside>"
         )
-    parts.append(json_ld(record))
-    parts.append("</article>")
-    return "".join(parts)
+    body = "".join(parts)
+    stems = " ".join(russian_stems(html.unescape(_TAG.sub(" ", body))))
+    return (
+        f'<article class="imk-card" id="{key}" aria-labelledby="{key}-t" '
+        f'data-stems="{html.escape(stems, quote=True)}">{body}{json_ld(record)}</article>'
+    )
 
 
 def json_ld(record: Record) -> str:

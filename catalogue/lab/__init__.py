@@ -26,6 +26,13 @@ SETTINGS = Path(__file__).resolve().parent / "settings"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 HOOK = f"{__name__}.strip_outputs"
 CLEAN_ENV = "IMK_CLEAN_NOTEBOOKS"
+ENV_ROOT = "IMK_LAB_ROOT"  # the folder Lab serves, for its kernels (export links)
+# Jupyter's default /files/ handler refuses files whose real path is outside Lab's root (the
+# «Экспорт» link of catalogue/lab/exports.py leads out of it); this one reads them through the
+# contents manager, which follows the link, and sandboxes served pages («sandbox allow-scripts»).
+SERVER_OPTIONS = (
+    "--FileContentsManager.files_handler_class=jupyter_server.files.handlers.FilesHandler",
+)
 
 
 def settings_dir(lang: str) -> Path:
@@ -54,6 +61,7 @@ def environment(home: Path, notebooks: Path = NOTEBOOKS) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(program_dir()), *path])
     env["IMK_HOME"] = str(home)
     env[CLEAN_ENV] = str(notebooks)
+    env[ENV_ROOT] = str(notebooks)
     return env
 
 
@@ -65,6 +73,7 @@ def server_args(lang: str, notebooks: Path = NOTEBOOKS) -> list[str]:
         f"--LabApp.app_settings_dir={settings_dir(lang)}",
         "--LabApp.news_url=",
         f"--ContentsManager.pre_save_hook={HOOK}",
+        *SERVER_OPTIONS,
     ]
 
 

@@ -21,6 +21,9 @@ from typing import Any
 
 from playwright import sync_api  # in the dev extra: missing means broken
 
+from catalogue.lab import ENV_ROOT, SERVER_OPTIONS
+from catalogue.lab.exports import link_exports
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,6 +70,7 @@ def jupyterlab(
     notebooks.mkdir()
     for name in names:
         shutil.copy(REPO / "notebooks" / name, notebooks / name)
+    link_exports(home / "exports", notebooks)  # as imk lab does: «Экспорт» beside the notebooks
     settings = root / "settings"
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (
@@ -76,6 +80,7 @@ def jupyterlab(
         **os.environ,
         "IMK_HOME": str(home),
         "IMK_USER": USER,
+        ENV_ROOT: str(notebooks),
         "JUPYTER_CONFIG_DIR": str(root / "config"),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
@@ -102,6 +107,7 @@ def jupyterlab(
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *SERVER_OPTIONS,
     ]
     log = (root / "lab.log").open("wb")
     server = subprocess.Popen(

@@ -1,4 +1,7 @@
-/* The in-page filter: narrows the cards as you type; case- and ё-insensitive; #q= deep links. */
+/* The in-page filter: narrows the cards as you type; case- and ё-insensitive; #q= deep links.
+   A typed word matches a card when the card's text contains it, or when one of its words has
+   the same Snowball stem (data-stems, written at export; imkStemRu in stem_ru.js): «дроби»
+   finds «дробями» and «дробей». */
 (function () {
   "use strict";
   var box = document.getElementById("imk-filter");
@@ -8,6 +11,14 @@
   var template = count.getAttribute("data-template");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".imk-card"));
   var fold = function (s) { return s.toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " "); };
+  var none = document.getElementById("imk-none");
+  var stems = cards.map(function (card) {
+    var known = Object.create(null);
+    (card.getAttribute("data-stems") || "").split(" ").forEach(function (s) { known[s] = true; });
+    return known;
+  });
+  var letters = /[^\p{L}\p{N}]+/u;
+  var stemOf = function (word) { return /[а-я]/.test(word) ? imkStemRu(word) : word; };
   var texts = cards.map(function (card) {
     var parts = [];
     Array.prototype.forEach.call(card.children, function (el) {
@@ -29,12 +40,17 @@
     var words = fold(query).split(" ").filter(Boolean);
     var shown = 0;
     cards.forEach(function (card, i) {
-      var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
+      var ok = words.every(function (w) {
+        if (texts[i].indexOf(w) !== -1) { return true; }
+        var parts = w.split(letters).filter(Boolean);
+        return parts.length > 0 && parts.every(function (p) { return stems[i][stemOf(p)]; });
+      });
       holders[i].classList.toggle("imk-hidden", !ok);
       if (toc[card.id]) { toc[card.id].classList.toggle("imk-hidden", !ok); }
       if (ok) { shown += 1; }
     });
     count.textContent = template.replace("{shown}", shown).replace("{total}", cards.length);
+    none.hidden = shown > 0;
     if (remember) {
       var url = window.location.pathname + window.location.search;
       try {
