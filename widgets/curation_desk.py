@@ -42,7 +42,7 @@ class CurationDesk(w.VBox):
             placeholder=t("desk.user_placeholder"),
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=w.Layout(width="560px"),
+            layout=w.Layout(width="560px", flex="0 0 auto"),
         )
         self.user_note = w.HTML()
         self.finder_box = w.Text(
