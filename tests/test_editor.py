@@ -357,7 +357,10 @@ def test_desk_finds_opens_edits_and_keeps_tabs_in_step(workspace):
     desk.editor.inputs["title"].value = "Дроби, урок новый"
     desk.editor.save_button.click()
     assert len(desk.history.versions) == 2
+    hits = lambda: " ".join(row.children[1].value for row in desk.hits.children[1:])  # noqa: E731
+    assert "Дроби, урок новый" in hits()  # the hits show what was saved
     desk.review.move("revision")
+    assert f"{record_id} · на доработку" in hits()
     assert desk.editor.model.record.status == "revision"  # the editor reopened version 3
     assert desk.editor.model.record.version == 3
     desk.user_box.value = "Другая Методистка"
