@@ -336,6 +336,14 @@ def test_cancel_restores_the_opened_version(editor, workspace):
     assert editor.status.value.count(t("editor.cancelled")) == 1
 
 
+@pytest.mark.parametrize("typed", ["mat-000001", " MAT-1 ", "mat 1", "mat-01"])
+def test_a_record_number_opens_however_it_is_typed(editor, workspace, typed):
+    record = workspace.store.save(records.new("material", title="Дроби"), by="Автор")
+    editor.id_box.value = typed
+    editor.open_button.click()
+    assert editor.model.record is not None and editor.model.record.id == record.id
+
+
 def test_unknown_id_is_a_message_not_an_exception(editor):
     editor.id_box.value = "mat-424242"
     editor.open_button.click()
