@@ -25,6 +25,7 @@ from catalogue import i18n, plugins, vocabularies
 from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import to_dict
+from catalogue.storage.base import typed_id
 from catalogue.validation import field_label
 from catalogue.workspace import Workspace, default_home
 
@@ -156,7 +157,7 @@ def demo(context: Context, seed: int, scale: float) -> None:
 @pass_context
 def show(context: Context, record_id: str, as_json: bool) -> None:
     ws = context.open()
-    record = ws.store.get(record_id)
+    record = ws.store.get(typed_id(record_id) or record_id)
     data = to_dict(record)
     if as_json:
         echo_json({**data, "sources": record.sources})
