@@ -215,9 +215,10 @@ def demo(context: Context, seed: int, scale: float) -> None:
 def show(context: Context, record_id: str, as_json: bool) -> None:
     from catalogue.record_text import record_lines
     from catalogue.records import to_dict
+    from catalogue.storage.base import typed_id
 
     ws = context.open()
-    record = ws.store.get(record_id)
+    record = ws.store.get(typed_id(record_id) or record_id)
     if as_json:
         echo_json({**to_dict(record), "sources": record.sources})
         return

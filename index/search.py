@@ -21,6 +21,7 @@ from whoosh.qparser import AndGroup, OrGroup
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 
+from catalogue.storage.base import typed_id
 from index.facets import clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
@@ -147,15 +148,11 @@ def _attempt(
     return the_plan, _Run(Results(searcher, q, []), ranked, unknown=unknown)
 
 
-RECORD_ID = re.compile(r"\s*(mat|med|pf)\s*[-‐–—_ ]?\s*0*(\d{1,6})\s*", re.IGNORECASE)
-
-
 def _by_id(searcher: Searcher, query: str) -> _Run | None:
     """The record a query that is a record number names («mat-000040», «MAT 40»), if any."""
-    match = RECORD_ID.fullmatch(query)
-    if match is None:
+    record_id = typed_id(query)
+    if record_id is None:
         return None
-    record_id = f"{match.group(1).lower()}-{int(match.group(2)):06d}"
     results = searcher.search(wq.Term("id", record_id), limit=1)
     if not results.top_n:
         return None

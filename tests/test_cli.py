@@ -140,6 +140,16 @@ def test_show_json_and_text(demo_home):
     assert record_id in text.stdout and "Статус" in text.stdout
 
 
+@pytest.mark.parametrize("typed", ["{id}", "{ID}", "{prefix} {n}", "{prefix}-{n}"])
+def test_a_record_number_is_found_however_it_is_typed(demo_home, typed):
+    record_id = json.loads(imk("search", "дроби", "--json", home=demo_home).stdout)["hits"][0]["id"]
+    prefix, number = record_id.split("-")
+    text = typed.format(id=record_id, ID=record_id.upper(), prefix=prefix, n=int(number))
+    found = json.loads(imk("search", text, "--json", home=demo_home).stdout)
+    assert [hit["id"] for hit in found["hits"]] == [record_id]
+    assert json.loads(imk("show", text, "--json", home=demo_home).stdout)["id"] == record_id
+
+
 def test_show_of_a_missing_record_fails_clearly(demo_home):
     result = imk("show", "mat-999999", home=demo_home)
     assert result.exit_code == 1

@@ -336,6 +336,14 @@ def test_cancel_restores_the_opened_version(editor, workspace):
     assert editor.status.value.count(t("editor.cancelled")) == 1
 
 
+@pytest.mark.parametrize("typed", ["mat-000001", " MAT-1 ", "mat 1", "mat-01"])
+def test_a_record_number_opens_however_it_is_typed(editor, workspace, typed):
+    record = workspace.store.save(records.new("material", title="Дроби"), by="Автор")
+    editor.id_box.value = typed
+    editor.open_button.click()
+    assert editor.model.record is not None and editor.model.record.id == record.id
+
+
 def test_unknown_id_is_a_message_not_an_exception(editor):
     editor.id_box.value = "mat-424242"
     editor.open_button.click()
@@ -357,7 +365,10 @@ def test_desk_finds_opens_edits_and_keeps_tabs_in_step(workspace):
     desk.editor.inputs["title"].value = "Дроби, урок новый"
     desk.editor.save_button.click()
     assert len(desk.history.versions) == 2
+    hits = lambda: " ".join(row.children[1].value for row in desk.hits.children[1:])  # noqa: E731
+    assert "Дроби, урок новый" in hits()  # the hits show what was saved
     desk.review.move("revision")
+    assert f"{record_id} · на доработку" in hits()
     assert desk.editor.model.record.status == "revision"  # the editor reopened version 3
     assert desk.editor.model.record.version == 3
     desk.user_box.value = "Другая Методистка"

@@ -42,7 +42,7 @@ class CurationDesk(w.VBox):
             placeholder=t("desk.user_placeholder"),
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=w.Layout(width="560px"),
+            layout=w.Layout(width="560px", flex="0 0 auto"),
         )
         self.user_note = w.HTML()
         self.finder_box = w.Text(
@@ -75,6 +75,7 @@ class CurationDesk(w.VBox):
         )
         self.add_class("imk-curation-desk")
         self._shown_id = ""
+        self._saves_seen = 0
         if not name:
             self._note(t("desk.user_needed"), error=True)
 
@@ -124,16 +125,24 @@ class CurationDesk(w.VBox):
         self.user_note.value = f'<span class="{css}">{esc(text)}</span>'
 
     def _on_editor(self, change: dict) -> None:
-        record = self.editor.model.record
-        record_id = record.id if record is not None else ""
-        if record_id != self._shown_id or not self.editor.model.dirty:
+        model = self.editor.model
+        record_id = model.record.id if model.record is not None else ""
+        if record_id != self._shown_id or not model.dirty:
             self._shown_id = record_id
             self.review.show(record_id or None)
             self.history.show(record_id or None)
+        if model.saved != self._saves_seen:  # the hits show the saved title and status
+            self._saves_seen = model.saved
+            self._refind()
+
+    def _refind(self) -> None:
+        if self.finder_box.value.strip():
+            self.find(self.finder_box.value)
 
     def _changed(self, record: Record | None) -> None:
         """A review or history step saved a new version: reopen it in the editor."""
         self.index.sync()
+        self._refind()
         if record is not None:
             self.editor.model.load(record.id)
         else:

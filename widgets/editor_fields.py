@@ -15,8 +15,12 @@ from traitlets import List, Unicode
 from catalogue.i18n import t
 from widgets.editor_model import vocab_choices
 from widgets.search_panel import esc
+from widgets.sizing import fits_label
 
-WIDE = w.Layout(width="100%")
+
+def wide() -> w.Layout:
+    """As wide as the form, margins included (``width: 100%`` plus a margin overflows it)."""
+    return w.Layout(width="auto", align_self="stretch")
 
 
 class RowsInput(w.VBox):
@@ -33,7 +37,7 @@ class RowsInput(w.VBox):
         self.add_button = w.Button(
             description=t(self.ADD_LABEL),
             icon="plus",
-            layout=w.Layout(width="auto", align_self="flex-start"),
+            layout=fits_label(),
         )
         self.add_button.add_class("imk-add-row")
         self.add_button.on_click(lambda _: self._add())
@@ -89,7 +93,7 @@ class RowsInput(w.VBox):
                 icon="times", tooltip=t("editor.remove_row"), layout=w.Layout(width="36px")
             )
             remove.on_click(lambda _, n=n: self.remove(n))
-            lines.append(w.HBox([*self._cells(row), remove], layout=WIDE))
+            lines.append(w.HBox([*self._cells(row), remove], layout=wide()))
         self.children = [*lines, self.add_button]
 
 
@@ -218,22 +222,25 @@ class TermsInput(w.VBox):
 def make_input(how: str) -> w.DOMWidget:
     """The input for a field edited as ``how`` (see :data:`widgets.editor_model.FIELDS`)."""
     if how.startswith("vocabs:"):
-        return TermsInput(vocab_choices(how.split(":")[1]), layout=WIDE)
+        return TermsInput(vocab_choices(how.split(":")[1]), layout=wide())
     if how.startswith("vocab:"):
         return w.Combobox(
             options=vocab_choices(how.split(":")[1]),
             ensure_option=False,
             continuous_update=False,
             placeholder=t("editor.pick"),
-            layout=WIDE,
+            layout=wide(),
         )
     if how == "tags":
-        return TermsInput(layout=WIDE)
+        return TermsInput(layout=wide())
     if how == "list":
-        return ListInput(layout=WIDE)
+        return ListInput(layout=wide())
     if how == "courses":
-        return CoursesInput(layout=WIDE)
+        return CoursesInput(layout=wide())
     if how == "textarea":
-        return w.Textarea(continuous_update=False, layout=w.Layout(width="100%", height="60px"))
+        return w.Textarea(
+            continuous_update=False,
+            layout=w.Layout(width="auto", align_self="stretch", height="60px"),
+        )
     placeholder = t("editor.date_placeholder") if how == "date" else ""
-    return w.Text(continuous_update=False, placeholder=placeholder, layout=WIDE)
+    return w.Text(continuous_update=False, placeholder=placeholder, layout=wide())

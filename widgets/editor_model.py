@@ -23,6 +23,7 @@ from catalogue.curation.workflow import reopens, save_edit
 from catalogue.errors import UserError
 from catalogue.i18n import date_text, moment_text, parse_date, t
 from catalogue.records import KINDS, Course, Portfolio, Record, new
+from catalogue.storage.base import typed_id
 from catalogue.store import ConflictError, StoreError
 from catalogue.validation import normalise, validate
 
@@ -201,7 +202,7 @@ class EditorModel(HasTraits):
     def load(self, record_id: str) -> Record | None:
         """Open a record by id; None (and a message) when there is no such record."""
         try:
-            record = self.store.get(record_id.strip())
+            record = self.store.get(typed_id(record_id) or record_id.strip())
         except UserError as exc:
             self.message = str(exc)
             return None

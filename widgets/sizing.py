@@ -10,5 +10,6 @@ import ipywidgets as w
 
 
 def fits_label() -> w.Layout:
-    """A layout as wide as the widget's label (a new one each time: layouts are shared state)."""
-    return w.Layout(width="auto", min_width="min-content", flex="0 0 auto")
+    """A layout as wide as the widget's label, not stretched across a column (a new one each
+    time: layouts are shared state)."""
+    return w.Layout(width="auto", min_width="min-content", align_self="flex-start", flex="0 0 auto")

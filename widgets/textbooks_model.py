@@ -123,7 +123,7 @@ class TextbooksModel(HasTraits):
 
     def resolve(self, row: SchoolRow, record_id: str) -> None:
         """A methodist's decision for ``row`` of the chosen school (``""``: not in the list)."""
-        resolve(self.ws, self.school, row, record_id, current_user())
+        resolve(self.ws, self.school, row, record_id, current_user(self.ws.path))
         book = self.books.get(record_id)
         self.message = t(
             "textbooks_panel.resolved",
@@ -143,7 +143,7 @@ class TextbooksModel(HasTraits):
                 self.ws,
                 path,
                 school or Path(name).stem,
-                current_user(),
+                current_user(self.ws.path),
                 Limits.from_settings(self.ws.settings),
                 progress=progress,
             )

@@ -7,6 +7,7 @@ snapshot, :meth:`Database.write` for a transaction that holds the write lock fro
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -21,6 +22,16 @@ from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 
 ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
+TYPED_ID = re.compile(
+    rf"\s*({'|'.join(ID_PREFIX.values())})\s*[-‐–—_ ]?\s*0*(\d{{1,6}})\s*", re.IGNORECASE
+)
+
+
+def typed_id(text: str) -> str | None:
+    """The id a typed record number stands for («MAT 40», «mat-40» → «mat-000040»); None
+    when the text is not a record number."""
+    match = TYPED_ID.fullmatch(text)
+    return f"{match.group(1).lower()}-{int(match.group(2)):06d}" if match else None
 
 
 class StoreError(UserError):

@@ -55,7 +55,9 @@ def import_lists(
         for path in paths:
             name = school or path.stem
             results.append(
-                import_school_list(ws, path, name, current_user(), limits, matcher, update, worker)
+                import_school_list(
+                    ws, path, name, current_user(ws.path), limits, matcher, update, worker
+                )
             )
     if as_json:
         echo_json(
@@ -100,7 +102,7 @@ def resolve_row(context: Context, school: str, row: int, record_id: str) -> None
         raise UserError("textbooks_cli.no_row", school=school, row=row)
     if record_id:
         ws.store.get(record_id)  # a missing record is a UserError the CLI shows
-    resolve(ws, school, chosen, record_id, current_user())
+    resolve(ws, school, chosen, record_id, current_user(ws.path))
     click.echo(t("textbooks_cli.resolved", school=school, row=row, record=record_id or "—"))
 
 

@@ -123,6 +123,7 @@ def find_in_lab(lab: dict[str, Any], ending: str, folder: str = "") -> str | Non
 
 def test_a_methodists_whole_day(day):
     expect = sync_api.expect
+    expect.set_options(timeout=30_000)  # a kernel round trip on a busy 2-core machine
     found = Findings()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(day, NOTEBOOKS[0], height=2600) as page:
@@ -144,7 +145,9 @@ def test_a_methodists_whole_day(day):
         finder.fill(day["draft"])
         finder.press("Enter")
         expect(page.locator(".imk-finder-hits")).to_contain_text("Найдено: 1")
-        page.locator(".imk-finder-hits .imk-open-record").first.click()
+        row = page.locator(".imk-finder-hits .widget-hbox", has_text=day["draft"])
+        expect(row).to_have_count(1)
+        row.locator(".imk-open-record").click()
         expect(page.locator(".imk-field-title textarea")).to_have_value(re.compile("дробей"))
         page.locator(".imk-curation-desk").screenshot(path=str(SHOTS / "day_01_opened.png"))
 
