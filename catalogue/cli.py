@@ -26,7 +26,7 @@ from catalogue.errors import UserError
 from catalogue.i18n import t
 from catalogue.records import to_dict
 from catalogue.validation import field_label
-from catalogue.workspace import Workspace, default_home
+from catalogue.workspace import ENV_DATABASE_URL, Workspace, default_home
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -95,6 +95,16 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     return value
 
 
+def _set_database_url(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    # Through the environment, so that every workspace this command opens, and the kernels
+    # `imk lab` starts, use the same database.
+    if value:
+        os.environ[ENV_DATABASE_URL] = value
+    return value
+
+
 @click.group(cls=CatalogueGroup, help=t("cli.help"))
 @click.option(
     "--home",
@@ -109,6 +119,13 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     expose_value=False,
     is_eager=True,
     help=t("cli.lang_help"),
+)
+@click.option(
+    "--database-url",
+    envvar=ENV_DATABASE_URL,
+    callback=_set_database_url,
+    expose_value=False,
+    help=t("cli.database_url_help"),
 )
 @click.version_option(package_name="imk-catalogue")
 @click.pass_context

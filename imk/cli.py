@@ -39,6 +39,7 @@ COMMANDS: tuple[click.Command, ...] = (
     maintenance.doctor,
     maintenance.backup_command,
     maintenance.restore_command,
+    maintenance.copy_command,
 )
 PLUGINS: tuple[object, ...] = (index, health)
 

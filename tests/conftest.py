@@ -21,6 +21,7 @@ import pytest
 from catalogue import demo, i18n
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
+from tests.needs import need
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -28,6 +29,7 @@ REAL_CORPUS = SHARED / "corpus" / "real"
 DEMO_SEED = 7
 DEMO_SCALE = 0.1
 KERNEL = "imk-test-python"
+PG_TESTS = "imk_tests"
 # Tests using these fixtures get the marker: a kernel starts, 1,500 records are generated (or a
 # federal list and twenty schools' lists), or another imk process runs meanwhile.
 FIXTURE_MARKS = {
@@ -47,6 +49,7 @@ def _russian(monkeypatch):
     """Every test starts in Russian (the default users get) with no ambient workspace."""
     monkeypatch.delenv("IMK_LANG", raising=False)
     monkeypatch.delenv("IMK_HOME", raising=False)
+    monkeypatch.delenv("IMK_DATABASE_URL", raising=False)
     i18n.set_language(None)
     yield
     i18n.set_language(None)
@@ -68,9 +71,45 @@ def demo_index(demo_home) -> CatalogueIndex:
     return CatalogueIndex.open(Workspace.open(demo_home))
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (``initdb``/``pg_ctl`` in a temporary folder) with
+    a database ``PG_TESTS`` in which each test gets a schema of its own."""
+    from bench import pgserver
+
+    need(pgserver.available(), "PostgreSQL (initdb, pg_ctl)")
+    server = pgserver.Server()
+    server.database(name=PG_TESTS)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def workspace(tmp_path) -> Workspace:
-    """A fresh, empty, writable workspace."""
+def backend(request, monkeypatch) -> str:
+    """The database the test's workspaces use: ``sqlite``, or ``postgresql`` (a fresh schema on
+    the session's server, named by ``IMK_DATABASE_URL`` so every workspace opened in the test
+    uses it). Modules marked ``both_backends`` run each test that uses it on both."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        server = request.getfixturevalue("postgres")
+        url = server.schema(PG_TESTS)
+        monkeypatch.setenv("IMK_DATABASE_URL", url)
+        request.addfinalizer(lambda: server.drop_schema(url))
+    return name
+
+
+def pytest_generate_tests(metafunc):
+    """Tests of a module marked ``both_backends`` that reach the ``backend`` fixture run twice."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        postgresql = pytest.param("postgresql", marks=pytest.mark.postgresql)
+        metafunc.parametrize("backend", ["sqlite", postgresql], indirect=True)
+
+
+@pytest.fixture
+def workspace(tmp_path, backend) -> Workspace:
+    """A fresh, empty, writable workspace (on the test's :func:`backend`)."""
     with Workspace.create(tmp_path / "ws") as ws:
         yield ws
 

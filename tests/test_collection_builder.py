@@ -11,6 +11,8 @@ from catalogue.i18n import t
 from index.engine import CatalogueIndex
 from widgets.collection_builder import CollectionBuilder, CollectionModel
 
+pytestmark = pytest.mark.both_backends
+
 TITLES = ["Дроби: сложение", "Дроби: вычитание", "Дроби: сравнение", "Квадратные уравнения"]
 
 

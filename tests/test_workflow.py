@@ -19,6 +19,8 @@ from catalogue.curation.workflow import NEEDS_APPROVAL, approved, average, statu
 from catalogue.i18n import t
 from widgets.review_panel import ReviewPanel, reviews_html
 
+pytestmark = pytest.mark.both_backends
+
 STATUSES = list(TRANSITIONS)
 GOOD = {"актуальность": 5, "соответствие ФГОС": 4}
 
