@@ -42,6 +42,8 @@ FIXTURE_MARKS = {
 # Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
 # ``imk`` programs and kernels the tests start, which inherit the environment).
 os.environ["IMK_NO_PLUGINS"] = "1"
+# A catalogue database named by the environment stays out too: tests choose theirs (backend).
+os.environ.pop("IMK_DATABASE_URL", None)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +51,6 @@ def _russian(monkeypatch):
     """Every test starts in Russian (the default users get) with no ambient workspace."""
     monkeypatch.delenv("IMK_LANG", raising=False)
     monkeypatch.delenv("IMK_HOME", raising=False)
-    monkeypatch.delenv("IMK_DATABASE_URL", raising=False)
     i18n.set_language(None)
     yield
     i18n.set_language(None)
@@ -98,13 +99,36 @@ def backend(request, monkeypatch) -> str:
     return name
 
 
+@pytest.fixture(scope="module")
+def module_backend(request) -> str | None:
+    """:func:`backend` for a module's shared workspace: ``None`` (SQLite), or the URL of a fresh
+    schema on the session's server; give it to :func:`make_workspace`."""
+    if getattr(request, "param", "sqlite") != "postgresql":
+        return None
+    server = request.getfixturevalue("postgres")
+    url = server.schema(PG_TESTS)
+    request.addfinalizer(lambda: server.drop_schema(url))
+    return url
+
+
+def make_workspace(path: Path, url: str | None) -> Workspace:
+    """A new workspace at ``path``; its catalogue at ``url`` (its ``settings.toml`` says so)
+    when given, else its SQLite file."""
+    if url:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "settings.toml").write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    return Workspace.create(path)
+
+
 def pytest_generate_tests(metafunc):
-    """Tests of a module marked ``both_backends`` that reach the ``backend`` fixture run twice."""
-    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-        "both_backends"
-    ):
-        postgresql = pytest.param("postgresql", marks=pytest.mark.postgresql)
-        metafunc.parametrize("backend", ["sqlite", postgresql], indirect=True)
+    """Tests of a module marked ``both_backends`` that reach the ``backend`` or
+    ``module_backend`` fixture run on SQLite and on PostgreSQL."""
+    if not metafunc.definition.get_closest_marker("both_backends"):
+        return
+    backends = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+    for name, scope in (("backend", "function"), ("module_backend", "module")):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, backends, indirect=True, scope=scope)
 
 
 @pytest.fixture
