@@ -45,7 +45,8 @@ def available() -> bool:
     return True
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nobody listens on (at the moment of asking)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -57,7 +58,7 @@ class Server:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="imk-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._names = itertools.count(1)
         self._user: pwd.struct_passwd | None = None
         if os.geteuid() == 0:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from catalogue import schema
 from catalogue.records import Record, RecordT, from_dict, to_dict
@@ -30,6 +31,7 @@ from catalogue.storage.base import (
     Version,
     insert_or_ignore,
     now,
+    shown_url,
     sqlite_url,
 )
 from catalogue.storage.collections import Collections
@@ -53,11 +55,16 @@ class Store:
         self.curation = Curation(self.db)
         self.imports = Imports(self.db, self.iter_records)
         self.search_log = SearchLog(self.db)
-        with self.db.write() as conn:
-            found = schema.current_version(conn)
-            if found > schema.SCHEMA_VERSION:
-                raise StoreError("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
-            schema.migrate(conn)
+        try:
+            with self.db.write() as conn:
+                found = schema.current_version(conn)
+                if found > schema.SCHEMA_VERSION:
+                    raise StoreError("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
+                schema.migrate(conn)
+        except OperationalError as exc:  # e.g. the server is down or refuses the user
+            self.db.close()
+            problem = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreError("store.unreachable", url=shown_url(self.url), problem=problem) from exc
 
     def close(self) -> None:
         """Release the database connections."""

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bench.concurrent_writers import run
+from bench.pgserver import free_port
 from catalogue import records, schema
 from catalogue.maintenance.backup import backup, restore
 from catalogue.maintenance.doctor import diagnose
@@ -159,6 +160,16 @@ def test_the_database_url_comes_from_option_environment_or_settings(
     assert database_url(home) == pg_url and not (home / DB_NAME).exists()
     with Workspace.open(home) as ws:
         assert ws.on_postgresql and ws.store.count() == 0
+
+
+def test_a_server_that_does_not_answer_is_one_russian_line(tmp_path, postgres, monkeypatch):
+    monkeypatch.setenv("IMK_DATABASE_URL", "")  # the option sets it: restored after the test
+    url = postgres.url("imk_absent").replace(str(postgres.port), str(free_port()))
+    result = CliRunner().invoke(
+        build_cli(), ["--home", str(tmp_path), "--database-url", url, "init"]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Не удалось открыть базу каталога postgresql://imk@127.0.0.1:" in result.output
 
 
 def test_backup_of_a_server_catalogue_restores_as_a_file(tmp_path, pg_url, monkeypatch):

@@ -71,7 +71,7 @@ def is_postgresql(url: str) -> bool:
 
 def shown_url(url: str) -> str:
     """``url`` as it may be printed: the password hidden."""
-    return make_url(_driver_url(url)).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _driver_url(url: str) -> str:
