@@ -46,10 +46,11 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The quick tier for every edit: no slow, kernel, browser, OCR, subprocess or real-corpus tests
-# (markers in pyproject.toml), spread over the CPUs (pytest-xdist).
+# The quick tier for every edit: no slow, kernel, browser, OCR, subprocess, real-corpus or
+# PostgreSQL tests (markers in pyproject.toml; each xdist worker would start its own server),
+# spread over the CPUs (pytest-xdist).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus or postgresql)" $(PYTEST_ARGS)
 
 bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 	$(BIN)/python -m bench.search_latency --home $(WORKSPACE)

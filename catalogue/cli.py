@@ -150,6 +150,18 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     return value
 
 
+def _set_database_url(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    # Through the environment (IMK_DATABASE_URL, which the workspace reads), so that every
+    # workspace this command opens, and the kernels `imk lab` starts, use the same database.
+    if value:
+        from catalogue.workspace import ENV_DATABASE_URL
+
+        os.environ[ENV_DATABASE_URL] = value
+    return value
+
+
 @click.group(cls=CatalogueGroup, help="cli.help")
 @click.option(
     "--home",
@@ -164,6 +176,12 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     expose_value=False,
     is_eager=True,
     help="cli.lang_help",
+)
+@click.option(
+    "--database-url",
+    callback=_set_database_url,
+    expose_value=False,
+    help="cli.database_url_help",
 )
 @click.version_option(package_name="imk-catalogue", help="click.version_option")
 @click.pass_context

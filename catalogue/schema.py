@@ -1,8 +1,10 @@
-"""The SQLite schema of the catalogue (SQLAlchemy 2 Core) and its migrations.
+"""The schema of the catalogue (SQLAlchemy 2 Core, the same on SQLite and PostgreSQL) and its
+migrations.
 
-The schema version is kept in ``PRAGMA user_version``. :data:`MIGRATIONS` is an ordered list of
-functions; migration *n* (1-based) brings a database from version *n-1* to *n*. A database
-from a newer program is refused rather than touched.
+The schema version is kept in ``PRAGMA user_version`` on SQLite and in the one-row table
+``imk_schema`` on PostgreSQL. :data:`MIGRATIONS` is an ordered list of functions; migration *n*
+(1-based) brings a database from version *n-1* to *n*. A database from a newer program is
+refused rather than touched.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
+    insert,
+    inspect,
+    select,
     text,
 )
 
@@ -180,17 +186,38 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# The schema version on PostgreSQL (SQLite keeps it in the file header: PRAGMA user_version).
+schema_version = Table("imk_schema", MetaData(), Column("version", Integer, nullable=False))
+MIGRATION_LOCK = 0x494D4B53  # "IMKS": PostgreSQL advisory lock, one migrating process at a time
+
+
 def current_version(conn: Connection) -> int:
-    """The schema version stored in the database file."""
-    return int(conn.execute(text("PRAGMA user_version")).scalar_one())
+    """The schema version stored in the database."""
+    if conn.dialect.name == "sqlite":
+        return int(conn.execute(text("PRAGMA user_version")).scalar_one())
+    if not inspect(conn).has_table(schema_version.name):
+        return 0
+    return int(conn.execute(select(schema_version.c.version)).scalar() or 0)
+
+
+def set_version(conn: Connection, number: int) -> None:
+    """Record the schema version ``number`` in the database."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(f"PRAGMA user_version = {number}"))
+    else:
+        conn.execute(delete(schema_version))
+        conn.execute(insert(schema_version).values(version=number))
 
 
 def migrate(conn: Connection) -> list[int]:
     """Apply pending migrations inside the caller's transaction; return the versions applied."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        schema_version.create(conn, checkfirst=True)
     found = current_version(conn)
     applied = []
     for number in range(found + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[number - 1](conn)
-        conn.execute(text(f"PRAGMA user_version = {number}"))
+        set_version(conn, number)
         applied.append(number)
     return applied

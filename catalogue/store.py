@@ -1,9 +1,10 @@
 """The catalogue store: records, their versions, attachment texts and the index journal.
 
-Every save is one SQLite transaction that writes the record, a row in ``record_versions``
-(so every version is kept) and a row in ``index_journal`` telling the search index what to
-redo. Saves are optimistic: a record carries the version it was read at, and a save of an
-outdated version raises :class:`ConflictError` instead of overwriting someone's work.
+Every save is one database transaction (SQLite or PostgreSQL) that writes the record, a row
+in ``record_versions`` (so every version is kept) and a row in ``index_journal`` telling the
+search index what to redo. Saves are optimistic: a record carries the version it was read
+at, and a save of an outdated version raises :class:`ConflictError` instead of overwriting
+someone's work.
 The store is composed of parts that share its :class:`~catalogue.storage.base.Database`:
 ``store.collections``, ``store.curation``, ``store.imports`` and ``store.search_log``
 (:mod:`catalogue.storage`); records are written by :mod:`catalogue.storage.records`.
@@ -17,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from catalogue import schema
 from catalogue.records import Record, RecordT, from_dict, to_dict
@@ -27,7 +29,10 @@ from catalogue.storage.base import (
     NotFoundError,
     StoreError,
     Version,
+    insert_or_ignore,
     now,
+    shown_url,
+    sqlite_url,
 )
 from catalogue.storage.collections import Collections
 from catalogue.storage.curation import Curation
@@ -40,21 +45,26 @@ __all__ = ["ConflictError", "NotFoundError", "Store", "StoreError", "Version", "
 
 
 class Store:
-    """Access to one catalogue database file."""
+    """Access to one catalogue database: a SQLite file (a path) or a database URL."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.db = Database(self.path)
+    def __init__(self, where: Path | str) -> None:
+        self.url = sqlite_url(where) if isinstance(where, Path) else where
+        self.db = Database(self.url)
         self.after_save = self.db.after_save  # see Database.write
         self.collections = Collections(self.db)
         self.curation = Curation(self.db)
         self.imports = Imports(self.db, self.iter_records)
         self.search_log = SearchLog(self.db)
-        with self.db.write() as conn:
-            found = schema.current_version(conn)
-            if found > schema.SCHEMA_VERSION:
-                raise StoreError("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
-            schema.migrate(conn)
+        try:
+            with self.db.write() as conn:
+                found = schema.current_version(conn)
+                if found > schema.SCHEMA_VERSION:
+                    raise StoreError("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
+                schema.migrate(conn)
+        except OperationalError as exc:  # e.g. the server is down or refuses the user
+            self.db.close()
+            problem = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreError("store.unreachable", url=shown_url(self.url), problem=problem) from exc
 
     def close(self) -> None:
         """Release the database connections."""
@@ -192,9 +202,7 @@ class Store:
         """Remember an attachment's extracted text (once per content hash)."""
         with self.db.write() as conn:
             conn.execute(
-                insert(schema.blobs)
-                .prefix_with("OR IGNORE")
-                .values(
+                insert_or_ignore(conn, schema.blobs).values(
                     sha256=sha256,
                     size=size,
                     media_type=media_type,

@@ -2,6 +2,8 @@
 
 ```
 <home>/catalogue.sqlite     records, versions, attachment texts, index journal
+                            (or a PostgreSQL database: see :func:`database_url`)
+<home>/settings.toml        the workspace's settings, e.g. [database] url = "postgresql://…"
 <home>/index/               the Whoosh index (derived: can always be rebuilt)
 <home>/files/ab/abcdef…     attachment bytes, named by their SHA-256
 <home>/staging/             attachment bytes not yet saved in a record (catalogue.filestore)
@@ -22,10 +24,12 @@ from catalogue.extract.worker import Worker
 from catalogue.filestore import FileStore, Healed
 from catalogue.maintenance.references import referenced
 from catalogue.records import Attachment, Record
+from catalogue.storage.base import is_postgresql, sqlite_url
 from catalogue.store import Store, StoreError
 
 DB_NAME = "catalogue.sqlite"
 ENV_HOME = "IMK_HOME"
+ENV_DATABASE_URL = "IMK_DATABASE_URL"
 SETTINGS_NAME = "settings.toml"
 DEFAULT_SETTINGS = {"search": {"log": True}}
 
@@ -38,6 +42,27 @@ def default_home() -> Path:
     return Path(base) / "imk"
 
 
+def _read_settings(path: Path) -> dict[str, Any]:
+    """``settings.toml`` of the folder ``path`` over the defaults."""
+    merged: dict[str, Any] = {k: dict(v) for k, v in DEFAULT_SETTINGS.items()}
+    file = path / SETTINGS_NAME
+    if file.is_file():
+        for section, values in tomllib.loads(file.read_text(encoding="utf-8")).items():
+            merged.setdefault(section, {}).update(values)
+    return merged
+
+
+def database_url(home: Path) -> str:
+    """Where the workspace ``home`` keeps its catalogue: ``IMK_DATABASE_URL`` if set (the
+    ``--database-url`` option sets it), else ``[database] url`` of its ``settings.toml``,
+    else the SQLite file ``<home>/catalogue.sqlite``. Attachment files, the search index and
+    exports stay in the folder either way (for a team: a folder on shared storage)."""
+    url = os.environ.get(ENV_DATABASE_URL, "").strip()
+    if not url:
+        url = str(_read_settings(Path(home)).get("database", {}).get("url", "")).strip()
+    return url or sqlite_url(Path(home) / DB_NAME)
+
+
 class NotAWorkspace(StoreError):
     """The folder holds no catalogue database."""
 
@@ -47,7 +72,8 @@ class Workspace:
 
     def __init__(self, path: Path):
         self.path = Path(path).resolve()
-        self.store = Store(self.db_path)
+        self.database_url = database_url(self.path)
+        self.store = Store(self.database_url)
         self._worker: Worker | None = None
         self.files = FileStore(self.path)
         self.store.after_save.append(self._publish)
@@ -65,7 +91,13 @@ class Workspace:
 
     @property
     def db_path(self) -> Path:
+        """The SQLite file (when the catalogue is not on a PostgreSQL server)."""
         return self.path / DB_NAME
+
+    @property
+    def on_postgresql(self) -> bool:
+        """Whether the catalogue lives on a PostgreSQL server."""
+        return is_postgresql(self.database_url)
 
     @property
     def index_dir(self) -> Path:
@@ -85,8 +117,12 @@ class Workspace:
 
     @classmethod
     def exists(cls, path: Path | str) -> bool:
-        """Whether ``path`` is already a workspace."""
-        return (Path(path) / DB_NAME).is_file()
+        """Whether ``path`` is already a workspace (its SQLite file, or a folder whose catalogue
+        is on a PostgreSQL server)."""
+        path = Path(path)
+        if is_postgresql(database_url(path)):
+            return (path / "files").is_dir()
+        return (path / DB_NAME).is_file()
 
     @classmethod
     def create(cls, path: Path | str) -> Workspace:
@@ -107,12 +143,7 @@ class Workspace:
     @property
     def settings(self) -> dict[str, Any]:
         """``settings.toml`` of the workspace over the defaults, e.g. ``[search] log = false``."""
-        merged = {k: dict(v) for k, v in DEFAULT_SETTINGS.items()}
-        path = self.path / SETTINGS_NAME
-        if path.is_file():
-            for section, values in tomllib.loads(path.read_text(encoding="utf-8")).items():
-                merged.setdefault(section, {}).update(values)
-        return merged
+        return _read_settings(self.path)
 
     def search_log_enabled(self) -> bool:
         """Whether searches are logged: ``[search] log`` in settings, off when

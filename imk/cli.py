@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "catalogue.maintenance.commands:doctor",
     "backup": "catalogue.maintenance.commands:backup_command",
     "restore": "catalogue.maintenance.commands:restore_command",
+    "copy": "catalogue.maintenance.commands:copy_command",
 }
 PLUGINS: tuple[str, ...] = ("index.commands", "index.health")
 

@@ -21,6 +21,7 @@ import pytest
 from catalogue import demo, i18n
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
+from tests.needs import need
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -28,6 +29,7 @@ REAL_CORPUS = SHARED / "corpus" / "real"
 DEMO_SEED = 7
 DEMO_SCALE = 0.1
 KERNEL = "imk-test-python"
+PG_TESTS = "imk_tests"
 # Tests using these fixtures get the marker: a kernel starts, 1,500 records are generated (or a
 # federal list and twenty schools' lists), or another imk process runs meanwhile.
 FIXTURE_MARKS = {
@@ -40,6 +42,8 @@ FIXTURE_MARKS = {
 # Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
 # ``imk`` programs and kernels the tests start, which inherit the environment).
 os.environ["IMK_NO_PLUGINS"] = "1"
+# A catalogue database named by the environment stays out too: tests choose theirs (backend).
+os.environ.pop("IMK_DATABASE_URL", None)
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +72,68 @@ def demo_index(demo_home) -> CatalogueIndex:
     return CatalogueIndex.open(Workspace.open(demo_home))
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (``initdb``/``pg_ctl`` in a temporary folder) with
+    a database ``PG_TESTS`` in which each test gets a schema of its own."""
+    from bench import pgserver
+
+    need(pgserver.available(), "PostgreSQL (initdb, pg_ctl)")
+    server = pgserver.Server()
+    server.database(name=PG_TESTS)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def workspace(tmp_path) -> Workspace:
-    """A fresh, empty, writable workspace."""
+def backend(request, monkeypatch) -> str:
+    """The database the test's workspaces use: ``sqlite``, or ``postgresql`` (a fresh schema on
+    the session's server, named by ``IMK_DATABASE_URL`` so every workspace opened in the test
+    uses it). Modules marked ``both_backends`` run each test that uses it on both."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        server = request.getfixturevalue("postgres")
+        url = server.schema(PG_TESTS)
+        monkeypatch.setenv("IMK_DATABASE_URL", url)
+        request.addfinalizer(lambda: server.drop_schema(url))
+    return name
+
+
+@pytest.fixture(scope="module")
+def module_backend(request) -> str | None:
+    """:func:`backend` for a module's shared workspace: ``None`` (SQLite), or the URL of a fresh
+    schema on the session's server; give it to :func:`make_workspace`."""
+    if getattr(request, "param", "sqlite") != "postgresql":
+        return None
+    server = request.getfixturevalue("postgres")
+    url = server.schema(PG_TESTS)
+    request.addfinalizer(lambda: server.drop_schema(url))
+    return url
+
+
+def make_workspace(path: Path, url: str | None) -> Workspace:
+    """A new workspace at ``path``; its catalogue at ``url`` (its ``settings.toml`` says so)
+    when given, else its SQLite file."""
+    if url:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "settings.toml").write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    return Workspace.create(path)
+
+
+def pytest_generate_tests(metafunc):
+    """Tests of a module marked ``both_backends`` that reach the ``backend`` or
+    ``module_backend`` fixture run on SQLite and on PostgreSQL."""
+    if not metafunc.definition.get_closest_marker("both_backends"):
+        return
+    backends = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+    for name, scope in (("backend", "function"), ("module_backend", "module")):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, backends, indirect=True, scope=scope)
+
+
+@pytest.fixture
+def workspace(tmp_path, backend) -> Workspace:
+    """A fresh, empty, writable workspace (on the test's :func:`backend`)."""
     with Workspace.create(tmp_path / "ws") as ws:
         yield ws
 

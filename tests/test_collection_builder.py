@@ -15,6 +15,8 @@ from index.engine import CatalogueIndex
 from widgets.collection_builder import CollectionBuilder, CollectionModel
 from widgets.search_panel import esc
 
+pytestmark = pytest.mark.both_backends
+
 TITLES = ["Дроби: сложение", "Дроби: вычитание", "Дроби: сравнение", "Квадратные уравнения"]
 
 

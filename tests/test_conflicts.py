@@ -17,6 +17,8 @@ from catalogue.i18n import t
 from index.engine import CatalogueIndex
 from widgets.editor_model import EditorModel
 
+pytestmark = pytest.mark.both_backends
+
 EDITOR = """
 import json, sys, time
 from pathlib import Path

@@ -15,16 +15,18 @@ from export_data import HIDDEN_TEACHER, NO_CONSENT_TEACHER, PRIVATE, build
 
 from catalogue.export import FORMATS, export_collection
 from catalogue.export.bundle import safe_name
-from catalogue.workspace import Workspace
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.both_backends
 
 SECRETS = [*PRIVATE.values(), HIDDEN_TEACHER, NO_CONSENT_TEACHER, "no.consent@school.example"]
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def published(tmp_path_factory, module_backend):
     home = tmp_path_factory.mktemp("formats") / "ws"
     out = tmp_path_factory.mktemp("out")
-    with Workspace.create(home) as ws:
+    with make_workspace(home, module_backend) as ws:
         facts = build(ws)
         facts["files"] = {
             fmt: export_collection(ws, "test", fmt, out / f"test.{ext}")

@@ -24,6 +24,9 @@ from catalogue.export.html import notebook_to_html
 from catalogue.export.typography import typograph
 from catalogue.records import Collection
 from catalogue.workspace import Workspace
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 class Page(HTMLParser):
@@ -57,9 +60,9 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, module_backend):
     home = tmp_path_factory.mktemp("export") / "ws"
-    with Workspace.create(home) as ws:
+    with make_workspace(home, module_backend) as ws:
         facts = build(ws)
         path = export_collection(ws, "test", "html")
         facts.update(

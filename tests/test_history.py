@@ -11,6 +11,8 @@ from catalogue.store import NotFoundError, StoreError
 from index.engine import CatalogueIndex
 from widgets.history_panel import HistoryPanel, action_name, versions_html
 
+pytestmark = pytest.mark.both_backends
+
 EDITS = [
     ("title", "Сложение дробей: новая редакция"),
     ("keywords", ["дроби", "5 класс"]),

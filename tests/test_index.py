@@ -9,6 +9,9 @@ from catalogue.workspace import Workspace
 from index.analysis import words
 from index.engine import CatalogueIndex
 from index.schema import TEXT_FIELDS
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def _material(title, **values):
@@ -96,8 +99,8 @@ FIXTURE = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    ws = Workspace.create(tmp_path_factory.mktemp("index") / "ws")
+def index(tmp_path_factory, module_backend):
+    ws = make_workspace(tmp_path_factory.mktemp("index") / "ws", module_backend)
     ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE], by="тест")
     att = ws.add_attachment("урок.txt", "Дробями называют числа вида a/b. Ёжик решает.".encode())
     first = ws.store.get("mat-000001")
@@ -295,7 +298,7 @@ def _fresh(tmp_path):
     return ws
 
 
-def test_a_crash_between_saving_and_indexing_heals_on_next_open(tmp_path):
+def test_a_crash_between_saving_and_indexing_heals_on_next_open(tmp_path, backend):
     ws = _fresh(tmp_path)
     record = ws.store.get("mat-000002")
     record.title = "Десятичные дроби. Итоговый тест"
@@ -311,14 +314,14 @@ def test_a_crash_between_saving_and_indexing_heals_on_next_open(tmp_path):
     assert titles(healed.search("итоговый тест")) == ["Десятичные дроби. Итоговый тест"]
 
 
-def test_deleting_removes_from_the_index(tmp_path):
+def test_deleting_removes_from_the_index(tmp_path, backend):
     ws = _fresh(tmp_path)
     ws.store.delete("mat-000003", by="тест")
     index = CatalogueIndex.open(ws)
     assert index.search("ёлка").total == 0 and index.check().ok
 
 
-def test_rebuild_repairs_a_lost_index(tmp_path):
+def test_rebuild_repairs_a_lost_index(tmp_path, backend):
     ws = _fresh(tmp_path)
     index = CatalogueIndex.open(ws)
     with index.ix.writer() as writer:  # someone damages the index behind the store's back
@@ -330,7 +333,7 @@ def test_rebuild_repairs_a_lost_index(tmp_path):
     assert index.check().ok
 
 
-def test_index_of_another_schema_version_is_rebuilt(tmp_path):
+def test_index_of_another_schema_version_is_rebuilt(tmp_path, backend):
     ws = _fresh(tmp_path)
     (ws.index_dir / "imk-index-version").write_text("0")
     assert not CatalogueIndex.is_current(ws.index_dir)

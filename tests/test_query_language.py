@@ -6,9 +6,11 @@ import pytest
 from whoosh import query as wq
 
 from catalogue import records
-from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.query import grade_number, plan
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def _m(title, **values):
@@ -71,8 +73,8 @@ FIXTURE = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    ws = Workspace.create(tmp_path_factory.mktemp("ql") / "ws")
+def index(tmp_path_factory, module_backend):
+    ws = make_workspace(tmp_path_factory.mktemp("ql") / "ws", module_backend)
     ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE], by="тест")
     return CatalogueIndex.open(ws)
 

@@ -9,6 +9,8 @@ from catalogue import records
 from imk.cli import build_cli
 from index.engine import CatalogueIndex
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def index(workspace):

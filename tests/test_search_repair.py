@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from catalogue import records
-from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.layout import swap, to_cyrillic, to_latin
 from index.spelling import is_dictionary_word
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def _m(title, **values):
@@ -25,8 +27,8 @@ FIXTURE = [
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    ws = Workspace.create(tmp_path_factory.mktemp("repair") / "ws")
+def index(tmp_path_factory, module_backend):
+    ws = make_workspace(tmp_path_factory.mktemp("repair") / "ws", module_backend)
     ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE], by="тест")
     return CatalogueIndex.open(ws)
 

@@ -1,15 +1,25 @@
-"""The SQLite store: ids, versions, conflicts, atomic batches, the bin, migrations, files."""
+"""The store, on SQLite and on PostgreSQL: ids, versions, conflicts, atomic batches, the bin,
+migrations, files."""
 
 from __future__ import annotations
 
-import sqlite3
+import os
 
 import pytest
+from sqlalchemy import text
 
 from catalogue import records, schema
 from catalogue.store import ConflictError, NotFoundError, Store, StoreError
 from catalogue.validation import ValidationError
 from catalogue.workspace import NotAWorkspace, Workspace
+
+pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def url(backend, tmp_path) -> str:
+    """A database URL of the test's backend (nothing in it yet)."""
+    return os.environ.get("IMK_DATABASE_URL") or f"sqlite:///{tmp_path / 'catalogue.sqlite'}"
 
 
 def material(title="Сложение дробей", **values):
@@ -86,22 +96,20 @@ def test_deleted_record_goes_to_the_bin_with_its_history(workspace):
 
 
 def test_schema_version_is_recorded(workspace):
-    con = sqlite3.connect(workspace.db_path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
-    con.close()
+    with workspace.store.db.read() as conn:
+        assert schema.current_version(conn) == schema.SCHEMA_VERSION
 
 
-def test_database_from_a_newer_program_is_refused(tmp_path):
-    path = tmp_path / "catalogue.sqlite"
-    Store(path).close()
-    con = sqlite3.connect(path)
-    con.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
-    con.close()
+def test_database_from_a_newer_program_is_refused(url):
+    store = Store(url)
+    with store.db.write() as conn:
+        schema.set_version(conn, schema.SCHEMA_VERSION + 1)
+    store.close()
     with pytest.raises(StoreError, match="более новой версией"):
-        Store(path)
+        Store(url)
 
 
-def test_reopening_keeps_records(tmp_path):
+def test_reopening_keeps_records(tmp_path, backend):
     with Workspace.create(tmp_path / "ws") as ws:
         ws.store.save(material(), by="Смирнова")
     with Workspace.open(tmp_path / "ws") as ws:
@@ -159,17 +167,16 @@ def test_stats_count_kinds_statuses_and_texts(workspace):
     assert stats["with_text"] == 1 and stats["attachments"] == 1
 
 
-def test_an_old_database_is_migrated_in_place(tmp_path):
-    path = tmp_path / "catalogue.sqlite"
-    con = sqlite3.connect(path)  # a version-1 catalogue, as the first release left it
-    with Store(path).db.read():
-        pass
-    con.execute("DROP TABLE search_log")
-    con.execute("PRAGMA user_version = 1")
-    con.commit()
-    con.close()
-    store = Store(path)
+def test_an_old_database_is_migrated_in_place(url):
+    old = Store(url)  # made a version-1 catalogue, as the first release left it
+    with old.db.write() as conn:
+        for table in reversed(schema.metadata.sorted_tables):
+            if table.name not in schema.V1_TABLES:
+                conn.execute(text(f"DROP TABLE {table.name}"))
+        schema.set_version(conn, 1)
+    old.close()
+    store = Store(url)
     store.search_log.log("дроби", {"grade": ["5"]}, total=3, elapsed_ms=12.5, source="cli")
     assert store.search_log.entries()[0]["filters"] == {"grade": ["5"]}
-    con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 4
+    with store.db.read() as conn:
+        assert schema.current_version(conn) == schema.SCHEMA_VERSION == 4

@@ -26,6 +26,8 @@ from catalogue.i18n import t
 from widgets.history_panel import action_name
 from widgets.review_panel import ReviewPanel, reviews_html
 
+pytestmark = pytest.mark.both_backends
+
 STATUSES = list(TRANSITIONS)
 GOOD = {"актуальность": 5, "соответствие ФГОС": 4}
 

@@ -1,7 +1,8 @@
 """``imk backup`` / ``imk restore``: a consistent copy of a workspace taken while others work.
 
-A backup folder holds ``catalogue.sqlite`` (copied with SQLite's online backup API: one
-snapshot, writers are not stopped), the attachment files that snapshot names (re-hashed while
+A backup folder holds ``catalogue.sqlite`` (copied with SQLite's online backup API, or, from
+a PostgreSQL catalogue, by :func:`~catalogue.maintenance.copy.copy_database`: one snapshot
+either way, writers are not stopped), the attachment files that snapshot names (re-hashed while
 copied), ``settings.toml`` and ``imk-backup.json`` (written last: a folder without it is not a
 finished backup). The index is not copied: restore rebuilds it.
 """
@@ -16,15 +17,18 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine
 
+from catalogue.maintenance.copy import copy_database
 from catalogue.maintenance.doctor import integrity
 from catalogue.maintenance.references import named_hashes
+from catalogue.storage.base import is_postgresql, sqlite_url
 from catalogue.store import StoreError
-from catalogue.workspace import DB_NAME, SETTINGS_NAME, Workspace
+from catalogue.workspace import DB_NAME, SETTINGS_NAME, Workspace, database_url
 
 Progress = Callable[[int, int], None]
 MANIFEST = "imk-backup.json"
@@ -57,6 +61,19 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+    os.replace(partial, target)
+
+
+def _database_copy(ws: Workspace, target: Path) -> None:
+    """The workspace's database, from one snapshot, as the SQLite file ``target``."""
+    if not ws.on_postgresql:
+        _sqlite_copy(ws.db_path, target)
+        return
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    copy_database(ws.store.db, sqlite_url(partial))
+    with closing(sqlite3.connect(partial)) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
     os.replace(partial, target)
 
 
@@ -120,7 +137,7 @@ def backup(ws: Workspace, target: Path, progress: Progress | None = None) -> Cop
         raise StoreError("backup.target_not_empty", path=target)
     target.mkdir(parents=True, exist_ok=True)
     db = target / DB_NAME
-    _sqlite_copy(ws.db_path, db)
+    _database_copy(ws, db)
     records, hashes = _snapshot_facts(db)
     files, size = _copy_files(
         hashes,
@@ -158,6 +175,8 @@ def restore(source: Path, home: Path, progress: Progress | None = None) -> Copie
     problems = integrity(source / DB_NAME)
     if problems:
         raise StoreError("restore.damaged", path=source / DB_NAME, problem=problems[0])
+    if is_postgresql(database_url(home)):
+        raise StoreError("restore.postgresql", path=home)
     if not _workspace_is_empty(home):
         raise StoreError("restore.not_empty", path=home)
     manifest = json.loads(manifest_path.read_text())

@@ -1,4 +1,4 @@
-"""``imk doctor``, ``imk backup PATH`` and ``imk restore PATH``."""
+"""``imk doctor``, ``imk backup PATH``, ``imk restore PATH`` and ``imk copy --to URL``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from catalogue import plugins
 from catalogue.cli import Context, echo_json, pass_context, progress_bar, records_changed
 from catalogue.i18n import t
 from catalogue.maintenance.backup import backup, restore
-from catalogue.maintenance.doctor import Diagnosis, Finding, diagnose, integrity
-from catalogue.workspace import Workspace
+from catalogue.maintenance.copy import copy_database
+from catalogue.maintenance.doctor import Diagnosis, Finding, database_integrity, diagnose
+from catalogue.storage.base import shown_url
+from catalogue.workspace import SETTINGS_NAME, Workspace
 
 
 def _show(report: Diagnosis, home: Path) -> None:
@@ -60,7 +62,7 @@ def doctor(context: Context, repair: bool, as_json: bool) -> None:
     home = context.home
     if not Workspace.exists(home):
         context.open()  # the usual "not a workspace" message
-    broken = integrity(home / "catalogue.sqlite")
+    broken = database_integrity(home)
     if broken:
         report = Diagnosis(
             findings=[
@@ -108,3 +110,24 @@ def restore_command(context: Context, path: Path) -> None:
         ),
         err=True,
     )
+
+
+@click.command("copy", help="copy.help")
+@click.option("--to", "url", required=True, help="copy.to_help")
+@pass_context
+def copy_command(context: Context, url: str) -> None:
+    with context.open() as ws, progress_bar(t("progress.rows")) as update:
+        counts = copy_database(ws.store.db, url, update)
+    shown = shown_url(url)
+    click.echo(
+        t(
+            "copy.done",
+            url=shown,
+            records=counts.records,
+            versions=counts.versions,
+            texts=counts.texts,
+            rows=sum(counts.rows.values()),
+        ),
+        err=True,
+    )
+    click.echo(t("copy.next", settings=ws.path / SETTINGS_NAME, url=shown, home=ws.path), err=True)

@@ -21,7 +21,8 @@ from sqlalchemy import text
 
 from catalogue.i18n import t
 from catalogue.maintenance.references import named_hashes
-from catalogue.workspace import Workspace
+from catalogue.storage.base import is_postgresql
+from catalogue.workspace import DB_NAME, Workspace, database_url
 
 Progress = Callable[[int, int], None]
 SHOWN = 20  # items listed per finding
@@ -81,6 +82,14 @@ def integrity(db_path: Path) -> list[str]:
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else rows
+
+
+def database_integrity(home: Path) -> list[str]:
+    """:func:`integrity` of the workspace's SQLite file; ``[]`` for a PostgreSQL database (the
+    server checks its own pages; the checks below run on either)."""
+    if is_postgresql(database_url(home)):
+        return []
+    return integrity(Path(home) / DB_NAME)
 
 
 def check_database(ws: Workspace, found: Diagnosis) -> None:

@@ -1,7 +1,10 @@
-"""Shared pieces of the store: its errors, a saved version, the clock and the database file.
+"""Shared pieces of the store: its errors, a saved version, the clock and the database.
 
-:class:`Database` is the one way the store's parts reach SQLite: :meth:`Database.read` for a
-snapshot, :meth:`Database.write` for a transaction that holds the write lock from its start.
+:class:`Database` is the one way the store's parts reach the database, a SQLite file (the
+default) or a PostgreSQL server: :meth:`Database.read` for a snapshot, :meth:`Database.write`
+for a transaction. On SQLite a writer holds the file's write lock from its start
+(``BEGIN IMMEDIATE``); on PostgreSQL writers run side by side and lock only the rows they
+change (``SELECT … FOR UPDATE`` in :mod:`catalogue.storage.records`).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 
 from catalogue.errors import UserError
 from catalogue.i18n import moment_text, t
 from catalogue.records import Record
+from catalogue.schema import index_journal
 
 ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
 TYPED_ID = re.compile(
@@ -70,9 +75,39 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def connect_engine(path: Path) -> Engine:
-    """A SQLAlchemy engine on the SQLite file in WAL mode, writers taking the lock up front."""
-    engine = create_engine(f"sqlite:///{path}")
+def sqlite_url(path: Path) -> str:
+    """The database URL of a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def is_postgresql(url: str) -> bool:
+    """Whether ``url`` names a PostgreSQL database (``postgresql://…``, ``postgres://…``)."""
+    return url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _driver_url(url: str) -> str:
+    """``url`` with the driver this program uses (psycopg 3 for PostgreSQL)."""
+    if is_postgresql(url):
+        return "postgresql+psycopg:" + url.split(":", 1)[1]
+    return url
+
+
+def connect_engine(url: str) -> Engine:
+    """A SQLAlchemy engine on ``url``: SQLite in WAL mode with writers taking the lock up
+    front, or PostgreSQL (psycopg 3) at READ COMMITTED."""
+    if is_postgresql(url):
+        try:
+            return create_engine(
+                _driver_url(url), pool_pre_ping=True, isolation_level="READ COMMITTED"
+            )
+        except ModuleNotFoundError as exc:
+            raise StoreError("store.no_psycopg") from exc
+    engine = create_engine(url)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -94,6 +129,23 @@ def connect_engine(path: Path) -> Engine:
 
 
 _SAVED = "imk_saved_records"
+_JOURNAL = "imk_journal_rows"
+# PostgreSQL advisory lock taken by a write transaction just before it adds its index journal
+# rows and commits: journal numbers are then handed out in commit order, so the index never
+# acknowledges a number below one still uncommitted (see Database.write).
+JOURNAL_LOCK = 0x494D4B4A  # "IMKJ"
+
+
+def insert_or_ignore(conn: Connection, table: Table) -> Insert:
+    """``INSERT`` that skips rows whose key is already there (on either database)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def journal(conn: Connection, row: dict[str, Any]) -> None:
+    """Add an index journal row to the write transaction ``conn`` (written at its commit)."""
+    conn.info.setdefault(_JOURNAL, []).append(row)
 
 
 def saved_in(conn: Connection, record: Record) -> None:
@@ -102,30 +154,42 @@ def saved_in(conn: Connection, record: Record) -> None:
 
 
 class Database:
-    """One catalogue file: snapshots for reading, and the one way to write."""
+    """One catalogue database: snapshots for reading, and the one way to write."""
 
-    def __init__(self, path: Path) -> None:
-        self.engine = connect_engine(path)
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = connect_engine(url)
         self._writer = self.engine.execution_options(write=True)
         # Called with the records a write transaction saved, once it has committed (the
         # workspace then publishes their attachment files: a file appears only after the
         # record naming it exists).
         self.after_save: list[Callable[[list[Record]], None]] = []
 
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether this is a PostgreSQL database (else a SQLite file)."""
+        return self.engine.dialect.name == "postgresql"
+
     def read(self) -> AbstractContextManager[Connection]:
-        """A connection for reading; it never waits for a writer (WAL)."""
+        """A connection for reading; it never waits for a writer."""
         return self.engine.connect()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A transaction holding the write lock from its start: all of it is saved, or nothing.
+        """A write transaction: all of it is saved, or nothing.
 
-        Records it saves (:func:`saved_in`) go to the ``after_save`` hooks after the commit.
+        Its index journal rows (:func:`journal`) are written last, just before the commit;
+        records it saves (:func:`saved_in`) go to the ``after_save`` hooks after the commit.
         """
         with self._writer.begin() as conn:
             saved: list[Record] = []
-            conn.info[_SAVED] = saved
+            rows: list[dict[str, Any]] = []
+            conn.info[_SAVED], conn.info[_JOURNAL] = saved, rows
             yield conn
+            if rows:
+                if self.is_postgresql:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})")
+                conn.execute(insert(index_journal), rows)
         if saved:
             for hook in self.after_save:
                 hook(saved)

@@ -29,9 +29,9 @@ class Collections:
             row = None
             if collection.id:
                 row = conn.execute(
-                    select(schema.collections.c.version).where(
-                        schema.collections.c.id == collection.id
-                    )
+                    select(schema.collections.c.version)
+                    .where(schema.collections.c.id == collection.id)
+                    .with_for_update()
                 ).first()
             if row is None:
                 taken = conn.execute(

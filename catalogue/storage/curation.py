@@ -37,9 +37,9 @@ class Curation:
         """Take a record out of the bin as a new version (action ``undelete``)."""
         with self.db.write() as conn:
             row = conn.execute(
-                select(schema.records.c.data, schema.records.c.deleted_at).where(
-                    schema.records.c.id == record_id
-                )
+                select(schema.records.c.data, schema.records.c.deleted_at)
+                .where(schema.records.c.id == record_id)
+                .with_for_update()
             ).first()
             if row is None or row.deleted_at is None:
                 raise NotFoundError("curation.not_in_bin", id=record_id)

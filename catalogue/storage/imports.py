@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from catalogue import schema
 from catalogue.records import Record, RecordT
-from catalogue.storage.base import Database, NotFoundError, now
+from catalogue.storage.base import Database, NotFoundError, insert_or_ignore, now
 from catalogue.storage.records import write_record
 from catalogue.validation import check
 
@@ -30,9 +30,7 @@ class Imports:
         check(record)
         with self.db.write() as conn:
             if blob is not None:
-                conn.execute(
-                    insert(schema.blobs).prefix_with("OR IGNORE").values(**blob, added_at=now())
-                )
+                conn.execute(insert_or_ignore(conn, schema.blobs).values(**blob, added_at=now()))
             return write_record(conn, record, by, action="import")
 
     def attachment_owners(self) -> dict[str, str]:
@@ -60,7 +58,7 @@ class Imports:
         if not rows:
             return 0
         with self.db.write() as conn:
-            done = conn.execute(insert(schema.near_duplicates).prefix_with("OR IGNORE"), rows)
+            done = conn.execute(insert_or_ignore(conn, schema.near_duplicates), rows)
             return int(done.rowcount)
 
     def near_duplicates(self, status: str | None = "open") -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ from catalogue.storage.base import (
     ConflictError,
     Database,
     NotFoundError,
+    insert_or_ignore,
+    journal,
     now,
     saved_in,
 )
@@ -26,16 +28,14 @@ from catalogue.validation import check
 def next_id(conn: Connection, kind: str) -> str:
     """A new id for a record or collection of ``kind`` (``mat-000042``)."""
     prefix = ID_PREFIX[kind]
-    row = conn.execute(
-        select(schema.counters.c.value).where(schema.counters.c.prefix == prefix)
-    ).first()
-    value = (row[0] if row else 0) + 1
-    if row:
-        conn.execute(
-            update(schema.counters).where(schema.counters.c.prefix == prefix).values(value=value)
-        )
-    else:
-        conn.execute(insert(schema.counters).values(prefix=prefix, value=value))
+    counters = schema.counters
+    conn.execute(insert_or_ignore(conn, counters).values(prefix=prefix, value=0))
+    value = conn.execute(
+        update(counters)
+        .where(counters.c.prefix == prefix)
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
+    ).scalar_one()
     return f"{prefix}-{value:06d}"
 
 
@@ -55,11 +55,15 @@ def add_version(conn: Connection, record: Record, data: str, by: str, action: st
 
 def queue(conn: Connection, record_id: str, op: str) -> None:
     """Tell the search index to redo a record (``op``: ``upsert`` or ``delete``)."""
-    conn.execute(insert(schema.index_journal).values(record_id=record_id, op=op, queued_at=now()))
+    journal(conn, dict(record_id=record_id, op=op, queued_at=now()))
 
 
 def write_record(conn: Connection, record: RecordT, by: str, action: str = "") -> RecordT:
-    """Insert or update ``record`` (optimistically), keep the version, queue the index."""
+    """Insert or update ``record`` (optimistically), keep the version, queue the index.
+
+    The record's row stays locked until the transaction ends (``FOR UPDATE``; on SQLite the
+    transaction holds the whole file), so no one else saves it between the check and the write.
+    """
     stamp = now()
     current = None
     if record.id:
@@ -68,7 +72,9 @@ def write_record(conn: Connection, record: RecordT, by: str, action: str = "") -
                 schema.records.c.version,
                 schema.records.c.updated_by,
                 schema.records.c.updated_at,
-            ).where(schema.records.c.id == record.id)
+            )
+            .where(schema.records.c.id == record.id)
+            .with_for_update()
         ).first()
     if current is not None and current.version != record.version:
         raise ConflictError(
@@ -102,7 +108,7 @@ def write_record(conn: Connection, record: RecordT, by: str, action: str = "") -
             .where(schema.records.c.version == current.version)
             .values(deleted_at=None, **values)
         )
-        if done.rowcount != 1:  # pragma: no cover - guarded by BEGIN IMMEDIATE
+        if done.rowcount != 1:  # pragma: no cover - guarded by the row lock
             raise ConflictError(record.id, record.version - 1, -1, "?", "?")
     add_version(conn, record, data, by, action or ("create" if current is None else "update"))
     queue(conn, record.id, "upsert")
@@ -118,11 +124,13 @@ def save_record(db: Database, record: RecordT, by: str, action: str = "") -> Rec
 
 
 def load_live(conn: Connection, record_id: str) -> Record:
-    """The current version of a record that is not in the bin; :class:`NotFoundError` if none."""
+    """The current version of a record that is not in the bin, its row locked for the rest of
+    the transaction; :class:`NotFoundError` if none."""
     row = conn.execute(
         select(schema.records.c.data)
         .where(schema.records.c.id == record_id)
         .where(schema.records.c.deleted_at.is_(None))
+        .with_for_update()
     ).first()
     if row is None:
         raise NotFoundError("store.not_found", id=record_id)
