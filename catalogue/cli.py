@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -106,7 +107,7 @@ class OutputFile(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = super().convert(value, param, ctx)
-        folder = Path(path).expanduser().parent
+        folder = Path(os.fsdecode(path)).expanduser().parent
         if not folder.is_dir():
             self.fail(t("cli.no_folder", folder=folder), param, ctx)
         return path
