@@ -67,7 +67,7 @@ def test_lab_speaks_russian_and_asks_nothing_about_news(page):
     sync_api.expect(page.get_by_text("Имя", exact=True).first).to_be_visible()  # file browser
     assert page.get_by_text(re.compile("Jupyter news|новост", re.IGNORECASE)).count() == 0
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
-    sync_api.expect(page.locator(".jp-Notebook").first).to_be_visible()
+    sync_api.expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
     page.screenshot(path=str(SHOTS / "00_lab_russian.png"))
 
 
