@@ -8,6 +8,7 @@ Screenshots land in ``tests/output/browser/``.
 
 from __future__ import annotations
 
+import json
 import re
 
 import nbformat
@@ -18,6 +19,7 @@ from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from tests.browser.lab import (
     CHROMIUM,
+    KERNEL_IDLE,
     SHOTS,
     TIMEOUT_MS,
     USER,
@@ -67,7 +69,7 @@ def test_lab_speaks_russian_and_asks_nothing_about_news(page):
     sync_api.expect(page.get_by_text("Имя", exact=True).first).to_be_visible()  # file browser
     assert page.get_by_text(re.compile("Jupyter news|новост", re.IGNORECASE)).count() == 0
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
-    sync_api.expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
+    page.wait_for_function(KERNEL_IDLE % json.dumps("01_search.ipynb"))  # the notebook is shown
     page.screenshot(path=str(SHOTS / "00_lab_russian.png"))
 
 
