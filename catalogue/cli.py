@@ -273,10 +273,7 @@ def stats(context: Context, as_json: bool) -> None:
     )
     if "index" in data:
         index = data["index"]
-        click.echo(
-            f"{t('stats.index')}: {index['documents']} {t('stats.index_docs')}, "
-            f"{index['pending']} {t('stats.index_pending')}"
-        )
+        click.echo(t("stats.index_line", documents=index["documents"], pending=index["pending"]))
 
 
 @click.command(

@@ -1,6 +1,8 @@
 """One way to drive a real browser in the tests: headless Chromium from Debian
 (``/usr/bin/chromium``) via Playwright, and JupyterLab started on copies of the notebooks with
-every Jupyter folder isolated. Waits are on state, never on sleeps."""
+every Jupyter folder isolated and the server options ``imk lab`` uses (the shipped Russian
+settings, no news, notebooks saved without outputs: :mod:`catalogue.lab`). Waits are on state,
+never on sleeps."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from playwright import sync_api  # in the dev extra: missing means broken
 
-from catalogue.lab import ENV_ROOT, SERVER_OPTIONS
+from catalogue import lab as imk_lab
 from catalogue.lab.exports import link_exports
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,13 +38,13 @@ CHROMIUM_ARGS = [
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "tests" / "output" / "browser"
 TIMEOUT_MS = 60_000
+sync_api.expect.set_options(timeout=TIMEOUT_MS)  # a kernel on a busy machine takes its time
 KERNEL_IDLE = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   if (!w || !w.context || w.context.path !== %s) return false;
   const k = w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
 }"""
-NOTIFICATIONS = {"fetchNews": "false", "checkForUpdates": False}
 USER = "Браузерова Анна Тестовна"
 
 
@@ -71,18 +73,14 @@ def jupyterlab(
     for name in names:
         shutil.copy(REPO / "notebooks" / name, notebooks / name)
     link_exports(home / "exports", notebooks)  # as imk lab does: «Экспорт» beside the notebooks
-    settings = root / "settings"
-    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (
-        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    ).write_text(json.dumps(NOTIFICATIONS))
     env = {
         **os.environ,
         "IMK_HOME": str(home),
         "IMK_USER": USER,
-        ENV_ROOT: str(notebooks),
+        imk_lab.ENV_ROOT: str(notebooks),
         "JUPYTER_CONFIG_DIR": str(root / "config"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
+        imk_lab.CLEAN_ENV: str(notebooks),
         "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"),
         "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
         "JUPYTER_PLATFORM_DIRS": "1",
@@ -103,11 +101,9 @@ def jupyterlab(
         f"--port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}",
+        *imk_lab.server_args("ru", notebooks),
         "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        *SERVER_OPTIONS,
     ]
     log = (root / "lab.log").open("wb")
     server = subprocess.Popen(

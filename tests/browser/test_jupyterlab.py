@@ -8,14 +8,26 @@ Screenshots land in ``tests/output/browser/``.
 
 from __future__ import annotations
 
+import json
 import re
 
+import nbformat
 import pytest
 from needs import need
 
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
-from tests.browser.lab import CHROMIUM, SHOTS, USER, chromium, jupyterlab, run_all, sync_api
+from tests.browser.lab import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    SHOTS,
+    TIMEOUT_MS,
+    USER,
+    chromium,
+    jupyterlab,
+    run_all,
+    sync_api,
+)
 
 NEW_TITLE = "Проверочный конспект браузерного теста о квазиподобии"
 
@@ -35,6 +47,30 @@ def lab(tmp_path_factory, demo_home):
 def page(lab):
     with chromium(lab, "01_search.ipynb") as page:
         yield page
+
+
+MENUS = [
+    "Файл",
+    "Редактировать",
+    "Просмотр",
+    "Выполнить",
+    "Ядро",
+    "Вкладки",
+    "Настройки",
+    "Справка",
+]
+
+
+def test_lab_speaks_russian_and_asks_nothing_about_news(page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    bar = page.locator(".lm-MenuBar-itemLabel")
+    sync_api.expect(bar.first).to_have_text("Файл", timeout=TIMEOUT_MS)
+    assert bar.all_inner_texts() == MENUS  # Russian language pack, shipped settings
+    sync_api.expect(page.get_by_text("Имя", exact=True).first).to_be_visible()  # file browser
+    assert page.get_by_text(re.compile("Jupyter news|новост", re.IGNORECASE)).count() == 0
+    assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
+    page.wait_for_function(KERNEL_IDLE % json.dumps("01_search.ipynb"))  # the notebook is shown
+    page.screenshot(path=str(SHOTS / "00_lab_russian.png"))
 
 
 def test_search_then_curate_in_a_real_browser(lab, page):
@@ -84,3 +120,17 @@ def test_search_then_curate_in_a_real_browser(lab, page):
         assert record.id in index.find_ids("квазиподобие")
         assert index.check().ok
         index.close()
+
+
+def test_notebooks_lab_has_run_are_saved_without_outputs(lab, page):
+    for name in ("01_search.ipynb", "02_curation.ipynb"):
+        page.evaluate(
+            "async (p) => { await window.jupyterapp.commands.execute('docmanager:open', {path: p});"
+            " await window.jupyterapp.commands.execute('docmanager:save'); }",
+            name,
+        )
+        assert page.locator(".jp-OutputArea-output").count() > 0  # the methodist still sees them
+        saved = nbformat.read(lab["home"].parent / "notebooks" / name, as_version=4)
+        code = [c for c in saved.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), name
+        assert "widgets" not in saved.metadata
