@@ -69,6 +69,7 @@ class CatalogueIndex:
         self.path = workspace.index_dir
         self.ix = whoosh_index.open_dir(str(self.path))
         self._searcher: Searcher | None = None
+        self._built = _built(self.path)
         self._tables = SegmentTables(self.path)
         self._table: FacetTable | None = None
 
@@ -167,6 +168,7 @@ class CatalogueIndex:
         self.close()
         count = self.build(self.workspace, progress)
         self._reopen()
+        self._built = _built(self.path)
         return count
 
     def sync(self, wait: float = 30.0) -> int:
@@ -207,6 +209,10 @@ class CatalogueIndex:
     def searcher(self) -> Searcher:
         """The open searcher of the latest index generation: kept between searches, refreshed
         (unchanged segments reused) when a commit made a newer one."""
+        built = _built(self.path)
+        if built != self._built:  # another process rebuilt the index: start over
+            self._reopen()
+            self._built = built
         if self._searcher is None:
             self._searcher = self.ix.searcher()
             self._table = None
@@ -272,6 +278,16 @@ class CatalogueIndex:
         except FileNotFoundError:
             self._reopen()
             return read()
+
+
+def _built(path: Path) -> tuple[int, int] | None:
+    """Which build of the index ``path`` holds: its version marker's inode and time (a rebuild
+    writes a new one)."""
+    try:
+        marker = (path / VERSION_FILE).stat()
+    except OSError:
+        return None
+    return marker.st_ino, marker.st_mtime_ns
 
 
 def _spares(workspace: Workspace) -> tuple[Path, Path]:
