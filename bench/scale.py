@@ -614,7 +614,11 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         for stale in folder.glob("build-*.json"):
             stale.unlink()
     (home / "tmp").mkdir(exist_ok=True)
-    result: dict[str, Any] = {"size": size, "catalogue": json.loads(stamp.read_text())}
+    result: dict[str, Any] = {
+        "size": size,
+        "label": args.label,
+        "catalogue": json.loads(stamp.read_text()),
+    }
 
     builds = {}
     engines: list[tuple[str, Path, bool]] = [
@@ -716,7 +720,8 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
                     alpha=0.45,
                     label=f"{engine} p95" if i == 0 else None,
                 )
-        ax.set_xticks(range(len(results)), [f"{r['size']:,} records" for r in results])
+        names = [f"{r['size']:,} records {r.get('label', '')}".strip() for r in results]
+        ax.set_xticks(range(len(results)), names)
         ax.set_yscale("log")
         ax.set_title(f"{variant} queries (10 hits, snippets, facet counts)")
         ax.grid(axis="y", alpha=0.3)
@@ -725,6 +730,16 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def combine(paths: list[Path], out: Path) -> None:
+    """One chart of several result files (e.g. before and after a change)."""
+    results = []
+    for path in paths:
+        for result in json.loads(path.read_text())["sizes"]:
+            result.setdefault("label", path.stem.rsplit("-", 1)[-1])
+            results.append(result)
+    chart(results, out)
 
 
 def run_child(task: str, args: list[str]) -> None:
@@ -753,7 +768,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--label", default="", help="suffix of the result files")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--chart", nargs="+", type=Path, metavar="JSON", help="only chart these result files"
+    )
     args = parser.parse_args(argv)
+    if args.chart:
+        combine(args.chart, args.out / "scale-compared.png")
+        return 0
     if args.child:
         run_child(args.child[0], args.child[1:])
         return 0
