@@ -27,13 +27,13 @@ TOKEN = re.compile(r"\w+")
 WHOLE = re.compile(r"(?s).*")
 
 
-_STEMS: dict[str, str] = {}  # folded word -> stem: words repeat a lot
+STEMS: dict[str, str] = {}  # folded word -> stem: words repeat a lot
 STEM_CACHE = 500_000
 
 
 def stem(word: str) -> str:
     """The Snowball stem of a lower-case word, Russian or English by its letters."""
-    found = _STEMS.get(word)
+    found = STEMS.get(word)
     if found is None:
         if CYRILLIC.search(word):
             found = str(stemmer("russian").stemWord(word))
@@ -41,9 +41,9 @@ def stem(word: str) -> str:
             found = str(stemmer("english").stemWord(word))
         else:
             found = word
-        if len(_STEMS) >= STEM_CACHE:
-            _STEMS.clear()
-        _STEMS[word] = found
+        if len(STEMS) >= STEM_CACHE:
+            STEMS.clear()
+        STEMS[word] = found
     return found
 
 
@@ -78,7 +78,7 @@ class WordTokenizer(Tokenizer):
         matches: Iterable[re.Match[str]] = (
             TOKEN.finditer(value) if tokenize else [WHOLE.match(value)]  # type: ignore[list-item]
         )
-        stems, stops = _STEMS, STOP_WORDS
+        stems, stops = STEMS, STOP_WORDS
         pos: int | None = None
         for n, match in enumerate(matches):
             original = match.group()
