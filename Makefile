@@ -11,7 +11,7 @@ CORPUS    ?= $(CURDIR)/../shared/corpus/real
 CORPUS_HOME ?= $(CURDIR)/build/corpus-workspace
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-fast lint demo bench bench-corpus clean help
+.PHONY: lab test test-fast lint demo bench bench-scale bench-corpus clean help
 
 help:
 	@echo "make lab    — JupyterLab с демо-каталогом (рабочая папка $(WORKSPACE))"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint   — ruff check, ruff format --check, mypy"
 	@echo "make demo   — только создать демо-каталог"
 	@echo "make bench  — замеры скорости на демо-каталоге (долго, не входит в test)"
+	@echo "make bench-scale — поиск на 10 000 и 100 000 записей рядом с FTS5 и Tantivy (SIZES=2000 — быстро)"
 	@echo "make bench-corpus — релевантность и импорт на ../shared/corpus/real"
 
 $(BIN)/python:
@@ -57,6 +58,10 @@ bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 	$(BIN)/python -m bench.export_speed --source $(WORKSPACE)
 	$(BIN)/python -m bench.reports_scale --demo $(WORKSPACE)
 	$(BIN)/python -m bench.limits
+
+# Search at 10,000 and 100,000 records beside SQLite FTS5 and Tantivy (catalogues kept in build/scale).
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.scale --sizes $(or $(SIZES),10000,100000)
 
 # The real-document benchmarks need ../shared/corpus/real (not part of a user's clone).
 bench-corpus: $(STAMP)

@@ -32,7 +32,7 @@ from index.engine import CatalogueIndex
 
 MORPH = pymorphy3.MorphAnalyzer()
 SNOWBALL = Stemmer.Stemmer("russian")
-PRODUCT_STEM = index.analysis.stem.__wrapped__
+PRODUCT_STEM = index.analysis.stem
 
 
 def lemma(word: str) -> str:
@@ -97,6 +97,7 @@ def use(reducer) -> None:
         return reducer(word) if index.analysis.CYRILLIC.search(word) else PRODUCT_STEM(word)
 
     index.analysis.stem = stem
+    index.analysis.STEMS.clear()  # the analyzer asks its stem dictionary first
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,18 +1,19 @@
-"""Text analysis for Russian and English, as a Whoosh chain of small filters.
+"""Text analysis for Russian and English: one Whoosh tokenizer doing the whole chain.
 
-``tokenizer | lowercase | ё→е | stop words | stemmer``: Cyrillic tokens go to the Snowball
-Russian stemmer, Latin tokens to the English one (PyStemmer, the C build of Snowball), so
-«дроби», «дробей», «дробями» all become «дроб». Every class here is defined in this module
-(never in a notebook) because Whoosh pickles the analyzer into the index.
+Words, lower-cased, «ё» → «е», stop words out, stemmed, in a single pass: Cyrillic tokens go
+to the Snowball Russian stemmer, Latin tokens to the English one (PyStemmer, the C build of
+Snowball, its answers cached by word), so «дроби», «дробей», «дробями» all become «дроб».
+Every class here is defined in this module (never in a notebook) because Whoosh pickles the
+analyzer into the index.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis import Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 
@@ -22,53 +23,92 @@ CYRILLIC = re.compile(r"[а-яё]")
 # Words kept although stop lists drop them: they carry meaning in a catalogue query.
 KEEP = {"два", "три", "один", "больше", "нет"}
 STOP_WORDS = frozenset((set(stoplists["ru"]) | set(stoplists["en"])) - KEEP)
-TOKEN_PATTERN = r"\w+"
+TOKEN = re.compile(r"\w+")
+WHOLE = re.compile(r"(?s).*")
 
 
-class YoFilter(Filter):
-    """Fold «ё» into «е» (the stemmer does too, but unstemmed tokens need it)."""
-
-    # whoosh's own Filter.__call__ disagrees with its base Composable.__call__
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
-        for token in tokens:
-            if "ё" in token.text:
-                token.text = token.text.replace("ё", "е")
-            yield token
+STEMS: dict[str, str] = {}  # folded word -> stem: words repeat a lot
+STEM_CACHE = 500_000
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball stem of a lower-case word, Russian or English by its letters."""
-    if CYRILLIC.search(word):
-        return str(stemmer("russian").stemWord(word))
-    if word.isascii() and word.isalpha():
-        return str(stemmer("english").stemWord(word))
-    return word
+    found = STEMS.get(word)
+    if found is None:
+        if CYRILLIC.search(word):
+            found = str(stemmer("russian").stemWord(word))
+        elif word.isascii() and word.isalpha():
+            found = str(stemmer("english").stemWord(word))
+        else:
+            found = word
+        if len(STEMS) >= STEM_CACHE:
+            STEMS.clear()
+        STEMS[word] = found
+    return found
 
 
-class StemFilter(Filter):
-    """Replace each token by its Russian or English stem (cached: words repeat a lot)."""
+class WordTokenizer(Tokenizer):
+    """Words (``\\w+``), lower-cased, «ё» folded into «е», stop words dropped (or flagged),
+    stemmed: the whole chain in one pass over the text.
+
+    Positions skip the stop words (the next word takes the next number, as Whoosh's
+    ``StopFilter`` renumbers them), so phrases match across a dropped «и» or «в».
+    """
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, StemFilter)
+        return isinstance(other, WordTokenizer)
 
-    # whoosh's own Filter.__call__ disagrees with its base Composable.__call__
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
-        for token in tokens:
-            if not token.stopped:
-                token.text = stem(token.text)
+    def __hash__(self) -> int:
+        return hash(WordTokenizer)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches: Iterable[re.Match[str]] = (
+            TOKEN.finditer(value) if tokenize else [WHOLE.match(value)]  # type: ignore[list-item]
+        )
+        stems, stops = STEMS, STOP_WORDS
+        pos: int | None = None
+        for n, match in enumerate(matches):
+            original = match.group()
+            text = original.lower()
+            if "ё" in text:
+                text = text.replace("ё", "е")
+            if text in stops:
+                if removestops:
+                    continue
+                token.stopped = True
+                token.pos = start_pos + n
+            else:
+                token.stopped = False
+                found = stems.get(text)
+                text = found if found is not None else stem(text)
+                pos = start_pos + n if pos is None else pos + 1
+                token.pos = pos
+            token.text = text
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = original  # type: ignore[attr-defined]
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
             yield token
 
 
 def analyzer() -> CompositeAnalyzer:
     """The analyzer used for every full-text field and for queries against them."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | YoFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | StemFilter()
-    )
+    return CompositeAnalyzer(WordTokenizer())
 
 
 def words(text: str) -> list[str]:

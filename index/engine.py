@@ -11,6 +11,8 @@ once more.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +20,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
@@ -27,13 +30,17 @@ from catalogue.records import Record
 from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
 from index.documents import document
-from index.facets import FacetTable
+from index.facets import FacetTable, SegmentTables
 from index.schema import INDEX_VERSION, build_schema
 from index.search import SearchResult, find_ids, search
 
 VERSION_FILE = "imk-index-version"
 BUILD_LOCK = "index.build.lock"  # held while a rebuild writes index.new/ and swaps it in
 Progress = Callable[[int, int], None]
+PROCS = min(2, os.cpu_count() or 1)  # processes of a rebuild
+PART_RECORDS = 5_000  # fewer records than this per process: one process
+SEGMENT_RECORDS = 25_000  # records per segment a rebuild writes
+LIMIT_MB = 512  # the index writer's memory for one segment's postings
 T = TypeVar("T")
 
 
@@ -61,7 +68,10 @@ class CatalogueIndex:
         self.store = workspace.store
         self.path = workspace.index_dir
         self.ix = whoosh_index.open_dir(str(self.path))
-        self._facet_cache: FacetTable | None = None
+        self._searcher: Searcher | None = None
+        self._built = _built(self.path)
+        self._tables = SegmentTables(self.path)
+        self._table: FacetTable | None = None
 
     @classmethod
     def open(
@@ -134,26 +144,13 @@ class CatalogueIndex:
         fresh, old = _spares(workspace)
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir()
-        ix = whoosh_index.create_in(str(fresh), build_schema())
         total = store.count()
-        writer = ix.writer(limitmb=256)
-        done = 0
+        parts = max(1, min(PROCS, total // PART_RECORDS))
         try:
-            batch: list[Record] = []
-            for record in store.iter_records():
-                batch.append(record)
-                if len(batch) == 200:
-                    done += _add_batch(writer, store, batch)
-                    batch = []
-                    if progress:
-                        progress(done, total)
-            done += _add_batch(writer, store, batch)
-            writer.commit()
+            done = _build_parts(store, fresh, parts, total, progress)
         except BaseException:
-            writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        ix.close()
         (fresh / VERSION_FILE).write_text(str(INDEX_VERSION))
         shutil.rmtree(old, ignore_errors=True)
         if workspace.index_dir.exists():
@@ -168,10 +165,10 @@ class CatalogueIndex:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Rebuild this index from the store (see :meth:`build`) and reopen it."""
-        self.ix.close()
+        self.close()
         count = self.build(self.workspace, progress)
-        self.ix = whoosh_index.open_dir(str(self.path))
-        self._facet_cache = None
+        self._reopen()
+        self._built = _built(self.path)
         return count
 
     def sync(self, wait: float = 30.0) -> int:
@@ -209,13 +206,27 @@ class CatalogueIndex:
         self.store.acknowledge(pending[-1][0])
         return len(last_op)
 
-    def facet_table(self, searcher: Searcher) -> FacetTable:
-        """Facet value → documents for the searcher's index generation (built once per
-        generation)."""
-        generation = self.ix.latest_generation()
-        if self._facet_cache is None or self._facet_cache.generation != generation:
-            self._facet_cache = FacetTable(searcher.reader(), generation)
-        return self._facet_cache
+    def searcher(self) -> Searcher:
+        """The open searcher of the latest index generation: kept between searches, refreshed
+        (unchanged segments reused) when a commit made a newer one."""
+        built = _built(self.path)
+        if built != self._built:  # another process rebuilt the index: start over
+            self._reopen()
+            self._built = built
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+            self._table = None
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._table = None
+        return self._searcher
+
+    def facet_table(self) -> FacetTable:
+        """The facet table of :meth:`searcher`'s generation (segments' tables reused)."""
+        searcher = self.searcher()
+        if self._table is None:
+            self._table = self._tables.table(searcher.reader())
+        return self._table
 
     def indexed_versions(self) -> dict[str, int]:
         """Version of every record in the index, by id."""
@@ -240,7 +251,14 @@ class CatalogueIndex:
 
     def close(self) -> None:
         """Close the index (the workspace stays open)."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher, self._table = None, None
         self.ix.close()
+
+    def _reopen(self) -> None:
+        self.close()
+        self.ix = whoosh_index.open_dir(str(self.path))
 
     def find_ids(
         self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 1000
@@ -258,13 +276,116 @@ class CatalogueIndex:
         try:
             return read()
         except FileNotFoundError:
-            self.ix.close()
-            self.ix = whoosh_index.open_dir(str(self.path))
+            self._reopen()
             return read()
+
+
+def _built(path: Path) -> tuple[int, int] | None:
+    """Which build of the index ``path`` holds: its version marker's inode and time (a rebuild
+    writes a new one)."""
+    try:
+        marker = (path / VERSION_FILE).stat()
+    except OSError:
+        return None
+    return marker.st_ino, marker.st_mtime_ns
 
 
 def _spares(workspace: Workspace) -> tuple[Path, Path]:
     return workspace.path / "index.new", workspace.path / "index.old"
+
+
+def _build_parts(
+    store: Store, fresh: Path, parts: int, total: int, progress: Progress | None
+) -> int:
+    """Index every record into ``fresh``: ``parts`` processes each write the segments of
+    every ``parts``-th record in a folder of their own; their segments are then moved into
+    ``fresh`` and listed in one table of contents (no merge, no second pass)."""
+    folders = [fresh / f"part-{n}" for n in range(parts)]
+    done: Any
+    if parts == 1:
+        done = [0]
+        _index_part(store, folders[0], 0, 1, done, progress, total)
+    else:
+        context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        done = context.Array("q", parts, lock=False)  # records indexed, by process
+        workers = [
+            context.Process(target=_index_part, args=(store.url, folder, n, parts, done))
+            for n, folder in enumerate(folders)
+        ]
+        for worker in workers:
+            worker.start()
+        try:
+            while any(w.is_alive() for w in workers):
+                if progress:
+                    progress(min(sum(done), total), total)
+                for worker in workers:
+                    worker.join(0.25)
+        finally:
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+                    worker.join()
+        if any(w.exitcode != 0 for w in workers):
+            raise RuntimeError(f"index build: a worker failed ({[w.exitcode for w in workers]})")
+    schema = build_schema()
+    whoosh_index.create_in(str(fresh), schema).close()
+    segments: list[Any] = []
+    for folder in folders:
+        part = whoosh_index.open_dir(str(folder))
+        segments += part._segments()
+        part.close()
+        for path in folder.iterdir():
+            if path.name.startswith(whoosh_index._DEF_INDEX_NAME + "_"):
+                path.rename(fresh / path.name)
+        shutil.rmtree(folder)
+    storage = FileStorage(str(fresh))
+    TOC(schema, segments, 1).write(storage, whoosh_index._DEF_INDEX_NAME)
+    return sum(segment.doc_count_all() for segment in segments)
+
+
+def _index_part(
+    source: Store | str,
+    folder: Path,
+    part: int,
+    parts: int,
+    done: Any,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> None:
+    """Write the index segments of every ``parts``-th record (from the ``part``-th) into
+    ``folder``: a segment every :data:`SEGMENT_RECORDS` records, so the postings fit the
+    writer's memory (``LIMIT_MB``) and are never spilled to temporary files; then each
+    segment's facet table beside it. A worker process opens the database whose URL is ``source``."""
+    folder.mkdir()
+    store = source if isinstance(source, Store) else Store(source)
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    batch: list[Record] = []
+    in_segment = 0
+    writer = ix.writer(limitmb=LIMIT_MB)
+    try:
+        for n, record in enumerate(store.iter_records()):
+            if n % parts != part:
+                continue
+            batch.append(record)
+            if len(batch) == 200:
+                done[part] += _add_batch(writer, store, batch)
+                in_segment += len(batch)
+                batch = []
+                if progress:
+                    progress(min(sum(done), total), total)
+                if in_segment >= SEGMENT_RECORDS:
+                    writer.commit(merge=False)
+                    writer, in_segment = ix.writer(limitmb=LIMIT_MB), 0
+        done[part] += _add_batch(writer, store, batch)
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+    with ix.reader() as reader:
+        SegmentTables(folder).table(reader)  # saved beside the segments
+    ix.close()
+    if store is not source:
+        store.close()
 
 
 def _add_batch(writer: IndexWriter, store: Store, batch: list[Record]) -> int:

@@ -22,7 +22,7 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 
 from catalogue.storage.base import typed_id
-from index.facets import clean_filters, facet_label
+from index.facets import Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import Unit, unit_ranking
@@ -113,8 +113,8 @@ class _Run:
     unknown: bool = False  # a word of the query is in no record (worth a spelling repair)
 
     @property
-    def matched(self) -> set[int]:
-        return {doc for _, doc in self.ranked}
+    def matched(self) -> list[int]:
+        return [doc for _, doc in self.ranked]
 
 
 def _execute(searcher: Searcher, q: wq.Query) -> Results:
@@ -197,9 +197,10 @@ def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
     return run
 
 
-def _order(searcher: Searcher, run: _Run, final: set[int], sort: str) -> list[tuple[float, int]]:
-    """(score, docnum) of the final documents in the requested order."""
-    ranked = [(score, doc) for score, doc in run.ranked if doc in final]
+def _order(searcher: Searcher, run: _Run, final: Mask, sort: str) -> list[tuple[float, int]]:
+    """(score, docnum) of the final documents (a mask over document numbers) in the
+    requested order."""
+    ranked = [(score, doc) for score, doc in run.ranked if final[doc]]
     if sort in ("date", "title"):
         column = searcher.reader().column_reader("date_sort" if sort == "date" else "title_sort")
         ranked.sort(key=lambda sd: column[sd[1]], reverse=sort == "date")
@@ -227,18 +228,19 @@ def search(
     filters = clean_filters(filters)
     sort = sort if sort in SORTS else "relevance"
     page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
-    with index.ix.searcher() as searcher:
-        run = _run(searcher, index.ix.schema, query)
-        table = index.facet_table(searcher)
-        selected = table.selection(filters)
-        final = run.matched.intersection(*selected.values()) if selected else run.matched
-        ordered = _order(searcher, run, final, sort)
-        chosen = ordered[(page - 1) * page_size : page * page_size]
-        hits = _hits(index, searcher, run.results, chosen)
-        facets = table.counts(run.matched, selected)
+    searcher = index.searcher()
+    run = _run(searcher, index.ix.schema, query)
+    table = index.facet_table()
+    selected = table.selection(filters)
+    matched = table.mask(run.matched)
+    final = _final(matched, selected)
+    ordered = _order(searcher, run, final, sort)
+    chosen = ordered[(page - 1) * page_size : page * page_size]
+    hits = _hits(index, searcher, run.results, chosen)
+    facets = table.counts(matched, selected)
     result = SearchResult(
         query=query,
-        total=len(final),
+        total=int(final.sum()),
         hits=hits,
         facets=facets,
         page=page,
@@ -264,12 +266,20 @@ def find_ids(
 ) -> list[str]:
     """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
     index.sync(wait=1.0)
-    with index.ix.searcher() as searcher:
-        run = _run(searcher, index.ix.schema, (query or "")[:MAX_QUERY])
-        selected = index.facet_table(searcher).selection(clean_filters(filters))
-        final = run.matched.intersection(*selected.values()) if selected else run.matched
-        ordered = _order(searcher, run, final, "relevance")[:limit]
-        return [searcher.stored_fields(doc)["id"] for _, doc in ordered]
+    searcher = index.searcher()
+    run = _run(searcher, index.ix.schema, (query or "")[:MAX_QUERY])
+    table = index.facet_table()
+    final = _final(table.mask(run.matched), table.selection(clean_filters(filters)))
+    ordered = _order(searcher, run, final, "relevance")[:limit]
+    reader = searcher.reader()
+    return [reader.stored_fields(doc)["id"] for _, doc in ordered]
+
+
+def _final(matched: Mask, selected: dict[str, Mask]) -> Mask:
+    """The documents found that pass every facet filter."""
+    for accepted in selected.values():
+        matched = matched & accepted
+    return matched
 
 
 def _hits(

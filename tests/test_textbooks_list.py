@@ -51,7 +51,7 @@ def test_an_unreadable_term_is_refused(text):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("list_appendix", "3"), ("list_number", "1.x.2"), ("valid_until", "31.08.2027")],
+    [("list_appendix", "3"), ("list_number", "1.x.2"), ("valid_until", "31.13.2027")],
 )
 def test_list_fields_are_validated_with_russian_messages(field, value):
     record = Media(title="Математика: 5-й класс", format="учебник", **{field: value})

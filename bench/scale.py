@@ -1,0 +1,802 @@
+"""Search at scale: this project beside SQLite FTS5 and Tantivy on 10,000 and 100,000 records.
+
+    python -m bench.scale [--sizes 10000,100000] [--rounds 3] [--repeat 5] [--rebuild]
+    python -m bench.scale --sizes 2000          # a quick run
+
+One command builds catalogues of the given sizes (records from the demo generator's
+vocabularies; 20 % of them carry an attachment text of 1–20 pages made of the demo's
+paragraphs), indexes the same documents with this project, SQLite FTS5 (``unicode61``, no
+stemming, bm25) and Tantivy (its Snowball Russian stemmer), then measures in the same run:
+
+- build: records per wall-second and per CPU-second, peak RSS, index size, the temporary
+  files written beside it (the spill), each build in a process of its own;
+- the query mix (the 20 queries of :mod:`bench.search_latency` plus a 4-word question, a
+  phrase, a fielded query, a typo and a wrong-layout query), each plain and with 3 facet
+  filters: a results page (10 hits with snippets) plus the counts of every facet; engines
+  interleaved, the median of ``--repeat`` runs per query per round, ``--rounds`` rounds;
+  p50/p95 over the queries and the ratios to the peers;
+- one save → searchable (store a changed record, find it); the cold first search of a new
+  process (open + first page); ``imk search … --json`` wall time; the peak RSS of a process
+  running the whole mix.
+
+Catalogues and peer indexes are kept under ``build/scale/<size>/`` and reused by later runs
+(the project's index is rebuilt when its ``INDEX_VERSION`` changed or with ``--rebuild``).
+Results: ``bench/results/scale-<sizes>.json`` and a chart ``bench/results/scale-<sizes>.png``.
+The machine is shared: the load average is recorded with every measurement; compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.search_latency import QUERIES
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "build" / "scale"
+RESULTS = ROOT / "bench" / "results"
+CATALOGUE_VERSION = 1  # bump when the generated catalogue changes
+RECORDS_PER_SCALE = 1500  # the demo generator makes about this many records at scale 1
+TEXT_SHARE = 0.2
+PAGE_CHARS = 1800
+MAX_PAGES = 20
+
+# name -> (this project's query, FTS5 MATCH expression, Tantivy query)
+EXTRA_QUERIES: dict[str, tuple[str, str, str]] = {
+    "question": (
+        "как организовать проектную деятельность школьников",
+        '"организовать" "проектную" "деятельность" "школьников"',
+        "+организовать +проектную +деятельность +школьников",
+    ),
+    "phrase": ('"рабочая программа"', '"рабочая программа"', '"рабочая программа"'),
+    "fielded": (
+        "предмет:математика контрольная",
+        '"контрольная" AND meta : "математика"',
+        "+контрольная +meta:математика",
+    ),
+    "typo": ("матиматика", '"матиматика"', "матиматика"),
+    "layout": ("hjlbntkmcrjt cj,hfybt", '"hjlbntkmcrjt" "cj" "hfybt"', "+hjlbntkmcrjt +cj +hfybt"),
+}
+FILTER_FACETS = ("kind", "level", "status")  # the 3 filters: each facet's most common value
+TEXT_COLUMNS = ("title", "authors", "keywords", "filename", "annotation", "meta", "content")
+FTS_WEIGHTS = "0, 4.0, 2.5, 2.5, 2.0, 1.5, 1.2, 1.0"
+
+
+def load() -> str:
+    """The machine's 1-minute load average, recorded beside every measurement."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+
+def _paragraph_pool(demo: Any, pending: list[Any]) -> dict[str, list[str]]:
+    """Attachment paragraphs of the demo's materials, by subject (and all of them under "")."""
+    pool: dict[str, list[str]] = {"": []}
+    rng = random.Random(1)
+    for item in pending:
+        draft = item._draft
+        if draft is None:
+            continue
+        paragraphs = [p.lstrip("# ") for p in demo.body(draft, rng) if len(p) > 20]
+        subject = draft.record.subjects[0] if draft.record.subjects else ""
+        pool.setdefault(subject, []).extend(paragraphs)
+        pool[""].extend(paragraphs)
+    return pool
+
+
+def _text(pool: dict[str, list[str]], subject: str, rng: random.Random) -> str:
+    """1–20 pages of paragraphs, mostly of the record's subject."""
+    own = pool.get(subject) or pool[""]
+    want = rng.randint(1, MAX_PAGES) * PAGE_CHARS
+    out: list[str] = []
+    size = 0
+    while size < want:
+        paragraph = rng.choice(own if rng.random() < 0.8 else pool[""])
+        out.append(paragraph)
+        size += len(paragraph) + 1
+    return "\n".join(out)
+
+
+def make_catalogue(path: Path, size: int, seed: int) -> dict[str, Any]:
+    """Generate a catalogue of ``size`` records into the workspace ``path``."""
+    from tqdm import tqdm
+
+    from catalogue.demo.generator import Demo
+    from catalogue.records import Attachment
+    from catalogue.workspace import Workspace
+
+    started = time.perf_counter()
+    shutil.rmtree(path, ignore_errors=True)
+    ws = Workspace.create(path)
+    scale = size / RECORDS_PER_SCALE
+    pending: list[Any] = []
+    while len(pending) < size:
+        demo = Demo(seed, scale)
+        pending = demo.prepare()
+        scale *= 1.05
+    pending = pending[:size]
+    pool = _paragraph_pool(demo, pending)
+    rng = random.Random(seed)
+    texts = 0
+    batch = []
+    for n, item in enumerate(tqdm(pending, desc=f"catalogue {size}", unit="rec"), 1):
+        record = item.record
+        record.attachments = []
+        if rng.random() < TEXT_SHARE:
+            text = _text(pool, record.subjects[0] if record.subjects else "", rng)
+            data = text.encode()
+            sha = hashlib.sha256(data).hexdigest()
+            ws.store.put_blob(sha, len(data), "text/plain", text, "ok")
+            name = f"material-{n}.txt"
+            record.attachments.append(
+                Attachment(name=name, sha256=sha, media_type="text/plain", size=len(data))
+            )
+            texts += 1
+        batch.append(record)
+        if len(batch) == 500:
+            ws.store.save_many(batch, by="bench")
+            batch = []
+    if batch:
+        ws.store.save_many(batch, by="bench")
+    ws.close()
+    return {
+        "records": size,
+        "with_text": texts,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def documents(home: Path) -> Iterator[dict[str, Any]]:
+    """The documents this project indexes, for the peers (same text, same facets)."""
+    from catalogue.workspace import Workspace
+    from index.documents import document
+
+    ws = Workspace.open(home)
+    batch: list[Any] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        texts = ws.store.texts(a.sha256 for r in batch for a in r.attachments)
+        for record in batch:
+            text = "\n\n".join(texts.get(a.sha256, "") for a in record.attachments).strip()
+            yield document(record, text)
+
+    for record in ws.store.iter_records():
+        batch.append(record)
+        if len(batch) == 500:
+            yield from flush()
+            batch = []
+    yield from flush()
+    ws.close()
+
+
+# -- builds (each in a process of its own) ----------------------------------------------------
+
+
+class SpillWatch:
+    """Peak bytes under some folders while a build runs (sampled every 0.2 s)."""
+
+    def __init__(self, *folders: Path) -> None:
+        self.folders, self.peak = folders, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _size(self) -> int:
+        total = 0
+        for folder in self.folders:
+            for base, _, files in os.walk(folder):
+                for name in files:
+                    with contextlib.suppress(OSError):
+                        total += os.stat(os.path.join(base, name)).st_size
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, self._size())
+
+    def __enter__(self) -> SpillWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def folder_bytes(path: Path) -> int:
+    """Bytes of the files under ``path``."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _usage() -> dict[str, float]:
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return {
+        "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+        "peak_rss_mb": max(own.ru_maxrss, kids.ru_maxrss) / 1024,
+    }
+
+
+def build_project(home: Path) -> dict[str, Any]:
+    from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
+
+    ws = Workspace.open(home)
+    tmp = home / "tmp"
+    with SpillWatch(home / "index.new", tmp) as watch:
+        started = time.perf_counter()
+        records = CatalogueIndex.build(ws)
+        wall = time.perf_counter() - started
+    size = folder_bytes(ws.index_dir)
+    return {
+        "records": records,
+        "wall_s": wall,
+        "size_mb": size / 1e6,
+        "spill_mb": max(0, watch.peak - size) / 1e6,
+        **_usage(),
+    }
+
+
+def build_fts(home: Path, path: Path) -> dict[str, Any]:
+    from index.schema import FACETS
+
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    con = sqlite3.connect(path)
+    columns = ", ".join(TEXT_COLUMNS)
+    con.executescript(
+        f"""
+        CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, {columns},
+            tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TABLE facets(rowid INTEGER, facet TEXT, value TEXT);
+        """
+    )
+    n = 0
+    for n, doc in enumerate(documents(home), 1):
+        con.execute(
+            f"INSERT INTO docs(rowid, id, {columns}) VALUES (?, ?{', ?' * len(TEXT_COLUMNS)})",
+            (n, doc["id"], *(doc[c] for c in TEXT_COLUMNS)),
+        )
+        con.executemany(
+            "INSERT INTO facets VALUES (?,?,?)",
+            [(n, f, v) for f in FACETS for v in str(doc[f]).split(",") if v],
+        )
+    con.execute("CREATE INDEX ix_facets ON facets(rowid)")
+    con.execute("CREATE INDEX ix_facet_values ON facets(facet, value)")
+    con.commit()
+    con.close()
+    return {
+        "records": n,
+        "wall_s": time.perf_counter() - started,
+        "size_mb": folder_bytes(path) / 1e6,
+        "spill_mb": 0.0,
+        **_usage(),
+    }
+
+
+def tantivy_schema() -> Any:
+    import tantivy
+
+    from index.schema import FACETS
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for column in TEXT_COLUMNS:
+        builder.add_text_field(
+            column, stored=column in ("title", "annotation", "content"), tokenizer_name="ru_stem"
+        )
+    for facet in FACETS:
+        builder.add_text_field(facet, stored=False, tokenizer_name="raw", fast=True)
+    return builder.build()
+
+
+def open_tantivy(path: Path) -> Any:
+    import tantivy
+
+    index = tantivy.Index(tantivy_schema(), path=str(path))
+    return index
+
+
+def build_tantivy(home: Path, path: Path) -> dict[str, Any]:
+    import tantivy
+
+    from index.schema import FACETS
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    started = time.perf_counter()
+    index = open_tantivy(path)
+    writer = index.writer(heap_size=256_000_000, num_threads=2)
+    n = 0
+    for doc in documents(home):
+        n += 1
+        fields: dict[str, Any] = {"id": doc["id"]}
+        fields.update({c: doc[c] for c in TEXT_COLUMNS})
+        for facet in FACETS:
+            values = [v for v in str(doc[facet]).split(",") if v]
+            if values:
+                fields[facet] = values
+        writer.add_document(tantivy.Document(**fields))
+    writer.commit()
+    writer.wait_merging_threads()
+    return {
+        "records": n,
+        "wall_s": time.perf_counter() - started,
+        "size_mb": folder_bytes(path) / 1e6,
+        "spill_mb": 0.0,
+        **_usage(),
+    }
+
+
+# -- the three engines' search page -----------------------------------------------------------
+
+
+class Project:
+    """This project's search page: 10 hits with snippets and every facet's counts."""
+
+    name = "project"
+
+    def __init__(self, home: Path) -> None:
+        from index.engine import CatalogueIndex
+
+        self.index = CatalogueIndex.open(home)
+
+    def search(self, query: str, filters: dict[str, list[str]]) -> int:
+        return self.index.search(query, filters=filters).total
+
+
+class Fts5:
+    """The FTS5 page: bm25 top 10 with snippets, the total, facet counts by GROUP BY."""
+
+    name = "fts5"
+
+    def __init__(self, path: Path) -> None:
+        self.con = sqlite3.connect(path)
+
+    def search(self, match: str, filters: dict[str, list[str]]) -> int:
+        where = "docs MATCH ?"
+        args: list[str] = [match]
+        for facet, values in filters.items():
+            where += " AND rowid IN (SELECT rowid FROM facets WHERE facet = ? AND value = ?)"
+            args += [facet, values[0]]
+        try:
+            self.con.execute(
+                "SELECT id, title, snippet(docs, 7, '<mark>', '</mark>', '…', 20) FROM docs"
+                f" WHERE {where} ORDER BY bm25(docs, {FTS_WEIGHTS}) LIMIT 10",
+                args,
+            ).fetchall()
+            total: int = self.con.execute(
+                f"SELECT count(*) FROM docs WHERE {where}", args
+            ).fetchone()[0]
+            self.con.execute(
+                "SELECT facet, value, count(*) FROM facets WHERE rowid IN"
+                f" (SELECT rowid FROM docs WHERE {where}) GROUP BY facet, value",
+                args,
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return 0
+        return total
+
+
+class Tantivy:
+    """Tantivy's page: top 10 with snippets, the count, terms aggregations for the facets."""
+
+    name = "tantivy"
+
+    def __init__(self, path: Path) -> None:
+        from index.schema import FACETS
+
+        self.index = open_tantivy(path)
+        self.searcher = self.index.searcher()
+        self.schema = self.index.schema
+        self.aggs = {f: {"terms": {"field": f, "size": 1000}} for f in FACETS}
+
+    def search(self, text: str, filters: dict[str, list[str]]) -> int:
+        import tantivy
+
+        query = self.index.parse_query(text, list(TEXT_COLUMNS))
+        if filters:
+            must = [(tantivy.Occur.Must, query)]
+            for facet, values in filters.items():
+                term = tantivy.Query.term_query(self.schema, facet, values[0])
+                must.append((tantivy.Occur.Must, term))
+            query = tantivy.Query.boolean_query(must)
+        result = self.searcher.search(query, limit=10, count=True)
+        snippets = tantivy.SnippetGenerator.create(self.searcher, query, self.schema, "content")
+        for _, address in result.hits:
+            doc = self.searcher.doc(address)
+            snippets.snippet_from_doc(doc).to_html()
+        self.searcher.aggregate(query, self.aggs)
+        return int(result.count or 0)
+
+
+# -- the query mix ----------------------------------------------------------------------------
+
+
+def query_mix() -> list[tuple[str, str, str, str]]:
+    """(name, project query, FTS5 match, Tantivy query) of every query of the mix."""
+    mix = []
+    for text in QUERIES:
+        words = re.findall(r"\w+", text)
+        fts = " ".join(f'"{w}"' for w in words)
+        tv = " ".join(f"+{w}" for w in words)
+        mix.append((text, text, fts, tv))
+    mix += [(name, *forms) for name, forms in EXTRA_QUERIES.items()]
+    return mix
+
+
+def common_filters(fts: Path) -> dict[str, list[str]]:
+    """Each filter facet's most common value (the same 3 filters for every engine)."""
+    con = sqlite3.connect(fts)
+    out = {}
+    for facet in FILTER_FACETS:
+        row = con.execute(
+            "SELECT value FROM facets WHERE facet = ? GROUP BY value ORDER BY count(*) DESC",
+            (facet,),
+        ).fetchone()
+        out[facet] = [row[0]]
+    con.close()
+    return out
+
+
+def median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_queries(
+    engines: list[Any], filters: dict[str, list[str]], rounds: int, repeat: int
+) -> dict[str, Any]:
+    """Per engine and variant (plain, filtered): each query's median ms and hits, p50/p95."""
+    mix = query_mix()
+    samples: dict[tuple[str, str, str], list[float]] = {}
+    hits: dict[tuple[str, str, str], int] = {}
+    loads = []
+    for r in range(rounds):
+        loads.append(load())
+        for q, (name, *forms) in enumerate(mix):
+            variants: list[tuple[str, dict[str, list[str]]]] = [
+                ("plain", {}),
+                ("filtered", filters),
+            ]
+            for variant, chosen in variants:
+                order = engines[(q + r) % 3 :] + engines[: (q + r) % 3]
+                for engine in order:
+                    text = forms[engines.index(engine)]
+                    key = (engine.name, variant, name)
+                    if r == 0:
+                        hits[key] = engine.search(text, chosen)  # warm-up
+                    samples.setdefault(key, []).append(
+                        median_ms(partial(engine.search, text, chosen), repeat)
+                    )
+    out: dict[str, Any] = {"load": loads, "filters": filters}
+    for engine in engines:
+        for variant in ("plain", "filtered"):
+            per_query = {
+                name: {
+                    "ms": round(statistics.median(samples[(engine.name, variant, name)]), 2),
+                    "hits": hits[(engine.name, variant, name)],
+                }
+                for name, *_ in mix
+            }
+            values = [v["ms"] for v in per_query.values()]
+            out.setdefault(engine.name, {})[variant] = {
+                "p50": round(percentile(values, 0.5), 2),
+                "p95": round(percentile(values, 0.95), 2),
+                "queries": per_query,
+            }
+    return out
+
+
+# -- the project's own latencies --------------------------------------------------------------
+
+
+def save_to_searchable(project: Project, repeat: int = 5) -> float:
+    """Median ms from saving a changed record to finding it by its new word."""
+    index = project.index
+    store = index.store
+    record_id = next(iter(store.versions()))
+    samples = []
+    for _ in range(repeat):
+        record = store.get(record_id)
+        word = f"квазар{random.Random().randrange(10**9)}"
+        record.keywords = [*record.keywords[:3], word]
+        started = time.perf_counter()
+        store.save(record, by="bench")
+        found = index.search(word).total
+        samples.append((time.perf_counter() - started) * 1000)
+        assert found == 1, (word, found)
+    return statistics.median(samples)
+
+
+def child(task: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m bench.scale --child task args`` and return the JSON it prints."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--child", task, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(Path(args[0]) / "tmp")} if args else None,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def cold_search(home: Path) -> dict[str, Any]:
+    """In a fresh process: import, open, first search page (ms each)."""
+    started = time.perf_counter()
+    from index.engine import CatalogueIndex
+
+    imported = time.perf_counter()
+    index = CatalogueIndex.open(home)
+    opened = time.perf_counter()
+    index.search("рабочая программа")
+    searched = time.perf_counter()
+    return {
+        "import_ms": (imported - started) * 1000,
+        "open_ms": (opened - imported) * 1000,
+        "first_search_ms": (searched - opened) * 1000,
+        "cold_ms": (searched - imported) * 1000,
+    }
+
+
+def query_process(home: Path, fts: Path) -> dict[str, Any]:
+    """Peak RSS of a process that opens the index and runs the whole mix, plain and filtered."""
+    project = Project(home)
+    filters = common_filters(fts)
+    for _, text, *_ in query_mix():
+        project.search(text, {})
+        project.search(text, filters)
+    return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def cli_wall(home: Path, repeat: int = 3) -> float:
+    """Median wall ms of ``imk search … --json`` in a new process."""
+    imk = Path(sys.executable).parent / "imk"
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(
+            [str(imk), "--home", str(home), "search", "рабочая", "программа", "--json"],
+            check=True,
+            capture_output=True,
+        )
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+# -- one size ---------------------------------------------------------------------------------
+
+
+def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    from index.engine import CatalogueIndex
+
+    folder = args.cache / str(size)
+    home, fts, tv = folder / "ws", folder / "fts.sqlite", folder / "tantivy"
+    stamp = folder / "catalogue.json"
+    wanted = {"version": CATALOGUE_VERSION, "seed": args.seed, "size": size}
+    if not stamp.exists() or json.loads(stamp.read_text()).get("key") != wanted:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        made = make_catalogue(home, size, args.seed)
+        stamp.write_text(json.dumps({"key": wanted, **made}))
+        for stale in folder.glob("build-*.json"):
+            stale.unlink()
+    (home / "tmp").mkdir(exist_ok=True)
+    result: dict[str, Any] = {
+        "size": size,
+        "label": args.label,
+        "catalogue": json.loads(stamp.read_text()),
+    }
+
+    builds = {}
+    engines: list[tuple[str, Path, bool]] = [
+        ("project", home / "index", CatalogueIndex.is_current(home / "index") and not args.rebuild),
+        ("fts5", fts, fts.exists()),
+        ("tantivy", tv, tv.exists()),
+    ]
+    for name, target, current in engines[1:] if args.prepare else engines:
+        saved = folder / f"build-{name}.json"
+        if not (current and saved.exists()):
+            before = load()
+            built = child(f"build-{name}", str(home), str(target))
+            built["load"] = [before, load()]
+            built["records_per_wall_s"] = built["records"] / built["wall_s"]
+            built["records_per_cpu_s"] = built["records"] / built["cpu_s"]
+            saved.write_text(json.dumps(built))
+            print(f"{size}: built {name}: {built}", file=sys.stderr)
+        builds[name] = json.loads(saved.read_text())
+    result["build"] = builds
+    if args.prepare:
+        return result
+
+    filters = common_filters(fts)
+    project = Project(home)
+    peers: list[Any] = [project, Fts5(fts), Tantivy(tv)]
+    result["queries"] = measure_queries(peers, filters, args.rounds, args.repeat)
+    ours = result["queries"]["project"]
+    for peer in ("fts5", "tantivy"):
+        for variant in ("plain", "filtered"):
+            theirs = result["queries"][peer][variant]
+            for p in ("p50", "p95"):
+                result["queries"].setdefault("ratios", {})[f"{peer}/{variant}/{p}"] = round(
+                    ours[variant][p] / max(theirs[p], 0.01), 1
+                )
+    result["save_to_searchable_ms"] = save_to_searchable(project)
+    project.index.close()
+    result["save_load"] = load()
+    result["cold"] = child("cold", str(home))
+    result["query_process"] = child("rss", str(home), str(fts))
+    result["cli_json_ms"] = cli_wall(home)
+    result["end_load"] = load()
+    return result
+
+
+def summary(result: dict[str, Any]) -> str:
+    """A few lines a person reads."""
+    q = result["queries"]
+    lines = [f"## {result['size']} records (load {', '.join(q['load'])})"]
+    for name, built in result["build"].items():
+        lines.append(
+            f"build {name}: {built['records_per_wall_s']:.0f} rec/wall-s, "
+            f"{built['records_per_cpu_s']:.0f} rec/CPU-s, RSS {built['peak_rss_mb']:.0f} MB, "
+            f"index {built['size_mb']:.0f} MB, spill {built['spill_mb']:.0f} MB"
+        )
+    for variant in ("plain", "filtered"):
+        parts = [
+            f"{e} {q[e][variant]['p50']:.1f}/{q[e][variant]['p95']:.1f}"
+            for e in ("project", "fts5", "tantivy")
+        ]
+        lines.append(f"{variant} p50/p95 ms: " + ", ".join(parts))
+    lines.append("ratios: " + ", ".join(f"{k} {v}" for k, v in q["ratios"].items()))
+    cold = result["cold"]
+    lines.append(
+        f"save→searchable {result['save_to_searchable_ms']:.0f} ms; cold: import "
+        f"{cold['import_ms']:.0f} + open {cold['open_ms']:.0f} + first search "
+        f"{cold['first_search_ms']:.0f} ms; imk search --json {result['cli_json_ms']:.0f} ms; "
+        f"query process RSS {result['query_process']['peak_rss_mb']:.0f} MB"
+    )
+    return "\n".join(lines)
+
+
+def chart(results: list[dict[str, Any]], path: Path) -> None:
+    """p50/p95 per engine and size, plain and filtered, on a log scale."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    engines = ("project", "fts5", "tantivy")
+    for ax, variant in zip(axes, ("plain", "filtered"), strict=True):
+        width = 0.13
+        for i, result in enumerate(results):
+            for j, engine in enumerate(engines):
+                q = result["queries"][engine][variant]
+                x = i + (j - 1) * 2 * width
+                ax.bar(
+                    x - width / 2,
+                    q["p50"],
+                    width,
+                    color=f"C{j}",
+                    label=f"{engine} p50" if i == 0 else None,
+                )
+                ax.bar(
+                    x + width / 2,
+                    q["p95"],
+                    width,
+                    color=f"C{j}",
+                    alpha=0.45,
+                    label=f"{engine} p95" if i == 0 else None,
+                )
+        names = [f"{r['size']:,} records {r.get('label', '')}".strip() for r in results]
+        ax.set_xticks(range(len(results)), names)
+        ax.set_yscale("log")
+        ax.set_title(f"{variant} queries (10 hits, snippets, facet counts)")
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].set_ylabel("ms per search page")
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def combine(paths: list[Path], out: Path) -> None:
+    """One chart of several result files (e.g. before and after a change)."""
+    results = []
+    for path in paths:
+        for result in json.loads(path.read_text())["sizes"]:
+            result.setdefault("label", path.stem.rsplit("-", 1)[-1])
+            results.append(result)
+    chart(results, out)
+
+
+def run_child(task: str, args: list[str]) -> None:
+    paths = [Path(a) for a in args]
+    tasks: dict[str, Callable[[], dict[str, Any]]] = {
+        "build-project": lambda: build_project(paths[0]),
+        "build-fts5": lambda: build_fts(paths[0], paths[1]),
+        "build-tantivy": lambda: build_tantivy(paths[0], paths[1]),
+        "cold": lambda: cold_search(paths[0]),
+        "rss": lambda: query_process(paths[0], paths[1]),
+    }
+    print(json.dumps(tasks[task]()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the project's index")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--prepare", action="store_true", help="only build the catalogues and the peers' indexes"
+    )
+    parser.add_argument("--label", default="", help="suffix of the result files")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--chart", nargs="+", type=Path, metavar="JSON", help="only chart these result files"
+    )
+    args = parser.parse_args(argv)
+    if args.chart:
+        combine(args.chart, args.out / "scale-compared.png")
+        return 0
+    if args.child:
+        run_child(args.child[0], args.child[1:])
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    for size in sizes:
+        result = run_size(size, args)
+        if args.prepare:
+            continue
+        print(summary(result), flush=True)
+        results.append(result)
+    if args.prepare:
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = "scale-" + "-".join(str(s) for s in sizes) + (f"-{args.label}" if args.label else "")
+    (args.out / f"{stem}.json").write_text(
+        json.dumps({"sizes": results, "cpus": os.cpu_count()}, ensure_ascii=False, indent=1)
+    )
+    chart(results, args.out / f"{stem}.png")
+    print(f"results: {args.out / stem}.json / .png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
