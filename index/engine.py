@@ -217,7 +217,11 @@ class CatalogueIndex:
             self._searcher = self.ix.searcher()
             self._table = None
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            if self._searcher.reader().segments():
+                self._searcher = self._searcher.refresh()
+            else:  # Whoosh cannot refresh the reader of an empty index: open a new one
+                self._searcher.close()
+                self._searcher = self.ix.searcher()
             self._table = None
         return self._searcher
 

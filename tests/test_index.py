@@ -314,6 +314,14 @@ def test_a_crash_between_saving_and_indexing_heals_on_next_open(tmp_path, backen
     assert titles(healed.search("итоговый тест")) == ["Десятичные дроби. Итоговый тест"]
 
 
+def test_the_first_record_of_an_empty_catalogue_is_found(tmp_path, backend):
+    index = CatalogueIndex.open(Workspace.create(tmp_path / "ws"))
+    assert index.search("").total == 0  # the kept searcher now reads an empty index
+    index.workspace.store.save(_material("Умножение дробей", subjects=["Математика"]), by="тест")
+    index.sync()
+    assert titles(index.search("дроби")) == ["Умножение дробей"]
+
+
 def test_deleting_removes_from_the_index(tmp_path, backend):
     ws = _fresh(tmp_path)
     ws.store.delete("mat-000003", by="тест")
