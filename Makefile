@@ -47,7 +47,10 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The quick tier for every edit: no slow, kernel, browser, OCR, subprocess or real-corpus tests
-# (markers in pyproject.toml), spread over the CPUs (pytest-xdist).
+# (markers in pyproject.toml), spread over the CPUs (pytest-xdist). The test processes keep their
+# compiled modules (__pycache__, git-ignored) even where PYTHONDONTWRITEBYTECODE is set: every
+# xdist worker and parsing child would otherwise compile the project and the tests again.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus)" $(PYTEST_ARGS)
 
