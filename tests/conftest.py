@@ -45,6 +45,11 @@ FIXTURE_MARKS = {
     "during_import": pytest.mark.subprocess,
 }
 
+# nbformat validates with jsonschema, whose import compiles some forty Lark grammars of
+# rfc3987-syntax (about 3 CPU-seconds in every test process) to check the "iri" string format,
+# which no notebook schema uses; the test processes go without that one format checker.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 # Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
 # ``imk`` programs and kernels the tests start, which inherit the environment).
 os.environ["IMK_NO_PLUGINS"] = "1"
