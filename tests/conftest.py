@@ -1,27 +1,35 @@
 """Shared fixtures: real workspaces (SQLite file + Whoosh index) in temporary folders, and the
 one Jupyter kernel the notebook tests run.
 
-``demo_home`` is built once per test session from the seeded demo generator at a small scale;
-tests must not change it (use ``workspace`` for a fresh, writable one). ``run_notebook`` executes
+``demo_home`` is built once per test run from the seeded demo generator at a small scale (under
+pytest-xdist the first worker builds it, the others copy it); tests must not change it (use
+``workspace`` for a fresh, writable one). ``run_notebook`` executes
 a notebook in a real kernel of this very interpreter (tests using it are marked ``kernel``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import pytest
 
-from catalogue import demo, i18n
-from catalogue.workspace import Workspace
-from index.engine import CatalogueIndex
+from catalogue import i18n
 from tests.needs import need
+
+# The heavy modules (SQLAlchemy, Whoosh, nbformat) are imported by the fixtures that use them:
+# the xdist controller loads this file too, and it runs no test.
+if TYPE_CHECKING:
+    import nbformat
+
+    from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -38,6 +46,11 @@ FIXTURE_MARKS = {
     "textbook_home": pytest.mark.slow,
     "during_import": pytest.mark.subprocess,
 }
+
+# nbformat validates with jsonschema, whose import compiles some forty Lark grammars of
+# rfc3987-syntax (about 3 CPU-seconds in every test process) to check the "iri" string format,
+# which no notebook schema uses; the test processes go without that one format checker.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 # Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
 # ``imk`` programs and kernels the tests start, which inherit the environment).
@@ -56,19 +69,49 @@ def _russian(monkeypatch):
     i18n.set_language(None)
 
 
+def build_demo(home: Path) -> None:
+    """The small demo catalogue and its index, generated into ``home``."""
+    from catalogue import demo
+    from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
+
+    with Workspace.create(home) as ws:
+        demo.build(ws, seed=DEMO_SEED, scale=DEMO_SCALE)
+        CatalogueIndex.build(ws)
+
+
+def demo_built_once(run_root: Path) -> Path:
+    """The demo catalogue of this test run in ``run_root`` (the folder the xdist workers' temporary
+    folders share): the first worker to ask generates it under a file lock, the others wait for it.
+    """
+    built = run_root / "demo-built" / "workspace"
+    with open(run_root / "demo-built.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.is_dir():
+            staging = run_root / "demo-staging" / "workspace"
+            shutil.rmtree(staging.parent, ignore_errors=True)
+            build_demo(staging)
+            staging.parent.rename(built.parent)  # whole, or not at all
+    return built
+
+
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory) -> Path:
     """A folder holding a small demo catalogue with its index (read-only for tests)."""
     home = tmp_path_factory.mktemp("demo") / "workspace"
-    with Workspace.create(home) as ws:
-        demo.build(ws, seed=DEMO_SEED, scale=DEMO_SCALE)
-        CatalogueIndex.build(ws)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.copytree(demo_built_once(tmp_path_factory.getbasetemp().parent), home)
+    else:
+        build_demo(home)
     return home
 
 
 @pytest.fixture(scope="session")
 def demo_index(demo_home) -> CatalogueIndex:
     """The demo catalogue's index, opened once per session."""
+    from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
+
     return CatalogueIndex.open(Workspace.open(demo_home))
 
 
@@ -114,6 +157,8 @@ def module_backend(request) -> str | None:
 def make_workspace(path: Path, url: str | None) -> Workspace:
     """A new workspace at ``path``; its catalogue at ``url`` (its ``settings.toml`` says so)
     when given, else its SQLite file."""
+    from catalogue.workspace import Workspace
+
     if url:
         path.mkdir(parents=True, exist_ok=True)
         (path / "settings.toml").write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
@@ -134,6 +179,8 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture
 def workspace(tmp_path, backend) -> Workspace:
     """A fresh, empty, writable workspace (on the test's :func:`backend`)."""
+    from catalogue.workspace import Workspace
+
     with Workspace.create(tmp_path / "ws") as ws:
         yield ws
 
@@ -164,6 +211,7 @@ def jupyter_env(kernels_dir, tmp_path, monkeypatch):
 def run_notebook(jupyter_env) -> Callable[[Path, Path], nbformat.NotebookNode]:
     """``run_notebook(path, cwd)``: the notebook executed in ``KERNEL`` with ``cwd`` as its
     folder, outputs and widget state filled in (a failing cell raises ``CellExecutionError``)."""
+    import nbformat
     from nbclient import NotebookClient
 
     def run(path: Path, cwd: Path) -> nbformat.NotebookNode:
@@ -210,6 +258,7 @@ def textbook_home(tmp_path_factory, demo_home) -> Path:
     from catalogue.ingest.pipeline import import_paths
     from catalogue.textbooks import generator
     from catalogue.textbooks.importing import federal_books, import_school_list, matcher_for
+    from catalogue.workspace import Workspace
 
     root = tmp_path_factory.mktemp("textbooks")
     home = root / "workspace"
