@@ -21,7 +21,7 @@ from catalogue.curation import known_name
 from catalogue.errors import UserError
 from catalogue.export import FORMATS, Progress, export_collection
 from catalogue.i18n import t
-from catalogue.lab.exports import LINK_NAME, lab_root, lab_url
+from catalogue.lab.exports import LINK_NAME, lab_path, lab_root, lab_url
 from catalogue.records import Collection, to_dict
 from catalogue.store import StoreError
 from catalogue.validation import collection_name
@@ -486,7 +486,9 @@ class CollectionBuilder(w.VBox):
             link = (
                 f'<a href="{esc(url)}" download="{esc(path.name)}" style="{LINK_STYLE}">{label}</a>'
             )
-        where = t("builder.export_where", folder=LINK_NAME, path=path)
+        where = t(
+            "builder.export_where", folder=LINK_NAME, path=lab_path(path, self.model.notebooks)
+        )
         return f"<b>{link}</b><br><small>{esc(where)}</small>"
 
     def _preview(self) -> None:

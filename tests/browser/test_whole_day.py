@@ -15,6 +15,7 @@ from __future__ import annotations
 import getpass
 import json
 import re
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -108,7 +109,7 @@ def open_notebook(page: sync_api.Page, name: str) -> None:
 
 def find_in_lab(lab: dict[str, Any], ending: str, folder: str = "") -> str | None:
     """The path, as Lab's file browser knows it, of a file whose name ends with ``ending``."""
-    url = f"{lab['url']}/api/contents/{folder}?token={lab['token']}"
+    url = f"{lab['url']}/api/contents/{urllib.parse.quote(folder)}?token={lab['token']}"
     with urllib.request.urlopen(url, timeout=10) as reply:
         listing = json.load(reply)
     for item in listing["content"]:
@@ -228,9 +229,9 @@ def test_a_methodists_whole_day(day):
         open_notebook(page, NOTEBOOKS[1])
         builder = page.locator(".imk-collection-builder")
         expect(builder).to_be_visible(timeout=TIMEOUT_MS)
-        builder.locator("input[placeholder='pamyatka-5-klass']").fill("drobi-den")
-        builder.locator(".widget-text", has_text="Название").locator("input").fill("Дроби")
-        builder.locator("button", has_text="Создать подборку").click()
+        builder.locator(".imk-builder-title input").fill("Дроби")
+        builder.locator(".imk-builder-name input").fill("drobi-den")
+        builder.locator(".imk-builder-create").click()
         expect(builder.locator(".imk-builder-curator input")).to_have_value(WORKER)
         query = builder.locator(".imk-builder-query input")
         query.fill("дроби")
