@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # The quick tier for every edit: no slow, kernel, browser, OCR, subprocess, real-corpus or
 # PostgreSQL tests (markers in pyproject.toml; each xdist worker would start its own server),
