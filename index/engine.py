@@ -207,8 +207,8 @@ class CatalogueIndex:
         return len(last_op)
 
     def searcher(self) -> Searcher:
-        """The open searcher of the latest index generation: kept between searches, refreshed
-        (unchanged segments reused) when a commit made a newer one."""
+        """The open searcher of the latest index generation: kept between searches, opened
+        again when a commit made a newer one."""
         built = _built(self.path)
         if built != self._built:  # another process rebuilt the index: start over
             self._reopen()
@@ -217,11 +217,11 @@ class CatalogueIndex:
             self._searcher = self.ix.searcher()
             self._table = None
         elif not self._searcher.up_to_date():
-            if self._searcher.reader().segments():
-                self._searcher = self._searcher.refresh()
-            else:  # Whoosh cannot refresh the reader of an empty index: open a new one
-                self._searcher.close()
-                self._searcher = self.ix.searcher()
+            # A new searcher, not Searcher.refresh(): a refreshed reader reuses each unchanged
+            # segment's reader with the deletions it had, so an edited record's old version
+            # would still be found (and Whoosh cannot refresh the reader of an empty index).
+            self._searcher.close()
+            self._searcher = self.ix.searcher()
             self._table = None
         return self._searcher
 

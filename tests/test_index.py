@@ -322,6 +322,21 @@ def test_the_first_record_of_an_empty_catalogue_is_found(tmp_path, backend):
     assert titles(index.search("дроби")) == ["Умножение дробей"]
 
 
+@pytest.mark.parametrize("query", ["квазиподобие", "Конспект урока математики", "дроби"])
+def test_an_edited_record_is_found_once_in_its_newest_version(tmp_path, backend, query):
+    ws = _fresh(tmp_path)
+    index = CatalogueIndex.open(ws)
+    index.search("дроби")  # the kept searcher reads the index as it was
+    for title in ("Конспект урока математики о квазиподобии дробей", "Квазиподобие дробей"):
+        record = ws.store.get("mat-000001")
+        record.title = title
+        ws.store.save(record, by="тест")
+        index.sync()
+    hits = index.search(query).hits
+    assert [h.title for h in hits if h.id == "mat-000001"] in ([], ["Квазиподобие дробей"])
+    assert len({h.id for h in hits}) == len(hits)
+
+
 def test_deleting_removes_from_the_index(tmp_path, backend):
     ws = _fresh(tmp_path)
     ws.store.delete("mat-000003", by="тест")
