@@ -220,7 +220,8 @@ class CatalogueIndex:
             # A new searcher, not Searcher.refresh(): a refreshed reader reuses each unchanged
             # segment's reader with the deletions it had, so an edited record's old version
             # would still be found (and Whoosh cannot refresh the reader of an empty index).
-            self._searcher.close()
+            # The old one is not closed here: a search running now may still be reading it;
+            # it is released with its last reference.
             self._searcher = self.ix.searcher()
             self._table = None
         return self._searcher
