@@ -30,7 +30,7 @@ from index.engine import CatalogueIndex
 from index.search import SearchResult
 from widgets.progress import ProgressReporter
 from widgets.search_panel import esc, find_home, grades_text, hit_button
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, label_style
 
 ADD_ALL_LIMIT = 500
 LINK_STYLE = "color:#0b4f86;text-decoration:underline"  # Lab shows widget links as plain text
@@ -274,7 +274,7 @@ class CollectionBuilder(w.VBox):
 
     def __init__(self, model: CollectionModel, **kwargs: Any) -> None:
         self.model = model
-        wide = {"description_width": "initial"}  # Russian labels are long: never cut them
+        wide = label_style()
         self.title_box = w.Text(
             description=t("builder.title"), style=wide, layout=w.Layout(width="50%")
         )
@@ -316,7 +316,7 @@ class CollectionBuilder(w.VBox):
             description=t("builder.curator"),
             placeholder=t("builder.curator_placeholder"),
             continuous_update=False,
-            style={"description_width": "initial"},
+            style=label_style(),
             layout=w.Layout(width="60%"),
         )
         self.schools_box = w.TagsInput(allow_duplicates=False)

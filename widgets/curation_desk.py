@@ -24,6 +24,7 @@ from widgets.editor_model import EditorModel
 from widgets.history_panel import HistoryPanel
 from widgets.review_panel import ReviewPanel
 from widgets.search_panel import esc, find_home, hit_button
+from widgets.sizing import label_style
 
 FINDER_HITS = 8
 
@@ -41,7 +42,7 @@ class CurationDesk(w.VBox):
             description=t("desk.user"),
             placeholder=t("desk.user_placeholder"),
             continuous_update=False,
-            style={"description_width": "initial"},
+            style=label_style(),
             layout=w.Layout(width="560px", flex="0 0 auto"),
         )
         self.user_note = w.HTML()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from catalogue.i18n import t
+from widgets.sizing import label_style
 
 
 class ProgressReporter(w.HBox):
@@ -29,7 +30,7 @@ class ProgressReporter(w.HBox):
             min=0,
             max=1,
             description=text,
-            style={"description_width": "initial"},
+            style=label_style(),
             layout=w.Layout(width="420px"),
         )
         self.label = w.Label("")

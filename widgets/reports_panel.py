@@ -21,7 +21,7 @@ from catalogue.workspace import Workspace
 from widgets.date_input import DateInput
 from widgets.progress import ProgressReporter
 from widgets.search_panel import find_home
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, label_style
 
 MAX_ROWS = 200
 STYLE = """<style>
@@ -40,7 +40,7 @@ class ReportsPanel(w.VBox):
         frames = load(ws)
         orgs = sorted(set(frames.records.organisation) | set(frames.portfolios.organisation))
         every = [(t("report_panel.any"), "")]
-        wide = {"description_width": "initial"}
+        wide = label_style()
         self.report = w.Dropdown(
             options=[(r.title, r.name) for r in REPORTS.values()],
             description=t("report_panel.report"),

@@ -20,6 +20,7 @@ from catalogue.i18n import date_text, number_text, t
 from catalogue.records import Record
 from catalogue.store import Store
 from widgets.search_panel import esc
+from widgets.sizing import label_style
 
 NO_SCORE = "—"
 VERDICT_OPTIONS = ("", "approve", "revise")
@@ -45,7 +46,7 @@ class ReviewPanel(w.VBox):
             value=self.user,
             description=t("review.reviewer"),
             placeholder=t("review.reviewer_placeholder"),
-            style={"description_width": "initial"},
+            style=label_style(),
             layout=w.Layout(width="520px"),
         )
         self.scores = {

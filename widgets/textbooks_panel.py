@@ -17,7 +17,7 @@ from catalogue.textbooks.schools import SchoolRow
 from catalogue.workspace import Workspace
 from widgets.progress import ProgressReporter
 from widgets.search_panel import find_home
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, label_style
 from widgets.textbooks_model import TextbooksModel
 
 STYLE = """<style>
@@ -30,7 +30,7 @@ STYLE = """<style>
 .imk-textbooks-row {background: #fff8e6; padding: 4px 8px; border-left: 3px solid #d9a441}
 .imk-textbooks-summary .imk-textbooks-table {max-height: none}
 </style>"""
-WIDE = {"description_width": "initial"}
+WIDE = label_style()
 SCHOOL_HIDDEN = ["Школа", "School", "Автор(ы)", "Author(s)", "Издательство", "Publisher"]
 
 
