@@ -142,7 +142,7 @@ def from_record(record: Record, accessed: dt.date | None = None) -> Reference:
     )
     if isinstance(record, Media):
         ref.format = record.format
-        ref.place, ref.publisher = record.place, record.publisher
+        ref.place, ref.publisher = record.place.strip(), record.publisher.strip()
         ref.extent, ref.series, ref.isbn = _extent(record), record.series, record.isbn
         ref.content, ref.access = CONTENT.get(record.format, ("Текст", "непосредственный"))
         if record.carrier == "сетевой ресурс" or (
@@ -153,7 +153,7 @@ def from_record(record: Record, accessed: dt.date | None = None) -> Reference:
             ref.content = "Музыка (исполнительская)"
         return ref
     # materials and portfolios: documents of the office and its schools, kept as files
-    ref.publisher = record.organisation
+    ref.publisher = record.organisation.strip()
     rtype = record.resource_type
     if rtype and not other and not _fold(title).startswith(_fold(rtype)):
         # «Конспект урока» → «конспект урока», but an abbreviation («ЦОР») stays
