@@ -54,7 +54,7 @@ test: lint
 # parsing child would otherwise compile the project and the tests again.
 test test-fast: export PYTHONDONTWRITEBYTECODE :=
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus or postgresql)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus or postgresql)" --ignore=tests/browser $(PYTEST_ARGS)
 
 bench: $(STAMP) $(WORKSPACE)/catalogue.sqlite
 	$(BIN)/python -m bench.search_latency --home $(WORKSPACE)

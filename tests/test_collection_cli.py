@@ -20,12 +20,20 @@ def imk(home, *args):
     return CliRunner().invoke(CLI, ["--home", str(home), *args])
 
 
-@pytest.fixture
-def home(tmp_path):
-    path = tmp_path / "ws"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The export catalogue, built once for the module; each test works on a copy."""
+    path = tmp_path_factory.mktemp("built") / "ws"
     with Workspace.create(path) as ws:
         facts = build(ws)
     return path, facts
+
+
+@pytest.fixture
+def home(built, tmp_path):
+    path, facts = built
+    shutil.copytree(path, tmp_path / "ws")
+    return tmp_path / "ws", facts
 
 
 def test_create_add_list(home):

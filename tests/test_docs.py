@@ -12,11 +12,15 @@ DOCS = ["ARCHITECTURE.md", "CONTRIBUTING.md"]
 PATHLIKE = re.compile(r"`([\w./*-]+(?:/[\w./*-]*|\.(?:py|md|toml|yml|ipynb)))`")
 # A section sign after an upper-case document name (NAME.md + section): NAME.md must be here
 CITATION = re.compile(r"\b([A-Z][A-Z_]{2,})(\.md)?\s*§")
+SKIPPED = {".venv", ".git", "build", "workspace", "node_modules", "__pycache__"}
 SOURCES = [
     p
-    for pattern in ("*.py", "*.toml", "*.ipynb", "Makefile", ".ci/run")
-    for p in REPO.rglob(pattern)
-    if not {".venv", ".git", "build", "workspace"} & set(p.relative_to(REPO).parts)
+    for top in REPO.iterdir()
+    if top.name not in SKIPPED
+    for p in ([top] if top.is_file() else top.rglob("*"))
+    if p.is_file()
+    and (p.suffix in (".py", ".toml", ".ipynb") or p.name == "Makefile" or p.match(".ci/run"))
+    and not SKIPPED & set(p.relative_to(REPO).parts)
 ]
 
 

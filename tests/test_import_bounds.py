@@ -125,6 +125,7 @@ def test_a_table_wider_than_the_column_limit_is_refused_with_its_row(workspace, 
     assert entry.message.startswith(f"Таблица «широкая.{suffix}», строка 1: заполнено 30 столбцов")
 
 
+@pytest.mark.slow  # megabytes written and parsed
 @pytest.mark.parametrize("as_records", [True, False], ids=["records", "document"])
 def test_a_zip_bomb_under_the_ratio_limit_is_stopped_by_the_unpacked_size(
     workspace, tmp_path, as_records
@@ -139,6 +140,7 @@ def test_a_zip_bomb_under_the_ratio_limit_is_stopped_by_the_unpacked_size(
     assert entry.message.startswith("Файл «бомба.xlsx»: подозрительный архив")
 
 
+@pytest.mark.slow  # megabytes written and parsed
 def test_markup_is_limited_by_its_declared_type_not_its_name(workspace, tmp_path):
     """A DOCX whose document part is named «.png» is still XML by its content type."""
     import docx
@@ -339,6 +341,7 @@ def test_ordinary_collection_names_are_kept(workspace, name):
 # -- notebook uploads -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # megabytes written and parsed
 def test_notebook_uploads_are_parsed_in_the_worker_under_the_workspace_limits(tmp_path):
     home = tmp_path / "ws"
     with Workspace.create(home) as ws:

@@ -28,6 +28,7 @@ from catalogue.extract.safety import MB
 from catalogue.i18n import t
 
 T = TypeVar("T")
+PRELOAD = ["catalogue.extract.worker", "catalogue.ingest.tables", "docx", "openpyxl", "pptx", "pypdf"]
 
 
 class Refused(ValueError):
@@ -93,6 +94,8 @@ class Worker:
         self.limits = limits or Limits()
         self.peak_kb = 0
         self._context = multiprocessing.get_context("forkserver")
+        # the fork server imports the parsers once; each new child starts with them loaded
+        self._context.set_forkserver_preload(PRELOAD)
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
 
