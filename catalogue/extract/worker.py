@@ -28,7 +28,14 @@ from catalogue.extract.safety import MB
 from catalogue.i18n import t
 
 T = TypeVar("T")
-PRELOAD = ["catalogue.extract.worker", "catalogue.ingest.tables", "docx", "openpyxl", "pptx", "pypdf"]
+PRELOAD = [
+    "catalogue.extract.worker",
+    "catalogue.ingest.tables",
+    "docx",
+    "openpyxl",
+    "pptx",
+    "pypdf",
+]
 
 
 class Refused(ValueError):
