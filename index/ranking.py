@@ -21,7 +21,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from catalogue.words import form_prefix, other_form
+from catalogue.words import form_prefix, noun_stems, other_form
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
@@ -122,6 +122,9 @@ def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
+        for noun in noun_stems(term.text):
+            if reader.doc_frequency(term.fieldname, noun):
+                extra.append(wq.Term(term.fieldname, noun, boost=term.boost * VARIANT_SHARE))
         prefix = form_prefix(term.text)
         if prefix is None:
             continue
