@@ -265,9 +265,7 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
         share = 1.0
-        if n in ordinals or (
-            {n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words()
-        ):
+        if n in ordinals or ({n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words()):
             share = ORDINAL_SHARE
         elif n in typed:
             share = DOCUMENT_TYPE_SHARE
