@@ -63,6 +63,20 @@ def noun_stems(stem: str) -> list[str]:
     return [base + ending for ending in NOUN_ENDINGS]
 
 
+# A vowel that drops out of a word's stem in its other forms («ребенок» / «ребенка»,
+# «подросток» / «подростка», «кружок» / «кружка»): after a consonant, before a closing к or ц.
+_FLEETING = re.compile("(?<=[бвгджзклмнпрстфхцчшщ])[ое](?=[кц]$)")
+
+
+def fleeting_forms(stem: str) -> list[str]:
+    """The stem of the word's other forms, its fleeting vowel dropped («ребенок» → «ребенк»),
+    for a Cyrillic stem of at least :data:`FORM_STEM_MIN` letters; search finds them at a
+    lower weight."""
+    if len(stem) < FORM_STEM_MIN or not _CYRILLIC_STEM.fullmatch(stem):
+        return []
+    return [_FLEETING.sub("", stem)] if _FLEETING.search(stem) else []
+
+
 WORD = re.compile(r"[^\W_]+")
 CYRILLIC = re.compile(r"[а-я]")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue import records
-from catalogue.words import fold, form_prefix, noun_stems, other_form
+from catalogue.words import fleeting_forms, fold, form_prefix, noun_stems, other_form
 from catalogue.workspace import Workspace
 from index.analysis import stem
 from index.engine import CatalogueIndex
@@ -47,6 +47,20 @@ def test_other_forms_of_a_word(word, other, same):
 )
 def test_noun_stems_of_an_adjective(word, nouns):
     assert noun_stems(stem(word)) == nouns
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("ребенок", ["ребенк"]),  # ребенка, ребенку
+        ("подросток", ["подростк"]),
+        ("ребенка", []),  # already the stem of the other forms
+        ("урок", []),  # too short to tell
+        ("школьник", []),  # no fleeting vowel
+    ],
+)
+def test_fleeting_vowel(word, forms):
+    assert fleeting_forms(stem(word)) == forms
 
 
 @pytest.mark.parametrize(("stemmed", "prefix"), [("подготов", "подгото"), ("рабоч", None)])
