@@ -204,6 +204,36 @@ def test_title_block(text, title):
 
 
 @pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # «УТВЕРЖДЕНО» wrapped onto «и введено в действие»: the stamp, not the title
+            "ПРИНЯТО\nпедагогическим советом\nпротокол №___\n\nУТВЕРЖДЕНО\n"
+            "и введено в действие\nприказом от «12» февраля 2016 года\n\nПоложение о\n"
+            "ПОРЯДКЕ ПРИЕМА ГРАЖДАН\n\n1. Настоящее положение разработано",
+            "Положение о порядке приема граждан",
+        ),
+        (  # a signatory's post over three lines, each wrapped line lower-case
+            "СОГЛАСОВАНО\n\nПредседатель комитета по управлению собственностью Министерства\n"
+            "земельных и имущественных\nотношений Республики Башкортостан\n\n______\n\n"
+            "УСТАВ\n\nМУНИЦИПАЛЬНОГО БЮДЖЕТНОГО УЧРЕЖДЕНИЯ\n\nс. Целинный, 2015",
+            "Устав муниципального бюджетного учреждения",
+        ),
+        (  # a lower-case line after a blank is no longer the stamp: it may open the title
+            "УТВЕРЖДАЮ\nДиректор школы\n\nпамятка для родителей первоклассников\n\n"
+            "Режим дня первоклассника складывается из сна, учёбы, прогулок и игр.",
+            "Памятка для родителей первоклассников",
+        ),
+        (  # after an organisation (not a stamp) a lower-case line may still be the title
+            "МБОУ СОШ № 10\nза I и II четверти 2014-2015 учебного года\n\n№ Фамилия",
+            "За I и II четверти 2014-2015 учебного года",
+        ),
+    ],
+)
+def test_title_skips_a_wrapped_stamp(text, title):
+    assert suggest.suggest_title(text, {}, "x.docx") == title
+
+
+@pytest.mark.parametrize(
     ("text", "meta", "title"),
     [
         # a declared title the text confirms but only in part: the fuller text title wins
@@ -270,6 +300,8 @@ def _real(file: str) -> dict[str, str]:
         "docx/montessori_1_god_obucheniya_2_5_3.docx",
         "docx/tselinny_polozhenie_o_internate.docx",
         "docx/tselinny_plan_raboti.docx",
+        "doc/tselinny_priem.doc",
+        "doc/tselinny_ustav.doc",
         "docx/dou214_tvorcheskiy_plan.docx",
         "docx/psycholog_otchet_o_dne_tol_s_psikhologom.docx",
         "pdf/sharipova_is_oge_demo_2018.pdf",

@@ -320,12 +320,16 @@ def title_from_text(text: str) -> str:
 
     A draft marked «Проект» above its title gets «(проект)» after it."""
     block: list[str] = []
-    after_blank = draft = block_in_table = False
+    after_blank = draft = block_in_table = in_stamp = False
     first = True
     for line, in_table in _head(text):
         if not line:
             after_blank = bool(block)
+            in_stamp = False
             continue
+        if not block and in_stamp and line[:1].islower():
+            continue  # a stamp wrapped onto the next lines: «УТВЕРЖДЕНО» + «и введено в действие»
+        in_stamp = not block and _is_stamp(line)
         if first and _SIGNATURE.match(line) and not line.startswith("("):
             block.append(line)  # a work under its author's name: «А.С. Пушкин» + «Евгений Онегин»
         elif block:
