@@ -234,6 +234,45 @@ def test_title_skips_a_wrapped_stamp(text, title):
 
 
 @pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # the contents come first: the title is the heading after them
+            "Составитель:\nМузыкальный руководитель\n\nСОДЕРЖАНИЕ\nДыхательная гимнастика. 3\n"
+            "Комплексы упражнений. 4\nИспользованная литература 41\n\n"
+            "ДЫХАТЕЛЬНАЯ ГИМНАСТИКА.\n\nДыхательная система детей несовершенна, и чем меньше "
+            "ребенок, тем она слабее.",
+            "Дыхательная гимнастика",
+        ),
+        (  # «Оглавление:» the same way
+            "Оглавление:\nВведение 2\nГлава 1. Игры 5\n\nИгры на прогулке\n\n"
+            "Прогулка начинается с подвижной игры, которую выбирают сами дети.",
+            "Игры на прогулке",
+        ),
+        (  # contents after the title end it and are never read as a title
+            "Картотека подвижных игр\n\nСОДЕРЖАНИЕ\nИгры зимой. 3\nИгры летом. 5",
+            "Картотека подвижных игр",
+        ),
+    ],
+)
+def test_title_skips_contents(text, title):
+    assert suggest.suggest_title(text, {}, "x.docx") == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "[Экономическая классификация расходов\n\n|Наименование статьи",
+            "Экономическая классификация расходов",
+        ),
+        ("Формулы [1] и задачи по физике", "Формулы [1] и задачи по физике"),
+    ],
+)
+def test_title_drops_an_unmatched_bracket(text, title):
+    assert suggest.suggest_title(text, {}, "x.pdf") == title
+
+
+@pytest.mark.parametrize(
     ("text", "meta", "title"),
     [
         # a declared title the text confirms but only in part: the fuller text title wins

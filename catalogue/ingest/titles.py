@@ -92,6 +92,8 @@ _SPACED = re.compile(r"^(?:\w ){3,}\w$")
 _SENTENCES = re.compile(r"[а-яё]{3}[.!?] [А-ЯЁ]")
 _DATED = re.compile(r"«\s*\d*\s*»\s*[а-яё]+\s*\d{4}|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _DRAFT = re.compile(r"^проект$", re.I)
+# A table of contents: its entries («Дыхательная гимнастика. 3») run up to the next blank line.
+_CONTENTS = re.compile(r"^(?:содержание|оглавление)\.?:?$", re.I)
 _SERIES_MAX = 60
 _ACRONYM = re.compile(r"\(([А-ЯЁ]{2,6})\)")
 _SHORT = 40  # a heading set apart by spacing joins a block shorter than this
@@ -293,6 +295,8 @@ def _join(block: list[str]) -> str:
         else:
             title = f"{title.rstrip('.')}. {line[:1].upper()}{line[1:]}"
     title = _THEME.sub("", title).strip(" .:;-–—")
+    if title.count("[") != title.count("]"):  # «[Экономическая классификация…»
+        title = title.strip("[]")
     if title.count("«") != title.count("»"):
         title = title.strip("«»")
     if title.count('"') % 2:
@@ -320,12 +324,15 @@ def title_from_text(text: str) -> str:
 
     A draft marked «Проект» above its title gets «(проект)» after it."""
     block: list[str] = []
-    after_blank = draft = block_in_table = in_stamp = False
+    after_blank = draft = block_in_table = in_stamp = in_contents = False
     first = True
     for line, in_table in _head(text):
         if not line:
             after_blank = bool(block)
-            in_stamp = False
+            in_stamp = in_contents = False
+            continue
+        if not block and (in_contents or _CONTENTS.match(line)):
+            in_contents = True  # no title before the contents: it is after them
             continue
         if not block and in_stamp and line[:1].islower():
             continue  # a stamp wrapped onto the next lines: «УТВЕРЖДЕНО» + «и введено в действие»
