@@ -19,6 +19,7 @@ from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 from catalogue.store import Store, Version
 from widgets.editor import diff_table
+from widgets.rows import HitRow, Pool
 from widgets.search_panel import esc
 
 
@@ -60,6 +61,10 @@ class HistoryPanel(w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.bin = w.VBox()
+        self.bin_empty = w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")
+        self._bin_rows = Pool(
+            lambda _: HitRow(t("versions.undelete"), "undo", "imk-undelete", self.undelete)
+        )
         self.message = w.HTML()
         for widget, css in [
             (self.table, "imk-versions"),
@@ -173,13 +178,9 @@ class HistoryPanel(w.VBox):
         )
 
     def _render_bin(self) -> None:
-        rows = []
-        for record in self.store.curation.binned()[:50]:
-            back = w.Button(
-                description=t("versions.undelete"), icon="undo", layout=w.Layout(width="auto")
-            )
-            back.add_class("imk-undelete")
-            back.on_click(lambda _, rid=record.id: self.undelete(rid))
+        binned = self.store.curation.binned()[:50]
+        rows = self._bin_rows.take(len(binned))
+        for row, record in zip(rows, binned, strict=True):
             note = t(
                 "versions.bin_line",
                 id=record.id,
@@ -187,8 +188,8 @@ class HistoryPanel(w.VBox):
                 by=record.updated_by,
                 at=moment_text(record.updated_at),
             )
-            rows.append(w.HBox([back, w.HTML(esc(note))]))
-        self.bin.children = rows or [w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")]
+            row.show(record.id, esc(note))
+        self.bin.children = rows or [self.bin_empty]
 
 
 def versions_html(versions: list[Version]) -> str:
