@@ -518,6 +518,33 @@ def test_rows_and_chips_are_reused_and_act_on_their_position(values, removed):
         assert live_widgets() == alive
 
 
+def test_an_hour_at_the_desk_makes_no_new_widgets(workspace):
+    """Finding, opening, editing, moving on review and the bin only change values."""
+    for n in range(3):
+        workspace.store.save(records.new("material", title=f"Дроби, урок {n}"), by="Автор")
+    desk = CurationDesk(CatalogueIndex.open(workspace), user="Методистова")
+
+    def round_of_work() -> None:
+        desk.finder_box.value = "урок" if desk.finder_box.value == "дроби" else "дроби"
+        for record_id in [row.key for row in desk.hits.children[1:]]:
+            next(row for row in desk.hits.children[1:] if row.key == record_id).button.click()
+            assert desk.editor.model.record.id == record_id == desk.review.record.id
+            desk.editor.inputs["keywords"].entry.value = "доли"
+            desk.editor.save_button.click()
+            desk.review.move("review" if desk.review.record.status == "draft" else "draft")
+            desk.history.delete_button.click()
+            assert desk.history.bin.children[0].key == record_id
+            desk.history.bin.children[0].button.click()
+            assert desk.editor.model.record.id == record_id
+
+    round_of_work()
+    alive = live_widgets()
+    for _ in range(3):
+        round_of_work()
+        assert live_widgets() == alive
+        assert_shows_the_model(desk.editor)
+
+
 @pytest.mark.parametrize("name", CURATION_NOTEBOOKS)
 def test_notebook_is_clean_and_explains_itself(name):
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)

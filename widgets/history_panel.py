@@ -77,8 +77,9 @@ class HistoryPanel(w.VBox):
             (self.message, "imk-history-message"),
         ]:
             widget.add_class(css)
-        self.older.observe(lambda _: self._render_diff(), "value")
-        self.newer.observe(lambda _: self._render_diff(), "value")
+        self._choosing = False  # True while show() fills both version pickers
+        self.older.observe(self._chosen, "value")
+        self.newer.observe(self._chosen, "value")
         self.restore_button.on_click(lambda _: self.restore())
         self.delete_button.on_click(lambda _: self.delete())
         bin_title = w.HTML(f"<b>{esc(t('versions.bin'))}</b>")
@@ -107,9 +108,13 @@ class HistoryPanel(w.VBox):
             except UserError as exc:
                 self._say(str(exc), error=True)
         options = [(t("versions.version", version=v.version), v.version) for v in self.versions]
-        self.older.options, self.newer.options = options, options
-        if len(options) >= 2:
-            self.older.value, self.newer.value = options[-2][1], options[-1][1]
+        self._choosing = True  # one picker may still name a version the other record lacks
+        try:
+            self.older.options, self.newer.options = options, options
+            if len(options) >= 2:
+                self.older.value, self.newer.value = options[-2][1], options[-1][1]
+        finally:
+            self._choosing = False
         self.table.value = versions_html(self.versions)
         self.restore_button.disabled = self.delete_button.disabled = not self.versions
         self._render_diff()
@@ -162,6 +167,10 @@ class HistoryPanel(w.VBox):
     def _say(self, text: str, error: bool = False) -> None:
         css = "imk-error" if error else "imk-message"
         self.message.value = f'<span class="{css}">{esc(text)}</span>'
+
+    def _chosen(self, change: dict[str, Any]) -> None:
+        if not self._choosing:
+            self._render_diff()
 
     def _render_diff(self) -> None:
         if not self.versions or self.older.value is None or self.newer.value is None:
