@@ -216,18 +216,24 @@ class RecordEditor(w.VBox):
 
     def _build_form(self) -> KindForm:
         form = KindForm()
+        # Titles, error lines and rows never change their look: they share the first title's
+        # layout and style (each of these is a widget of its own, in the kernel and the page).
+        look: dict[str, w.Widget] = {}
+        row_layout = w.Layout(width="100%")
         for name, how in self.model.fields():
             box = make_input(how)
             box.add_class(f"imk-input-{name}")
             if isinstance(box, TermsInput):
                 box.on_entry = lambda text, name=name: self.model.add_term(name, text)
             box.observe(lambda change, name=name: self._on_input(name, change), "value")
-            error = w.HTML()
-            error.add_class("imk-field-error")
             title = w.HTML(
-                f'<span class="imk-field-label">{esc(self.model.field_label(name))}</span>'
+                f'<span class="imk-field-label">{esc(self.model.field_label(name))}</span>',
+                **look,
             )
-            row = w.VBox([title, box, error], layout=w.Layout(width="100%"))
+            look = look or {"layout": title.layout, "style": title.style}
+            error = w.HTML(**look)
+            error.add_class("imk-field-error")
+            row = w.VBox([title, box, error], layout=row_layout)
             row.add_class("imk-field")
             row.add_class(f"imk-field-{name}")
             form.inputs[name], form.error_labels[name], form.rows[name] = box, error, row
