@@ -17,15 +17,16 @@ import mimetypes
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalogue.extract import Limits
-from catalogue.extract.worker import Worker
 from catalogue.filestore import FileStore, Healed
 from catalogue.maintenance.references import referenced
 from catalogue.records import Attachment, Record
 from catalogue.storage.base import is_postgresql, sqlite_url
 from catalogue.store import Store, StoreError
+
+if TYPE_CHECKING:  # the text extractors load only when a file is added (not for a search)
+    from catalogue.extract.worker import Worker
 
 DB_NAME = "catalogue.sqlite"
 ENV_HOME = "IMK_HOME"
@@ -161,6 +162,9 @@ class Workspace:
         """The process that parses this workspace's uploaded files under the ``[import]`` limits
         (started on first use, ended by :meth:`close`)."""
         if self._worker is None:
+            from catalogue.extract import Limits
+            from catalogue.extract.worker import Worker
+
             self._worker = Worker(Limits.from_settings(self.settings))
         return self._worker
 

@@ -146,7 +146,17 @@ def _scores(
     searcher: Any, q: wq.Query, among: list[int] | None = None, scored: bool = True
 ) -> dict[int, float]:
     """{docnum: score} of the records ``q`` matches (only those of the sorted ``among``, which
-    the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused."""
+    the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused.
+
+    Among a few records, each alternative of an ``Or`` skips on its own and the scores are
+    summed (what the ``Or`` scores): its union matcher would read, and check the word
+    positions of, every record any alternative matches."""
+    if among is not None and isinstance(q, wq.Or) and scored:
+        summed: dict[int, float] = {}
+        for alternative in q.subqueries:
+            for doc, score in _scores(searcher, alternative, among).items():
+                summed[doc] = summed.get(doc, 0.0) + score * q.boost
+        return summed
     found: dict[int, float] = {}
     context = searcher.context() if scored else searcher.boolean_context()
     for leaf, offset in searcher.leaf_searchers():
