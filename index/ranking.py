@@ -22,6 +22,7 @@ from typing import Any
 from whoosh import query as wq
 
 from catalogue.words import form_prefix, other_form
+from index import bm25
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
@@ -113,6 +114,17 @@ def unit_ranking(
     return ranked, unknown
 
 
+def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
+    """(score, docnum) of every record a query of field terms alone (one word typed) matches,
+    best first, as Whoosh's search ranks them; None for any other query."""
+    terms = q.subqueries if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
+    if not all(isinstance(t, wq.Term) for t in terms) or not bm25.applies(searcher, terms):
+        return None
+    ranked = [(score, doc) for doc, score in bm25.term_scores(searcher, terms).items()]
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked
+
+
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
     """A word's query that also finds the forms Snowball stems apart (``catalogue.words``:
     «подготовить» / «подготовке», «внедрять» / «внедрению»), at a lower weight."""
@@ -148,9 +160,22 @@ def _scores(
     """{docnum: score} of the records ``q`` matches (only those of the sorted ``among``, which
     the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused.
 
+    A word's field terms are scored a block at a time (:mod:`index.bm25`), its phrases (a
+    synonym of several words) by their matchers, and the two summed, as the ``Or`` does.
+
     Among a few records, each alternative of an ``Or`` skips on its own and the scores are
     summed (what the ``Or`` scores): its union matcher would read, and check the word
     positions of, every record any alternative matches."""
+    if among is None and scored:
+        terms = q.subqueries if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
+        words = [t for t in terms if isinstance(t, wq.Term)]
+        if words and bm25.applies(searcher, words):
+            found = bm25.term_scores(searcher, words)
+            rest = [t for t in terms if not isinstance(t, wq.Term)]
+            if rest:
+                for doc, score in _scores(searcher, wq.Or(rest)).items():
+                    found[doc] = found.get(doc, 0.0) + score
+            return found
     if among is not None and isinstance(q, wq.Or) and scored:
         summed: dict[int, float] = {}
         for alternative in q.subqueries:
