@@ -31,7 +31,7 @@ _LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, npt.NDArray[np.float64]]] = (
 def applies(searcher: Any, terms: list[wq.Term]) -> bool:
     """Whether the terms can be scored here: plain BM25F, scorable text fields."""
     weighting = searcher.weighting
-    return (
+    return bool(terms) and (
         type(weighting) is BM25F
         and not weighting._field_B
         and all(searcher.schema[t.fieldname].scorable for t in terms)

@@ -117,12 +117,18 @@ def unit_ranking(
 def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
     """(score, docnum) of every record a query of field terms alone (one word typed) matches,
     best first, as Whoosh's search ranks them; None for any other query."""
-    terms = q.subqueries if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
-    if not all(isinstance(t, wq.Term) for t in terms) or not bm25.applies(searcher, terms):
+    alternatives = _alternatives(q)
+    terms = [t for t in alternatives if isinstance(t, wq.Term)]
+    if len(terms) < len(alternatives) or not bm25.applies(searcher, terms):
         return None
     ranked = [(score, doc) for doc, score in bm25.term_scores(searcher, terms).items()]
     ranked.sort(key=lambda sd: (-sd[0], sd[1]))
     return ranked
+
+
+def _alternatives(q: wq.Query) -> list[wq.Query]:
+    """What a query sums: the alternatives of an unboosted ``Or``, else the query itself."""
+    return list(q.subqueries) if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
 
 
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
@@ -167,15 +173,15 @@ def _scores(
     summed (what the ``Or`` scores): its union matcher would read, and check the word
     positions of, every record any alternative matches."""
     if among is None and scored:
-        terms = q.subqueries if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
-        words = [t for t in terms if isinstance(t, wq.Term)]
-        if words and bm25.applies(searcher, words):
-            found = bm25.term_scores(searcher, words)
-            rest = [t for t in terms if not isinstance(t, wq.Term)]
+        alternatives = _alternatives(q)
+        terms = [t for t in alternatives if isinstance(t, wq.Term)]
+        if terms and bm25.applies(searcher, terms):
+            by_terms = bm25.term_scores(searcher, terms)
+            rest = [t for t in alternatives if not isinstance(t, wq.Term)]
             if rest:
                 for doc, score in _scores(searcher, wq.Or(rest)).items():
-                    found[doc] = found.get(doc, 0.0) + score
-            return found
+                    by_terms[doc] = by_terms.get(doc, 0.0) + score
+            return by_terms
     if among is not None and isinstance(q, wq.Or) and scored:
         summed: dict[int, float] = {}
         for alternative in q.subqueries:
