@@ -14,14 +14,17 @@ stemming, bm25) and Tantivy (its Snowball Russian stemmer), then measures in the
   phrase, a fielded query, a typo and a wrong-layout query), each plain and with 3 facet
   filters: a results page (10 hits with snippets) plus the counts of every facet; engines
   interleaved, the median of ``--repeat`` runs per query per round, ``--rounds`` rounds;
-  p50/p95 over the queries and the ratios to the peers;
+  p50/p95 over the queries (wall ms, and the CPU ms of the searching process, the figure
+  to trust on a loaded machine) and the ratios to the peers;
 - one save → searchable (store a changed record, find it); the cold first search of a new
   process (open + first page); ``imk search … --json`` wall time; the peak RSS of a process
   running the whole mix.
 
 Catalogues and peer indexes are kept under ``build/scale/<size>/`` and reused by later runs
 (the project's index is rebuilt when its ``INDEX_VERSION`` changed or with ``--rebuild``).
-Results: ``bench/results/scale-<sizes>.json`` and a chart ``bench/results/scale-<sizes>.png``.
+Results: ``bench/results/scale-<sizes>.json`` (written after every step, so a stopped run
+leaves what it measured) and a chart ``bench/results/scale-<sizes>.png``. The catalogue is
+written in bulk, so 100,000 records take minutes, not hours.
 The machine is shared: the load average is recorded with every measurement; compare ratios.
 """
 
