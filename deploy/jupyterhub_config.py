@@ -28,7 +28,7 @@ import sys
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 (given by JupyterHub)
 
-HUB_ENV = ("IMK_HOME", "IMK_DATABASE_URL", "IMK_LANG", "PGPASSFILE")
+HUB_ENV = ("IMK_HOME", "IMK_DATABASE_URL", "IMK_LANG")
 
 c.JupyterHub.ip = os.environ.get("IMK_HUB_IP", "")
 c.JupyterHub.port = int(os.environ.get("IMK_HUB_PORT", "8000"))

@@ -35,6 +35,7 @@ from tests.browser.lab import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgresql]
 need(CHROMIUM.exists(), "/usr/bin/chromium", module=True)
+need(bool(shutil.which("configurable-http-proxy")), "configurable-http-proxy (npm)", module=True)
 
 PEOPLE = {"anna": "Аннова Анна Андреевна", "boris": "Борисов Борис Борисович"}
 OLD_TITLE = "Черновик урока: дроби на координатном луче"
