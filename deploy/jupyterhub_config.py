@@ -17,6 +17,7 @@ Started as root from the hub's own folder (its database and cookie secret live t
   workers' names) and its database ``IMK_DATABASE_URL`` (else ``[database] url`` of the
   workspace's ``settings.toml``) are passed to every server. The worker signing each save is
   the name remembered for the hub login (``JUPYTERHUB_USER``).
+- The login page is in Russian (``templates/login.html``).
 - Address: ``IMK_HUB_IP`` (default all interfaces) and ``IMK_HUB_PORT`` (default 8000). Put a
   TLS proxy (nginx, Caddy) in front, or give ``IMK_HUB_SSL_CERT``/``IMK_HUB_SSL_KEY``.
 - The proxy is JupyterHub's own ``configurable-http-proxy`` (Node.js, ``npm install -g
@@ -25,6 +26,7 @@ Started as root from the hub's own folder (its database and cookie secret live t
 
 import os
 import sys
+from pathlib import Path
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 (given by JupyterHub)
 
@@ -35,6 +37,8 @@ c.JupyterHub.port = int(os.environ.get("IMK_HUB_PORT", "8000"))
 if os.environ.get("IMK_HUB_SSL_CERT"):
     c.JupyterHub.ssl_cert = os.environ["IMK_HUB_SSL_CERT"]
     c.JupyterHub.ssl_key = os.environ["IMK_HUB_SSL_KEY"]
+
+c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "templates")]  # Russian
 
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.allowed_groups = {os.environ.get("IMK_HUB_GROUP", "imk")}

@@ -159,13 +159,16 @@ OPENED = """() => {
 HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
 # What a test hub changes in deploy/jupyterhub_config.py: one password for the test's users
 # instead of their system passwords, and every server run as the hub's own user in a home folder
-# of its own (no system users needed, root or not). Lab exposes itself to the test's scripts.
+# of its own (no system users needed, root or not); free ports for the hub's and the proxy's own
+# APIs. Lab exposes itself to the test's scripts.
 HUB_TEST_CONFIG = """
 c = get_config()
 load_subconfig({deploy!r})
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = {password!r}
 c.Authenticator.allowed_users = {users!r}
+c.JupyterHub.hub_port = {hub_port}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
 c.Spawner.args = ["--LabApp.expose_app_in_browser=True",
@@ -186,7 +189,12 @@ def jupyterhub(root: Path, users: list[str], environ: dict[str, str]) -> Iterato
     config = state / "test_config.py"
     config.write_text(
         HUB_TEST_CONFIG.format(
-            deploy=str(HUB_CONFIG), password=password, users=set(users), homes=str(homes)
+            deploy=str(HUB_CONFIG),
+            password=password,
+            users=set(users),
+            homes=str(homes),
+            hub_port=free_port(),
+            api_port=free_port(),
         ),
         encoding="utf-8",
     )

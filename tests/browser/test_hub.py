@@ -91,6 +91,14 @@ def test_two_methodists_share_one_catalogue_through_the_hub(hub, monkeypatch):
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
+            # the hub's login page, in Russian
+            page = browser.new_page(locale="ru-RU")
+            page.goto(f"{hub['url']}/hub/login")
+            expect(page.locator(".auth-form-header")).to_have_text("Каталог ИМК: вход")
+            expect(page.locator("#login_submit")).to_have_value("Войти")
+            page.screenshot(path=str(SHOTS / "hub_00_login.png"))
+            page.close()
+
             # Anna: the editor notebook, her name, the draft's new title, saved
             anna = hub_login(browser, hub, "anna")
             open_notebook(anna, DESK)
