@@ -86,14 +86,27 @@ def test_the_users_notebook_copies_are_saved_without_outputs(tmp_path, monkeypat
     assert (code["outputs"], code["execution_count"]) == ([], None)
 
 
+def _remember_a_name(home: Path) -> list[Path]:
+    remember_name(home, "Иванова Ирина Ивановна")
+    return [home / "people.json", home / "people.lock"]
+
+
+def _save_an_attachment(home: Path) -> list[Path]:
+    with Workspace.create(home) as ws:
+        sha, _ = ws.files.stage_bytes("план урока".encode())
+        ws.files.publish([sha])  # as a save of a record naming it does
+        return [ws.files.path(sha)]
+
+
 @pytest.mark.skipif(not hasattr(os, "umask"), reason="POSIX file modes")
-def test_files_the_team_shares_are_writable_by_the_group(tmp_path):
+@pytest.mark.parametrize("write", [_remember_a_name, _save_an_attachment])
+def test_files_the_team_shares_are_writable_by_the_group(tmp_path, write):
     old = os.umask(SHARED_UMASK)
     try:
-        remember_name(tmp_path, "Иванова Ирина Ивановна")
+        written = write(tmp_path)
     finally:
         os.umask(old)
-    for name in ("people.json", "people.lock"):
-        mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
-        assert mode & 0o060 == 0o060, f"{name}: {oct(mode)}"
-        assert mode & 0o007 == 0, f"{name}: {oct(mode)}"
+    for path in written:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o060 == 0o060, f"{path.name}: {oct(mode)}"
+        assert mode & 0o007 == 0, f"{path.name}: {oct(mode)}"
