@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import query as wq
 
@@ -32,6 +32,7 @@ VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
+K = TypeVar("K", int, str)  # how a record is named: a Whoosh document number, or its id
 
 
 @dataclass(frozen=True)
@@ -77,40 +78,67 @@ def unit_ranking(
         for unit in units
     ]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
-    required = 1 if loose else required_units(sum(1 for found in scores if found))
-    mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
-    ranked: list[tuple[float, int]] = []
-    for doc in set().union(*scores):
-        matched = [i for i, found in enumerate(scores) if doc in found]
-        if len(matched) < required:
-            continue
-        score = sum(
-            weights[i] * units[i].share * _evidence(units[i], scores[i][doc], weights[i])
-            for i in matched
-        )
-        ranked.append((score, doc))
-    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    evidence = [
+        {doc: score / max(weight, 1e-9) for doc, score in found.items()}
+        for found, weight in zip(scores, weights, strict=True)
+    ]
+    ranked = combine(units, evidence, total, loose)
     if bonus is not None and ranked:
         # the words standing together re-rank the best records only (phrases are costly)
-        head = ranked[:PROXIMITY_DEPTH]
-        near = _scores(searcher, bonus, sorted(doc for _, doc in head))
-        head = [
-            (
-                score
-                + PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9)),
-                doc,
-            )
-            if doc in near
-            else (score, doc)
-            for score, doc in head
-        ]
-        head.sort(key=lambda sd: (-sd[0], sd[1]))
-        ranked[: len(head)] = head
+        average = mean_weight(evidence, total)
+        head = sorted(doc for _, doc in ranked[:PROXIMITY_DEPTH])
+        near = _scores(searcher, bonus, head)
+        ranked = add_proximity(
+            ranked, {d: s / max(average, 1e-9) for d, s in near.items()}, average
+        )
     # a word found only through its other forms may be a typo: the spelling repair may try it
     unknown = any(
         not found or not _known(u.query, reader) for u, found in zip(units, scores, strict=True)
     )
     return ranked, unknown
+
+
+def combine(
+    units: list[Unit], evidence: list[dict[K, float]], total: int, loose: bool
+) -> list[tuple[float, K]]:
+    """(score, record) of the records matching enough units (any one when ``loose``), best
+    first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
+    score without the idf; unused for metadata), ``total`` is the number of records."""
+    weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
+    required = 1 if loose else required_units(sum(1 for found in evidence if found))
+    ranked: list[tuple[float, K]] = []
+    for doc in set().union(*evidence):
+        matched = [i for i, found in enumerate(evidence) if doc in found]
+        if len(matched) < required:
+            continue
+        score = sum(
+            weights[i] * units[i].share * _evidence(units[i], evidence[i][doc]) for i in matched
+        )
+        ranked.append((score, doc))
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked
+
+
+def mean_weight(evidence: list[dict[K, float]], total: int) -> float:
+    """The average rarity of the units some record matches."""
+    weights = [rarity(len(found), total) for found in evidence if found]
+    return sum(weights) / max(1, len(weights))
+
+
+def add_proximity(
+    ranked: list[tuple[float, K]], near: dict[K, float], weight: float
+) -> list[tuple[float, K]]:
+    """``ranked`` with the records whose words stand together (``near``: their proximity
+    evidence) raised by up to :data:`PROXIMITY_SHARE` units of ``weight``; only the first
+    :data:`PROXIMITY_DEPTH` records move."""
+    head = [
+        (score + PROXIMITY_SHARE * weight * _saturate(near[doc]), doc)
+        if doc in near
+        else (score, doc)
+        for score, doc in ranked[:PROXIMITY_DEPTH]
+    ]
+    head.sort(key=lambda sd: (-sd[0], sd[1]))
+    return head + ranked[PROXIMITY_DEPTH:]
 
 
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
@@ -169,10 +197,10 @@ def _scores(
     return found
 
 
-def _evidence(unit: Unit, score: float, weight: float) -> float:
-    """How much of its weight a matched unit earns: its saturated BM25F evidence (the score
-    without the idf), or a fixed share for metadata."""
-    return FACT_SHARE if unit.fact else _saturate(score / max(weight, 1e-9))
+def _evidence(unit: Unit, evidence: float) -> float:
+    """How much of its weight a matched unit earns: its saturated field evidence, or a fixed
+    share for metadata."""
+    return FACT_SHARE if unit.fact else _saturate(evidence)
 
 
 def _saturate(evidence: float) -> float:

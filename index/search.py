@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import highlight
 from whoosh import query as wq
@@ -26,7 +27,7 @@ from index.facets import Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import Unit, unit_ranking
-from index.spelling import correct, layout_and_typos, layout_fix
+from index.spelling import TermSource, WhooshTerms, correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
     from index.engine import CatalogueIndex
@@ -106,14 +107,14 @@ class SearchResult:
 
 @dataclass
 class _Run:
-    results: Any  # whoosh Results of the query searched (for highlighting)
-    ranked: list[tuple[float, int]]  # (score, docnum) of every record found, best first
+    results: Any  # what highlighting needs: Whoosh Results, or the query searched
+    ranked: list[tuple[float, Any]]  # (score, record) of every record found, best first
     corrected: str | None = None
     suggestion: str | None = None
     unknown: bool = False  # a word of the query is in no record (worth a spelling repair)
 
     @property
-    def matched(self) -> list[int]:
+    def matched(self) -> list[Any]:
         return [doc for _, doc in self.ranked]
 
 
@@ -160,40 +161,61 @@ def _by_id(searcher: Searcher, query: str) -> _Run | None:
 
 
 def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
+    """:func:`repaired` over the Whoosh index."""
+    return repaired(
+        lambda text, loose=False, optional_clauses=False: _attempt(
+            searcher, schema, text, loose, optional_clauses
+        ),
+        lambda text: _by_id(searcher, text),
+        WhooshTerms(searcher.reader()),
+        query,
+    )
+
+
+class Attempt(Protocol):
+    """Search a text once (see :func:`_attempt`)."""
+
+    def __call__(
+        self, text: str, loose: bool = False, optional_clauses: bool = False
+    ) -> tuple[Plan, _Run]: ...
+
+
+def repaired(
+    attempt: Attempt, by_id: Callable[[str], _Run | None], terms: TermSource, query: str
+) -> _Run:
     """Search as typed; a record number finds that record; when nothing is found (or a word
     is in no record), let field clauses go, then repair layout, then typos, then accept any
-    of the words."""
-    by_id = _by_id(searcher, query)
-    if by_id is not None:
-        return by_id
-    the_plan, run = _attempt(searcher, schema, query)
-    reader = searcher.reader()
+    of the words. The one order of repairs, whichever backend ``attempt`` searches."""
+    found = by_id(query)
+    if found is not None:
+        return found
+    the_plan, run = attempt(query)
     words = the_plan.words
     if not run.ranked and words and the_plan.clauses:
         # «Мерзляк математика тип:учебник» with no such textbook: his books first
-        _, relaxed = _attempt(searcher, schema, query, optional_clauses=True)
+        _, relaxed = attempt(query, optional_clauses=True)
         if relaxed.ranked:
             return relaxed
     if (run.ranked and not run.unknown) or not words:
         if len(run.ranked) < FEW:
-            run.suggestion = correct(reader, query, words)
+            run.suggestion = correct(terms, query, words)
         return run
     for repair in (layout_fix, correct, layout_and_typos):
-        fixed = repair(reader, query, words)
+        fixed = repair(terms, query, words)
         if fixed:
-            fixed_plan, fixed_run = _attempt(searcher, schema, fixed)
+            fixed_plan, fixed_run = attempt(fixed)
             if fixed_run.ranked:
                 fixed_run.corrected = fixed
                 return fixed_run
             if len(fixed_plan.words) > 1:
-                _, loose = _attempt(searcher, schema, fixed, loose=True)
+                _, loose = attempt(fixed, loose=True)
                 if loose.ranked:
                     loose.corrected = fixed
                     return loose
     if run.ranked:
         return run
     if len(words) > 1:
-        return _attempt(searcher, schema, query, loose=True)[1]
+        return attempt(query, loose=True)[1]
     return run
 
 
