@@ -106,7 +106,7 @@ class SearchResult:
 
 
 @dataclass
-class _Run:
+class Run:
     results: Any  # what highlighting needs: Whoosh Results, or the query searched
     ranked: list[tuple[float, Any]]  # (score, record) of every record found, best first
     corrected: str | None = None
@@ -130,7 +130,7 @@ def _attempt(
     text: str,
     loose: bool = False,
     optional_clauses: bool = False,
-) -> tuple[Plan, _Run]:
+) -> tuple[Plan, Run]:
     """Search ``text`` once. A plain query of several words ranks by how much of it a record
     matches (:mod:`index.ranking`); ``loose`` accepts any of its words."""
     the_plan = plan(text)
@@ -138,7 +138,7 @@ def _attempt(
     if len(parts) < 2:
         group = OrGroup.factory(0.9) if loose else AndGroup
         results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
-        return the_plan, _Run(results, [(s or 0.0, d) for s, d in results.top_n])
+        return the_plan, Run(results, [(s or 0.0, d) for s, d in results.top_n])
     if the_plan.clauses and not optional_clauses:
         parts = [replace(u, query=wq.And([u.query, *the_plan.clauses])) for u in parts]
     elif the_plan.clauses:
@@ -146,10 +146,10 @@ def _attempt(
     q = wq.Or([u.query for u in parts])
     ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
     # the query itself only serves highlighting: no need to score it once more
-    return the_plan, _Run(Results(searcher, q, []), ranked, unknown=unknown)
+    return the_plan, Run(Results(searcher, q, []), ranked, unknown=unknown)
 
 
-def _by_id(searcher: Searcher, query: str) -> _Run | None:
+def _by_id(searcher: Searcher, query: str) -> Run | None:
     """The record a query that is a record number names («mat-000040», «MAT 40»), if any."""
     record_id = typed_id(query)
     if record_id is None:
@@ -157,10 +157,10 @@ def _by_id(searcher: Searcher, query: str) -> _Run | None:
     results = searcher.search(wq.Term("id", record_id), limit=1)
     if not results.top_n:
         return None
-    return _Run(results, [(1.0, doc) for _, doc in results.top_n])
+    return Run(results, [(1.0, doc) for _, doc in results.top_n])
 
 
-def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
+def _run(searcher: Searcher, schema: Schema, query: str) -> Run:
     """:func:`repaired` over the Whoosh index."""
     return repaired(
         lambda text, loose=False, optional_clauses=False: _attempt(
@@ -177,12 +177,12 @@ class Attempt(Protocol):
 
     def __call__(
         self, text: str, loose: bool = False, optional_clauses: bool = False
-    ) -> tuple[Plan, _Run]: ...
+    ) -> tuple[Plan, Run]: ...
 
 
 def repaired(
-    attempt: Attempt, by_id: Callable[[str], _Run | None], terms: TermSource, query: str
-) -> _Run:
+    attempt: Attempt, by_id: Callable[[str], Run | None], terms: TermSource, query: str
+) -> Run:
     """Search as typed; a record number finds that record; when nothing is found (or a word
     is in no record), let field clauses go, then repair layout, then typos, then accept any
     of the words. The one order of repairs, whichever backend ``attempt`` searches."""
@@ -219,7 +219,7 @@ def repaired(
     return run
 
 
-def _order(searcher: Searcher, run: _Run, final: Mask, sort: str) -> list[tuple[float, int]]:
+def _order(searcher: Searcher, run: Run, final: Mask, sort: str) -> list[tuple[float, int]]:
     """(score, docnum) of the final documents (a mask over document numbers) in the
     requested order."""
     ranked = [(score, doc) for score, doc in run.ranked if final[doc]]
@@ -246,10 +246,7 @@ def search(
     """
     started = time.perf_counter()
     index.sync(wait=1.0)
-    query = (query or "")[:MAX_QUERY]
-    filters = clean_filters(filters)
-    sort = sort if sort in SORTS else "relevance"
-    page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
+    query, filters, sort, page, page_size = options(query, filters, sort, page, page_size)
     searcher = index.searcher()
     run = _run(searcher, index.ix.schema, query)
     table = index.facet_table()
@@ -273,9 +270,38 @@ def search(
         suggestion=run.suggestion,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
+    return logged(index, result, log)
+
+
+def options(
+    query: str | None,
+    filters: dict[str, list[str]] | None,
+    sort: str,
+    page: int,
+    page_size: int,
+) -> tuple[str, dict[str, list[str]], str, int, int]:
+    """A search's options made safe: the query cut to :data:`MAX_QUERY`, known facets, a known
+    sort, pages of 1–1000 hits."""
+    return (
+        (query or "")[:MAX_QUERY],
+        clean_filters(filters),
+        sort if sort in SORTS else "relevance",
+        max(1, int(page)),
+        max(1, min(int(page_size), 1000)),
+    )
+
+
+def logged(index: CatalogueIndex, result: SearchResult, log: str | None) -> SearchResult:
+    """``result``, recorded in the workspace's search log when ``log`` names the caller and
+    the log is enabled."""
     if log and index.workspace.search_log_enabled():
         index.store.search_log.log(
-            query, filters, result.total, result.elapsed_ms, corrected=result.corrected, source=log
+            result.query,
+            result.filters,
+            result.total,
+            result.elapsed_ms,
+            corrected=result.corrected,
+            source=log,
         )
     return result
 
@@ -307,8 +333,7 @@ def _final(matched: Mask, selected: dict[str, Mask]) -> Mask:
 def _hits(
     index: CatalogueIndex, searcher: Searcher, results: Results, chosen: list[tuple[float, int]]
 ) -> list[Hit]:
-    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    results.formatter, results.fragmenter = formatter(), fragmenter()
     stored = [searcher.reader().stored_fields(doc) for _, doc in chosen]
     texts = index.store.texts(h for s in stored for h in s.get("hashes") or [])
     highlighting = not isinstance(results.q, wq.Every)
@@ -337,11 +362,21 @@ def _hits(
     return hits
 
 
+def formatter() -> highlight.HtmlFormatter:
+    """How a snippet marks the words found: escaped text, ``<mark>`` around them."""
+    return highlight.HtmlFormatter(tagname="mark", between=" … ")
+
+
+def fragmenter() -> highlight.ContextFragmenter:
+    """Which stretches of a text a snippet shows: around the words found."""
+    return highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+
+
 def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def _window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
+def window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
     """The part of a long text around the first words that start with a query term.
 
     Highlighting re-analyses the text it is given, so a 200-page attachment is cut down to the
@@ -365,13 +400,18 @@ def _snippet(hit: WhooshHit, stored: dict[str, Any], content: str, highlighting:
         terms = {text for name, text in hit.results.q.iter_all_terms() if name == "content"}
         for name, text in (
             ("annotation", stored.get("annotation", "")),
-            ("content", _window(content, terms)),
+            ("content", window(content, terms)),
         ):
             if text:
                 found: str = hit.highlights(name, text=text, top=2)
                 if found:
                     return found
-    text = " ".join((stored.get("annotation") or content).split())
+    return plain_snippet(stored.get("annotation") or "", content)
+
+
+def plain_snippet(annotation: str, content: str) -> str:
+    """The escaped start of the annotation, else of the attachments' text (no words marked)."""
+    text = " ".join((annotation or content).split())
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
     return highlight.htmlescape(text)

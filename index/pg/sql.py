@@ -11,6 +11,7 @@ text fields share one ``tsvector`` (``setweight`` A–D, :data:`LABELS`); field 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,12 +123,13 @@ def _term(fieldname: str, text: str, strict: bool) -> str | None:
     return f"{lexeme(text)}:{where}" if where else lexeme(text)
 
 
-def _merged_terms(subqueries: list[wq.Query]) -> str | None:
+def _merged_terms(subqueries: Sequence[wq.Query]) -> str | None:
     """An OR of one word over several fields as one lexeme with their labels («'дроб':AC»)."""
-    if not subqueries or not all(isinstance(s, wq.Term) for s in subqueries):
+    terms = [s for s in subqueries if isinstance(s, wq.Term)]
+    if not terms or len(terms) < len(subqueries):
         return None
-    texts = {str(s.text) for s in subqueries}
-    labels = {LABELS.get(s.fieldname) for s in subqueries}
+    texts = {str(s.text) for s in terms}
+    labels = {LABELS.get(s.fieldname) for s in terms}
     if len(texts) != 1 or None in labels:
         return None
     text = texts.pop()

@@ -1,0 +1,307 @@
+"""Searching a PostgreSQL catalogue: the same query language, repairs, ranking rule, facets and
+snippets as :mod:`index.search`, answered by SQL over ``search_docs``.
+
+A query is parsed once by :mod:`index.query`; :mod:`index.pg.sql` translates it. A plain query
+of several words is ranked by the rule of :mod:`index.ranking` (how much of the query a record
+matches, how rare its words), each word's field evidence being its ``ts_rank_cd`` over the
+weighted tsvector; other queries rank by ``ts_rank_cd`` itself. Facet counts come from one SQL
+statement (OR within a facet, AND across, each facet without its own selection); snippets are
+marked by the project's highlighter, as on Whoosh.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, text
+from whoosh import highlight
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, OrGroup
+
+from catalogue.storage.base import typed_id
+from index.analysis import analyzer
+from index.names import FACETS
+from index.pg.sql import WEIGHTS, Condition, clause_condition, condition, rank_query, tsquery
+from index.pg.terms import PgTerms
+from index.query import Plan, plan, proximity_bonus, to_query, units
+from index.ranking import Unit, add_proximity, combine, mean_weight
+from index.search import (
+    Hit,
+    Run,
+    SearchResult,
+    formatter,
+    fragmenter,
+    logged,
+    options,
+    plain_snippet,
+    repaired,
+    window,
+)
+
+if TYPE_CHECKING:
+    from index.pg.engine import PgIndex
+
+# ts_rank_cd of one title occurrence is 1.0 (WEIGHTS): times the title's boost, the evidence is
+# on the scale of index.ranking's saturation
+EVIDENCE_SCALE = 4.0
+HIGHLIGHTED = ("annotation", "content")
+
+
+def _rank(rank_text: str, built: Condition) -> str:
+    if not rank_text:
+        return "0.0"
+    weights, query = built.param(WEIGHTS), built.param(rank_text)
+    return f"ts_rank_cd(CAST({weights} AS real[]), tsv, CAST({query} AS tsquery))"
+
+
+def _attempt(
+    conn: Connection,
+    index: PgIndex,
+    total: int,
+    text_: str,
+    loose: bool = False,
+    optional_clauses: bool = False,
+) -> tuple[Plan, Run]:
+    """Search ``text_`` once (see :func:`index.search._attempt`)."""
+    the_plan = plan(text_)
+    parts = units(the_plan, index.schema)
+    if len(parts) < 2:
+        group = OrGroup.factory(0.9) if loose else AndGroup
+        q = to_query(replace(the_plan, clauses=[]), index.schema, group)
+        return the_plan, Run(q, _ranked(conn, q, the_plan.clauses, optional_clauses or loose))
+    built = Condition()
+    columns, conditions = [], []
+    for n, unit in enumerate(parts):
+        where = condition(unit.query, built)
+        conditions.append(where)
+        columns.append(f"({where}) AS m{n}")
+        rank = "0.0" if unit.fact else _rank(rank_query(unit.query), built)
+        columns.append(f"CASE WHEN {where} THEN {rank} ELSE 0 END AS r{n}")
+    if the_plan.clauses and optional_clauses:
+        where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
+        parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
+        conditions.append(where)
+        columns.append(f"({where}) AS m{len(parts) - 1}")
+        columns.append(f"0.0 AS r{len(parts) - 1}")
+    bonus = proximity_bonus(the_plan.text)
+    bonus_text = tsquery(bonus) if bonus is not None else None
+    if bonus_text:
+        columns.append(f"{_rank(bonus_text, built)} AS near")
+    where = "(" + " OR ".join(conditions) + ")"
+    if the_plan.clauses and not optional_clauses:
+        where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
+    rows = conn.execute(
+        text(f"SELECT id, {', '.join(columns)} FROM search_docs WHERE {where}"), built.params
+    ).all()
+    evidence: list[dict[str, float]] = [
+        {r.id: float(r[2 + 2 * n]) * EVIDENCE_SCALE for r in rows if r[1 + 2 * n]}
+        for n in range(len(parts))
+    ]
+    ranked = combine(parts, evidence, total, loose)
+    if bonus_text and ranked:
+        near = {r.id: float(r.near) * EVIDENCE_SCALE for r in rows if r.near}
+        ranked = add_proximity(ranked, near, mean_weight(evidence, total))
+    q = wq.Or([u.query for u in parts])
+    return the_plan, Run(q, ranked, unknown=any(not found for found in evidence))
+
+
+def _ranked(
+    conn: Connection, q: wq.Query, clauses: list[wq.Query], optional: bool
+) -> list[tuple[float, Any]]:
+    """(score, id) of the records ``q`` and the field clauses find: by ``ts_rank_cd``, or
+    newest first when the query asks for everything."""
+    built = Condition()
+    where = condition(q, built)
+    score = _rank(rank_query(q), built)
+    if clauses and optional and not isinstance(q, wq.Every):
+        bonus = " OR ".join(clause_condition(c, built) for c in clauses)
+        score = f"{score} + CASE WHEN {bonus} THEN 0.1 ELSE 0 END"
+    elif clauses:
+        where = " AND ".join([where, *(clause_condition(c, built) for c in clauses)])
+    order = "date_sort DESC, id" if isinstance(q, wq.Every) and not clauses else "2 DESC, id"
+    rows = conn.execute(
+        text(f"SELECT id, {score} AS score FROM search_docs WHERE {where} ORDER BY {order}"),
+        built.params,
+    ).all()
+    return [(float(r.score), r.id) for r in rows]
+
+
+def _by_id(conn: Connection, query: str) -> Run | None:
+    record_id = typed_id(query)
+    if record_id is None:
+        return None
+    found = conn.execute(
+        text("SELECT id FROM search_docs WHERE id = :id"), {"id": record_id}
+    ).scalar()
+    return Run(wq.Term("id", record_id), [(1.0, found)]) if found else None
+
+
+def _run(conn: Connection, index: PgIndex, query: str) -> Run:
+    total = max(1, int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar_one()))
+    return repaired(
+        lambda text_, loose=False, optional_clauses=False: _attempt(
+            conn, index, total, text_, loose, optional_clauses
+        ),
+        lambda text_: _by_id(conn, text_),
+        PgTerms(conn, index.trgm),
+        query,
+    )
+
+
+def _filtered(filters: dict[str, list[str]], built: Condition, skip: str = "") -> str:
+    parts = [
+        f"{facet} && CAST({built.param(values)} AS text[])"
+        for facet, values in filters.items()
+        if facet != skip
+    ]
+    return " AND ".join(parts) or "TRUE"
+
+
+def _final(
+    conn: Connection, run: Run, filters: dict[str, list[str]], sort: str
+) -> list[tuple[float, str]]:
+    """(score, id) of the records found that pass every facet filter, in ``sort`` order."""
+    if not run.ranked:
+        return []
+    built = Condition()
+    ids = built.param([doc for _, doc in run.ranked])
+    rows = conn.execute(
+        text(
+            f"SELECT id, title_sort, date_sort FROM search_docs "
+            f"WHERE id = ANY({ids}) AND {_filtered(filters, built)}"
+        ),
+        built.params,
+    ).all()
+    kept = {r.id: r for r in rows}
+    ordered = [(score, doc) for score, doc in run.ranked if doc in kept]
+    if sort in ("date", "title"):
+        column = "date_sort" if sort == "date" else "title_sort"
+        ordered.sort(key=lambda sd: getattr(kept[sd[1]], column), reverse=sort == "date")
+    return ordered
+
+
+def _facets(conn: Connection, run: Run, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Hit counts per facet value, each facet without its own selection (one statement)."""
+    out: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    if not run.ranked:
+        return out
+    built = Condition()
+    ids = built.param([doc for _, doc in run.ranked])
+    selects = [
+        f"SELECT '{facet}' AS facet, v AS value, count(*) AS n FROM search_docs, unnest({facet}) v "
+        f"WHERE id = ANY({ids}) AND {_filtered(filters, built, skip=facet)} GROUP BY v"
+        for facet in FACETS
+    ]
+    for r in conn.execute(text(" UNION ALL ".join(selects)), built.params):
+        out[r.facet][r.value] = int(r.n)
+    for facet, counts in out.items():
+        if facet == "year":
+            out[facet] = dict(sorted(counts.items(), reverse=True))
+        else:
+            out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _snippet(q: wq.Query, annotation: str, content: str) -> str:
+    """Highlighted words from the annotation, else the attachments' text, else the plain start
+    (as :func:`index.search._snippet`)."""
+    if not isinstance(q, wq.Every):
+        terms = {str(t) for name, t in q.iter_all_terms() if name in HIGHLIGHTED}
+        for part in (annotation, window(content, terms)):
+            if part and terms:
+                found: str = highlight.highlight(
+                    part, terms, analyzer(), fragmenter(), formatter(), top=2
+                )
+                if found:
+                    return found
+    return plain_snippet(annotation, content)
+
+
+def _hits(index: PgIndex, conn: Connection, run: Run, chosen: list[tuple[float, str]]) -> list[Hit]:
+    if not chosen:
+        return []
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            text("SELECT * FROM search_docs WHERE id = ANY(:ids)"),
+            {"ids": [doc for _, doc in chosen]},
+        )
+    }
+    texts = index.store.texts(h for r in rows.values() for h in r.hashes)
+    scored = not isinstance(run.results, wq.Every)
+    hits = []
+    for score, doc in chosen:
+        r = rows[doc]
+        content = "\n\n".join(texts.get(h, "") for h in r.hashes)
+        sources = r.sources if isinstance(r.sources, list) else json.loads(r.sources)
+        hits.append(
+            Hit(
+                id=r.id,
+                kind=r.kind[0] if r.kind else "",
+                title=r.title,
+                score=float(score) if scored else 0.0,
+                sources=list(sources),
+                snippet=_snippet(run.results, r.annotation, content),
+                authors=[a for a in r.authors.split("; ") if a],
+                organisation=r.organisation[0] if r.organisation else "",
+                subjects=list(r.subject),
+                grades=list(r.grade),
+                levels=list(r.level),
+                year=int(r.year[0]) if r.year else None,
+                resource_type=r.resource_type[0] if r.resource_type else "",
+                status=r.status[0] if r.status else "",
+            )
+        )
+    return hits
+
+
+def search(
+    index: PgIndex,
+    query: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 10,
+    log: str | None = None,
+) -> SearchResult:
+    """Search the table; the options are those of :func:`index.search.search`."""
+    started = time.perf_counter()
+    index.sync(wait=1.0)
+    query, filters, sort, page, page_size = options(query, filters, sort, page, page_size)
+    with index.db.read() as conn:
+        run = _run(conn, index, query)
+        ordered = _final(conn, run, filters, sort)
+        chosen = ordered[(page - 1) * page_size : page * page_size]
+        hits = _hits(index, conn, run, chosen)
+        facets = _facets(conn, run, filters)
+    result = SearchResult(
+        query=query,
+        total=len(ordered),
+        hits=hits,
+        facets=facets,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        filters=filters,
+        corrected=run.corrected,
+        suggestion=run.suggestion,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
+    return logged(index, result, log)
+
+
+def find_ids(
+    index: PgIndex,
+    query: str,
+    filters: dict[str, list[str]] | None = None,
+    limit: int = 1000,
+) -> list[str]:
+    """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
+    index.sync(wait=1.0)
+    query, filters, _, _, _ = options(query, filters, "relevance", 1, 1)
+    with index.db.read() as conn:
+        run = _run(conn, index, query)
+        return [doc for _, doc in _final(conn, run, filters, "relevance")[:limit]]
