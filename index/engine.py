@@ -94,6 +94,16 @@ class CatalogueIndex:
         index.sync()
         return index
 
+    @classmethod
+    def existing(cls, workspace: Workspace) -> CatalogueIndex | None:
+        """The index as it is, neither built nor brought up to date (None when there is no
+        index of this program's version): what ``imk doctor`` examines."""
+        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+            from index.pg.engine import PgIndex
+
+            return PgIndex(workspace) if PgIndex.current(workspace.store) else None
+        return cls(workspace) if cls.is_current(workspace.index_dir) else None
+
     @staticmethod
     def is_current(path: Path) -> bool:
         """Whether ``path`` holds a readable index of this program's schema version (the

@@ -224,7 +224,9 @@ class PgIndex(CatalogueIndex):
     def indexed_versions(self) -> dict[str, int]:
         """Version of every record in the table, by id."""
         with self.db.read() as conn:
-            return dict(conn.execute(text("SELECT id, version FROM search_docs")).tuples().all())
+            return {
+                r.id: r.version for r in conn.execute(text("SELECT id, version FROM search_docs"))
+            }
 
     def check(self) -> IndexCheck:
         """Compare the table with the store, record by record."""

@@ -108,9 +108,11 @@ def tsquery(q: wq.Query, strict: bool = False) -> str | None:
 
 
 def _label(fieldname: str, strict: bool) -> str | None:
-    if strict:
-        found = STRICT.get(fieldname)
-        return None if found is None or found[0] != "tsv" else found[1]
+    """The weight label a text field has in ``tsv`` ("" for any); None when the field is not
+    in ``tsv`` (a field clause on a column of its own, or a facet)."""
+    if strict and fieldname in STRICT:
+        column, label = STRICT[fieldname]
+        return label if column == "tsv" else None
     return LABELS.get(fieldname)
 
 
@@ -139,8 +141,8 @@ def _merged_terms(subqueries: Sequence[wq.Query]) -> str | None:
     return lexeme(text) if len(where) == 4 else f"{lexeme(text)}:{where}"
 
 
-def _phrase(q: wq.Phrase, strict: bool) -> str | None:
-    where = _label(q.fieldname, strict)
+def _phrase(q: wq.Phrase, strict: bool, own_column: bool = False) -> str | None:
+    where = "" if own_column else _label(q.fieldname, strict)
     if where is None:
         return None
     words = [str(w) for w in q.words if str(w) not in UNINDEXED]
@@ -177,10 +179,14 @@ def condition(q: wq.Query, built: Condition, strict: bool = False) -> str:
         return "FALSE"
     text = tsquery(q, strict)
     if text is not None:
-        return "TRUE" if not text else f"tsv @@ {built.param(text)}::tsquery"
+        return "TRUE" if not text else f"tsv @@ CAST({built.param(text)} AS tsquery)"
     if isinstance(q, wq.Term):
         return _field_condition(q.fieldname, str(q.text), built, strict)
     if isinstance(q, wq.Phrase):
+        if strict and q.fieldname in STRICT:
+            own = _phrase(q, strict, own_column=True)
+            column = STRICT[q.fieldname][0]
+            return f"{column} @@ CAST({built.param(own)} AS tsquery)" if own else "TRUE"
         return "FALSE"
     if isinstance(q, wq.TermRange):
         parts = ["year[1] IS NOT NULL"]
@@ -209,7 +215,7 @@ def _field_condition(fieldname: str, text: str, built: Condition, strict: bool) 
         column, _ = STRICT[fieldname]
         if text in UNINDEXED:
             return "TRUE"
-        return f"{column} @@ {built.param(lexeme(text))}::tsquery"
+        return f"{column} @@ CAST({built.param(lexeme(text))} AS tsquery)"
     return "FALSE"
 
 
