@@ -91,8 +91,14 @@ class Store:
                 errors.append(f"#{n} «{record.title}»: {exc}")
         if errors:
             raise StoreError("store.invalid_many", problems="\n".join(errors))
+        # rows are locked in id order, so two batches touching the same records queue instead
+        # of each holding one lock the other waits for (a deadlock on PostgreSQL)
+        order = sorted(range(len(records)), key=lambda n: (not records[n].id, records[n].id))
+        saved: dict[int, RecordT] = {}
         with self.db.write() as conn:
-            return [write_record(conn, record, by) for record in records]
+            for n in order:
+                saved[n] = write_record(conn, records[n], by)
+        return [saved[n] for n in range(len(records))]
 
     def get(self, record_id: str, include_deleted: bool = False) -> Record:
         """The current version of a record; :class:`NotFoundError` if there is none."""

@@ -178,6 +178,7 @@ def die_while_saving(home: Path, moment: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     ("moment", "published"), [("before-commit", False), ("after-commit", True)]
 )
@@ -225,6 +226,7 @@ def test_a_killed_rebuild_is_healed_by_the_next_open(home, complete):
         assert CatalogueIndex.leftovers(ws) == []
 
 
+@pytest.mark.subprocess
 def test_a_running_rebuild_keeps_its_folder(home):
     """While a rebuild holds the lock, opening leaves its index.new alone."""
     code = (

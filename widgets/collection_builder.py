@@ -29,6 +29,7 @@ from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.search import SearchResult
 from widgets.progress import ProgressReporter
+from widgets.rows import HitRow, Pool
 from widgets.search_panel import esc, find_home, grades_text, hit_button
 from widgets.sizing import fits_label, label_style
 
@@ -269,6 +270,41 @@ class CollectionModel(HasTraits):
         return "".join(parts)
 
 
+class ItemRow(w.HBox):
+    """The collection's item at position ``n``: its title, its note, up / down / remove."""
+
+    def __init__(self, model: CollectionModel, n: int):
+        self.title = w.HTML(layout=w.Layout(width="50%"))
+        self.note = w.Text(
+            placeholder=t("builder.note"), continuous_update=False, layout=w.Layout(width="35%")
+        )
+        self.n, self._model, self._showing = n, model, False
+        self.note.observe(self._noted, "value")
+        buttons = []
+        for icon, act in (
+            ("arrow-up", lambda _: model.move(n, -1)),
+            ("arrow-down", lambda _: model.move(n, +1)),
+            ("times", lambda _: model.remove(n)),
+        ):
+            button = w.Button(icon=icon, layout=w.Layout(width="36px"))
+            button.on_click(act)
+            buttons.append(button)
+        super().__init__([self.title, self.note, *buttons])
+
+    def _noted(self, change: dict[str, Any]) -> None:
+        if not self._showing:
+            self._model.annotate(self.n, change["new"])
+
+    def show(self, title: str, note: str) -> None:
+        """Show the item titled ``title`` with its ``note`` (typing in the box changes it)."""
+        self.title.value = esc(f"{self.n + 1}. {title}")
+        self._showing = True
+        try:
+            self.note.value = note
+        finally:
+            self._showing = False
+
+
 class CollectionBuilder(w.VBox):
     """The collection builder widget (show it as a cell's last expression)."""
 
@@ -301,6 +337,8 @@ class CollectionBuilder(w.VBox):
         )
         self.hits = w.VBox()
         self.items = w.VBox()
+        self._hit_rows = Pool(lambda _: HitRow(t("builder.add"), "plus", "imk-add-hit", model.add))
+        self._item_rows = Pool(lambda n: ItemRow(model, n))
         self.heading_box = w.Text(
             description=t("builder.heading"),
             continuous_update=False,
@@ -446,10 +484,9 @@ class CollectionBuilder(w.VBox):
         return cls(CollectionModel(index), **kwargs)
 
     def _show_hits(self, result: SearchResult) -> None:
-        rows = []
-        for hit in result.hits:
-            add = hit_button(t("builder.add"), "plus", "imk-add-hit", self.model.add, hit.id)
-            rows.append(w.HBox([add, w.HTML(f"{esc(hit.title)} <small>{esc(hit.id)}</small>")]))
+        rows = self._hit_rows.take(len(result.hits))
+        for row, hit in zip(rows, result.hits, strict=True):
+            row.show(hit.id, f"{esc(hit.title)} <small>{esc(hit.id)}</small>")
         self.add_all_button.description = t("builder.add_all_count", count=result.total)
         self.hits.children = rows
 
@@ -516,35 +553,11 @@ class CollectionBuilder(w.VBox):
             self.grades_box.value = [vocabularies.get("grades").label(g) for g in c.grades]
         finally:
             self._syncing = False
-        rows = []
-        for n, item in enumerate(c.items):
+        rows = self._item_rows.take(len(c.items))
+        for row, item in zip(rows, c.items, strict=True):
             try:
                 title = model.store.get(item.record_id).title
             except StoreError:
                 title = t("builder.missing", id=item.record_id)
-            up, down, drop = (
-                w.Button(icon=i, layout=w.Layout(width="36px"))
-                for i in ("arrow-up", "arrow-down", "times")
-            )
-            up.on_click(lambda _, n=n: model.move(n, -1))
-            down.on_click(lambda _, n=n: model.move(n, +1))
-            drop.on_click(lambda _, n=n: model.remove(n))
-            note = w.Text(
-                value=item.note,
-                placeholder=t("builder.note"),
-                continuous_update=False,
-                layout=w.Layout(width="35%"),
-            )
-            note.observe(lambda ch, n=n: model.annotate(n, ch["new"]), "value")
-            rows.append(
-                w.HBox(
-                    [
-                        w.HTML(esc(f"{n + 1}. {title}"), layout=w.Layout(width="50%")),
-                        note,
-                        up,
-                        down,
-                        drop,
-                    ]
-                )
-            )
+            row.show(title, item.note)
         self.items.children = rows

@@ -23,7 +23,8 @@ from widgets.editor import RecordEditor
 from widgets.editor_model import EditorModel
 from widgets.history_panel import HistoryPanel
 from widgets.review_panel import ReviewPanel
-from widgets.search_panel import esc, find_home, hit_button
+from widgets.rows import HitRow, Pool
+from widgets.search_panel import esc, find_home
 from widgets.sizing import label_style
 
 FINDER_HITS = 8
@@ -52,6 +53,10 @@ class CurationDesk(w.VBox):
             layout=w.Layout(width="60%"),
         )
         self.hits = w.VBox()
+        self.found = w.HTML()
+        self._hit_rows = Pool(
+            lambda _: HitRow(t("desk.open"), "edit", "imk-open-record", self.open_record)
+        )
         self.editor = RecordEditor(EditorModel(index.workspace, index, name))
         self.review = ReviewPanel(store, name, on_change=self._changed)
         self.history = HistoryPanel(store, name, on_change=self._changed)
@@ -88,15 +93,15 @@ class CurationDesk(w.VBox):
     def find(self, query: str) -> list[str]:
         """Show the first hits of ``query``, each with an «Открыть» button; return their ids."""
         result = self.index.search(query, page_size=FINDER_HITS)
-        rows = []
-        for hit in result.hits:
-            button = hit_button(t("desk.open"), "edit", "imk-open-record", self.open_record, hit.id)
-            label = w.HTML(
-                f"{esc(hit.title)} <small>· {esc(hit.id)} · {esc(status_name(hit.status))}</small>"
+        rows = [
+            row.show(
+                hit.id,
+                f"{esc(hit.title)} <small>· {esc(hit.id)} · {esc(status_name(hit.status))}</small>",
             )
-            rows.append(w.HBox([button, label], layout=w.Layout(align_items="center")))
-        note = w.HTML(esc(t("desk.found", total=result.total)))
-        self.hits.children = [note, *rows]
+            for row, hit in zip(self._hit_rows.take(len(result.hits)), result.hits, strict=True)
+        ]
+        self.found.value = esc(t("desk.found", total=result.total))
+        self.hits.children = [self.found, *rows]
         return [hit.id for hit in result.hits]
 
     def open_record(self, record_id: str) -> None:

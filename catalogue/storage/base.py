@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert, make_url
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from catalogue.errors import UserError
 from catalogue.i18n import moment_text, t
@@ -134,6 +135,8 @@ _JOURNAL = "imk_journal_rows"
 # rows and commits: journal numbers are then handed out in commit order, so the index never
 # acknowledges a number below one still uncommitted (see Database.write).
 JOURNAL_LOCK = 0x494D4B4A  # "IMKJ"
+# PostgreSQL gave up a transaction that collided with another (deadlock, serialization)
+COLLIDED = {"40P01", "40001"}
 
 
 def insert_or_ignore(conn: Connection, table: Table) -> Insert:
@@ -181,15 +184,20 @@ class Database:
         Its index journal rows (:func:`journal`) are written last, just before the commit;
         records it saves (:func:`saved_in`) go to the ``after_save`` hooks after the commit.
         """
-        with self._writer.begin() as conn:
-            saved: list[Record] = []
-            rows: list[dict[str, Any]] = []
-            conn.info[_SAVED], conn.info[_JOURNAL] = saved, rows
-            yield conn
-            if rows:
-                if self.is_postgresql:
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})")
-                conn.execute(insert(index_journal), rows)
+        try:
+            with self._writer.begin() as conn:
+                saved: list[Record] = []
+                rows: list[dict[str, Any]] = []
+                conn.info[_SAVED], conn.info[_JOURNAL] = saved, rows
+                yield conn
+                if rows:
+                    if self.is_postgresql:
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})")
+                    conn.execute(insert(index_journal), rows)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) in COLLIDED:
+                raise StoreError("store.collided") from exc
+            raise
         if saved:
             for hook in self.after_save:
                 hook(saved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from catalogue import schema
 from catalogue.records import Collection, collection_from_dict, to_dict
@@ -25,6 +26,16 @@ class Collections:
         if errors:
             raise ValidationError(errors)
         stamp = now()
+        before = (collection.id, collection.version, collection.created_at, collection.updated_at)
+        try:
+            return self._write(collection, stamp)
+        except Exception as exc:  # nothing was written: the collection stays as it was given
+            collection.id, collection.version, collection.created_at, collection.updated_at = before
+            if isinstance(exc, IntegrityError):  # the same name, saved by someone meanwhile
+                raise StoreError("store.collection_exists", name=collection.name) from exc
+            raise
+
+    def _write(self, collection: Collection, stamp: str) -> Collection:
         with self.db.write() as conn:
             row = None
             if collection.id:
