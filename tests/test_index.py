@@ -1,4 +1,5 @@
-"""The search index (Whoosh, or index/pg on PostgreSQL): Russian analysis, journal healing, check/rebuild, facets, snippets, privacy."""
+"""The search index (Whoosh, or index/pg on PostgreSQL): Russian analysis, journal healing,
+check/rebuild, facets, snippets, privacy."""
 
 from __future__ import annotations
 
