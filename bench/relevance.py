@@ -41,6 +41,7 @@ from whoosh import query as wq
 from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
+from bench import pgserver
 from bench.search_latency import build_fts
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
@@ -138,7 +139,6 @@ def import_corpus(corpus: Path, files: list[str], home: Path) -> float:
 def on_postgresql(ws: Workspace, home: Path, url: str | None) -> tuple[Any, CatalogueIndex]:
     """The catalogue of ``ws`` copied into PostgreSQL (``url``, else a throwaway server) and
     its search index there (:mod:`index.pg`); the server to stop, if one was started."""
-    from bench import pgserver
     from catalogue.maintenance.copy import copy_database
 
     server = None
@@ -161,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", PG_ENGINE), default="sqlite")
     parser.add_argument("--database-url", help="an empty PostgreSQL database for --backend")
     args = parser.parse_args(argv)
+    if args.backend == PG_ENGINE and not args.database_url and not pgserver.available():
+        print(
+            "PostgreSQL (initdb, pg_ctl) is not installed: its column is left out", file=sys.stderr
+        )
+        args.backend = "sqlite"
     engines = (*ENGINES, PG_ENGINE) if args.backend == PG_ENGINE else ENGINES
 
     manifest = [

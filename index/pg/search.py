@@ -22,12 +22,21 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup
 
 from catalogue.storage.base import typed_id
+from catalogue.words import form_prefix, other_form
 from index.analysis import analyzer
 from index.names import FACETS
-from index.pg.sql import WEIGHTS, Condition, clause_condition, condition, rank_query, tsquery
+from index.pg.sql import (
+    WEIGHTS,
+    Condition,
+    clause_condition,
+    condition,
+    lexeme,
+    rank_query,
+    tsquery,
+)
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import Unit, add_proximity, combine, mean_weight
+from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight
 from index.search import (
     Hit,
     Run,
@@ -76,16 +85,23 @@ def _attempt(
     columns, conditions = [], []
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
-        conditions.append(where)
-        columns.append(f"({where}) AS m{n}")
         rank = "0.0" if unit.fact else _rank(rank_query(unit.query), built)
+        columns.append(f"({where}) AS m{n}")
+        forms = [] if unit.fact else _other_forms(conn, unit.query)
+        if forms:  # «подготовить» also finds «подготовке», at a lower weight
+            other = " | ".join(lexeme(f) for f in forms)
+            either = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
+            rank = f"{rank} + {VARIANT_SHARE} * {_rank(other, built)}"
+            where = either
+        conditions.append(where)
+        columns.append(f"({where}) AS f{n}")
         columns.append(f"CASE WHEN {where} THEN {rank} ELSE 0 END AS r{n}")
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
         conditions.append(where)
-        columns.append(f"({where}) AS m{len(parts) - 1}")
-        columns.append(f"0.0 AS r{len(parts) - 1}")
+        n = len(parts) - 1
+        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS r{n}"]
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
     if bonus_text:
@@ -97,15 +113,37 @@ def _attempt(
         text(f"SELECT id, {', '.join(columns)} FROM search_docs WHERE {where}"), built.params
     ).all()
     evidence: list[dict[str, float]] = [
-        {r.id: float(r[2 + 2 * n]) * EVIDENCE_SCALE for r in rows if r[1 + 2 * n]}
+        {r.id: float(r[3 + 3 * n]) * EVIDENCE_SCALE for r in rows if r[2 + 3 * n]}
         for n in range(len(parts))
     ]
+    # a word found only through its other forms may be a typo: the spelling repair may try it
+    own = [any(r[1 + 3 * n] for r in rows) for n in range(len(parts))]
     ranked = combine(parts, evidence, total, loose)
     if bonus_text and ranked:
         near = {r.id: float(r.near) * EVIDENCE_SCALE for r in rows if r.near}
         ranked = add_proximity(ranked, near, mean_weight(evidence, total))
     q = wq.Or([u.query for u in parts])
-    return the_plan, Run(q, ranked, unknown=any(not found for found in evidence))
+    return the_plan, Run(q, ranked, unknown=not all(own))
+
+
+def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
+    """The catalogue's other forms of a one-word unit that Snowball stems apart
+    (:func:`catalogue.words.other_form`), from the terms table."""
+    if not isinstance(q, wq.Or):
+        return []
+    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+    stems = {str(t.text) for t in terms}
+    if len(stems) != 1 or len(terms) < len(q.subqueries):
+        return []
+    stem = stems.pop()
+    prefix = form_prefix(stem)
+    if prefix is None:
+        return []
+    rows = conn.execute(
+        text("SELECT term FROM search_terms WHERE term LIKE :p"),
+        {"p": prefix.replace("%", "").replace("_", "") + "%"},
+    ).scalars()
+    return sorted(form for form in rows if other_form(stem, form))
 
 
 def _ranked(
