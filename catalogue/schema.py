@@ -201,6 +201,7 @@ CREATE TABLE IF NOT EXISTS search_docs (
     date_sort text NOT NULL,
     sources jsonb NOT NULL,
     hashes text[] NOT NULL,
+    content_words integer NOT NULL,
     tsv tsvector NOT NULL,
     authors_tsv tsvector NOT NULL,
     keywords_tsv tsvector NOT NULL,

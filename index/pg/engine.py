@@ -16,6 +16,7 @@ any process. Replays take an advisory lock, one at a time.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -32,6 +33,7 @@ from index.pg.sql import LABELS
 from index.schema import build_schema
 from index.search import SearchResult
 
+WORD = re.compile(r"\w+")
 PG_INDEX_VERSION = 1  # bump when a document's row changes: the table is rebuilt
 SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
 BATCH = 500  # records written per statement by a rebuild
@@ -46,11 +48,11 @@ def _vector(param: str, label: str = "") -> str:
 
 UPSERT = f"""
 INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
-    title_sort, date_sort, sources, hashes, tsv, authors_tsv, keywords_tsv, annotation_tsv,
-    org_tsv)
+    title_sort, date_sort, sources, hashes, content_words, tsv, authors_tsv, keywords_tsv,
+    annotation_tsv, org_tsv)
 VALUES (:id, :version, :title, :authors, :annotation,
     {", ".join(f"CAST(:f_{facet} AS text[])" for facet in FACETS)},
-    :title_sort, :date_sort, CAST(:sources AS jsonb), CAST(:hashes AS text[]),
+    :title_sort, :date_sort, CAST(:sources AS jsonb), CAST(:hashes AS text[]), :content_words,
     {" || ".join(_vector(name, label) for name, label in LABELS.items())},
     {_vector("authors")}, {_vector("keywords")}, {_vector("annotation")}, {_vector("org_text")})
 ON CONFLICT (id) DO UPDATE SET
@@ -67,6 +69,7 @@ ON CONFLICT (id) DO UPDATE SET
             "date_sort",
             "sources",
             "hashes",
+            "content_words",
             "tsv",
             "authors_tsv",
             "keywords_tsv",
@@ -96,6 +99,7 @@ def row(record: Record, content: str) -> dict[str, Any]:
     params["org_text"] = doc["org_text"]
     params["sources"] = json.dumps(doc["sources"], ensure_ascii=False)
     params["hashes"] = list(doc["hashes"])
+    params["content_words"] = len(WORD.findall(doc["content"]))
     for facet in FACETS:
         params[f"f_{facet}"] = [v for v in str(doc[facet]).split(",") if v]
     return params

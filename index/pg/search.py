@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -37,6 +37,7 @@ from index.pg.sql import (
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight
+from index.schema import FIELD_BOOSTS
 from index.search import (
     Hit,
     Run,
@@ -53,75 +54,122 @@ from index.search import (
 if TYPE_CHECKING:
     from index.pg.engine import PgIndex
 
-# ts_rank_cd of one title occurrence is 1.0 (WEIGHTS): times the title's boost, the evidence is
-# on the scale of index.ranking's saturation
-EVIDENCE_SCALE = 4.0
 HIGHLIGHTED = ("annotation", "content")
+CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
+# BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
+# mentioning a word 40 times is not 40 times the evidence of one mention
+K1, B = 1.2, 0.75
+META_WEIGHTS = "{0," + WEIGHTS.split(",", 1)[1]  # every label but D (the attachments' text)
+CONTENT_WEIGHTS = "{1,0,0,0}"
 
 
-def _rank(rank_text: str, built: Condition) -> str:
-    if not rank_text:
-        return "0.0"
-    weights, query = built.param(WEIGHTS), built.param(rank_text)
-    return f"ts_rank_cd(CAST({weights} AS real[]), tsv, CAST({query} AS tsquery))"
+@dataclass
+class Ranks:
+    """SQL of a tsquery's cover density over the short fields and over the attachment text."""
+
+    meta: str = "0.0"
+    content: str = "0.0"
+
+    @classmethod
+    def of(cls, query: str, built: Condition) -> Ranks:
+        if not query:
+            return cls()
+        q = built.param(query)
+        meta, content = built.param(META_WEIGHTS), built.param(CONTENT_WEIGHTS)
+        return cls(
+            f"ts_rank_cd(CAST({meta} AS real[]), tsv, CAST({q} AS tsquery))",
+            f"ts_rank_cd(CAST({content} AS real[]), tsv, CAST({q} AS tsquery))",
+        )
+
+    def plus(self, other: Ranks, share: float) -> Ranks:
+        return Ranks(
+            f"{self.meta} + {share} * {other.meta}", f"{self.content} + {share} * {other.content}"
+        )
+
+
+def evidence(meta: float, content: float, words: int, average: float) -> float:
+    """A record's field evidence for a query part (the BM25F score without the idf, as
+    :mod:`index.ranking` weighs it): the short fields' weighted occurrences (a title mention
+    is worth the title's boost), plus the attachment text's occurrences saturated by its
+    length against the average."""
+    meta, content = float(meta), float(content)  # a constant 0 comes back as a Decimal
+    found = FIELD_BOOSTS["title"] * meta
+    if content:
+        norm = 1 - B + B * words / max(average, 1.0)
+        found += content * (K1 + 1) / (content + K1 * norm)
+    return found
 
 
 def _attempt(
     conn: Connection,
     index: PgIndex,
-    total: int,
+    stats: tuple[int, float],
     text_: str,
     loose: bool = False,
     optional_clauses: bool = False,
 ) -> tuple[Plan, Run]:
-    """Search ``text_`` once (see :func:`index.search._attempt`)."""
+    """Search ``text_`` once (see :func:`index.search._attempt`); ``stats`` are the number of
+    records and their attachments' average word count."""
+    total, average = stats
     the_plan = plan(text_)
     parts = units(the_plan, index.schema)
     if len(parts) < 2:
         group = OrGroup.factory(0.9) if loose else AndGroup
         q = to_query(replace(the_plan, clauses=[]), index.schema, group)
-        return the_plan, Run(q, _ranked(conn, q, the_plan.clauses, optional_clauses or loose))
+        optional = optional_clauses or loose
+        return the_plan, Run(q, _ranked(conn, q, the_plan.clauses, optional, average))
     built = Condition()
-    columns, conditions = [], []
+    columns, conditions = ["content_words"], []
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
-        rank = "0.0" if unit.fact else _rank(rank_query(unit.query), built)
+        ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
         columns.append(f"({where}) AS m{n}")
         forms = [] if unit.fact else _other_forms(conn, unit.query)
         if forms:  # «подготовить» also finds «подготовке», at a lower weight
             other = " | ".join(lexeme(f) for f in forms)
-            either = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
-            rank = f"{rank} + {VARIANT_SHARE} * {_rank(other, built)}"
-            where = either
+            where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
+            ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
         conditions.append(where)
-        columns.append(f"({where}) AS f{n}")
-        columns.append(f"CASE WHEN {where} THEN {rank} ELSE 0 END AS r{n}")
+        columns += [
+            f"({where}) AS f{n}",
+            f"CASE WHEN {where} THEN {ranks.meta} ELSE 0 END AS a{n}",
+            f"CASE WHEN {where} THEN {ranks.content} ELSE 0 END AS c{n}",
+        ]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
         conditions.append(where)
         n = len(parts) - 1
-        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS r{n}"]
+        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
     if bonus_text:
-        columns.append(f"{_rank(bonus_text, built)} AS near")
+        near = Ranks.of(bonus_text, built)
+        columns += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
     rows = conn.execute(
         text(f"SELECT id, {', '.join(columns)} FROM search_docs WHERE {where}"), built.params
     ).all()
-    evidence: list[dict[str, float]] = [
-        {r.id: float(r[3 + 3 * n]) * EVIDENCE_SCALE for r in rows if r[2 + 3 * n]}
+    found: list[dict[str, float]] = [
+        {
+            r.id: evidence(r[4 + 4 * n], r[5 + 4 * n], r.content_words, average)
+            for r in rows
+            if r[3 + 4 * n]
+        }
         for n in range(len(parts))
     ]
     # a word found only through its other forms may be a typo: the spelling repair may try it
-    own = [any(r[1 + 3 * n] for r in rows) for n in range(len(parts))]
-    ranked = combine(parts, evidence, total, loose)
+    own = [any(r[2 + 4 * n] for r in rows) for n in range(len(parts))]
+    ranked = combine(parts, found, total, loose)
     if bonus_text and ranked:
-        near = {r.id: float(r.near) * EVIDENCE_SCALE for r in rows if r.near}
-        ranked = add_proximity(ranked, near, mean_weight(evidence, total))
+        together = {
+            r.id: evidence(r.near_a, r.near_c, r.content_words, average)
+            for r in rows
+            if r.near_a or r.near_c
+        }
+        ranked = add_proximity(ranked, together, mean_weight(found, total))
     q = wq.Or([u.query for u in parts])
     return the_plan, Run(q, ranked, unknown=not all(own))
 
@@ -147,24 +195,33 @@ def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
 
 
 def _ranked(
-    conn: Connection, q: wq.Query, clauses: list[wq.Query], optional: bool
+    conn: Connection, q: wq.Query, clauses: list[wq.Query], optional: bool, average: float
 ) -> list[tuple[float, Any]]:
-    """(score, id) of the records ``q`` and the field clauses find: by ``ts_rank_cd``, or
-    newest first when the query asks for everything."""
+    """(score, id) of the records ``q`` and the field clauses find, by their field
+    :func:`evidence`, or newest first when the query asks for everything."""
     built = Condition()
     where = condition(q, built)
-    score = _rank(rank_query(q), built)
+    ranks = Ranks.of(rank_query(q), built)
+    bonus = "FALSE"
     if clauses and optional and not isinstance(q, wq.Every):
         bonus = " OR ".join(clause_condition(c, built) for c in clauses)
-        score = f"{score} + CASE WHEN {bonus} THEN 0.1 ELSE 0 END"
     elif clauses:
         where = " AND ".join([where, *(clause_condition(c, built) for c in clauses)])
-    order = "date_sort DESC, id" if isinstance(q, wq.Every) and not clauses else "2 DESC, id"
     rows = conn.execute(
-        text(f"SELECT id, {score} AS score FROM search_docs WHERE {where} ORDER BY {order}"),
+        text(
+            f"SELECT id, {ranks.meta} AS meta, {ranks.content} AS content, content_words, "
+            f"({bonus}) AS bonus FROM search_docs WHERE {where} ORDER BY date_sort DESC, id"
+        ),
         built.params,
     ).all()
-    return [(float(r.score), r.id) for r in rows]
+    if isinstance(q, wq.Every) and not clauses:
+        return [(0.0, r.id) for r in rows]
+    ranked = [
+        (evidence(r.meta, r.content, r.content_words, average) + CLAUSE_BONUS * r.bonus, r.id)
+        for r in rows
+    ]
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked
 
 
 def _by_id(conn: Connection, query: str) -> Run | None:
@@ -178,10 +235,11 @@ def _by_id(conn: Connection, query: str) -> Run | None:
 
 
 def _run(conn: Connection, index: PgIndex, query: str) -> Run:
-    total = max(1, int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar_one()))
+    stats = conn.execute(text("SELECT count(*), avg(content_words) FROM search_docs")).one()
+    total, average = max(1, int(stats[0])), float(stats[1] or 0.0)
     return repaired(
         lambda text_, loose=False, optional_clauses=False: _attempt(
-            conn, index, total, text_, loose, optional_clauses
+            conn, index, (total, average), text_, loose, optional_clauses
         ),
         lambda text_: _by_id(conn, text_),
         PgTerms(conn, index.trgm),
