@@ -26,6 +26,7 @@ from catalogue.words import form_prefix, other_form
 from index.analysis import analyzer
 from index.names import FACETS
 from index.pg.sql import (
+    STRICT,
     WEIGHTS,
     Condition,
     clause_condition,
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
     from index.pg.engine import PgIndex
 
 HIGHLIGHTED = ("annotation", "content")
+STRICT_COLUMNS = sorted({column for column, _ in STRICT.values() if column != "tsv"})
+HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
 CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
 # BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
 # mentioning a word 40 times is not 40 times the evidence of one mention
@@ -130,11 +133,7 @@ def _attempt(
             where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
             ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
         conditions.append(where)
-        columns += [
-            f"({where}) AS f{n}",
-            f"CASE WHEN {where} THEN {ranks.meta} ELSE 0 END AS a{n}",
-            f"CASE WHEN {where} THEN {ranks.content} ELSE 0 END AS c{n}",
-        ]
+        columns += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
@@ -149,9 +148,7 @@ def _attempt(
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
-    rows = conn.execute(
-        text(f"SELECT id, {', '.join(columns)} FROM search_docs WHERE {where}"), built.params
-    ).all()
+    rows = conn.execute(text(_once(where, columns)), built.params).all()
     found: list[dict[str, float]] = [
         {
             r.id: evidence(r[4 + 4 * n], r[5 + 4 * n], r.content_words, average)
@@ -172,6 +169,16 @@ def _attempt(
         ranked = add_proximity(ranked, together, mean_weight(found, total))
     q = wq.Or([u.query for u in parts])
     return the_plan, Run(q, ranked, unknown=not all(own))
+
+
+def _once(where: str, columns: list[str]) -> str:
+    """SQL computing ``columns`` over the records ``where`` finds, each record's tsvector read
+    (detoasted) once rather than once per expression naming it."""
+    kept = ", ".join(("id", "content_words", *FACETS, *STRICT_COLUMNS))
+    return (
+        f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "
+        f"FROM search_docs WHERE {where}) SELECT id, {', '.join(columns)} FROM hit"
+    )
 
 
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
@@ -322,7 +329,7 @@ def _hits(index: PgIndex, conn: Connection, run: Run, chosen: list[tuple[float, 
     rows = {
         r.id: r
         for r in conn.execute(
-            text("SELECT * FROM search_docs WHERE id = ANY(:ids)"),
+            text(f"SELECT {HIT_COLUMNS} FROM search_docs WHERE id = ANY(:ids)"),
             {"ids": [doc for _, doc in chosen]},
         )
     }

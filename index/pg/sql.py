@@ -83,15 +83,16 @@ def tsquery(q: wq.Query, strict: bool = False) -> str | None:
         return _phrase(q, strict)
     if isinstance(q, (wq.And, wq.Or)):
         if isinstance(q, wq.Or):
-            merged = _merged_terms(q.subqueries)
-            if merged is not None:
-                return merged
-        parts = [tsquery(sub, strict) for sub in q.subqueries]
+            parts = _or_parts(q.subqueries, strict)
+        else:
+            parts = [tsquery(sub, strict) for sub in q.subqueries]
         if any(p is None for p in parts):
             return None
         kept = [p for p in parts if p]
         if isinstance(q, wq.Or) and len(kept) < len(parts):
             return ""  # an «any» alternative: the whole OR accepts everything
+        if len(kept) == 1:
+            return kept[0]
         joiner = " & " if isinstance(q, wq.And) else " | "
         return "(" + joiner.join(kept) + ")" if kept else ""
     if isinstance(q, wq.Not):
@@ -118,41 +119,68 @@ def _label(fieldname: str, strict: bool) -> str | None:
 
 def _term(fieldname: str, text: str, strict: bool) -> str | None:
     where = _label(fieldname, strict)
-    if where is None:
-        return None
+    return None if where is None else _term_text(text, where)
+
+
+def _term_text(text: str, where: str) -> str:
     if text in UNINDEXED:
         return ""
     return f"{lexeme(text)}:{where}" if where else lexeme(text)
 
 
-def _merged_terms(subqueries: Sequence[wq.Query]) -> str | None:
-    """An OR of one word over several fields as one lexeme with their labels («'дроб':AC»)."""
-    terms = [s for s in subqueries if isinstance(s, wq.Term)]
-    if not terms or len(terms) < len(subqueries):
-        return None
-    texts = {str(s.text) for s in terms}
-    labels = {LABELS.get(s.fieldname) for s in terms}
-    if len(texts) != 1 or None in labels:
-        return None
-    text = texts.pop()
-    if text in UNINDEXED:
-        return ""
-    where = "".join(sorted(str(label) for label in labels))
-    return lexeme(text) if len(where) == 4 else f"{lexeme(text)}:{where}"
+def _or_parts(subqueries: Sequence[wq.Query], strict: bool) -> list[str | None]:
+    """Each part of an OR as tsquery text, a word or phrase over several weighted fields
+    named once with their labels joined («'дроб':AC»), as the query parser repeats it."""
+    labels: dict[tuple[Any, ...], set[str]] = {}
+    order: list[tuple[Any, ...] | wq.Query] = []
+    for sub in subqueries:
+        if not isinstance(sub, (wq.Term, wq.Phrase)):
+            order.append(sub)
+            continue
+        where = _label(sub.fieldname, strict)
+        if where is None:
+            order.append(sub)
+            continue
+        key: tuple[Any, ...] = (
+            (str(sub.text),)
+            if isinstance(sub, wq.Term)
+            else (tuple(map(str, sub.words)), max(1, int(sub.slop)))
+        )
+        if key not in labels:
+            labels[key] = set()
+            order.append(key)
+        labels[key].update(where or "ABCD")
+    out: list[str | None] = []
+    for item in order:
+        if not isinstance(item, tuple):
+            out.append(tsquery(item, strict))
+            continue
+        joined = "".join(sorted(labels[item]))
+        where = "" if len(joined) == 4 else joined
+        if len(item) == 1:
+            out.append(_term_text(item[0], where))
+        else:
+            out.append(_phrase_text(list(item[0]), item[1], where))
+    return out
 
 
 def _phrase(q: wq.Phrase, strict: bool, own_column: bool = False) -> str | None:
     where = "" if own_column else _label(q.fieldname, strict)
     if where is None:
         return None
-    words = [str(w) for w in q.words if str(w) not in UNINDEXED]
+    return _phrase_text([str(w) for w in q.words], max(1, int(q.slop)), where)
+
+
+def _phrase_text(words: list[str], slop: int, where: str) -> str:
+    """Words in this order, each next within ``slop`` positions (a phrase: next to each other,
+    a dropped stop word allowed between)."""
+    words = [w for w in words if w not in UNINDEXED]
     if not words:
         return ""
     suffix = f":{where}" if where else ""
     terms = [lexeme(w) + suffix for w in words]
     if len(terms) == 1:
         return terms[0]
-    slop = max(1, int(q.slop))
     if slop > 1:  # near each other: every next word within ``slop`` positions
         pairs = [
             "(" + " | ".join(f"{a} <{gap}> {b}" for gap in range(1, slop + 1)) + ")"
