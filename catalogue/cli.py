@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -57,26 +57,34 @@ class CatalogueError(click.ClickException):
         click.echo(t("cli.error", message=self.format_message()), err=True)
 
 
+class Lazy(NamedTuple):
+    """A command imported when it is called: ``target`` is ``"module:attribute"``, ``help`` its
+    help text's locale key (what ``imk --help`` shows without importing it)."""
+
+    target: str
+    help: str
+
+
 class CatalogueGroup(click.Group):
     """A group whose commands end a :class:`UserError` with its message, never a traceback
     (usage errors too exit with status 1: :func:`catalogue.cli_words.install`).
 
-    ``lazy`` maps command names to ``"module:attribute"``: a command's module is imported
-    only when the command is called or help lists it, so ``imk search`` does not load what
-    ``imk report`` needs. Help texts are locale keys, translated when shown
+    ``lazy`` maps command names to :class:`Lazy`: a command's module is imported only when the
+    command is called, so ``imk search`` does not load what ``imk report`` needs, and ``imk
+    --help`` loads none of them. Help texts are locale keys, translated when shown
     (:mod:`catalogue.cli_words`).
     """
 
-    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy: dict[str, Lazy] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.lazy: dict[str, str] = dict(lazy or {})
+        self.lazy: dict[str, Lazy] = dict(lazy or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
-            module, _, name = self.lazy[cmd_name].partition(":")
+            module, _, name = self.lazy[cmd_name].target.partition(":")
             command: click.Command = getattr(importlib.import_module(module), name)
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
@@ -84,6 +92,9 @@ class CatalogueGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
+            if name in self.lazy and name not in self.commands:  # not imported for its help
+                rows.append((name, cli_words.short_help(self.lazy[name].help)))
+                continue
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 rows.append((name, cli_words.short_help(command.help or "")))

@@ -92,8 +92,9 @@ def hooks() -> Any:
 
 
 def register_commands(cli: click.Group) -> None:
-    """Let plugins add their commands to ``cli``."""
-    hooks().imk_register_commands(cli=cli)
+    """Let third-party plugins add their commands to ``cli`` (the project's own commands are
+    listed in ``imk.cli``, so its own plugin modules are not imported for this)."""
+    manager().hook.imk_register_commands(cli=cli)
 
 
 def records_changed(workspace: Workspace, progress: Progress | None = None) -> None:

@@ -16,25 +16,28 @@ import click
 
 from catalogue import cli as core
 from catalogue import cli_words, plugins
+from catalogue.cli import Lazy
 
-COMMANDS: dict[str, str] = {
-    "init": "catalogue.cli:init",
-    "demo": "catalogue.cli:demo",
-    "show": "catalogue.cli:show",
-    "stats": "catalogue.cli:stats",
-    "lab": "catalogue.cli:lab",
-    "import": "catalogue.ingest.commands:import_command",
-    "search": "index.commands:search",
-    "index": "index.commands:index_group",
-    "collection": "catalogue.export.commands:collection_group",
-    "portfolio-page": "catalogue.export.commands:portfolio_page",
-    "cite": "catalogue.export.commands:cite_command",
-    "report": "catalogue.reports.commands:report",
-    "textbooks": "catalogue.textbooks.commands:textbooks",
-    "doctor": "catalogue.maintenance.commands:doctor",
-    "backup": "catalogue.maintenance.commands:backup_command",
-    "restore": "catalogue.maintenance.commands:restore_command",
-    "copy": "catalogue.maintenance.commands:copy_command",
+COMMANDS: dict[str, Lazy] = {
+    "init": Lazy("catalogue.cli:init", "cli.init_help"),
+    "demo": Lazy("catalogue.cli:demo", "cli.demo_help"),
+    "show": Lazy("catalogue.cli:show", "cli.show_help"),
+    "stats": Lazy("catalogue.cli:stats", "cli.stats_help"),
+    "lab": Lazy("catalogue.cli:lab", "cli.lab_help"),
+    "import": Lazy("catalogue.ingest.commands:import_command", "ingest_cli.help"),
+    "search": Lazy("index.commands:search", "cli.search_help"),
+    "index": Lazy("index.commands:index_group", "cli.index_help"),
+    "collection": Lazy("catalogue.export.commands:collection_group", "collection_cli.group_help"),
+    "portfolio-page": Lazy(
+        "catalogue.export.commands:portfolio_page", "collection_cli.portfolio_help"
+    ),
+    "cite": Lazy("catalogue.export.commands:cite_command", "cite.help"),
+    "report": Lazy("catalogue.reports.commands:report", "report_cli.help"),
+    "textbooks": Lazy("catalogue.textbooks.commands:textbooks", "textbooks_cli.help"),
+    "doctor": Lazy("catalogue.maintenance.commands:doctor", "doctor.help"),
+    "backup": Lazy("catalogue.maintenance.commands:backup_command", "backup.help"),
+    "restore": Lazy("catalogue.maintenance.commands:restore_command", "restore.help"),
+    "copy": Lazy("catalogue.maintenance.commands:copy_command", "copy.help"),
 }
 PLUGINS: tuple[str, ...] = ("index.commands", "index.health")
 

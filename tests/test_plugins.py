@@ -26,9 +26,11 @@ def test_every_command_comes_from_the_one_list():
     cli = program.build_cli()
     ctx = click.Context(cli)
     assert cli.list_commands(ctx) == sorted(program.COMMANDS)
-    for name, target in program.COMMANDS.items():
-        module, _, attribute = target.partition(":")
-        assert cli.get_command(ctx, name) is getattr(importlib.import_module(module), attribute)
+    for name, lazy in program.COMMANDS.items():
+        module, _, attribute = lazy.target.partition(":")
+        command = cli.get_command(ctx, name)
+        assert command is getattr(importlib.import_module(module), attribute)
+        assert command.help == lazy.help  # what «imk --help» shows without importing it
 
 
 @pytest.mark.parametrize("hook", ["imk_records_changed", "imk_find_ids", "imk_stats"])
