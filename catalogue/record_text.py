@@ -17,7 +17,8 @@ MOMENTS = ("created_at", "updated_at")
 LISTED = ("reviews", "attachments", "courses", "awards", "competitions", "links", "works")
 
 
-def _size(size: int) -> str:
+def size_text(size: int) -> str:
+    """A file size as people read it: «12 КБ», «3,4 МБ»."""
     if size >= 1_000_000:
         return t("show.megabytes", size=number_text(size / 1e6, 1))
     return t("show.kilobytes", size=number_text(max(size, 1) / 1e3, 0))
@@ -42,7 +43,7 @@ def _item(name: str, value: Any) -> str:
     if name == "reviews":
         return _review(value)
     if name == "attachments":
-        return f"{value['name']} ({_size(int(value.get('size', 0)))})"
+        return f"{value['name']} ({size_text(int(value.get('size', 0)))})"
     if name == "courses":
         return _course(value)
     if name == "public_fields":

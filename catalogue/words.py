@@ -21,7 +21,7 @@ def stemmer(language: str) -> Stemmer.Stemmer:
 
 
 FORM_STEM_MIN = 6  # letters a stem needs before its other forms are looked for
-FORM_LONGER = 2  # letters another form's stem may add
+FORM_LONGER = 4  # letters another form's stem may add («одинок» / «одиночеств»)
 _CYRILLIC_STEM = re.compile("[а-я]+")
 
 
@@ -45,6 +45,36 @@ def other_form(stem: str, other: str) -> bool:
         and other.startswith(prefix)
         and len(other) <= len(stem) + FORM_LONGER
     )
+
+
+# A relational adjective in «-ический» and the noun it is made from («исторический» /
+# «история», «экономический» / «экономика») stem apart: «историческ» → «истор», «экономик».
+ADJECTIVE_ENDING, NOUN_ENDINGS = "ическ", ("", "ик")
+NOUN_STEM_MIN = 4  # letters the noun's stem keeps
+
+
+def noun_stems(stem: str) -> list[str]:
+    """Stems the noun of a relational adjective in «-ический» may have («историческ» →
+    «истор», «историк»; «психологическ» → «психолог»); none for other stems. Search finds
+    them at a lower weight, as it does the other forms of a word."""
+    base = stem.removesuffix(ADJECTIVE_ENDING)
+    if base == stem or len(base) < NOUN_STEM_MIN or not _CYRILLIC_STEM.fullmatch(base):
+        return []
+    return [base + ending for ending in NOUN_ENDINGS]
+
+
+# A vowel that drops out of a word's stem in its other forms («ребенок» / «ребенка»,
+# «подросток» / «подростка», «кружок» / «кружка»): after a consonant, before a closing к or ц.
+_FLEETING = re.compile("(?<=[бвгджзклмнпрстфхцчшщ])[ое](?=[кц]$)")
+
+
+def fleeting_forms(stem: str) -> list[str]:
+    """The stem of the word's other forms, its fleeting vowel dropped («ребенок» → «ребенк»),
+    for a Cyrillic stem of at least :data:`FORM_STEM_MIN` letters; search finds them at a
+    lower weight."""
+    if len(stem) < FORM_STEM_MIN or not _CYRILLIC_STEM.fullmatch(stem):
+        return []
+    return [_FLEETING.sub("", stem)] if _FLEETING.search(stem) else []
 
 
 WORD = re.compile(r"[^\W_]+")

@@ -248,12 +248,13 @@ def question_words() -> frozenset[str]:
 
 def units(the_plan: Plan, schema: Any) -> list[Unit]:
     """The query's meaningful parts for :mod:`index.ranking`: each word or synonym group of a
-    plain text (an ordinal word — «первой части» — weighs little), then the grades it names;
-    empty when the text uses operators or quotes."""
+    plain text (an ordinal word and a part of a work beside it — «первой части» — weigh
+    little), then the grades it names; empty when the text uses operators or quotes."""
     if not the_plan.plain:
         return []
     chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)
     typed = _document_type_chunks(chunks)
+    ordinals = {n for n, chunk in enumerate(chunks) if _ordinal(chunk)}
     found: list[Unit] = []
     p = parser(schema)
     for n, chunk in enumerate(chunks):
@@ -264,7 +265,7 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
         share = 1.0
-        if CYRILLIC_WORD.fullmatch(chunk) and grades.grade_number(chunk) is not None:
+        if n in ordinals or ({n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words()):
             share = ORDINAL_SHARE
         elif n in typed:
             share = DOCUMENT_TYPE_SHARE
@@ -272,6 +273,18 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
     if the_plan.grades:
         found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
+
+
+def _ordinal(chunk: str) -> bool:
+    """Whether a chunk is an ordinal word («первой», «пятый»)."""
+    return bool(CYRILLIC_WORD.fullmatch(chunk)) and grades.grade_number(chunk) is not None
+
+
+@cache
+def part_words() -> frozenset[tuple[str, ...]]:
+    """Analysed words naming a part of a work («часть», «глава»): next to an ordinal they
+    weigh as little as it does."""
+    return frozenset(tuple(analysed(w)) for w in _synonyms_file()["part_words"])
 
 
 @cache

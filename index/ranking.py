@@ -9,7 +9,8 @@ a title match of a common word is worth at most that common word, so it cannot b
 words that carry the meaning, and the more of the query a record covers the higher it ranks.
 The words standing together (the proximity bonus) add up to one average unit, re-ranking the
 best records only. A word also finds its forms that the stemmer cuts apart («подготовить» /
-«подготовке», :func:`catalogue.words.other_form`) at a lower weight; a word naming the kind of
+«подготовке», «ребенок» / «ребенка») and the noun of a «-ический» adjective («исторических» /
+«истории») at a lower weight (:mod:`catalogue.words`); a word naming the kind of
 document («рабочая программа», «тест») and an ordinal word weigh less than the topic.
 """
 
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 
 from whoosh import query as wq
 
-from catalogue.words import form_prefix, other_form
+from catalogue.words import fleeting_forms, form_prefix, noun_stems, other_form
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
@@ -143,13 +144,17 @@ def add_proximity(
 
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
     """A word's query that also finds the forms Snowball stems apart (``catalogue.words``:
-    «подготовить» / «подготовке», «внедрять» / «внедрению»), at a lower weight."""
+    «подготовить» / «подготовке», «внедрять» / «внедрению», «ребенок» / «ребенка») and the
+    noun of a «-ический» adjective, at a lower weight."""
     if not isinstance(q, wq.Or):
         return q
     extra: list[wq.Query] = []
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
+        for other in [*noun_stems(term.text), *fleeting_forms(term.text)]:
+            if reader.doc_frequency(term.fieldname, other):
+                extra.append(wq.Term(term.fieldname, other, boost=term.boost * VARIANT_SHARE))
         prefix = form_prefix(term.text)
         if prefix is None:
             continue

@@ -13,6 +13,7 @@ import pytest
 from catalogue import records
 from catalogue.i18n import moment_text, t
 from index.engine import CatalogueIndex
+from tests.live_widgets import live_widgets
 from widgets.curation_desk import CurationDesk
 from widgets.editor import RecordEditor
 from widgets.editor_fields import CoursesInput, ListInput, TermsInput
@@ -375,6 +376,172 @@ def test_desk_finds_opens_edits_and_keeps_tabs_in_step(workspace):
     desk.history.delete_button.click()
     assert desk.editor.model.record is None
     assert workspace.store.curation.binned()[0].updated_by == "Другая Методистка"
+
+
+def saved_records(workspace) -> list[str]:
+    """Records of every kind with list fields, terms, suggestions and an attachment."""
+    plan = workspace.add_attachment("план.txt", "Урок про дроби".encode())
+    made = [
+        records.new(
+            "material",
+            title="Дроби",
+            authors=["Иванова И. И.", "Петров П. П."],
+            links=["https://example.org/urok"],
+            subjects=["Математика", "Информатика"],
+            suggested={"year": 2022, "keywords": ["дроби"]},
+            attachments=[plan],
+        ),
+        records.new("media", title="Учебник", authors=["Сидорова С. С."], suggested={"pages": 96}),
+        records.new(
+            "portfolio",
+            title="Портфолио",
+            teacher="Иванова Анна Петровна",
+            awards=["Грамота", "Диплом"],
+            courses=[records.Course("ФОП ООО", 72, "ИРО", 2024), records.Course("ИКТ", 36)],
+        ),
+        records.new("material", title="Доли", authors=["А", "Б", "В"], subjects=["Музыка"]),
+    ]
+    return [workspace.store.save(record, by="Автор").id for record in made]
+
+
+def open_each(editor: RecordEditor, ids: list[str]) -> None:
+    for record_id in ids:
+        editor.open_record(record_id)
+
+
+def type_add_and_remove(editor: RecordEditor, ids: list[str]) -> None:
+    editor.open_record(ids[0])
+    editor.inputs["title"].value += "!"
+    authors = editor.inputs["authors"]
+    authors.add_button.click()
+    authors.rows[-1].value = "Новикова Н. Н."
+    authors.children[0].children[-1].click()  # the first row's ✕
+    assert editor.model.record.authors == ["Петров П. П.", "Новикова Н. Н."]
+    subjects = editor.inputs["subjects"]
+    subjects.entry.value = "музыка"
+    subjects.chips.children[0].click()
+    assert editor.model.record.subjects == ["Информатика", "Музыка"]
+
+
+def accept_detach_and_cancel(editor: RecordEditor, ids: list[str]) -> None:
+    editor.open_record(ids[0])
+    editor.suggestions.children[0].children[1].click()
+    assert editor.model.record.year == 2022
+    editor.attachments.children[1].children[1].click()  # the first file's ✕
+    assert editor.model.record.attachments == []
+    editor.cancel_button.click()
+
+
+def edit_courses(editor: RecordEditor, ids: list[str]) -> None:
+    editor.open_record(ids[2])
+    courses = editor.inputs["courses"]
+    courses.add_button.click()
+    courses.rows[-1]["title"].value = "Наставничество"
+    courses.children[1].children[-1].click()  # the second course's ✕
+    assert [c.title for c in editor.model.record.courses] == ["ФОП ООО", "Наставничество"]
+
+
+def new_of_every_kind(editor: RecordEditor, ids: list[str]) -> None:
+    for kind in records.KINDS:
+        create(editor, kind)
+
+
+def shown(box) -> object:
+    """What an input shows, in the model's terms (empty rows are not values)."""
+    if isinstance(box, TermsInput):
+        return [chip.description for chip in box.chips.children]
+    if isinstance(box, CoursesInput):
+        lines = [[cell.value for cell in line.children[:-1]] for line in box.children[:-1]]
+        columns = [name for name, _ in box.COLUMNS]
+        return [dict(zip(columns, cells, strict=True)) for cells in lines if any(cells)]
+    if isinstance(box, ListInput):
+        return [v for line in box.children[:-1] if (v := line.children[0].value).strip()]
+    return box.value
+
+
+def assert_shows_the_model(editor: RecordEditor) -> None:
+    model = editor.model
+    assert list(editor.form.children) == [editor.rows[name] for name, _ in model.fields()]
+    for name, box in editor.inputs.items():
+        value = model.value(name)
+        if isinstance(box, CoursesInput):
+            value = [{k: "" if v is None else str(v) for k, v in c.items()} for c in value]
+        assert shown(box) == value, name
+    suggested = [n for n in model.record.suggested if n in editor.inputs]
+    assert [row.key for row in editor.suggestions.children] == suggested
+    files = editor.attachments.children[1:-1]
+    assert [row.label.value.split(" · ")[0] for row in files] == [
+        a.name for a in model.record.attachments
+    ]
+
+
+@pytest.mark.parametrize(
+    "round_of_work",
+    [open_each, type_add_and_remove, accept_detach_and_cancel, edit_courses, new_of_every_kind],
+)
+def test_an_hour_of_editing_makes_no_new_widgets(editor, workspace, round_of_work):
+    """Forms, rows, chips, suggestions and files are reused: every round after the first only
+    changes values, and the form shows what the model holds."""
+    ids = saved_records(workspace)
+    open_each(editor, ids)  # a form of every kind
+    round_of_work(editor, ids)
+    alive = live_widgets()
+    for _ in range(3):
+        round_of_work(editor, ids)
+        assert live_widgets() == alive
+        assert_shows_the_model(editor)
+
+
+@pytest.mark.parametrize(
+    ("values", "removed"),
+    [
+        ([["а", "б", "в"], ["г"], [], ["д", "е"]], 0),
+        ([["а"], ["б", "в", "г", "д"], ["е", "ж"]], 1),
+    ],
+)
+def test_rows_and_chips_are_reused_and_act_on_their_position(values, removed):
+    lists, chips = ListInput(), TermsInput()
+    lists.value, chips.value = max(values, key=len), max(values, key=len)
+    alive = live_widgets()
+    for _ in range(5):
+        for value in values:
+            lists.value, chips.value = value, value
+            assert [r.value for r in lists.rows] == (value or [""])
+            assert [c.description for c in chips.chips.children] == value
+        lists.add_button.click()
+        lists.rows[-1].value = "новое"
+        lists.children[removed].children[-1].click()
+        chips.chips.children[removed].click()
+        kept = [v for n, v in enumerate(values[-1]) if n != removed]
+        assert lists.value == [*kept, "новое"] and chips.value == kept
+        assert live_widgets() == alive
+
+
+def test_an_hour_at_the_desk_makes_no_new_widgets(workspace):
+    """Finding, opening, editing, moving on review and the bin only change values."""
+    for n in range(3):
+        workspace.store.save(records.new("material", title=f"Дроби, урок {n}"), by="Автор")
+    desk = CurationDesk(CatalogueIndex.open(workspace), user="Методистова")
+
+    def round_of_work() -> None:
+        desk.finder_box.value = "урок" if desk.finder_box.value == "дроби" else "дроби"
+        for record_id in [row.key for row in desk.hits.children[1:]]:
+            next(row for row in desk.hits.children[1:] if row.key == record_id).button.click()
+            assert desk.editor.model.record.id == record_id == desk.review.record.id
+            desk.editor.inputs["keywords"].entry.value = "доли"
+            desk.editor.save_button.click()
+            desk.review.move("review" if desk.review.record.status == "draft" else "draft")
+            desk.history.delete_button.click()
+            assert desk.history.bin.children[0].key == record_id
+            desk.history.bin.children[0].button.click()
+            assert desk.editor.model.record.id == record_id
+
+    round_of_work()
+    alive = live_widgets()
+    for _ in range(2):
+        round_of_work()
+        assert live_widgets() == alive
+        assert_shows_the_model(desk.editor)
 
 
 @pytest.mark.parametrize("name", CURATION_NOTEBOOKS)

@@ -86,7 +86,7 @@ def test_grade_numbers(token, number):
         ("где найти рабочую программу", '(РП OR "рабочая программа")'),
         ("что такое кинезиология", "кинезиология"),
         ("как записать ребенка", "записать ребенка"),
-        ("сколько стоит обучение", "стоит обучение"),
+        ("сколько стоит обучение", "(стоимость OR стоит OR цена) обучение"),
         ("нужен план урока", "план урока"),
         ("как", "как"),  # nothing else left: the word is searched
         ('"где найти"', '"где найти"'),  # quoted words are the user's phrase
@@ -124,7 +124,12 @@ TYPE, ORD = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
         # «работа», «план» alone name no kind of document
         ("работа психолога с детьми", [1, 1, 1]),
         ("план работы школы", [1, 1, 1]),
-        ("стихотворение Лермонтова первой части", [1, 1, ORD, 1]),
+        # an ordinal, and a part of a work next to it («первой части»), say where, not what
+        ("стихотворение Лермонтова первой части", [1, 1, ORD, ORD]),
+        ("вторая глава учебника истории", [ORD, ORD, TYPE, 1]),
+        ("политика во второй половине века", [1, ORD, ORD, 1]),
+        ("первые князья Древней Руси", [ORD, 1, 1, 1]),  # «князья» is no part of a work
+        ("часть речи", [1, 1]),  # no ordinal beside it: a word like any other
     ],
 )
 def test_words_naming_the_kind_of_document_weigh_less(query, shares):

@@ -9,6 +9,7 @@ from catalogue.curation import diff, diff_versions, restore_version
 from catalogue.curation.history import display, label
 from catalogue.store import NotFoundError, StoreError
 from index.engine import CatalogueIndex
+from tests.live_widgets import live_widgets
 from widgets.history_panel import HistoryPanel, action_name, versions_html
 
 pytestmark = pytest.mark.both_backends
@@ -133,6 +134,47 @@ def test_history_panel_lists_diffs_restores_deletes_and_undeletes(workspace):
     assert record.id in panel.bin.children[0].children[1].value
     panel.bin.children[0].children[0].click()
     assert events[-1].id == record.id and workspace.store.get(record.id).version == 6
+
+
+@pytest.mark.parametrize("edits", [1, 3])
+def test_a_record_with_fewer_versions_shows_its_own_last_change(workspace, edits):
+    longer = history_of(workspace)
+    for n in range(edits):
+        longer.title = f"Сложение дробей, правка {n}"
+        longer = workspace.store.save(longer, by="Редактор")
+    shorter = history_of(workspace)
+    panel = HistoryPanel(workspace.store, user="Методистова")
+    panel.show(longer.id)
+    panel.show(shorter.id)
+    assert (panel.older.value, panel.newer.value) == (2, 3)
+    assert "Урок открытия нового знания" in panel.diff.value and panel.message.value == ""
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_deleting_and_taking_back_again_and_again_makes_no_new_widgets(workspace, count):
+    """The bin's rows are reused: each row takes back the record it shows now."""
+    ids = [history_of(workspace).id for _ in range(count)]
+    panel = HistoryPanel(workspace.store, user="Методистова")
+
+    def round_of_work() -> None:
+        for record_id in ids:
+            panel.show(record_id)
+            panel.delete_button.click()
+        in_bin = workspace.store.curation.binned()
+        assert [row.key for row in panel.bin.children] == [r.id for r in in_bin]
+        rows = zip(panel.bin.children, in_bin, strict=True)
+        assert all(record.id in row.label.value for row, record in rows)
+        for record in in_bin:
+            assert panel.bin.children[0].key == record.id
+            panel.bin.children[0].button.click()
+            assert workspace.store.get(record.id).title == record.title
+        assert list(panel.bin.children) == [panel.bin_empty]
+
+    round_of_work()
+    alive = live_widgets()
+    for _ in range(5):
+        round_of_work()
+        assert live_widgets() == alive
 
 
 def test_empty_bin_and_unknown_record(workspace):

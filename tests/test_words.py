@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue import records
-from catalogue.words import fold, form_prefix, other_form
+from catalogue.words import fleeting_forms, fold, form_prefix, noun_stems, other_form
 from catalogue.workspace import Workspace
 from index.analysis import stem
 from index.engine import CatalogueIndex
@@ -23,7 +23,7 @@ def test_fold(text, folded):
         ("подготовить", "подготовке", True),  # подготов / подготовк
         ("внедрять", "внедрению", True),  # внедря / внедрен
         ("подготовить", "подготовительный", False),  # a longer word
-        ("одинокий", "одиночество", False),
+        ("одинокий", "одиночество", True),  # одинок / одиночеств
         ("рабочий", "работа", False),  # a short stem: рабоч / работ
         ("история", "исторический", False),
         ("матрица", "матрицы", False),  # one stem already
@@ -32,6 +32,35 @@ def test_fold(text, folded):
 )
 def test_other_forms_of_a_word(word, other, same):
     assert other_form(stem(word), stem(other)) is same
+
+
+@pytest.mark.parametrize(
+    ("word", "nouns"),
+    [
+        ("исторических", ["истор", "историк"]),
+        ("экономической", ["эконом", "экономик"]),
+        ("психологически", ["психолог", "психологик"]),
+        ("частной", []),  # not «-ический»: «частн» is not made from «часть»
+        ("физический", []),  # «физ» is too short to be a noun's stem
+        ("history", []),
+    ],
+)
+def test_noun_stems_of_an_adjective(word, nouns):
+    assert noun_stems(stem(word)) == nouns
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("ребенок", ["ребенк"]),  # ребенка, ребенку
+        ("подросток", ["подростк"]),
+        ("ребенка", []),  # already the stem of the other forms
+        ("урок", []),  # too short to tell
+        ("школьник", []),  # no fleeting vowel
+    ],
+)
+def test_fleeting_vowel(word, forms):
+    assert fleeting_forms(stem(word)) == forms
 
 
 @pytest.mark.parametrize(("stemmed", "prefix"), [("подготов", "подгото"), ("рабоч", None)])

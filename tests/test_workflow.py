@@ -23,6 +23,7 @@ from catalogue.curation.workflow import (
     status_name,
 )
 from catalogue.i18n import t
+from tests.live_widgets import live_widgets
 from widgets.history_panel import action_name
 from widgets.review_panel import ReviewPanel, reviews_html
 
@@ -139,6 +140,25 @@ def test_panel_offers_exactly_the_allowed_steps(workspace, status):
         for b, to in zip(panel.steps.children, allowed(status), strict=True)
     )
     assert (panel.form.layout.display != "none") == (status == "review")
+
+
+def test_showing_records_again_and_again_makes_no_new_widgets(workspace):
+    """A status's step button is made once and shown whenever that step is allowed."""
+    ids = [saved(workspace, status, approving=True).id for status in STATUSES]
+    panel = ReviewPanel(workspace.store, user="Методистова")
+    for record_id in ids:
+        panel.show(record_id)
+    alive = live_widgets()
+    for _ in range(5):
+        for record_id, status in zip(ids, STATUSES, strict=True):
+            panel.show(record_id)
+            assert [b.description for b in panel.steps.children] == [
+                t(f"review.to_{to}") for to in allowed(status)
+            ]
+        assert live_widgets() == alive
+    panel.show(ids[0])
+    next(b for b in panel.steps.children if "imk-to-review" in b._dom_classes).click()
+    assert workspace.store.get(ids[0]).status == "review"
 
 
 def test_panel_review_form_approves_then_publishes(workspace):

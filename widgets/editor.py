@@ -12,6 +12,7 @@ model, and every model change redraws the form. In a notebook::
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,13 @@ import ipywidgets as w
 from catalogue.curation.history import display
 from catalogue.curation.workflow import reopens, status_name
 from catalogue.i18n import moment_text, t
+from catalogue.record_text import size_text
 from catalogue.records import KINDS
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from widgets.editor_fields import TermsInput, make_input
 from widgets.editor_model import EditorModel
+from widgets.rows import ButtonRow, Pool
 from widgets.search_panel import esc, find_home
 from widgets.sizing import fits_label
 
@@ -56,13 +59,28 @@ def diff_table(changes, before: str, after: str) -> str:
     return f'<table class="imk-diff">{head}{rows}</table>'
 
 
+@dataclass
+class KindForm:
+    """The fields of one record kind: each input, its error line and its titled row."""
+
+    inputs: dict[str, w.DOMWidget] = field(default_factory=dict)
+    error_labels: dict[str, w.HTML] = field(default_factory=dict)
+    rows: dict[str, w.VBox] = field(default_factory=dict)
+
+
 class RecordEditor(w.VBox):
-    """The editor widget (show it as a cell's last expression)."""
+    """The editor widget (show it as a cell's last expression).
+
+    Its widgets are made once and reused: one form per record kind, rows of suggestions and
+    attachments that change their values (every new widget would be a message to the page and
+    stay alive in the kernel and the browser for the session).
+    """
 
     def __init__(self, model: EditorModel, **kwargs: Any) -> None:
         self.model = model
         self._syncing = False
         self._kind = ""
+        self._forms: dict[str, KindForm] = {"": KindForm()}  # "": nothing open
         self.inputs: dict[str, w.DOMWidget] = {}
         self.error_labels: dict[str, w.HTML] = {}
         self.rows: dict[str, w.VBox] = {}
@@ -79,6 +97,11 @@ class RecordEditor(w.VBox):
         self.suggestions = w.VBox()
         self.form = w.VBox(layout=w.Layout(width="100%"))
         self.attachments = w.VBox()
+        self.attachments_title = w.HTML(
+            f'<span class="imk-field-label">{esc(t("editor.attachments"))}</span>'
+        )
+        self._suggestion_rows: Pool[ButtonRow[str]] = Pool(lambda _: self._suggestion_row())
+        self._attachment_rows: Pool[ButtonRow[int]] = Pool(lambda _: self._attachment_row())
         self.upload = w.FileUpload(
             multiple=True, description=t("editor.upload"), layout=fits_label()
         )
@@ -124,6 +147,7 @@ class RecordEditor(w.VBox):
         self.mine_button.on_click(lambda _: self.model.reapply_mine())
         self.upload.observe(self._on_upload, "value")
         self.model.observe(self._render, names=["revision", "errors", "message", "conflict"])
+        self.model.observe(self._opened, "record")
 
         bar = w.HBox([self.id_box, self.open_button, self.kind_select, self.new_button])
         actions = w.HBox([self.save_button, self.cancel_button])
@@ -172,34 +196,55 @@ class RecordEditor(w.VBox):
         finally:
             self._syncing = False
 
+    def _opened(self, change: dict) -> None:
+        """Another record is open: notes about terms typed for the last one go."""
+        for box in self.inputs.values():
+            if isinstance(box, TermsInput):
+                box.note = ""
+
     # -- drawing --------------------------------------------------------------------------
 
-    def _build_form(self) -> None:
-        self.inputs, self.error_labels, self.rows = {}, {}, {}
+    def _show_form(self) -> None:
+        """Show the form of the open record's kind (made the first time that kind is open)."""
+        kind = self.model.kind
+        if kind not in self._forms:
+            self._forms[kind] = self._build_form()
+        form = self._forms[kind]
+        self.inputs, self.error_labels, self.rows = form.inputs, form.error_labels, form.rows
+        self.form.children = list(self.rows.values())
+        self._kind = kind
+
+    def _build_form(self) -> KindForm:
+        form = KindForm()
+        # Titles, error lines and rows never change their look: they share the first title's
+        # layout and style (each of these is a widget of its own, in the kernel and the page).
+        look: dict[str, w.Widget] = {}
+        row_layout = w.Layout(width="100%")
         for name, how in self.model.fields():
             box = make_input(how)
             box.add_class(f"imk-input-{name}")
             if isinstance(box, TermsInput):
                 box.on_entry = lambda text, name=name: self.model.add_term(name, text)
             box.observe(lambda change, name=name: self._on_input(name, change), "value")
-            error = w.HTML()
-            error.add_class("imk-field-error")
             title = w.HTML(
-                f'<span class="imk-field-label">{esc(self.model.field_label(name))}</span>'
+                f'<span class="imk-field-label">{esc(self.model.field_label(name))}</span>',
+                **look,
             )
-            row = w.VBox([title, box, error], layout=w.Layout(width="100%"))
+            look = look or {"layout": title.layout, "style": title.style}
+            error = w.HTML(**look)
+            error.add_class("imk-field-error")
+            row = w.VBox([title, box, error], layout=row_layout)
             row.add_class("imk-field")
             row.add_class(f"imk-field-{name}")
-            self.inputs[name], self.error_labels[name], self.rows[name] = box, error, row
-        self.form.children = list(self.rows.values())
-        self._kind = self.model.kind
+            form.inputs[name], form.error_labels[name], form.rows[name] = box, error, row
+        return form
 
     def _render(self, change: dict | None = None) -> None:
         model = self.model
         self._syncing = True
         try:
             if model.kind != self._kind:
-                self._build_form()
+                self._show_form()
             for name, box in self.inputs.items():
                 value = model.value(name)
                 if box.value != value:
@@ -241,32 +286,36 @@ class RecordEditor(w.VBox):
                 note = t("editor.reopen_warning", status=status_name(record.status))
                 self.header.value += f'<div class="imk-reopen-note">{esc(note)}</div>'
 
+    def _suggestion_row(self) -> ButtonRow[str]:
+        accept = w.Button(description=t("editor.accept"), layout=w.Layout(width="auto"))
+        accept.add_class("imk-accept")
+        return ButtonRow(accept, self.model.accept_suggestion, button_last=True)
+
+    def _attachment_row(self) -> ButtonRow[int]:
+        remove = w.Button(icon="times", tooltip=t("editor.detach"), layout=w.Layout(width="36px"))
+        return ButtonRow(remove, self.model.detach, button_last=True)
+
     def _render_suggestions(self) -> None:
         record = self.model.record
-        rows = []
-        for name, value in record.suggested.items() if record else []:
-            if name not in dict(self.model.fields()):
-                continue
+        fields = dict(self.model.fields())
+        suggested = [
+            (name, value)
+            for name, value in (record.suggested.items() if record else [])
+            if name in fields
+        ]
+        rows = self._suggestion_rows.take(len(suggested))
+        for row, (name, value) in zip(rows, suggested, strict=True):
             note = t("editor.suggested", field=self.model.field_label(name), value=display(value))
-            text = w.HTML(f'<span class="imk-suggestion">{esc(note)}</span>')
-            accept = w.Button(description=t("editor.accept"), layout=w.Layout(width="auto"))
-            accept.add_class("imk-accept")
-            accept.on_click(lambda _, name=name: self.model.accept_suggestion(name))
-            rows.append(w.HBox([text, accept]))
+            row.show(name, f'<span class="imk-suggestion">{esc(note)}</span>')
         self.suggestions.children = rows
 
     def _render_attachments(self) -> None:
         record = self.model.record
-        rows = []
-        for n, item in enumerate(record.attachments if record else []):
-            remove = w.Button(
-                icon="times", tooltip=t("editor.detach"), layout=w.Layout(width="36px")
-            )
-            remove.on_click(lambda _, n=n: self.model.detach(n))
-            size = f"{item.size / 1024:.0f} КБ"
-            rows.append(w.HBox([w.HTML(esc(f"{item.name} · {size}")), remove]))
-        title = w.HTML(f'<span class="imk-field-label">{esc(t("editor.attachments"))}</span>')
-        self.attachments.children = [title, *rows, self.upload] if record else []
+        attached = record.attachments if record else []
+        rows = self._attachment_rows.take(len(attached))
+        for n, (row, item) in enumerate(zip(rows, attached, strict=True)):
+            row.show(n, esc(f"{item.name} · {size_text(item.size)}"))
+        self.attachments.children = [self.attachments_title, *rows, self.upload] if record else []
 
     def _render_conflict(self) -> None:
         conflict = self.model.conflict

@@ -14,6 +14,7 @@ from traitlets import List, Unicode
 
 from catalogue.i18n import t
 from widgets.editor_model import vocab_choices
+from widgets.rows import Pool
 from widgets.search_panel import esc
 from widgets.sizing import fits_label
 
@@ -23,9 +24,21 @@ def wide() -> w.Layout:
     return w.Layout(width="auto", align_self="stretch")
 
 
+class RowLine(w.HBox):
+    """One line of a :class:`RowsInput`: the row's cells and its ✕."""
+
+    def __init__(self, row: Any, cells: list[w.Widget], remove: w.Button) -> None:
+        self.row = row
+        super().__init__([*cells, remove], layout=wide())
+
+
 class RowsInput(w.VBox):
     """Repeatable rows: ✕ removes a row, «+» adds an empty one; ``value`` lists the rows that
-    are not empty. Subclasses say how a row is made, read and laid out."""
+    are not empty. Subclasses say how a row is made, filled, read and laid out.
+
+    Lines are made once and reused (the line at position n removes position n): opening another
+    record or removing a row changes what the lines show, quietly, without new widgets.
+    """
 
     value: List[Any] = List()
     ADD_LABEL = "editor.add_row"
@@ -34,6 +47,7 @@ class RowsInput(w.VBox):
 
     def __init__(self, **kwargs: Any) -> None:
         self.rows: list = []
+        self._lines: Pool[RowLine] = Pool(self._line)
         self.add_button = w.Button(
             description=t(self.ADD_LABEL),
             icon="plus",
@@ -48,13 +62,22 @@ class RowsInput(w.VBox):
         self._draw()
 
     # what subclasses provide
-    def _row(self, item: Any) -> Any:
+    def _row(self) -> Any:
+        """A new empty row (its boxes call :meth:`_collect` when typed into)."""
         raise NotImplementedError
 
     def _cells(self, row: Any) -> list[w.Widget]:
         raise NotImplementedError
 
-    def _rows_value(self) -> list:
+    def _fill(self, row: Any, item: Any) -> None:
+        """Show ``item`` (a value of ``value``, or what :meth:`_read` gave) in ``row``."""
+        raise NotImplementedError
+
+    def _read(self, row: Any) -> Any:
+        """What ``row`` holds, empty or not."""
+        raise NotImplementedError
+
+    def _empty(self, item: Any) -> bool:
         raise NotImplementedError
 
     def _wanted(self) -> list:
@@ -62,15 +85,24 @@ class RowsInput(w.VBox):
         return list(self.value)
 
     # shared behaviour
+    def _line(self, position: int) -> RowLine:
+        row = self._row()
+        remove = w.Button(
+            icon="times", tooltip=t("editor.remove_row"), layout=w.Layout(width="36px")
+        )
+        remove.on_click(lambda _: self.remove(position))
+        return RowLine(row, self._cells(row), remove)
+
+    def _rows_value(self) -> list:
+        return [item for item in map(self._read, self.rows) if not self._empty(item)]
+
     def _add(self) -> None:
-        self.rows.append(self._row(self.EMPTY))
-        self._layout()
+        self._show([*map(self._read, self.rows), self.EMPTY])
 
     def remove(self, position: int) -> None:
         """Drop the row at ``position``."""
-        del self.rows[position]
+        self._show([item for n, item in enumerate(map(self._read, self.rows)) if n != position])
         self._collect()
-        self._layout()
 
     def _collect(self) -> None:
         if not self._quiet:
@@ -79,21 +111,18 @@ class RowsInput(w.VBox):
     def _draw(self, change: dict | None = None) -> None:
         if self.children and self._rows_value() == self._wanted():
             return
+        self._show(list(self.value or [self.EMPTY]))  # an empty list still shows a row
+
+    def _show(self, items: list) -> None:
+        """Show ``items``, one a line, without sending changes back."""
+        lines = self._lines.take(len(items))
         self._quiet = True
-        try:  # an empty list still shows one row to type into
-            self.rows = [self._row(item) for item in self.value or [self.EMPTY]]
+        try:
+            for line, item in zip(lines, items, strict=True):
+                self._fill(line.row, item)
         finally:
             self._quiet = False
-        self._layout()
-
-    def _layout(self) -> None:
-        lines = []
-        for n, row in enumerate(self.rows):
-            remove = w.Button(
-                icon="times", tooltip=t("editor.remove_row"), layout=w.Layout(width="36px")
-            )
-            remove.on_click(lambda _, n=n: self.remove(n))
-            lines.append(w.HBox([*self._cells(row), remove], layout=wide()))
+        self.rows = [line.row for line in lines]
         self.children = [*lines, self.add_button]
 
 
@@ -106,9 +135,8 @@ class ListInput(RowsInput):
         self.placeholder = placeholder
         super().__init__(**kwargs)
 
-    def _row(self, text: Any) -> w.Text:
+    def _row(self) -> w.Text:
         box = w.Text(
-            value=str(text),
             placeholder=self.placeholder,
             continuous_update=False,
             layout=w.Layout(flex="1 1 auto"),
@@ -119,8 +147,14 @@ class ListInput(RowsInput):
     def _cells(self, row: w.Text) -> list[w.Widget]:
         return [row]
 
-    def _rows_value(self) -> list[str]:
-        return [r.value for r in self.rows if r.value.strip()]
+    def _fill(self, row: w.Text, item: Any) -> None:
+        row.value = str(item)
+
+    def _read(self, row: w.Text) -> str:
+        return row.value
+
+    def _empty(self, item: str) -> bool:
+        return not item.strip()
 
 
 class CoursesInput(RowsInput):
@@ -131,12 +165,10 @@ class CoursesInput(RowsInput):
     EMPTY: ClassVar[Any] = {}  # read, never changed
     COLUMNS = (("title", "60%"), ("hours", "70px"), ("provider", "30%"), ("year", "80px"))
 
-    def _row(self, course: dict) -> dict[str, w.Text]:
+    def _row(self) -> dict[str, w.Text]:
         row = {}
         for name, width in self.COLUMNS:
-            value = course.get(name)
             box = w.Text(
-                value="" if value is None else str(value),
                 placeholder=t(f"editor.course_{name}"),
                 continuous_update=False,
                 layout=w.Layout(width=width),
@@ -148,12 +180,16 @@ class CoursesInput(RowsInput):
     def _cells(self, row: dict[str, w.Text]) -> list[w.Widget]:
         return list(row.values())
 
-    def _rows_value(self) -> list[dict]:
-        return [
-            {k: box.value for k, box in row.items()}
-            for row in self.rows
-            if any(box.value.strip() for box in row.values())
-        ]
+    def _fill(self, row: dict[str, w.Text], item: dict) -> None:
+        for name, box in row.items():
+            value = item.get(name)
+            box.value = "" if value is None else str(value)
+
+    def _read(self, row: dict[str, w.Text]) -> dict[str, str]:
+        return {k: box.value for k, box in row.items()}
+
+    def _empty(self, item: dict[str, str]) -> bool:
+        return not any(v.strip() for v in item.values())
 
     def _wanted(self) -> list[dict]:
         return [
@@ -168,6 +204,7 @@ class TermsInput(w.VBox):
     ``value`` lists the chips. What a typed text becomes — a vocabulary term, a duplicate, an
     unknown word — is the model's decision: ``on_entry`` gets the text and returns the note to
     show under the field ('' for none); see :meth:`widgets.editor_model.EditorModel.add_term`.
+    Chips are made once and reused (the chip at position n removes position n).
     """
 
     value: List[str] = List()
@@ -185,6 +222,7 @@ class TermsInput(w.VBox):
         self.entry.add_class("imk-term-entry")
         self.chips = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.chips.add_class("imk-term-chips")
+        self._chips: Pool[w.Button] = Pool(self._chip)
         self.note_html = w.HTML()
         self.note_html.add_class("imk-term-note")
         super().__init__([self.chips, self.entry, self.note_html], **kwargs)
@@ -204,18 +242,17 @@ class TermsInput(w.VBox):
         """Drop the chip at ``position``."""
         self.value = [v for n, v in enumerate(self.value) if n != position]
 
+    def _chip(self, position: int) -> w.Button:
+        chip = w.Button(icon="times", layout=w.Layout(width="auto", margin="0 4px 4px 0"))
+        chip.add_class("imk-term")
+        chip.on_click(lambda _: self.remove(position))
+        return chip
+
     def _draw(self, change: dict | None = None) -> None:
-        chips = []
-        for n, text in enumerate(self.value):
-            chip = w.Button(
-                description=text,
-                icon="times",
-                tooltip=t("editor.remove_term", value=text),
-                layout=w.Layout(width="auto", margin="0 4px 4px 0"),
-            )
-            chip.add_class("imk-term")
-            chip.on_click(lambda _, n=n: self.remove(n))
-            chips.append(chip)
+        chips = self._chips.take(len(self.value))
+        for chip, text in zip(chips, self.value, strict=True):
+            chip.description = text
+            chip.tooltip = t("editor.remove_term", value=text)
         self.chips.children = chips
 
 

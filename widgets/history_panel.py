@@ -19,6 +19,7 @@ from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 from catalogue.store import Store, Version
 from widgets.editor import diff_table
+from widgets.rows import HitRow, Pool
 from widgets.search_panel import esc
 
 
@@ -60,6 +61,10 @@ class HistoryPanel(w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.bin = w.VBox()
+        self.bin_empty = w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")
+        self._bin_rows = Pool(
+            lambda _: HitRow(t("versions.undelete"), "undo", "imk-undelete", self.undelete)
+        )
         self.message = w.HTML()
         for widget, css in [
             (self.table, "imk-versions"),
@@ -72,8 +77,9 @@ class HistoryPanel(w.VBox):
             (self.message, "imk-history-message"),
         ]:
             widget.add_class(css)
-        self.older.observe(lambda _: self._render_diff(), "value")
-        self.newer.observe(lambda _: self._render_diff(), "value")
+        self._choosing = False  # True while show() fills both version pickers
+        self.older.observe(self._chosen, "value")
+        self.newer.observe(self._chosen, "value")
         self.restore_button.on_click(lambda _: self.restore())
         self.delete_button.on_click(lambda _: self.delete())
         bin_title = w.HTML(f"<b>{esc(t('versions.bin'))}</b>")
@@ -102,9 +108,13 @@ class HistoryPanel(w.VBox):
             except UserError as exc:
                 self._say(str(exc), error=True)
         options = [(t("versions.version", version=v.version), v.version) for v in self.versions]
-        self.older.options, self.newer.options = options, options
-        if len(options) >= 2:
-            self.older.value, self.newer.value = options[-2][1], options[-1][1]
+        self._choosing = True  # one picker may still name a version the other record lacks
+        try:
+            self.older.options, self.newer.options = options, options
+            if len(options) >= 2:
+                self.older.value, self.newer.value = options[-2][1], options[-1][1]
+        finally:
+            self._choosing = False
         self.table.value = versions_html(self.versions)
         self.restore_button.disabled = self.delete_button.disabled = not self.versions
         self._render_diff()
@@ -158,6 +168,10 @@ class HistoryPanel(w.VBox):
         css = "imk-error" if error else "imk-message"
         self.message.value = f'<span class="{css}">{esc(text)}</span>'
 
+    def _chosen(self, change: dict[str, Any]) -> None:
+        if not self._choosing:
+            self._render_diff()
+
     def _render_diff(self) -> None:
         if not self.versions or self.older.value is None or self.newer.value is None:
             self.diff.value = ""
@@ -173,13 +187,9 @@ class HistoryPanel(w.VBox):
         )
 
     def _render_bin(self) -> None:
-        rows = []
-        for record in self.store.curation.binned()[:50]:
-            back = w.Button(
-                description=t("versions.undelete"), icon="undo", layout=w.Layout(width="auto")
-            )
-            back.add_class("imk-undelete")
-            back.on_click(lambda _, rid=record.id: self.undelete(rid))
+        binned = self.store.curation.binned()[:50]
+        rows = self._bin_rows.take(len(binned))
+        for row, record in zip(rows, binned, strict=True):
             note = t(
                 "versions.bin_line",
                 id=record.id,
@@ -187,8 +197,8 @@ class HistoryPanel(w.VBox):
                 by=record.updated_by,
                 at=moment_text(record.updated_at),
             )
-            rows.append(w.HBox([back, w.HTML(esc(note))]))
-        self.bin.children = rows or [w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")]
+            row.show(record.id, esc(note))
+        self.bin.children = rows or [self.bin_empty]
 
 
 def versions_html(versions: list[Version]) -> str:

@@ -42,6 +42,7 @@ class ReviewPanel(w.VBox):
         self.record: Record | None = None
         self.header = w.HTML()
         self.steps = w.HBox()
+        self._step_buttons: dict[str, w.Button] = {}  # a status: its button, made once
         self.reviewer = w.Text(
             value=self.user,
             description=t("review.reviewer"),
@@ -169,6 +170,15 @@ class ReviewPanel(w.VBox):
         css = "imk-error" if error else "imk-message"
         self.message.value = f'<span class="{css}">{esc(text)}</span>' if text else ""
 
+    def _step_button(self, to: str) -> w.Button:
+        """The button that moves the record to status ``to``."""
+        if to not in self._step_buttons:
+            button = w.Button(description=t(f"review.to_{to}"), layout=w.Layout(width="auto"))
+            button.add_class(f"imk-to-{to}")
+            button.on_click(lambda _: self.move(to))
+            self._step_buttons[to] = button
+        return self._step_buttons[to]
+
     def _render(self) -> None:
         record = self.record
         self.form.layout.display = "" if record and record.status == "review" else "none"
@@ -180,13 +190,7 @@ class ReviewPanel(w.VBox):
         self.header.value = esc(
             t("review.header", id=record.id, title=record.title, status=status_name(record.status))
         )
-        buttons = []
-        for to in allowed(record.status):
-            button = w.Button(description=t(f"review.to_{to}"), layout=w.Layout(width="auto"))
-            button.add_class(f"imk-to-{to}")
-            button.on_click(lambda _, to=to: self.move(to))
-            buttons.append(button)
-        self.steps.children = buttons
+        self.steps.children = [self._step_button(to) for to in allowed(record.status)]
         self.reviews.value = reviews_html(record)
 
 

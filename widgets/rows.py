@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 import ipywidgets as w
 
 R = TypeVar("R", bound=w.Widget)
+K = TypeVar("K")
 
 
 class Pool(Generic[R]):
@@ -30,22 +31,37 @@ class Pool(Generic[R]):
         return self._rows[:count]
 
 
-class HitRow(w.HBox):
+class ButtonRow(w.HBox, Generic[K]):
+    """A line of HTML with one button that acts on what the row shows now (``act(key)``); the
+    button comes first unless ``button_last``."""
+
+    def __init__(self, button: w.Button, act: Callable[[K], object], button_last: bool = False):
+        self.key: K | None = None  # None until the row shows something
+        self.button = button
+        self._act = act
+        self.button.on_click(self._clicked)
+        self.label = w.HTML()
+        parts = [self.label, button] if button_last else [button, self.label]
+        super().__init__(parts, layout=w.Layout(align_items="center"))
+
+    def _clicked(self, _: w.Button) -> None:
+        if self.key is not None:
+            self._act(self.key)
+
+    def show(self, key: K, html: str) -> ButtonRow[K]:
+        """Show ``key`` described by ``html`` (already escaped)."""
+        self.key = key
+        self.label.value = html
+        return self
+
+
+class HitRow(ButtonRow[str]):
     """A search hit with one button that acts on the hit the row shows now (``act(rid)``);
     ``css`` names the button for the tests."""
 
     def __init__(self, label: str, icon: str, css: str, act: Callable[[str], object]):
-        self.rid = ""
-        self.button = w.Button(
+        button = w.Button(
             description=label, icon=icon, layout=w.Layout(width="auto", flex="0 0 auto")
         )
-        self.button.add_class(css)
-        self.button.on_click(lambda _: act(self.rid))
-        self.label = w.HTML()
-        super().__init__([self.button, self.label], layout=w.Layout(align_items="center"))
-
-    def show(self, rid: str, html: str) -> HitRow:
-        """Show the hit ``rid`` described by ``html`` (already escaped)."""
-        self.rid = rid
-        self.label.value = html
-        return self
+        button.add_class(css)
+        super().__init__(button, act)
