@@ -17,6 +17,7 @@ document («рабочая программа», «тест») and an ordinal wo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -143,26 +144,40 @@ def add_proximity(
 
 
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
-    """A word's query that also finds the forms Snowball stems apart (``catalogue.words``:
-    «подготовить» / «подготовке», «внедрять» / «внедрению», «ребенок» / «ребенка») and the
-    noun of a «-ический» adjective, at a lower weight."""
+    """A word's query that also finds its :func:`other_stems` in each field, at a lower
+    weight."""
     if not isinstance(q, wq.Or):
         return q
     extra: list[wq.Query] = []
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
-        for other in [*noun_stems(term.text), *fleeting_forms(term.text)]:
-            if reader.doc_frequency(term.fieldname, other):
-                extra.append(wq.Term(term.fieldname, other, boost=term.boost * VARIANT_SHARE))
-        prefix = form_prefix(term.text)
-        if prefix is None:
-            continue
-        for found in reader.expand_prefix(term.fieldname, prefix):
-            form = found.decode() if isinstance(found, bytes) else found
-            if other_form(term.text, form):
-                extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
+        name = term.fieldname  # the helpers below are called within this iteration
+
+        def expand(prefix: str) -> Iterator[str]:
+            for found in reader.expand_prefix(name, prefix):
+                yield found.decode() if isinstance(found, bytes) else found
+
+        def known(stem: str) -> bool:
+            return bool(reader.doc_frequency(name, stem))
+
+        for form in other_stems(term.text, expand, known):
+            extra.append(wq.Term(name, form, boost=term.boost * VARIANT_SHARE))
     return wq.Or([*q.subqueries, *extra]) if extra else q
+
+
+def other_stems(
+    stem: str, expand: Callable[[str], Iterable[str]], known: Callable[[str], bool]
+) -> list[str]:
+    """The stems a word also finds, at a lower weight: the noun of a «-ический» adjective and
+    its fleeting-vowel form that the catalogue has (``known``), and the forms Snowball stems
+    apart («подготовить» / «подготовке», «внедрять» / «внедрению») among the catalogue's stems
+    that start with the word's form prefix (``expand``) — :mod:`catalogue.words`."""
+    found = [other for other in (*noun_stems(stem), *fleeting_forms(stem)) if known(other)]
+    prefix = form_prefix(stem)
+    if prefix is not None:
+        found += [form for form in expand(prefix) if other_form(stem, form)]
+    return found
 
 
 def _known(q: wq.Query, reader: Any) -> bool:

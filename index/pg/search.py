@@ -22,7 +22,6 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup
 
 from catalogue.storage.base import typed_id
-from catalogue.words import form_prefix, other_form
 from index.analysis import analyzer
 from index.names import FACETS
 from index.pg.sql import (
@@ -37,7 +36,7 @@ from index.pg.sql import (
 )
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight
+from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight, other_stems
 from index.schema import FIELD_BOOSTS
 from index.search import (
     Hit,
@@ -182,23 +181,27 @@ def _once(where: str, columns: list[str]) -> str:
 
 
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
-    """The catalogue's other forms of a one-word unit that Snowball stems apart
-    (:func:`catalogue.words.other_form`), from the terms table."""
+    """The catalogue's :func:`index.ranking.other_stems` of a one-word unit, from the terms
+    table."""
     if not isinstance(q, wq.Or):
         return []
     terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
     stems = {str(t.text) for t in terms}
     if len(stems) != 1 or len(terms) < len(q.subqueries):
         return []
-    stem = stems.pop()
-    prefix = form_prefix(stem)
-    if prefix is None:
-        return []
-    rows = conn.execute(
-        text("SELECT term FROM search_terms WHERE term LIKE :p"),
-        {"p": prefix.replace("%", "").replace("_", "") + "%"},
-    ).scalars()
-    return sorted(form for form in rows if other_form(stem, form))
+
+    def expand(prefix: str) -> list[str]:
+        pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        found = conn.execute(
+            text("SELECT term FROM search_terms WHERE term LIKE :p"), {"p": pattern}
+        )
+        return list(found.scalars())
+
+    def known(stem: str) -> bool:
+        found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
+        return found.first() is not None
+
+    return sorted(set(other_stems(stems.pop(), expand, known)))
 
 
 def _ranked(
