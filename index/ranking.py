@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from whoosh import query as wq
@@ -152,18 +153,22 @@ def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
-        name = term.fieldname  # the helpers below are called within this iteration
-
-        def expand(prefix: str) -> Iterator[str]:
-            for found in reader.expand_prefix(name, prefix):
-                yield found.decode() if isinstance(found, bytes) else found
-
-        def known(stem: str) -> bool:
-            return bool(reader.doc_frequency(name, stem))
-
-        for form in other_stems(term.text, expand, known):
-            extra.append(wq.Term(name, form, boost=term.boost * VARIANT_SHARE))
+        for form in other_stems(
+            term.text,
+            partial(_prefixed, reader, term.fieldname),
+            partial(_has, reader, term.fieldname),
+        ):
+            extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
     return wq.Or([*q.subqueries, *extra]) if extra else q
+
+
+def _prefixed(reader: Any, name: str, prefix: str) -> Iterator[str]:
+    for found in reader.expand_prefix(name, prefix):
+        yield found.decode() if isinstance(found, bytes) else found
+
+
+def _has(reader: Any, name: str, stem: str) -> bool:
+    return bool(reader.doc_frequency(name, stem))
 
 
 def other_stems(
