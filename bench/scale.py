@@ -15,7 +15,8 @@ stemming, bm25) and Tantivy (its Snowball Russian stemmer), then measures in the
   phrase, a fielded query, a typo and a wrong-layout query), each plain and with 3 facet
   filters: a results page (10 hits with snippets) plus the counts of every facet; engines
   interleaved, the median of ``--repeat`` runs per query per round, ``--rounds`` rounds;
-  p50/p95 over the queries and the ratios to the peers;
+  p50/p95 over the queries (wall ms, and the CPU ms of the searching process, the figure
+  to trust on a loaded machine) and the ratios to the peers;
 - one save → searchable (store a changed record, find it); the cold first search of a new
   process (open + first page); ``imk search … --json`` wall time; the peak RSS of a process
   running the whole mix.
@@ -27,7 +28,9 @@ searchable is measured too.
 
 Catalogues and peer indexes are kept under ``build/scale/<size>/`` and reused by later runs
 (the project's index is rebuilt when its ``INDEX_VERSION`` changed or with ``--rebuild``).
-Results: ``bench/results/scale-<sizes>.json`` and a chart ``bench/results/scale-<sizes>.png``.
+Results: ``bench/results/scale-<sizes>.json`` (written after every step, so a stopped run
+leaves what it measured) and a chart ``bench/results/scale-<sizes>.png``. The catalogue is
+written in bulk, so 100,000 records take minutes, not hours.
 The machine is shared: the load average is recorded with every measurement; compare ratios.
 """
 
@@ -58,7 +61,7 @@ from bench.search_latency import QUERIES
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "scale"
 RESULTS = ROOT / "bench" / "results"
-CATALOGUE_VERSION = 1  # bump when the generated catalogue changes
+CATALOGUE_VERSION = 2  # bump when the generated catalogue changes
 RECORDS_PER_SCALE = 1500  # the demo generator makes about this many records at scale 1
 TEXT_SHARE = 0.2
 PAGE_CHARS = 1800
@@ -121,12 +124,52 @@ def _text(pool: dict[str, list[str]], subject: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def _rows(records: list[Any], by: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``records`` and ``record_versions`` rows of new records, ids given in order."""
+    from catalogue.records import to_dict
+    from catalogue.storage.base import now
+
+    stamp = now()
+    rows, versions = [], []
+    for record in records:
+        record.version, record.created_at, record.created_by = 1, stamp, by
+        record.updated_at, record.updated_by = stamp, by
+        data = json.dumps(to_dict(record), ensure_ascii=False)
+        rows.append(
+            dict(
+                id=record.id,
+                kind=record.kind,
+                title=record.title,
+                status=record.status,
+                version=1,
+                data=data,
+                created_at=stamp,
+                updated_at=stamp,
+                updated_by=by,
+            )
+        )
+        versions.append(
+            dict(record_id=record.id, version=1, data=data, saved_at=stamp, saved_by=by)
+            | {"action": "create"}
+        )
+    return rows, versions
+
+
 def make_catalogue(path: Path, size: int, seed: int) -> dict[str, Any]:
-    """Generate a catalogue of ``size`` records into the workspace ``path``."""
+    """Generate a catalogue of ``size`` records into the workspace ``path``.
+
+    The records are validated and written in bulk (one statement per table per 2,000
+    records, one transaction): a new workspace has no index yet, so no journal rows are
+    written; the first open builds the index from the records.
+    """
+    from sqlalchemy import insert
     from tqdm import tqdm
 
+    from catalogue import schema
     from catalogue.demo.generator import Demo
     from catalogue.records import Attachment
+    from catalogue.storage.base import ID_PREFIX, now
+    from catalogue.validation import check
     from catalogue.workspace import Workspace
 
     started = time.perf_counter()
@@ -137,12 +180,13 @@ def make_catalogue(path: Path, size: int, seed: int) -> dict[str, Any]:
     while len(pending) < size:
         demo = Demo(seed, scale)
         pending = demo.prepare()
-        scale *= 1.05
+        scale *= max(1.05, 1.01 * size / max(1, len(pending)))
     pending = pending[:size]
     pool = _paragraph_pool(demo, pending)
     rng = random.Random(seed)
     texts = 0
-    batch = []
+    counters: dict[str, int] = {}
+    records, blobs = [], []
     for n, item in enumerate(tqdm(pending, desc=f"catalogue {size}", unit="rec"), 1):
         record = item.record
         record.attachments = []
@@ -150,18 +194,31 @@ def make_catalogue(path: Path, size: int, seed: int) -> dict[str, Any]:
             text = _text(pool, record.subjects[0] if record.subjects else "", rng)
             data = text.encode()
             sha = hashlib.sha256(data).hexdigest()
-            ws.store.put_blob(sha, len(data), "text/plain", text, "ok")
+            blobs.append(
+                dict(sha256=sha, size=len(data), media_type="text/plain", text=text)
+                | dict(text_status="ok", message="", added_at=now())
+            )
             name = f"material-{n}.txt"
             record.attachments.append(
                 Attachment(name=name, sha256=sha, media_type="text/plain", size=len(data))
             )
             texts += 1
-        batch.append(record)
-        if len(batch) == 500:
-            ws.store.save_many(batch, by="bench")
-            batch = []
-    if batch:
-        ws.store.save_many(batch, by="bench")
+        check(record)
+        prefix = ID_PREFIX[record.kind]
+        counters[prefix] = counters.get(prefix, 0) + 1
+        record.id = f"{prefix}-{counters[prefix]:06d}"
+        records.append(record)
+    with ws.store.db.write() as conn:
+        for start in tqdm(range(0, len(records), 2000), desc="write", unit="×2000"):
+            rows, versions = _rows(records[start : start + 2000], "bench")
+            conn.execute(insert(schema.records), rows)
+            conn.execute(insert(schema.record_versions), versions)
+        unique = list({b["sha256"]: b for b in blobs}.values())
+        for start in range(0, len(unique), 500):
+            conn.execute(insert(schema.blobs), unique[start : start + 500])
+        conn.execute(
+            insert(schema.counters), [dict(prefix=p, value=v) for p, v in counters.items()]
+        )
     ws.close()
     return {
         "records": size,
@@ -510,13 +567,15 @@ def common_filters(fts: Path) -> dict[str, list[str]]:
     return out
 
 
-def median_ms(fn: Callable[[], Any], repeat: int) -> float:
-    samples = []
+def median_ms(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of ``repeat`` calls (CPU: this process, all threads)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -529,7 +588,7 @@ def measure_queries(
 ) -> dict[str, Any]:
     """Per engine and variant (plain, filtered): each query's median ms and hits, p50/p95."""
     mix = query_mix()
-    samples: dict[tuple[str, str, str], list[float]] = {}
+    samples: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     hits: dict[tuple[str, str, str], int] = {}
     loads = []
     for r in range(rounds):
@@ -554,15 +613,20 @@ def measure_queries(
         for variant in ("plain", "filtered"):
             per_query = {
                 name: {
-                    "ms": round(statistics.median(samples[(engine.name, variant, name)]), 2),
-                    "hits": hits[(engine.name, variant, name)],
+                    "ms": round(statistics.median(w for w, _ in samples[key]), 2),
+                    "cpu_ms": round(statistics.median(c for _, c in samples[key]), 2),
+                    "hits": hits[key],
                 }
                 for name, *_ in mix
+                for key in [(engine.name, variant, name)]
             }
-            values = [v["ms"] for v in per_query.values()]
+            wall = [v["ms"] for v in per_query.values()]
+            cpu = [v["cpu_ms"] for v in per_query.values()]
             out.setdefault(engine.name, {})[variant] = {
-                "p50": round(percentile(values, 0.5), 2),
-                "p95": round(percentile(values, 0.95), 2),
+                "p50": round(percentile(wall, 0.5), 2),
+                "p95": round(percentile(wall, 0.95), 2),
+                "cpu_p50": round(percentile(cpu, 0.5), 2),
+                "cpu_p95": round(percentile(cpu, 0.95), 2),
                 "queries": per_query,
             }
     return out
@@ -649,7 +713,11 @@ def cli_wall(home: Path, repeat: int = 3) -> float:
 # -- one size ---------------------------------------------------------------------------------
 
 
-def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+def run_size(
+    size: int, args: argparse.Namespace, emit: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """Build (or reuse) one size's catalogue and indexes and measure them; ``emit`` gets the
+    result so far after every step, so a stopped run still leaves its figures."""
     from index.engine import CatalogueIndex
 
     folder = args.cache / str(size)
@@ -687,7 +755,8 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
             saved.write_text(json.dumps(built))
             print(f"{size}: built {name}: {built}", file=sys.stderr)
         builds[name] = json.loads(saved.read_text())
-    result["build"] = builds
+        result["build"] = builds
+        emit(result)
     if args.prepare:
         return result
 
@@ -700,6 +769,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         pg = OnPostgresql(pg_home)
         peers.append(pg)
     result["queries"] = measure_queries(peers, filters, args.rounds, args.repeat)
+    emit(result)
     ours = result["queries"]["project"]
     if pg is not None:
         result["save_to_searchable_ms_postgresql"] = save_to_searchable(pg)
@@ -719,10 +789,14 @@ def run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     result["save_to_searchable_ms"] = save_to_searchable(project)
     project.index.close()
     result["save_load"] = load()
+    emit(result)
     result["cold"] = child("cold", str(home))
+    result["cold"]["load"] = load()
+    emit(result)
     result["query_process"] = child("rss", str(home), str(fts))
     result["cli_json_ms"] = cli_wall(home)
     result["end_load"] = load()
+    emit(result)
     return result
 
 
@@ -743,6 +817,11 @@ def summary(result: dict[str, Any]) -> str:
             if e in q
         ]
         lines.append(f"{variant} p50/p95 ms: " + ", ".join(parts))
+        cpu = [
+            f"{e} {q[e][variant]['cpu_p50']:.1f}/{q[e][variant]['cpu_p95']:.1f}"
+            for e in ("project", "fts5", "tantivy")
+        ]
+        lines.append(f"{variant} CPU p50/p95 ms: " + ", ".join(cpu))
     lines.append("ratios: " + ", ".join(f"{k} {v}" for k, v in q["ratios"].items()))
     cold = result["cold"]
     lines.append(
@@ -759,44 +838,40 @@ def summary(result: dict[str, Any]) -> str:
 
 
 def chart(results: list[dict[str, Any]], path: Path) -> None:
-    """p50/p95 per engine and size, plain and filtered, on a log scale."""
+    """p50/p95 per engine and size, plain and filtered, on a log scale: wall ms above, the
+    searching process's CPU ms below (the figure to trust on a loaded machine)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharey="row")
     engines = [
         e for e in ("project", "fts5", "tantivy", "postgresql") if e in results[0]["queries"]
     ]
-    for ax, variant in zip(axes, ("plain", "filtered"), strict=True):
-        width = 0.13
-        for i, result in enumerate(results):
-            for j, engine in enumerate(engines):
-                q = result["queries"][engine][variant]
-                x = i + (j - 1) * 2 * width
-                ax.bar(
-                    x - width / 2,
-                    q["p50"],
-                    width,
-                    color=f"C{j}",
-                    label=f"{engine} p50" if i == 0 else None,
-                )
-                ax.bar(
-                    x + width / 2,
-                    q["p95"],
-                    width,
-                    color=f"C{j}",
-                    alpha=0.45,
-                    label=f"{engine} p95" if i == 0 else None,
-                )
-        names = [f"{r['size']:,} records {r.get('label', '')}".strip() for r in results]
-        ax.set_xticks(range(len(results)), names)
-        ax.set_yscale("log")
-        ax.set_title(f"{variant} queries (10 hits, snippets, facet counts)")
-        ax.grid(axis="y", alpha=0.3)
-    axes[0].set_ylabel("ms per search page")
-    axes[1].legend(fontsize=8)
+    for row, (prefix, unit) in enumerate((("", "wall ms"), ("cpu_", "CPU ms"))):
+        for ax, variant in zip(axes[row], ("plain", "filtered"), strict=True):
+            width = 0.13
+            for i, result in enumerate(results):
+                for j, engine in enumerate(engines):
+                    q = result["queries"][engine][variant]
+                    x = i + (j - 1) * 2 * width
+                    for shift, p, alpha in ((-1, "p50", 1.0), (1, "p95", 0.45)):
+                        ax.bar(
+                            x + shift * width / 2,
+                            q.get(prefix + p, 0),
+                            width,
+                            color=f"C{j}",
+                            alpha=alpha,
+                            label=f"{engine} {p}" if i == 0 else None,
+                        )
+            names = [f"{r['size']:,} records {r.get('label', '')}".strip() for r in results]
+            ax.set_xticks(range(len(results)), names)
+            ax.set_yscale("log")
+            ax.set_title(f"{variant} queries, {unit} (10 hits, snippets, facet counts)")
+            ax.grid(axis="y", alpha=0.3)
+        axes[row][0].set_ylabel(f"{unit} per search page")
+    axes[0][1].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -855,7 +930,20 @@ def main(argv: list[str] | None = None) -> int:
         run_child(args.child[0], args.child[1:])
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = []
+    results: list[dict[str, Any]] = []
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = "scale-" + "-".join(str(s) for s in sizes) + (f"-{args.label}" if args.label else "")
+
+    def emit(partial: dict[str, Any]) -> None:
+        if not args.prepare:
+            (args.out / f"{stem}.json").write_text(
+                json.dumps(
+                    {"sizes": [*results, partial], "cpus": os.cpu_count()},
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
+
     args.server = None
     if args.backend == "postgresql" and not args.prepare:
         from bench import pgserver
@@ -863,7 +951,7 @@ def main(argv: list[str] | None = None) -> int:
         args.server = pgserver.Server()
     for size in sizes:
         try:
-            result = run_size(size, args)
+            result = run_size(size, args, emit)
         except BaseException:
             if args.server is not None:
                 args.server.stop()
@@ -874,11 +962,6 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
     if args.prepare:
         return 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = "scale-" + "-".join(str(s) for s in sizes) + (f"-{args.label}" if args.label else "")
-    (args.out / f"{stem}.json").write_text(
-        json.dumps({"sizes": results, "cpus": os.cpu_count()}, ensure_ascii=False, indent=1)
-    )
     chart(results, args.out / f"{stem}.png")
     print(f"results: {args.out / stem}.json / .png")
     if args.server is not None:

@@ -47,7 +47,7 @@ class FileLock:
         may have removed it while we waited), so a lock taken is a lock others can see.
         """
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)  # the umask decides
             if not _lock(fd, wait):
                 os.close(fd)
                 return False

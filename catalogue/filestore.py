@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from catalogue.filelock import FileLock
+from catalogue.filemodes import as_new_file
 
 # Which of the given hashes some saved record version names.
 Referenced = Callable[[set[str]], set[str]]
@@ -104,6 +105,7 @@ class FileStore:
                 out = _Hashing(raw)
                 write(out)
             sha = out.digest.hexdigest()
+            as_new_file(tmp)  # the team's other members read it from files/
             os.replace(tmp, own / sha)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -7,7 +7,7 @@
 <home>/index/               the Whoosh index (derived: can always be rebuilt)
 <home>/files/ab/abcdef…     attachment bytes, named by their SHA-256
 <home>/staging/             attachment bytes not yet saved in a record (catalogue.filestore)
-<home>/exports/  <home>/logs/
+<home>/exports/  <home>/logs/   (exports: ``IMK_EXPORTS`` names another folder, e.g. per user)
 ```
 """
 
@@ -17,19 +17,21 @@ import mimetypes
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalogue.extract import Limits
-from catalogue.extract.worker import Worker
 from catalogue.filestore import FileStore, Healed
 from catalogue.maintenance.references import referenced
 from catalogue.records import Attachment, Record
 from catalogue.storage.base import is_postgresql, sqlite_url
 from catalogue.store import Store, StoreError
 
+if TYPE_CHECKING:  # the text extractors load only when a file is added (not for a search)
+    from catalogue.extract.worker import Worker
+
 DB_NAME = "catalogue.sqlite"
 ENV_HOME = "IMK_HOME"
 ENV_DATABASE_URL = "IMK_DATABASE_URL"
+ENV_EXPORTS = "IMK_EXPORTS"  # a person's own exports folder (each user's on a team's JupyterHub)
 SETTINGS_NAME = "settings.toml"
 DEFAULT_SETTINGS = {"search": {"log": True}}
 
@@ -109,7 +111,9 @@ class Workspace:
 
     @property
     def exports_dir(self) -> Path:
-        return self.path / "exports"
+        """Where exports are written: ``IMK_EXPORTS`` when set, else ``<home>/exports``."""
+        own = os.environ.get(ENV_EXPORTS, "").strip()
+        return Path(own).expanduser() if own else self.path / "exports"
 
     @property
     def logs_dir(self) -> Path:
@@ -161,6 +165,9 @@ class Workspace:
         """The process that parses this workspace's uploaded files under the ``[import]`` limits
         (started on first use, ended by :meth:`close`)."""
         if self._worker is None:
+            from catalogue.extract import Limits
+            from catalogue.extract.worker import Worker
+
             self._worker = Worker(Limits.from_settings(self.settings))
         return self._worker
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from whoosh import query as wq
 
 from catalogue.words import fleeting_forms, form_prefix, noun_stems, other_form
+from index import bm25
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
@@ -99,6 +100,23 @@ def unit_ranking(
         not found or not _known(u.query, reader) for u, found in zip(units, scores, strict=True)
     )
     return ranked, unknown
+
+
+def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
+    """(score, docnum) of every record a query of field terms alone (one word typed) matches,
+    best first, as Whoosh's search ranks them; None for any other query."""
+    alternatives = _alternatives(q)
+    terms = [t for t in alternatives if isinstance(t, wq.Term)]
+    if len(terms) < len(alternatives) or not bm25.applies(searcher, terms):
+        return None
+    ranked = [(score, doc) for doc, score in bm25.term_scores(searcher, terms).items()]
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked
+
+
+def _alternatives(q: wq.Query) -> list[wq.Query]:
+    """What a query sums: the alternatives of an unboosted ``Or``, else the query itself."""
+    return list(q.subqueries) if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
 
 
 def combine(
@@ -199,7 +217,30 @@ def _scores(
     searcher: Any, q: wq.Query, among: list[int] | None = None, scored: bool = True
 ) -> dict[int, float]:
     """{docnum: score} of the records ``q`` matches (only those of the sorted ``among``, which
-    the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused."""
+    the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused.
+
+    A word's field terms are scored a block at a time (:mod:`index.bm25`), its phrases (a
+    synonym of several words) by their matchers, and the two summed, as the ``Or`` does.
+
+    Among a few records, each alternative of an ``Or`` skips on its own and the scores are
+    summed (what the ``Or`` scores): its union matcher would read, and check the word
+    positions of, every record any alternative matches."""
+    if among is None and scored:
+        alternatives = _alternatives(q)
+        terms = [t for t in alternatives if isinstance(t, wq.Term)]
+        if terms and bm25.applies(searcher, terms):
+            by_terms = bm25.term_scores(searcher, terms)
+            rest = [t for t in alternatives if not isinstance(t, wq.Term)]
+            if rest:
+                for doc, score in _scores(searcher, wq.Or(rest)).items():
+                    by_terms[doc] = by_terms.get(doc, 0.0) + score
+            return by_terms
+    if among is not None and isinstance(q, wq.Or) and scored:
+        summed: dict[int, float] = {}
+        for alternative in q.subqueries:
+            for doc, score in _scores(searcher, alternative, among).items():
+                summed[doc] = summed.get(doc, 0.0) + score * q.boost
+        return summed
     found: dict[int, float] = {}
     context = searcher.context() if scored else searcher.boolean_context()
     for leaf, offset in searcher.leaf_searchers():

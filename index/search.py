@@ -26,7 +26,7 @@ from catalogue.storage.base import typed_id
 from index.facets import Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import Unit, unit_ranking
+from index.ranking import Unit, ranked_terms, unit_ranking
 from index.spelling import TermSource, WhooshTerms, correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -137,7 +137,11 @@ def _attempt(
     parts = units(the_plan, schema)
     if len(parts) < 2:
         group = OrGroup.factory(0.9) if loose else AndGroup
-        results = _execute(searcher, to_query(the_plan, schema, group, optional_clauses))
+        q = to_query(the_plan, schema, group, optional_clauses)
+        ranked = ranked_terms(searcher, q)
+        if ranked is not None:  # one word: scored a postings block at a time
+            return the_plan, Run(Results(searcher, q, []), ranked)
+        results = _execute(searcher, q)
         return the_plan, Run(results, [(s or 0.0, d) for s, d in results.top_n])
     if the_plan.clauses and not optional_clauses:
         parts = [replace(u, query=wq.And([u.query, *the_plan.clauses])) for u in parts]

@@ -177,16 +177,6 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture
-def new_widgets(monkeypatch) -> list:
-    """The widgets made from now on, in order (ipywidgets' construction callback)."""
-    import ipywidgets
-
-    made: list = []
-    monkeypatch.setattr(ipywidgets.Widget, "_widget_construction_callback", made.append)
-    return made
-
-
-@pytest.fixture
 def workspace(tmp_path, backend) -> Workspace:
     """A fresh, empty, writable workspace (on the test's :func:`backend`)."""
     from catalogue.workspace import Workspace

@@ -20,6 +20,7 @@ from catalogue.errors import UserError
 from catalogue.export import bundle, tables
 from catalogue.export.notebook import Contents, collection_notebook, load
 from catalogue.export.privacy import publishable
+from catalogue.filemodes import as_new_file
 from catalogue.records import Collection, CollectionItem, Portfolio
 from catalogue.store import now
 from catalogue.workspace import Workspace
@@ -70,9 +71,7 @@ def _write(out: Path, writer: Callable[[Path], object]) -> None:
     os.close(fd)
     try:
         writer(Path(tmp))
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes the file private; exports are shared
+        as_new_file(tmp)  # mkstemp makes the file private; exports are shared
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -43,10 +43,11 @@ def link_exports(exports: Path, notebooks: Path = NOTEBOOKS) -> Path | None:
 
 
 def lab_path(file: Path, notebooks: Path = NOTEBOOKS) -> str | None:
-    """``Экспорт/<name>``: the file's path from Lab's root through the link, or None when no
-    link in ``notebooks`` leads to the file's folder."""
+    """``Экспорт/<name>``: the file's path from Lab's root through the link (or the folder
+    itself, each user's on a JupyterHub), or None when ``notebooks`` has no «Экспорт» that
+    leads to the file's folder."""
     link = notebooks / LINK_NAME
-    if link.is_symlink() and link.resolve() == file.parent.resolve():
+    if link.exists() and link.resolve() == file.parent.resolve():
         return f"{LINK_NAME}/{file.name}"
     return None
 

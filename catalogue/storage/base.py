@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert, make_url
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from catalogue.errors import UserError
@@ -141,8 +140,13 @@ COLLIDED = {"40P01", "40001"}
 
 def insert_or_ignore(conn: Connection, table: Table) -> Insert:
     """``INSERT`` that skips rows whose key is already there (on either database)."""
+    # the dialect's module is imported here: PostgreSQL's loads asyncio and its drivers' code
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+
     return sqlite.insert(table).on_conflict_do_nothing()
 
 

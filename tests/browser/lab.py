@@ -150,3 +150,100 @@ def run_all(page: sync_api.Page, path: str) -> None:
     """Wait for the notebook's kernel to be idle, then run every cell."""
     page.wait_for_function(KERNEL_IDLE % json.dumps(path), timeout=TIMEOUT_MS)
     page.evaluate("() => { void window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+
+
+OPENED = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  return !!w && !!w.context && w.context.isReady;
+}"""
+HUB_CONFIG = REPO / "deploy" / "jupyterhub_config.py"
+# What a test hub changes in deploy/jupyterhub_config.py: one password for the test's users
+# instead of their system passwords, and every server run as the hub's own user in a home folder
+# of its own (no system users needed, root or not); free ports for the hub's and the proxy's own
+# APIs. Lab exposes itself to the test's scripts.
+HUB_TEST_CONFIG = """
+c = get_config()
+load_subconfig({deploy!r})
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = {password!r}
+c.Authenticator.allowed_users = {users!r}
+c.JupyterHub.hub_port = {hub_port}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{api_port}"
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
+c.Spawner.args = ["--LabApp.expose_app_in_browser=True",
+                  "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+"""
+
+
+@contextlib.contextmanager
+def jupyterhub(root: Path, users: list[str], environ: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """JupyterHub started from ``deploy/jupyterhub_config.py`` (changed only as
+    :data:`HUB_TEST_CONFIG` says) with ``users``, its state and the users' homes under ``root``;
+    ``environ`` is added to the hub's environment (``IMK_HOME``, ``IMK_DATABASE_URL``). Yields
+    ``{url, password, homes}``; the hub stops its users' servers when it stops."""
+    homes, state = root / "homes", root / "hub"
+    homes.mkdir()
+    state.mkdir()
+    password = secrets.token_urlsafe(12)
+    config = state / "test_config.py"
+    config.write_text(
+        HUB_TEST_CONFIG.format(
+            deploy=str(HUB_CONFIG),
+            password=password,
+            users=set(users),
+            homes=str(homes),
+            hub_port=free_port(),
+            api_port=free_port(),
+        ),
+        encoding="utf-8",
+    )
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("IMK_USER", "JUPYTERHUB_USER")}
+    env.update(environ, IMK_HUB_IP="127.0.0.1", IMK_HUB_PORT=str(port), IMK_LANG="ru")
+    hub = Path(sys.executable).parent / "jupyterhub"
+    log = (root / "hub.log").open("wb")
+    server = subprocess.Popen(
+        [str(hub), "-f", str(config), "--JupyterHub.cleanup_servers=True"],
+        cwd=state,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/hub/api", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((root / "hub.log").read_text(errors="replace")) from None
+                time.sleep(0.2)  # polling the hub's own API, not waiting blindly
+        yield {"url": url, "password": password, "homes": homes, "log": root / "hub.log"}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the hub stops the users' servers first
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+def hub_login(browser: sync_api.Browser, hub: dict[str, Any], user: str) -> sync_api.Page:
+    """A page of a new browser context (cookies of its own) logged in to the hub as ``user``,
+    once the user's Lab is up."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{hub['url']}/hub/login")
+    page.locator("#username_input").fill(user)
+    page.locator("#password_input").fill(hub["password"])
+    page.locator("#login_submit").click()
+    page.wait_for_url(f"**/user/{user}/lab/**", timeout=2 * TIMEOUT_MS)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=TIMEOUT_MS)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")  # every plugin started
+    page.wait_for_function(OPENED, timeout=TIMEOUT_MS)  # the hub's default notebook is shown
+    return page

@@ -1,0 +1,76 @@
+"""Block-at-a-time BM25F (index/bm25.py) gives Whoosh's own scores: on the demo catalogue, and
+on an index whose segments hold deleted and replaced records."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from catalogue import records
+from index import bm25
+from index.engine import CatalogueIndex
+from index.query import parser
+from tests.conftest import make_workspace
+
+WORDS = ["урок", "математика", "проектной", "рабочая", "дошкольников", "егэ", "презентация"]
+
+
+def whoosh_scores(searcher, q: wq.Query) -> dict[int, float]:
+    """{docnum: score} as Whoosh's matchers compute them, one posting at a time."""
+    found = {}
+    for leaf, offset in searcher.leaf_searchers():
+        matcher = q.matcher(leaf, searcher.context())
+        while matcher.is_active():
+            found[matcher.id() + offset] = matcher.score()
+            matcher.next()
+    return found
+
+
+def field_terms(searcher, word: str) -> list[wq.Term]:
+    q = parser(searcher.schema).parse(word)
+    return list(q.subqueries) if isinstance(q, wq.Or) else [q]
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_scores_equal_whooshs_on_the_demo_catalogue(demo_index, word):
+    searcher = demo_index.searcher()
+    terms = field_terms(searcher, word)
+    assert bm25.applies(searcher, terms)
+    expected = whoosh_scores(searcher, wq.Or(terms))
+    found = bm25.term_scores(searcher, terms)
+    assert expected, word  # the word is in the demo catalogue
+    assert found.keys() == expected.keys()
+    assert found == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.fixture
+def changed_index(tmp_path):
+    ws = make_workspace(tmp_path / "ws", None)
+    made = ws.store.save_many(
+        [
+            records.new("material", title=f"Урок математики {n}", status="published")
+            for n in range(6)
+        ],
+        by="тест",
+    )
+    index = CatalogueIndex.open(ws)
+    ws.store.delete(made[1].id, by="тест")
+    edited = ws.store.get(made[2].id)
+    edited.title = "Урок истории"
+    ws.store.save(edited, by="тест")
+    index.sync()
+    yield index, made
+    index.close()
+    ws.close()
+
+
+def test_deleted_and_replaced_records_are_not_scored(changed_index):
+    index, made = changed_index
+    searcher = index.searcher()
+    terms = field_terms(searcher, "математики")
+    found = bm25.term_scores(searcher, terms)
+    assert found == pytest.approx(whoosh_scores(searcher, wq.Or(terms)), rel=1e-12)
+    ids = {searcher.stored_fields(doc)["id"] for doc in found}
+    assert ids == {r.id for r in made} - {made[1].id, made[2].id}
+    assert [h.id for h in index.search("истории").hits] == [made[2].id]
+    assert made[1].id not in [h.id for h in index.search("урок").hits]
