@@ -71,7 +71,7 @@ bench-corpus: $(STAMP)
 	rm -rf $(CORPUS_HOME)
 	$(BIN)/imk --home $(CORPUS_HOME) init
 	$(BIN)/imk --home $(CORPUS_HOME) import $$(sed 1d $(CORPUS)/MANIFEST.tsv | cut -f1 | sed 's|^|$(CORPUS)/|')
-	$(BIN)/python -m bench.relevance --home $(CORPUS_HOME) --corpus $(CORPUS)
+	$(BIN)/python -m bench.relevance --home $(CORPUS_HOME) --corpus $(CORPUS) --backend postgresql
 	$(BIN)/python -m bench.morphology --home $(CORPUS_HOME) --corpus $(CORPUS)
 	$(BIN)/python -m bench.ingest_accuracy --corpus $(CORPUS)
 

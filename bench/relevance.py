@@ -2,6 +2,7 @@
 documents, same run.
 
     python -m bench.relevance [--corpus ../shared/corpus/real] [--home DIR] [--json OUT]
+                              [--backend postgresql [--database-url URL]]
 
 Imports the corpus with ``imk import`` into a fresh workspace (or uses ``--home``), puts the
 same records and extracted texts into an FTS5 table (``unicode61 remove_diacritics 2``, bm25
@@ -11,8 +12,11 @@ query terms, BM25F defaults: the untuned baseline), then runs the judged queries
 ``bench/relevance_judgments.toml`` against all three. Reports nDCG@10 and MRR per query type
 («question» — natural-language questions — separate) and overall, the share of typo/layout
 queries with their target in the top 3, the federal-list textbook queries (target in the top
-3) and latency medians. ``--pool N`` prints each query's top N of every ranker instead (for
-judging).
+3) and latency medians. ``--backend postgresql`` adds a column: the same catalogue copied into
+PostgreSQL (``imk copy``; a throwaway server from :mod:`bench.pgserver` unless
+``--database-url`` names an empty database) and searched by its SQL backend (:mod:`index.pg`),
+beside the Whoosh one in the same run. ``--pool N`` prints each query's top N of every ranker
+instead (for judging).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from whoosh import query as wq
 from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
+from bench import pgserver
 from bench.search_latency import build_fts
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
@@ -46,6 +51,7 @@ JUDGMENTS = HERE / "relevance_judgments.toml"
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "real"
 K = 10
 ENGINES = ("ours", "fts5", "whoosh")
+PG_ENGINE = "postgresql"  # the column of --backend postgresql
 PLAIN_ANALYZER = LanguageAnalyzer("ru")
 
 
@@ -130,13 +136,37 @@ def import_corpus(corpus: Path, files: list[str], home: Path) -> float:
     return time.perf_counter() - start
 
 
+def on_postgresql(ws: Workspace, home: Path, url: str | None) -> tuple[Any, CatalogueIndex]:
+    """The catalogue of ``ws`` copied into PostgreSQL (``url``, else a throwaway server) and
+    its search index there (:mod:`index.pg`); the server to stop, if one was started."""
+    from catalogue.maintenance.copy import copy_database
+
+    server = None
+    if url is None:
+        server = pgserver.Server()
+        url = server.database(name="relevance")
+    copy_database(ws.store.db, url)
+    home.mkdir(parents=True)
+    (home / "settings.toml").write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    pg_ws = Workspace.create(home)
+    return server, CatalogueIndex.open(pg_ws)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--home", type=Path, help="a workspace that already holds the corpus")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--pool", type=int, help="print every ranker's top N per query")
+    parser.add_argument("--backend", choices=("sqlite", PG_ENGINE), default="sqlite")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database for --backend")
     args = parser.parse_args(argv)
+    if args.backend == PG_ENGINE and not args.database_url and not pgserver.available():
+        print(
+            "PostgreSQL (initdb, pg_ctl) is not installed: its column is left out", file=sys.stderr
+        )
+        args.backend = "sqlite"
+    engines = (*ENGINES, PG_ENGINE) if args.backend == PG_ENGINE else ENGINES
 
     manifest = [
         line.split("\t")[0]
@@ -152,13 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     build_fts(ws, tmp / "fts.sqlite")
     con = sqlite3.connect(tmp / "fts.sqlite")
     plain = build_plain_whoosh(ws, tmp / "plain-whoosh")
+    server = None
+    if args.backend == PG_ENGINE:
+        server, pg_index = on_postgresql(ws, tmp / "pg", args.database_url)
 
     by_name = {Path(p).name: p for p in manifest}
     sources_of = {r.id: r.sources for r in ws.store.iter_records()}
     judgments = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))
 
     rows: list[dict[str, Any]] = []
-    times: dict[str, list[float]] = {e: [] for e in ENGINES}
+    times: dict[str, list[float]] = {e: [] for e in engines}
     for item in judgments["query"]:
         q, relevant = item["q"], item["relevant"]
         start = time.perf_counter()
@@ -175,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
             "fts5": files_of([sources_of.get(i, []) for i in fts_ids], by_name),
             "whoosh": files_of([sources_of.get(i, []) for i in plain_ids], by_name),
         }
+        if args.backend == PG_ENGINE:
+            start = time.perf_counter()
+            pg_result = pg_index.search(q, page_size=30)
+            times[PG_ENGINE].append((time.perf_counter() - start) * 1000)
+            rankings[PG_ENGINE] = files_of([h.sources for h in pg_result.hits], by_name)
         if args.pool:
             pooled = dict.fromkeys(f for r in rankings.values() for f in r[: args.pool])
             print(f"\n## {q}  [{item['type']}]")
@@ -200,28 +238,38 @@ def main(argv: list[str] | None = None) -> int:
     by_type = defaultdict(list)
     for row in rows:
         by_type[row["type"]].append(row)
+    names = {"ours": "ours", "fts5": "FTS5", "whoosh": "Whoosh", PG_ENGINE: "ours on PostgreSQL"}
     print(
-        "| type | queries | nDCG@10 ours | nDCG@10 FTS5 | nDCG@10 Whoosh"
-        " | MRR ours | MRR FTS5 | MRR Whoosh | top-3 ours |"
+        "| type | queries | "
+        + " | ".join(f"nDCG@10 {names[e]}" for e in engines)
+        + " | "
+        + " | ".join(f"MRR {names[e]}" for e in engines)
+        + " | top-3 ours |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|" + "---:|" * (2 * len(engines) + 1))
     summary = {}
     for name, group in [*sorted(by_type.items()), ("all", rows)]:
 
         def mean(engine, metric, group=group):
             return statistics.mean(float(r[engine][metric]) for r in group)
 
-        summary[name] = {m: {e: mean(e, m) for e in ENGINES} for m in ("ndcg", "mrr", "top3")}
+        summary[name] = {m: {e: mean(e, m) for e in engines} for m in ("ndcg", "mrr", "top3")}
         print(
             f"| {name} | {len(group)} | "
-            + " | ".join(f"{mean(e, 'ndcg'):.3f}" for e in ENGINES)
+            + " | ".join(f"{mean(e, 'ndcg'):.3f}" for e in engines)
             + " | "
-            + " | ".join(f"{mean(e, 'mrr'):.3f}" for e in ENGINES)
+            + " | ".join(f"{mean(e, 'mrr'):.3f}" for e in engines)
             + f" | {mean('ours', 'top3'):.0%} |"
         )
     hard = [r for r in rows if r["type"] in ("typo", "layout")]
     top3_hard = statistics.mean(float(r["ours"]["top3"]) for r in hard) if hard else 0.0
     print(f"\ntypo + layout queries with the target in the top 3: {top3_hard:.0%}")
+    if args.backend == PG_ENGINE:
+        pg_hard = statistics.mean(float(r[PG_ENGINE]["top3"]) for r in hard) if hard else 0.0
+        print(f"… on PostgreSQL: {pg_hard:.0%}")
+        print("\nqueries ranked differently on PostgreSQL (nDCG@10 Whoosh → PostgreSQL):")
+        for row in sorted(rows, key=lambda r: r[PG_ENGINE]["ndcg"] - r["ours"]["ndcg"])[:8]:
+            print(f"  {row['ours']['ndcg']:.2f} → {row[PG_ENGINE]['ndcg']:.2f}  {row['q']!r}")
     print("\nweakest queries (ours):")
     for row in sorted(rows, key=lambda r: r["ours"]["ndcg"])[:8]:
         print(f"  {row['ours']['ndcg']:.2f}  {row['q']!r} → corrected {row['corrected']!r}")
@@ -244,7 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nlatency p50: ours {latency['ours']:.1f} ms, FTS5 {latency['fts5']:.2f} ms,"
         f" plain Whoosh {latency['whoosh']:.1f} ms"
+        + (f", ours on PostgreSQL {latency[PG_ENGINE]:.1f} ms" if PG_ENGINE in latency else "")
     )
+    if server is not None:
+        server.stop()
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -2,6 +2,7 @@
 
     python -m bench.scale [--sizes 10000,100000] [--rounds 3] [--repeat 5] [--rebuild]
     python -m bench.scale --sizes 2000          # a quick run
+    python -m bench.scale --backend postgresql  # also the catalogue searched on PostgreSQL
 
 One command builds catalogues of the given sizes (records from the demo generator's
 vocabularies; 20 % of them carry an attachment text of 1–20 pages made of the demo's
@@ -19,6 +20,11 @@ stemming, bm25) and Tantivy (its Snowball Russian stemmer), then measures in the
 - one save → searchable (store a changed record, find it); the cold first search of a new
   process (open + first page); ``imk search … --json`` wall time; the peak RSS of a process
   running the whole mix.
+
+With ``--backend postgresql`` each catalogue is also copied (``imk copy``) into a throwaway
+PostgreSQL server (:mod:`bench.pgserver`), its search table built (timed as the build
+«postgresql») and searched by :mod:`index.pg` in the same interleaved rounds; its save →
+searchable is measured too.
 
 Catalogues and peer indexes are kept under ``build/scale/<size>/`` and reused by later runs
 (the project's index is rebuilt when its ``INDEX_VERSION`` changed or with ``--rebuild``).
@@ -413,6 +419,7 @@ class Project:
     """This project's search page: 10 hits with snippets and every facet's counts."""
 
     name = "project"
+    form = 0  # which of a query's forms (project, FTS5, Tantivy) this engine reads
 
     def __init__(self, home: Path) -> None:
         from index.engine import CatalogueIndex
@@ -423,10 +430,52 @@ class Project:
         return self.index.search(query, filters=filters).total
 
 
+class OnPostgresql(Project):
+    """The same search page, the catalogue on PostgreSQL (index/pg)."""
+
+    name = "postgresql"
+
+
+def on_postgresql(home: Path, server: Any) -> tuple[Path, dict[str, Any]]:
+    """The catalogue of ``home`` copied into a new database of ``server``, its search table
+    built: the workspace folder naming it, and the build's figures."""
+    from catalogue.maintenance.copy import copy_database
+    from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
+
+    url = server.database(name=f"scale{os.getpid()}x{random.Random().randrange(10**6)}")
+    pg_home = home.parent / "pg"
+    shutil.rmtree(pg_home, ignore_errors=True)
+    pg_home.mkdir()
+    (pg_home / "settings.toml").write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    source = Workspace.open(home)
+    copy_database(source.store.db, url)
+    source.close()
+    ws = Workspace.create(pg_home)
+    before, started, cpu = load(), time.perf_counter(), _usage()["cpu_s"]
+    records = CatalogueIndex.build(ws)
+    wall = time.perf_counter() - started
+    index = CatalogueIndex.open(ws)
+    usage = {**_usage()}
+    usage["cpu_s"] -= cpu  # this process's CPU for the build (the server's is not counted)
+    built: dict[str, Any] = {
+        "records": records,
+        "wall_s": wall,
+        "size_mb": index.size_bytes() / 1e6,
+        "spill_mb": 0.0,
+        "load": [before, load()],
+        "records_per_wall_s": records / wall,
+        "records_per_cpu_s": records / max(usage["cpu_s"], 1e-9),
+        **usage,
+    }
+    return pg_home, built
+
+
 class Fts5:
     """The FTS5 page: bm25 top 10 with snippets, the total, facet counts by GROUP BY."""
 
     name = "fts5"
+    form = 1
 
     def __init__(self, path: Path) -> None:
         self.con = sqlite3.connect(path)
@@ -460,6 +509,7 @@ class Tantivy:
     """Tantivy's page: top 10 with snippets, the count, terms aggregations for the facets."""
 
     name = "tantivy"
+    form = 2
 
     def __init__(self, path: Path) -> None:
         from index.schema import FACETS
@@ -549,9 +599,9 @@ def measure_queries(
                 ("filtered", filters),
             ]
             for variant, chosen in variants:
-                order = engines[(q + r) % 3 :] + engines[: (q + r) % 3]
-                for engine in order:
-                    text = forms[engines.index(engine)]
+                turn = (q + r) % len(engines)
+                for engine in engines[turn:] + engines[:turn]:
+                    text = forms[engine.form]
                     key = (engine.name, variant, name)
                     if r == 0:
                         hits[key] = engine.search(text, chosen)  # warm-up
@@ -713,9 +763,22 @@ def run_size(
     filters = common_filters(fts)
     project = Project(home)
     peers: list[Any] = [project, Fts5(fts), Tantivy(tv)]
+    pg = None
+    if args.server is not None:
+        pg_home, builds["postgresql"] = on_postgresql(home, args.server)
+        pg = OnPostgresql(pg_home)
+        peers.append(pg)
     result["queries"] = measure_queries(peers, filters, args.rounds, args.repeat)
     emit(result)
     ours = result["queries"]["project"]
+    if pg is not None:
+        result["save_to_searchable_ms_postgresql"] = save_to_searchable(pg)
+        for variant in ("plain", "filtered"):
+            for p in ("p50", "p95"):
+                theirs = result["queries"]["postgresql"][variant][p]
+                result["queries"].setdefault("ratios", {})[f"postgresql/{variant}/{p}"] = round(
+                    theirs / max(ours[variant][p], 0.01), 1
+                )
     for peer in ("fts5", "tantivy"):
         for variant in ("plain", "filtered"):
             theirs = result["queries"][peer][variant]
@@ -750,7 +813,8 @@ def summary(result: dict[str, Any]) -> str:
     for variant in ("plain", "filtered"):
         parts = [
             f"{e} {q[e][variant]['p50']:.1f}/{q[e][variant]['p95']:.1f}"
-            for e in ("project", "fts5", "tantivy")
+            for e in ("project", "fts5", "tantivy", "postgresql")
+            if e in q
         ]
         lines.append(f"{variant} p50/p95 ms: " + ", ".join(parts))
         cpu = [
@@ -766,6 +830,10 @@ def summary(result: dict[str, Any]) -> str:
         f"{cold['first_search_ms']:.0f} ms; imk search --json {result['cli_json_ms']:.0f} ms; "
         f"query process RSS {result['query_process']['peak_rss_mb']:.0f} MB"
     )
+    if "save_to_searchable_ms_postgresql" in result:
+        lines.append(
+            f"on PostgreSQL: save→searchable {result['save_to_searchable_ms_postgresql']:.0f} ms"
+        )
     return "\n".join(lines)
 
 
@@ -778,7 +846,9 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharey="row")
-    engines = ("project", "fts5", "tantivy")
+    engines = [
+        e for e in ("project", "fts5", "tantivy", "postgresql") if e in results[0]["queries"]
+    ]
     for row, (prefix, unit) in enumerate((("", "wall ms"), ("cpu_", "CPU ms"))):
         for ax, variant in zip(axes[row], ("plain", "filtered"), strict=True):
             width = 0.13
@@ -842,6 +912,12 @@ def main(argv: list[str] | None = None) -> int:
         "--prepare", action="store_true", help="only build the catalogues and the peers' indexes"
     )
     parser.add_argument("--label", default="", help="suffix of the result files")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: also search the catalogue copied into a throwaway PostgreSQL server",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument(
         "--chart", nargs="+", type=Path, metavar="JSON", help="only chart these result files"
@@ -868,8 +944,18 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
 
+    args.server = None
+    if args.backend == "postgresql" and not args.prepare:
+        from bench import pgserver
+
+        args.server = pgserver.Server()
     for size in sizes:
-        result = run_size(size, args, emit)
+        try:
+            result = run_size(size, args, emit)
+        except BaseException:
+            if args.server is not None:
+                args.server.stop()
+            raise
         if args.prepare:
             continue
         print(summary(result), flush=True)
@@ -878,6 +964,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     chart(results, args.out / f"{stem}.png")
     print(f"results: {args.out / stem}.json / .png")
+    if args.server is not None:
+        args.server.stop()
     return 0
 
 

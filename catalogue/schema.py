@@ -177,11 +177,79 @@ def _v4_textbooks(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+# The search tables of a PostgreSQL catalogue (``index/pg/``): one row per searchable record
+# (a weighted ``russian`` tsvector, GIN-indexed, the facet values as arrays, what a hit shows),
+# the words of the catalogue for typo repair (pg_trgm trigram index) and the index's state.
+# The extension is created once per database, in ``public`` when that schema exists, so that
+# dropping one catalogue's schema never drops another's trigram index.
+PG_SEARCH_TABLES = """
+CREATE TABLE IF NOT EXISTS search_docs (
+    id text PRIMARY KEY,
+    version integer NOT NULL,
+    title text NOT NULL,
+    authors text NOT NULL,
+    annotation text NOT NULL,
+    kind text[] NOT NULL,
+    subject text[] NOT NULL,
+    grade text[] NOT NULL,
+    level text[] NOT NULL,
+    resource_type text[] NOT NULL,
+    organisation text[] NOT NULL,
+    year text[] NOT NULL,
+    status text[] NOT NULL,
+    title_sort text NOT NULL,
+    date_sort text NOT NULL,
+    sources jsonb NOT NULL,
+    hashes text[] NOT NULL,
+    content_words integer NOT NULL,
+    tsv tsvector NOT NULL,
+    authors_tsv tsvector NOT NULL,
+    keywords_tsv tsvector NOT NULL,
+    annotation_tsv tsvector NOT NULL,
+    org_tsv tsvector NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_docs_tsv ON search_docs USING gin (tsv);
+CREATE INDEX IF NOT EXISTS search_docs_authors ON search_docs USING gin (authors_tsv);
+CREATE INDEX IF NOT EXISTS search_docs_keywords ON search_docs USING gin (keywords_tsv);
+CREATE INDEX IF NOT EXISTS search_docs_annotation ON search_docs USING gin (annotation_tsv);
+CREATE INDEX IF NOT EXISTS search_docs_org ON search_docs USING gin (org_tsv);
+CREATE INDEX IF NOT EXISTS search_docs_subject ON search_docs USING gin (subject);
+CREATE INDEX IF NOT EXISTS search_docs_grade ON search_docs USING gin (grade);
+CREATE INDEX IF NOT EXISTS search_docs_date ON search_docs (date_sort);
+CREATE TABLE IF NOT EXISTS search_terms (term text PRIMARY KEY);
+CREATE INDEX IF NOT EXISTS search_terms_prefix ON search_terms (term text_pattern_ops);
+CREATE INDEX IF NOT EXISTS search_terms_trgm ON search_terms USING gin (term {trgm}.gin_trgm_ops);
+CREATE TABLE IF NOT EXISTS search_state (version integer NOT NULL)
+"""
+
+
+def trigram_schema(conn: Connection) -> str:
+    """The schema holding the pg_trgm extension (created there first when missing)."""
+    found = conn.execute(
+        text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+    ).scalar()
+    if found is None:
+        public = conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = 'public'")).scalar()
+        where = " SCHEMA public" if public else ""
+        conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS pg_trgm{where}"))
+        return trigram_schema(conn)
+    return str(found)
+
+
+def _v5_pg_search(conn: Connection) -> None:
+    """PostgreSQL only: the search tables (SQLite catalogues search with Whoosh)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for statement in PG_SEARCH_TABLES.format(trgm=trigram_schema(conn)).split(";"):
+        conn.execute(text(statement))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_search_log,
     _v3_near_duplicates,
     _v4_textbooks,
+    _v5_pg_search,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

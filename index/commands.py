@@ -175,10 +175,8 @@ def check(context: Context, as_json: bool) -> None:
     from index.engine import CatalogueIndex, compare
 
     ws = context.open()
-    if CatalogueIndex.is_current(ws.index_dir):
-        report = CatalogueIndex(ws).check()
-    else:
-        report = compare(ws.store, {})
+    index = CatalogueIndex.existing(ws)
+    report = index.check() if index is not None else compare(ws.store, {})
     if as_json:
         echo_json({**report.__dict__, "ok": report.ok})
     elif report.ok:

@@ -61,7 +61,10 @@ class IndexCheck:
 
 
 class CatalogueIndex:
-    """The Whoosh index of a workspace. Use :meth:`open`; it brings the index up to date."""
+    """The Whoosh index of a workspace. Use :meth:`open`; it brings the index up to date.
+
+    For a PostgreSQL catalogue :meth:`open` returns :class:`index.pg.engine.PgIndex`, the same
+    interface over SQL (Whoosh stays the embedded default)."""
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
@@ -80,12 +83,26 @@ class CatalogueIndex:
         """Open (building or rebuilding when absent or outdated) and replay pending changes."""
         if not isinstance(workspace, Workspace):
             workspace = Workspace.open(workspace)
+        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+            from index.pg.engine import PgIndex  # a PostgreSQL catalogue searches in SQL
+
+            return PgIndex.open(workspace, progress)
         cls.heal(workspace)
         if not cls.is_current(workspace.index_dir):
             cls.build(workspace, progress)
         index = cls(workspace)
         index.sync()
         return index
+
+    @classmethod
+    def existing(cls, workspace: Workspace) -> CatalogueIndex | None:
+        """The index as it is, neither built nor brought up to date (None when there is no
+        index of this program's version): what ``imk doctor`` examines."""
+        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+            from index.pg.engine import PgIndex
+
+            return PgIndex(workspace) if PgIndex.current(workspace.store) else None
+        return cls(workspace) if cls.is_current(workspace.index_dir) else None
 
     @staticmethod
     def is_current(path: Path) -> bool:
@@ -132,8 +149,13 @@ class CatalogueIndex:
     def build(cls, workspace: Workspace, progress: Progress | None = None) -> int:
         """Index every record into a fresh folder, then swap it in; return the record count.
 
-        Rebuilds wait for each other (a lock file), so two never share ``index.new``.
+        Rebuilds wait for each other (a lock file), so two never share ``index.new``. A
+        PostgreSQL catalogue rebuilds its search table instead (:mod:`index.pg.engine`).
         """
+        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+            from index.pg.engine import PgIndex
+
+            return PgIndex.build(workspace, progress)
         with locked(workspace.path / BUILD_LOCK):
             return cls._build(workspace, progress)
 

@@ -23,8 +23,8 @@ def index_findings(ws: Workspace, repair: bool) -> list[Finding]:
             CatalogueIndex.heal(ws)
             finding.repaired = not CatalogueIndex.leftovers(ws)
         found.append(finding)
-    if CatalogueIndex.is_current(ws.index_dir):
-        index = CatalogueIndex(ws)
+    index = CatalogueIndex.existing(ws)
+    if index is not None:
         try:
             index.sync()
             report = index.check()
@@ -47,11 +47,10 @@ def index_findings(ws: Workspace, repair: bool) -> list[Finding]:
         )
         if repair:
             CatalogueIndex.build(ws)
-            index = CatalogueIndex(ws)
-            try:
-                finding.repaired = index.check().ok
-            finally:
-                index.close()
+            rebuilt = CatalogueIndex.existing(ws)
+            finding.repaired = rebuilt is not None and rebuilt.check().ok
+            if rebuilt is not None:
+                rebuilt.close()
         found.append(finding)
     return found
 

@@ -17,8 +17,10 @@ document («рабочая программа», «тест») and an ordinal wo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from whoosh import query as wq
 
@@ -34,6 +36,7 @@ VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
+K = TypeVar("K", int, str)  # how a record is named: a Whoosh document number, or its id
 
 
 @dataclass(frozen=True)
@@ -79,35 +82,19 @@ def unit_ranking(
         for unit in units
     ]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
-    required = 1 if loose else required_units(sum(1 for found in scores if found))
-    mean_weight = sum(weights) / max(1, sum(1 for w in weights if w))
-    ranked: list[tuple[float, int]] = []
-    for doc in set().union(*scores):
-        matched = [i for i, found in enumerate(scores) if doc in found]
-        if len(matched) < required:
-            continue
-        score = sum(
-            weights[i] * units[i].share * _evidence(units[i], scores[i][doc], weights[i])
-            for i in matched
-        )
-        ranked.append((score, doc))
-    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    evidence = [
+        {doc: score / max(weight, 1e-9) for doc, score in found.items()}
+        for found, weight in zip(scores, weights, strict=True)
+    ]
+    ranked = combine(units, evidence, total, loose)
     if bonus is not None and ranked:
         # the words standing together re-rank the best records only (phrases are costly)
-        head = ranked[:PROXIMITY_DEPTH]
-        near = _scores(searcher, bonus, sorted(doc for _, doc in head))
-        head = [
-            (
-                score
-                + PROXIMITY_SHARE * mean_weight * _saturate(near[doc] / max(mean_weight, 1e-9)),
-                doc,
-            )
-            if doc in near
-            else (score, doc)
-            for score, doc in head
-        ]
-        head.sort(key=lambda sd: (-sd[0], sd[1]))
-        ranked[: len(head)] = head
+        average = mean_weight(evidence, total)
+        head = sorted(doc for _, doc in ranked[:PROXIMITY_DEPTH])
+        near = _scores(searcher, bonus, head)
+        ranked = add_proximity(
+            ranked, {d: s / max(average, 1e-9) for d, s in near.items()}, average
+        )
     # a word found only through its other forms may be a typo: the spelling repair may try it
     unknown = any(
         not found or not _known(u.query, reader) for u, found in zip(units, scores, strict=True)
@@ -132,27 +119,88 @@ def _alternatives(q: wq.Query) -> list[wq.Query]:
     return list(q.subqueries) if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
 
 
+def combine(
+    units: list[Unit], evidence: list[dict[K, float]], total: int, loose: bool
+) -> list[tuple[float, K]]:
+    """(score, record) of the records matching enough units (any one when ``loose``), best
+    first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
+    score without the idf; unused for metadata), ``total`` is the number of records."""
+    weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
+    required = 1 if loose else required_units(sum(1 for found in evidence if found))
+    ranked: list[tuple[float, K]] = []
+    for doc in set().union(*evidence):
+        matched = [i for i, found in enumerate(evidence) if doc in found]
+        if len(matched) < required:
+            continue
+        score = sum(
+            weights[i] * units[i].share * _evidence(units[i], evidence[i][doc]) for i in matched
+        )
+        ranked.append((score, doc))
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked
+
+
+def mean_weight(evidence: list[dict[K, float]], total: int) -> float:
+    """The average rarity of the units some record matches."""
+    weights = [rarity(len(found), total) for found in evidence if found]
+    return sum(weights) / max(1, len(weights))
+
+
+def add_proximity(
+    ranked: list[tuple[float, K]], near: dict[K, float], weight: float
+) -> list[tuple[float, K]]:
+    """``ranked`` with the records whose words stand together (``near``: their proximity
+    evidence) raised by up to :data:`PROXIMITY_SHARE` units of ``weight``; only the first
+    :data:`PROXIMITY_DEPTH` records move."""
+    head = [
+        (score + PROXIMITY_SHARE * weight * _saturate(near[doc]), doc)
+        if doc in near
+        else (score, doc)
+        for score, doc in ranked[:PROXIMITY_DEPTH]
+    ]
+    head.sort(key=lambda sd: (-sd[0], sd[1]))
+    return head + ranked[PROXIMITY_DEPTH:]
+
+
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
-    """A word's query that also finds the forms Snowball stems apart (``catalogue.words``:
-    «подготовить» / «подготовке», «внедрять» / «внедрению», «ребенок» / «ребенка») and the
-    noun of a «-ический» adjective, at a lower weight."""
+    """A word's query that also finds its :func:`other_stems` in each field, at a lower
+    weight."""
     if not isinstance(q, wq.Or):
         return q
     extra: list[wq.Query] = []
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
-        for other in [*noun_stems(term.text), *fleeting_forms(term.text)]:
-            if reader.doc_frequency(term.fieldname, other):
-                extra.append(wq.Term(term.fieldname, other, boost=term.boost * VARIANT_SHARE))
-        prefix = form_prefix(term.text)
-        if prefix is None:
-            continue
-        for found in reader.expand_prefix(term.fieldname, prefix):
-            form = found.decode() if isinstance(found, bytes) else found
-            if other_form(term.text, form):
-                extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
+        for form in other_stems(
+            term.text,
+            partial(_prefixed, reader, term.fieldname),
+            partial(_has, reader, term.fieldname),
+        ):
+            extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
     return wq.Or([*q.subqueries, *extra]) if extra else q
+
+
+def _prefixed(reader: Any, name: str, prefix: str) -> Iterator[str]:
+    for found in reader.expand_prefix(name, prefix):
+        yield found.decode() if isinstance(found, bytes) else found
+
+
+def _has(reader: Any, name: str, stem: str) -> bool:
+    return bool(reader.doc_frequency(name, stem))
+
+
+def other_stems(
+    stem: str, expand: Callable[[str], Iterable[str]], known: Callable[[str], bool]
+) -> list[str]:
+    """The stems a word also finds, at a lower weight: the noun of a «-ический» adjective and
+    its fleeting-vowel form that the catalogue has (``known``), and the forms Snowball stems
+    apart («подготовить» / «подготовке», «внедрять» / «внедрению») among the catalogue's stems
+    that start with the word's form prefix (``expand``) — :mod:`catalogue.words`."""
+    found = [other for other in (*noun_stems(stem), *fleeting_forms(stem)) if known(other)]
+    prefix = form_prefix(stem)
+    if prefix is not None:
+        found += [form for form in expand(prefix) if other_form(stem, form)]
+    return found
 
 
 def _known(q: wq.Query, reader: Any) -> bool:
@@ -215,10 +263,10 @@ def _scores(
     return found
 
 
-def _evidence(unit: Unit, score: float, weight: float) -> float:
-    """How much of its weight a matched unit earns: its saturated BM25F evidence (the score
-    without the idf), or a fixed share for metadata."""
-    return FACT_SHARE if unit.fact else _saturate(score / max(weight, 1e-9))
+def _evidence(unit: Unit, evidence: float) -> float:
+    """How much of its weight a matched unit earns: its saturated field evidence, or a fixed
+    share for metadata."""
+    return FACT_SHARE if unit.fact else _saturate(evidence)
 
 
 def _saturate(evidence: float) -> float:

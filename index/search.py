@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from whoosh import highlight
 from whoosh import query as wq
@@ -26,7 +27,7 @@ from index.facets import Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import Unit, ranked_terms, unit_ranking
-from index.spelling import correct, layout_and_typos, layout_fix
+from index.spelling import TermSource, WhooshTerms, correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
     from index.engine import CatalogueIndex
@@ -105,15 +106,15 @@ class SearchResult:
 
 
 @dataclass
-class _Run:
-    results: Any  # whoosh Results of the query searched (for highlighting)
-    ranked: list[tuple[float, int]]  # (score, docnum) of every record found, best first
+class Run:
+    results: Any  # what highlighting needs: Whoosh Results, or the query searched
+    ranked: list[tuple[float, Any]]  # (score, record) of every record found, best first
     corrected: str | None = None
     suggestion: str | None = None
     unknown: bool = False  # a word of the query is in no record (worth a spelling repair)
 
     @property
-    def matched(self) -> list[int]:
+    def matched(self) -> list[Any]:
         return [doc for _, doc in self.ranked]
 
 
@@ -129,7 +130,7 @@ def _attempt(
     text: str,
     loose: bool = False,
     optional_clauses: bool = False,
-) -> tuple[Plan, _Run]:
+) -> tuple[Plan, Run]:
     """Search ``text`` once. A plain query of several words ranks by how much of it a record
     matches (:mod:`index.ranking`); ``loose`` accepts any of its words."""
     the_plan = plan(text)
@@ -139,9 +140,9 @@ def _attempt(
         q = to_query(the_plan, schema, group, optional_clauses)
         ranked = ranked_terms(searcher, q)
         if ranked is not None:  # one word: scored a postings block at a time
-            return the_plan, _Run(Results(searcher, q, []), ranked)
+            return the_plan, Run(Results(searcher, q, []), ranked)
         results = _execute(searcher, q)
-        return the_plan, _Run(results, [(s or 0.0, d) for s, d in results.top_n])
+        return the_plan, Run(results, [(s or 0.0, d) for s, d in results.top_n])
     if the_plan.clauses and not optional_clauses:
         parts = [replace(u, query=wq.And([u.query, *the_plan.clauses])) for u in parts]
     elif the_plan.clauses:
@@ -149,10 +150,10 @@ def _attempt(
     q = wq.Or([u.query for u in parts])
     ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
     # the query itself only serves highlighting: no need to score it once more
-    return the_plan, _Run(Results(searcher, q, []), ranked, unknown=unknown)
+    return the_plan, Run(Results(searcher, q, []), ranked, unknown=unknown)
 
 
-def _by_id(searcher: Searcher, query: str) -> _Run | None:
+def _by_id(searcher: Searcher, query: str) -> Run | None:
     """The record a query that is a record number names («mat-000040», «MAT 40»), if any."""
     record_id = typed_id(query)
     if record_id is None:
@@ -160,48 +161,69 @@ def _by_id(searcher: Searcher, query: str) -> _Run | None:
     results = searcher.search(wq.Term("id", record_id), limit=1)
     if not results.top_n:
         return None
-    return _Run(results, [(1.0, doc) for _, doc in results.top_n])
+    return Run(results, [(1.0, doc) for _, doc in results.top_n])
 
 
-def _run(searcher: Searcher, schema: Schema, query: str) -> _Run:
+def _run(searcher: Searcher, schema: Schema, query: str) -> Run:
+    """:func:`repaired` over the Whoosh index."""
+    return repaired(
+        lambda text, loose=False, optional_clauses=False: _attempt(
+            searcher, schema, text, loose, optional_clauses
+        ),
+        lambda text: _by_id(searcher, text),
+        WhooshTerms(searcher.reader()),
+        query,
+    )
+
+
+class Attempt(Protocol):
+    """Search a text once (see :func:`_attempt`)."""
+
+    def __call__(
+        self, text: str, loose: bool = False, optional_clauses: bool = False
+    ) -> tuple[Plan, Run]: ...
+
+
+def repaired(
+    attempt: Attempt, by_id: Callable[[str], Run | None], terms: TermSource, query: str
+) -> Run:
     """Search as typed; a record number finds that record; when nothing is found (or a word
     is in no record), let field clauses go, then repair layout, then typos, then accept any
-    of the words."""
-    by_id = _by_id(searcher, query)
-    if by_id is not None:
-        return by_id
-    the_plan, run = _attempt(searcher, schema, query)
-    reader = searcher.reader()
+    of the words. The one order of repairs, whichever backend ``attempt`` searches."""
+    found = by_id(query)
+    if found is not None:
+        return found
+    the_plan, run = attempt(query)
     words = the_plan.words
     if not run.ranked and words and the_plan.clauses:
         # «Мерзляк математика тип:учебник» with no such textbook: his books first
-        _, relaxed = _attempt(searcher, schema, query, optional_clauses=True)
+        _, relaxed = attempt(query, optional_clauses=True)
         if relaxed.ranked:
             return relaxed
     if (run.ranked and not run.unknown) or not words:
         if len(run.ranked) < FEW:
-            run.suggestion = correct(reader, query, words)
+            run.suggestion = correct(terms, query, words)
         return run
     for repair in (layout_fix, correct, layout_and_typos):
-        fixed = repair(reader, query, words)
+        fixed = repair(terms, query, words)
         if fixed:
-            fixed_plan, fixed_run = _attempt(searcher, schema, fixed)
+            fixed_plan, fixed_run = attempt(fixed)
             if fixed_run.ranked:
                 fixed_run.corrected = fixed
                 return fixed_run
             if len(fixed_plan.words) > 1:
-                _, loose = _attempt(searcher, schema, fixed, loose=True)
+                _, loose = attempt(fixed, loose=True)
                 if loose.ranked:
                     loose.corrected = fixed
                     return loose
     if run.ranked:
         return run
     if len(words) > 1:
-        return _attempt(searcher, schema, query, loose=True)[1]
+        return attempt(query, loose=True)[1]
     return run
 
 
-def _order(searcher: Searcher, run: _Run, final: Mask, sort: str) -> list[tuple[float, int]]:
+def _order(searcher: Searcher, run: Run, final: Mask, sort: str) -> list[tuple[float, int]]:
     """(score, docnum) of the final documents (a mask over document numbers) in the
     requested order."""
     ranked = [(score, doc) for score, doc in run.ranked if final[doc]]
@@ -228,10 +250,7 @@ def search(
     """
     started = time.perf_counter()
     index.sync(wait=1.0)
-    query = (query or "")[:MAX_QUERY]
-    filters = clean_filters(filters)
-    sort = sort if sort in SORTS else "relevance"
-    page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
+    query, filters, sort, page, page_size = options(query, filters, sort, page, page_size)
     searcher = index.searcher()
     run = _run(searcher, index.ix.schema, query)
     table = index.facet_table()
@@ -255,9 +274,38 @@ def search(
         suggestion=run.suggestion,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
+    return logged(index, result, log)
+
+
+def options(
+    query: str | None,
+    filters: dict[str, list[str]] | None,
+    sort: str,
+    page: int,
+    page_size: int,
+) -> tuple[str, dict[str, list[str]], str, int, int]:
+    """A search's options made safe: the query cut to :data:`MAX_QUERY`, known facets, a known
+    sort, pages of 1–1000 hits."""
+    return (
+        (query or "")[:MAX_QUERY],
+        clean_filters(filters),
+        sort if sort in SORTS else "relevance",
+        max(1, int(page)),
+        max(1, min(int(page_size), 1000)),
+    )
+
+
+def logged(index: CatalogueIndex, result: SearchResult, log: str | None) -> SearchResult:
+    """``result``, recorded in the workspace's search log when ``log`` names the caller and
+    the log is enabled."""
     if log and index.workspace.search_log_enabled():
         index.store.search_log.log(
-            query, filters, result.total, result.elapsed_ms, corrected=result.corrected, source=log
+            result.query,
+            result.filters,
+            result.total,
+            result.elapsed_ms,
+            corrected=result.corrected,
+            source=log,
         )
     return result
 
@@ -289,8 +337,7 @@ def _final(matched: Mask, selected: dict[str, Mask]) -> Mask:
 def _hits(
     index: CatalogueIndex, searcher: Searcher, results: Results, chosen: list[tuple[float, int]]
 ) -> list[Hit]:
-    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    results.formatter, results.fragmenter = formatter(), fragmenter()
     stored = [searcher.reader().stored_fields(doc) for _, doc in chosen]
     texts = index.store.texts(h for s in stored for h in s.get("hashes") or [])
     highlighting = not isinstance(results.q, wq.Every)
@@ -319,11 +366,21 @@ def _hits(
     return hits
 
 
+def formatter() -> highlight.HtmlFormatter:
+    """How a snippet marks the words found: escaped text, ``<mark>`` around them."""
+    return highlight.HtmlFormatter(tagname="mark", between=" … ")
+
+
+def fragmenter() -> highlight.ContextFragmenter:
+    """Which stretches of a text a snippet shows: around the words found."""
+    return highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+
+
 def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def _window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
+def window(text: str, terms: set[str], width: int = WINDOW_CHARS) -> str:
     """The part of a long text around the first words that start with a query term.
 
     Highlighting re-analyses the text it is given, so a 200-page attachment is cut down to the
@@ -347,13 +404,18 @@ def _snippet(hit: WhooshHit, stored: dict[str, Any], content: str, highlighting:
         terms = {text for name, text in hit.results.q.iter_all_terms() if name == "content"}
         for name, text in (
             ("annotation", stored.get("annotation", "")),
-            ("content", _window(content, terms)),
+            ("content", window(content, terms)),
         ):
             if text:
                 found: str = hit.highlights(name, text=text, top=2)
                 if found:
                     return found
-    text = " ".join((stored.get("annotation") or content).split())
+    return plain_snippet(stored.get("annotation") or "", content)
+
+
+def plain_snippet(annotation: str, content: str) -> str:
+    """The escaped start of the annotation, else of the attachments' text (no words marked)."""
+    text = " ".join((annotation or content).split())
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
     return highlight.htmlescape(text)

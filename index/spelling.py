@@ -1,11 +1,16 @@
 """Typos and keyboard layout: which query words the catalogue does not know, and what the user
 probably meant — always built from the catalogue's own vocabulary (the index's terms).
+
+The rules here read the vocabulary through a :class:`TermSource`: :class:`WhooshTerms` over a
+Whoosh reader, or the PostgreSQL backend's terms table (:mod:`index.pg.terms`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import Protocol
 
 import pymorphy3
 from whoosh.reading import IndexReader
@@ -19,12 +24,54 @@ from index.schema import TEXT_FIELDS
 SOURCE_FIELDS = ("title", "keywords", "meta", "annotation", "authors", "content")
 
 
-def known(reader: IndexReader, term: str) -> bool:
+class TermSource(Protocol):
+    """The catalogue's words as the spelling repair reads them."""
+
+    def frequency(self, term: str, fields: tuple[str, ...]) -> int:
+        """How many records hold the analysed ``term`` in one of ``fields`` (summed by field
+        where the source tells fields apart)."""
+
+    def near(self, term: str, distance: int) -> Iterable[str]:
+        """Terms of :data:`SOURCE_FIELDS` within ``distance`` edits (Damerau-Levenshtein) of
+        ``term`` that start with the same letter."""
+
+
+class WhooshTerms:
+    """A Whoosh index reader as a :class:`TermSource`."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+
+    def frequency(self, term: str, fields: tuple[str, ...]) -> int:
+        return sum(self.reader.doc_frequency(name, term) for name in fields)
+
+    def near(self, term: str, distance: int) -> Iterable[str]:
+        found: set[str] = set()
+        for name in SOURCE_FIELDS:
+            found.update(self.reader.terms_within(name, term, distance, prefix=1))
+        return found
+
+
+def edit_distance(a: str, b: str) -> int:
+    """The Damerau-Levenshtein distance (adjacent transpositions count one edit)."""
+    previous, current = list(range(len(b) + 1)), [0] * (len(b) + 1)
+    before: list[int] = []
+    for i, x in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[len(b)]
+
+
+def known(reader: TermSource, term: str) -> bool:
     """Whether an analysed term occurs in any text field."""
-    return any(reader.doc_frequency(name, term) for name in TEXT_FIELDS)
+    return reader.frequency(term, TEXT_FIELDS) > 0
 
 
-def unknown_words(reader: IndexReader, words: list[str]) -> list[str]:
+def unknown_words(reader: TermSource, words: list[str]) -> list[str]:
     """The words (as typed) whose analysed form occurs nowhere in the catalogue."""
     out = []
     for word in words:
@@ -34,21 +81,16 @@ def unknown_words(reader: IndexReader, words: list[str]) -> list[str]:
     return out
 
 
-def _frequency(reader: IndexReader, term: str) -> int:
-    return sum(reader.doc_frequency(name, term) for name in SOURCE_FIELDS)
-
-
-def best_term(reader: IndexReader, term: str) -> str | None:
+def best_term(reader: TermSource, term: str) -> str | None:
     """The most frequent index term within one edit (two for long words) of ``term``."""
     if len(term) < 4 or term.isdigit():
         return None
     for distance in (1, 2) if len(term) >= 6 else (1,):
-        candidates: dict[str, int] = {}
-        for name in SOURCE_FIELDS:
-            for found in reader.terms_within(name, term, distance, prefix=1):
-                if found.isdigit():
-                    continue
-                candidates[found] = candidates.get(found) or _frequency(reader, found)
+        candidates = {
+            found: reader.frequency(found, SOURCE_FIELDS)
+            for found in reader.near(term, distance)
+            if not found.isdigit()
+        }
         if candidates:
             return max(sorted(candidates), key=lambda term: candidates[term])
     return None
@@ -67,7 +109,7 @@ def is_dictionary_word(word: str) -> bool:
     return bool(re.fullmatch(r"[а-яё-]+", lowered)) and morphology().word_is_known(lowered)
 
 
-def correct_word(reader: IndexReader, word: str) -> str | None:
+def correct_word(reader: TermSource, word: str) -> str | None:
     """A correction of one typed word in the same letter case, or None."""
     if is_dictionary_word(word):
         return None
@@ -83,7 +125,7 @@ def correct_word(reader: IndexReader, word: str) -> str | None:
     return corrected
 
 
-def correct(reader: IndexReader, text: str, words: list[str]) -> str | None:
+def correct(reader: TermSource, text: str, words: list[str]) -> str | None:
     """``text`` with each unknown word replaced by its correction (None if nothing changed)."""
     changed = text
     for word in unknown_words(reader, words):
@@ -93,7 +135,7 @@ def correct(reader: IndexReader, text: str, words: list[str]) -> str | None:
     return changed if changed != text else None
 
 
-def layout_and_typos(reader: IndexReader, text: str, words: list[str]) -> str | None:
+def layout_and_typos(reader: TermSource, text: str, words: list[str]) -> str | None:
     """The other keyboard layout's reading of ``text`` with its typos corrected."""
     swapped = swap(text)
     if swapped is None or swapped == text:
@@ -101,7 +143,7 @@ def layout_and_typos(reader: IndexReader, text: str, words: list[str]) -> str | 
     return correct(reader, swapped, re.findall(r"\w+", swapped))
 
 
-def layout_fix(reader: IndexReader, text: str, words: list[str]) -> str | None:
+def layout_fix(reader: TermSource, text: str, words: list[str]) -> str | None:
     """``text`` read in the other keyboard layout, when that makes every word a real one (known
     to the catalogue, or to the Russian dictionary with at least one known to the catalogue)."""
     if not words or not unknown_words(reader, words):

@@ -109,7 +109,7 @@ def test_copy_keeps_every_record_version_and_attachment(grown, copied):
 def test_the_copy_is_a_working_catalogue(grown, copied):
     home, _ = copied
     with Workspace.open(grown) as ws:
-        CatalogueIndex.build(ws)  # both sides freshly built: the same statistics, same ranks
+        CatalogueIndex.build(ws)
         before = CatalogueIndex.open(ws)
         queries = ("дроби", "сложение дробей 5 класс", "исправлено")
         expected = {query: before.find_ids(query) for query in queries}
@@ -118,8 +118,8 @@ def test_the_copy_is_a_working_catalogue(grown, copied):
         last_seq = max(seq for seq, _, _ in ws.store.pending()) if ws.store.pending() else 0
         CatalogueIndex.build(ws)
         index = CatalogueIndex.open(ws)
-        for query in queries:
-            assert index.find_ids(query) == expected[query], query
+        for query in queries:  # the same records (each backend ranks in its own way)
+            assert sorted(index.find_ids(query)) == sorted(expected[query]), query
         saved = ws.store.save(records.new("material", title="Новый материал"), by="Смирнова")
         numbers = sorted(int(r.id.split("-")[1]) for r in ws.store.iter_records("material"))
         assert int(saved.id.split("-")[1]) == numbers[-1]  # numbering continues after the copy

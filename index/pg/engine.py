@@ -1,0 +1,271 @@
+"""The search index of a PostgreSQL catalogue: the ``search_docs`` table beside the records.
+
+:meth:`index.engine.CatalogueIndex.open` returns a :class:`PgIndex` when the store is
+PostgreSQL, so every caller (CLI, widgets, plugins) gets the same interface.
+
+The table follows the store's index journal, like the Whoosh index, but here replaying and
+acknowledging are one transaction: the documents written and the journal rows removed commit
+together (never half-done, nothing to heal after a crash). A document needs the attachments'
+extracted text, the vocabulary's labels and the privacy rule (:mod:`index.documents`), which
+the store may not import, so the save itself cannot write it; instead every search first
+replays what is pending (one indexed ``SELECT`` on an empty journal, a few milliseconds for a
+save), so a search never reads a stale table, and a save is searchable at the next search in
+any process. Replays take an advisory lock, one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
+
+from catalogue.records import Record
+from catalogue.schema import index_journal, trigram_schema
+from catalogue.store import NotFoundError, Store
+from catalogue.workspace import Workspace
+from index.documents import document
+from index.engine import CatalogueIndex, IndexCheck, Progress, compare
+from index.names import FACETS
+from index.pg.sql import LABELS
+from index.schema import build_schema
+from index.search import SearchResult
+
+WORD = re.compile(r"\w+")
+PG_INDEX_VERSION = 1  # bump when a document's row changes: the table is rebuilt
+SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
+BATCH = 500  # records written per statement by a rebuild
+MAX_CONTENT = 400_000  # characters of attachment text indexed (a tsvector holds at most 1 MB)
+
+
+def _vector(param: str, label: str = "") -> str:
+    """SQL: the ``russian`` tsvector of a parameter, «ё» folded into «е», weighted by ``label``."""
+    vector = f"to_tsvector('russian', translate(:{param}, 'Ёё', 'Ее'))"
+    return f"setweight({vector}, '{label}')" if label else vector
+
+
+UPSERT = f"""
+INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
+    title_sort, date_sort, sources, hashes, content_words, tsv, authors_tsv, keywords_tsv,
+    annotation_tsv, org_tsv)
+VALUES (:id, :version, :title, :authors, :annotation,
+    {", ".join(f"CAST(:f_{facet} AS text[])" for facet in FACETS)},
+    :title_sort, :date_sort, CAST(:sources AS jsonb), CAST(:hashes AS text[]), :content_words,
+    {" || ".join(_vector(name, label) for name, label in LABELS.items())},
+    {_vector("authors")}, {_vector("keywords")}, {_vector("annotation")}, {_vector("org_text")})
+ON CONFLICT (id) DO UPDATE SET
+    {
+    ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        for c in (
+            "version",
+            "title",
+            "authors",
+            "annotation",
+            *FACETS,
+            "title_sort",
+            "date_sort",
+            "sources",
+            "hashes",
+            "content_words",
+            "tsv",
+            "authors_tsv",
+            "keywords_tsv",
+            "annotation_tsv",
+            "org_tsv",
+        )
+    )
+}
+"""
+NEW_TERMS = """
+INSERT INTO search_terms (term)
+SELECT DISTINCT t FROM search_docs, unnest(tsvector_to_array(tsv)) t
+WHERE id = ANY(:ids) AND t !~ '^[0-9]'
+ON CONFLICT DO NOTHING
+"""
+
+
+def row(record: Record, content: str) -> dict[str, Any]:
+    """The statement parameters of a record's ``search_docs`` row (:func:`index.documents.document`
+    decides what is searchable, portfolios through the privacy rule)."""
+    doc = document(record, content[:MAX_CONTENT])
+    params = {
+        name: doc[name]
+        for name in ("id", "version", "title", "authors", "annotation", "title_sort", "date_sort")
+    }
+    params |= {name: doc[name] for name in LABELS}
+    params["org_text"] = doc["org_text"]
+    params["sources"] = json.dumps(doc["sources"], ensure_ascii=False)
+    params["hashes"] = list(doc["hashes"])
+    params["content_words"] = len(WORD.findall(doc["content"]))
+    for facet in FACETS:
+        params[f"f_{facet}"] = [v for v in str(doc[facet]).split(",") if v]
+    return params
+
+
+def write_rows(conn: Connection, store: Store, records: list[Record]) -> None:
+    """Write (insert or replace) the rows of ``records`` and add their new words."""
+    if not records:
+        return
+    texts = store.texts(a.sha256 for r in records for a in r.attachments)
+    rows = [
+        row(r, "\n\n".join(texts.get(a.sha256, "") for a in r.attachments).strip()) for r in records
+    ]
+    conn.execute(text(UPSERT), rows)
+    conn.execute(text(NEW_TERMS), {"ids": [r.id for r in records]})
+
+
+class PgIndex(CatalogueIndex):
+    """The search index of a PostgreSQL catalogue, with :class:`CatalogueIndex`'s interface."""
+
+    def __init__(self, workspace: Workspace):  # no Whoosh folder: the table is the index
+        self.workspace = workspace
+        self.store = workspace.store
+        self.path = workspace.index_dir
+        self.db = self.store.db
+        self.schema = build_schema()  # what the query parser of index.query reads
+        with self.db.read() as conn:
+            self.trgm = trigram_schema(conn)
+
+    @classmethod
+    def open(cls, workspace: Workspace | Any, progress: Progress | None = None) -> CatalogueIndex:
+        """Open (building the table when it is empty or outdated) and replay pending changes."""
+        if not isinstance(workspace, Workspace):
+            workspace = Workspace.open(workspace)
+        if not cls.current(workspace.store):
+            cls.build(workspace, progress)
+        index = cls(workspace)
+        index.sync()
+        return index
+
+    @staticmethod
+    def current(store: Store) -> bool:
+        """Whether the table was built by this program's version of the documents."""
+        with store.db.read() as conn:
+            found = conn.execute(text("SELECT max(version) FROM search_state")).scalar()
+        return found == PG_INDEX_VERSION
+
+    @classmethod
+    def build(cls, workspace: Workspace, progress: Progress | None = None) -> int:
+        """Rewrite every row in one transaction (searches read the old rows until it
+        commits); return the record count."""
+        store = workspace.store
+        total = store.count()
+        done = 0
+        with store.db.write() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK})
+            upto = conn.execute(text("SELECT max(seq) FROM index_journal")).scalar()
+            conn.execute(text("DELETE FROM search_docs"))
+            conn.execute(text("DELETE FROM search_terms"))
+            batch: list[Record] = []
+            for record in store.iter_records():
+                batch.append(record)
+                if len(batch) >= BATCH:
+                    write_rows(conn, store, batch)
+                    done += len(batch)
+                    batch = []
+                    if progress:
+                        progress(done, total)
+            write_rows(conn, store, batch)
+            done += len(batch)
+            if upto is not None:
+                conn.execute(index_journal.delete().where(index_journal.c.seq <= upto))
+            conn.execute(text("DELETE FROM search_state"))
+            conn.execute(
+                text("INSERT INTO search_state (version) VALUES (:v)"), {"v": PG_INDEX_VERSION}
+            )
+        if progress:
+            progress(done, total)
+        return done
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Rebuild the table from the store (see :meth:`build`)."""
+        return self.build(self.workspace, progress)
+
+    def sync(self, wait: float = 30.0) -> int:
+        """Replay the store's journal into the table and acknowledge it, in one transaction;
+        return how many records were redone. When another process replays for longer than
+        ``wait`` seconds, the work stays queued for the next call (nothing is lost)."""
+        if not self.store.pending(limit=1):
+            return 0
+        try:
+            with self.db.write() as conn:
+                conn.execute(
+                    text("SELECT set_config('lock_timeout', :ms, true)"),
+                    {"ms": f"{max(1, int(wait * 1000))}ms"},
+                )
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK})
+                return self._replay(conn)
+        except OperationalError as exc:
+            if "lock timeout" in str(exc):
+                return 0
+            raise
+
+    def _replay(self, conn: Connection) -> int:
+        pending = conn.execute(
+            index_journal.select().order_by(index_journal.c.seq)
+        ).all()  # read under the lock: another replay may have done them
+        if not pending:
+            return 0
+        last_op = {r.record_id: r.op for r in pending}
+        records, gone = [], []
+        for record_id, op in last_op.items():
+            try:
+                if op == "upsert":
+                    records.append(self.store.get(record_id))
+                    continue
+            except NotFoundError:
+                pass
+            gone.append(record_id)
+        write_rows(conn, self.store, records)
+        if gone:
+            conn.execute(text("DELETE FROM search_docs WHERE id = ANY(:ids)"), {"ids": gone})
+        conn.execute(index_journal.delete().where(index_journal.c.seq <= pending[-1].seq))
+        return len(last_op)
+
+    def indexed_versions(self) -> dict[str, int]:
+        """Version of every record in the table, by id."""
+        with self.db.read() as conn:
+            return {
+                r.id: r.version for r in conn.execute(text("SELECT id, version FROM search_docs"))
+            }
+
+    def check(self) -> IndexCheck:
+        """Compare the table with the store, record by record."""
+        return compare(self.store, self.indexed_versions())
+
+    def doc_count(self) -> int:
+        """Records in the table."""
+        with self.db.read() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar_one())
+
+    def size_bytes(self) -> int:
+        """The search tables' size with their indexes."""
+        with self.db.read() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT pg_total_relation_size('search_docs') "
+                        "+ pg_total_relation_size('search_terms')"
+                    )
+                ).scalar_one()
+            )
+
+    def close(self) -> None:
+        """Nothing to close: the table lives in the store's database (which stays open)."""
+
+    def find_ids(
+        self, query: str, filters: dict[str, list[str]] | None = None, limit: int = 1000
+    ) -> list[str]:
+        """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
+        from index.pg.search import find_ids
+
+        return find_ids(self, query, filters=filters, limit=limit)
+
+    def search(self, query: str = "", **options: Any) -> SearchResult:
+        """Search; see :func:`index.search.search` for the options."""
+        from index.pg.search import search
+
+        return search(self, query, **options)

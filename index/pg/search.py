@@ -1,0 +1,413 @@
+"""Searching a PostgreSQL catalogue: the same query language, repairs, ranking rule, facets and
+snippets as :mod:`index.search`, answered by SQL over ``search_docs``.
+
+A query is parsed once by :mod:`index.query`; :mod:`index.pg.sql` translates it. A plain query
+of several words is ranked by the rule of :mod:`index.ranking` (how much of the query a record
+matches, how rare its words), each word's field evidence being its ``ts_rank_cd`` over the
+weighted tsvector; other queries rank by ``ts_rank_cd`` itself. Facet counts come from one SQL
+statement (OR within a facet, AND across, each facet without its own selection); snippets are
+marked by the project's highlighter, as on Whoosh.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, text
+from whoosh import highlight
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, OrGroup
+
+from catalogue.storage.base import typed_id
+from index.analysis import analyzer
+from index.names import FACETS
+from index.pg.sql import (
+    STRICT,
+    WEIGHTS,
+    Condition,
+    clause_condition,
+    condition,
+    lexeme,
+    rank_query,
+    tsquery,
+)
+from index.pg.terms import PgTerms
+from index.query import Plan, plan, proximity_bonus, to_query, units
+from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight, other_stems
+from index.schema import FIELD_BOOSTS
+from index.search import (
+    Hit,
+    Run,
+    SearchResult,
+    formatter,
+    fragmenter,
+    logged,
+    options,
+    plain_snippet,
+    repaired,
+    window,
+)
+
+if TYPE_CHECKING:
+    from index.pg.engine import PgIndex
+
+HIGHLIGHTED = ("annotation", "content")
+STRICT_COLUMNS = sorted({column for column, _ in STRICT.values() if column != "tsv"})
+HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
+CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
+# BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
+# mentioning a word 40 times is not 40 times the evidence of one mention
+K1, B = 1.2, 0.75
+META_WEIGHTS = "{0," + WEIGHTS.split(",", 1)[1]  # every label but D (the attachments' text)
+CONTENT_WEIGHTS = "{1,0,0,0}"
+
+
+@dataclass
+class Ranks:
+    """SQL of a tsquery's cover density over the short fields and over the attachment text."""
+
+    meta: str = "0.0"
+    content: str = "0.0"
+
+    @classmethod
+    def of(cls, query: str, built: Condition) -> Ranks:
+        if not query:
+            return cls()
+        q = built.param(query)
+        meta, content = built.param(META_WEIGHTS), built.param(CONTENT_WEIGHTS)
+        return cls(
+            f"ts_rank_cd(CAST({meta} AS real[]), tsv, CAST({q} AS tsquery))",
+            f"ts_rank_cd(CAST({content} AS real[]), tsv, CAST({q} AS tsquery))",
+        )
+
+    def plus(self, other: Ranks, share: float) -> Ranks:
+        return Ranks(
+            f"{self.meta} + {share} * {other.meta}", f"{self.content} + {share} * {other.content}"
+        )
+
+
+def evidence(meta: float, content: float, words: int, average: float) -> float:
+    """A record's field evidence for a query part (the BM25F score without the idf, as
+    :mod:`index.ranking` weighs it): the short fields' weighted occurrences (a title mention
+    is worth the title's boost), plus the attachment text's occurrences saturated by its
+    length against the average."""
+    meta, content = float(meta), float(content)  # a constant 0 comes back as a Decimal
+    found = FIELD_BOOSTS["title"] * meta
+    if content:
+        norm = 1 - B + B * words / max(average, 1.0)
+        found += content * (K1 + 1) / (content + K1 * norm)
+    return found
+
+
+def _attempt(
+    conn: Connection,
+    index: PgIndex,
+    stats: tuple[int, float],
+    text_: str,
+    loose: bool = False,
+    optional_clauses: bool = False,
+) -> tuple[Plan, Run]:
+    """Search ``text_`` once (see :func:`index.search._attempt`); ``stats`` are the number of
+    records and their attachments' average word count."""
+    total, average = stats
+    the_plan = plan(text_)
+    parts = units(the_plan, index.schema)
+    if len(parts) < 2:
+        group = OrGroup.factory(0.9) if loose else AndGroup
+        q = to_query(replace(the_plan, clauses=[]), index.schema, group)
+        optional = optional_clauses or loose
+        return the_plan, Run(q, _ranked(conn, q, the_plan.clauses, optional, average))
+    built = Condition()
+    columns, conditions = ["content_words"], []
+    for n, unit in enumerate(parts):
+        where = condition(unit.query, built)
+        ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
+        columns.append(f"({where}) AS m{n}")
+        forms = [] if unit.fact else _other_forms(conn, unit.query)
+        if forms:  # «подготовить» also finds «подготовке», at a lower weight
+            other = " | ".join(lexeme(f) for f in forms)
+            where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
+            ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
+        conditions.append(where)
+        columns += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
+    if the_plan.clauses and optional_clauses:
+        where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
+        parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
+        conditions.append(where)
+        n = len(parts) - 1
+        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
+    bonus = proximity_bonus(the_plan.text)
+    bonus_text = tsquery(bonus) if bonus is not None else None
+    if bonus_text:
+        near = Ranks.of(bonus_text, built)
+        columns += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
+    where = "(" + " OR ".join(conditions) + ")"
+    if the_plan.clauses and not optional_clauses:
+        where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
+    rows = conn.execute(text(_once(where, columns)), built.params).all()
+    found: list[dict[str, float]] = [
+        {
+            r.id: evidence(r[4 + 4 * n], r[5 + 4 * n], r.content_words, average)
+            for r in rows
+            if r[3 + 4 * n]
+        }
+        for n in range(len(parts))
+    ]
+    # a word found only through its other forms may be a typo: the spelling repair may try it
+    own = [any(r[2 + 4 * n] for r in rows) for n in range(len(parts))]
+    ranked = combine(parts, found, total, loose)
+    if bonus_text and ranked:
+        together = {
+            r.id: evidence(r.near_a, r.near_c, r.content_words, average)
+            for r in rows
+            if r.near_a or r.near_c
+        }
+        ranked = add_proximity(ranked, together, mean_weight(found, total))
+    q = wq.Or([u.query for u in parts])
+    return the_plan, Run(q, ranked, unknown=not all(own))
+
+
+def _once(where: str, columns: list[str]) -> str:
+    """SQL computing ``columns`` over the records ``where`` finds, each record's tsvector read
+    (detoasted) once rather than once per expression naming it."""
+    kept = ", ".join(("id", "content_words", *FACETS, *STRICT_COLUMNS))
+    return (
+        f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "
+        f"FROM search_docs WHERE {where}) SELECT id, {', '.join(columns)} FROM hit"
+    )
+
+
+def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
+    """The catalogue's :func:`index.ranking.other_stems` of a one-word unit, from the terms
+    table."""
+    if not isinstance(q, wq.Or):
+        return []
+    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+    stems = {str(t.text) for t in terms}
+    if len(stems) != 1 or len(terms) < len(q.subqueries):
+        return []
+
+    def expand(prefix: str) -> list[str]:
+        pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        found = conn.execute(
+            text("SELECT term FROM search_terms WHERE term LIKE :p"), {"p": pattern}
+        )
+        return list(found.scalars())
+
+    def known(stem: str) -> bool:
+        found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
+        return found.first() is not None
+
+    return sorted(set(other_stems(stems.pop(), expand, known)))
+
+
+def _ranked(
+    conn: Connection, q: wq.Query, clauses: list[wq.Query], optional: bool, average: float
+) -> list[tuple[float, Any]]:
+    """(score, id) of the records ``q`` and the field clauses find, by their field
+    :func:`evidence`, or newest first when the query asks for everything."""
+    built = Condition()
+    where = condition(q, built)
+    ranks = Ranks.of(rank_query(q), built)
+    bonus = "FALSE"
+    if clauses and optional and not isinstance(q, wq.Every):
+        bonus = " OR ".join(clause_condition(c, built) for c in clauses)
+    elif clauses:
+        where = " AND ".join([where, *(clause_condition(c, built) for c in clauses)])
+    rows = conn.execute(
+        text(
+            f"SELECT id, {ranks.meta} AS meta, {ranks.content} AS content, content_words, "
+            f"({bonus}) AS bonus FROM search_docs WHERE {where} ORDER BY date_sort DESC, id"
+        ),
+        built.params,
+    ).all()
+    if isinstance(q, wq.Every) and not clauses:
+        return [(0.0, r.id) for r in rows]
+    ranked = [
+        (evidence(r.meta, r.content, r.content_words, average) + CLAUSE_BONUS * r.bonus, r.id)
+        for r in rows
+    ]
+    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    return ranked
+
+
+def _by_id(conn: Connection, query: str) -> Run | None:
+    record_id = typed_id(query)
+    if record_id is None:
+        return None
+    found = conn.execute(
+        text("SELECT id FROM search_docs WHERE id = :id"), {"id": record_id}
+    ).scalar()
+    return Run(wq.Term("id", record_id), [(1.0, found)]) if found else None
+
+
+def _run(conn: Connection, index: PgIndex, query: str) -> Run:
+    stats = conn.execute(text("SELECT count(*), avg(content_words) FROM search_docs")).one()
+    total, average = max(1, int(stats[0])), float(stats[1] or 0.0)
+    return repaired(
+        lambda text_, loose=False, optional_clauses=False: _attempt(
+            conn, index, (total, average), text_, loose, optional_clauses
+        ),
+        lambda text_: _by_id(conn, text_),
+        PgTerms(conn, index.trgm),
+        query,
+    )
+
+
+def _filtered(filters: dict[str, list[str]], built: Condition, skip: str = "") -> str:
+    parts = [
+        f"{facet} && CAST({built.param(values)} AS text[])"
+        for facet, values in filters.items()
+        if facet != skip
+    ]
+    return " AND ".join(parts) or "TRUE"
+
+
+def _final(
+    conn: Connection, run: Run, filters: dict[str, list[str]], sort: str
+) -> list[tuple[float, str]]:
+    """(score, id) of the records found that pass every facet filter, in ``sort`` order."""
+    if not run.ranked:
+        return []
+    built = Condition()
+    ids = built.param([doc for _, doc in run.ranked])
+    rows = conn.execute(
+        text(
+            f"SELECT id, title_sort, date_sort FROM search_docs "
+            f"WHERE id = ANY({ids}) AND {_filtered(filters, built)}"
+        ),
+        built.params,
+    ).all()
+    kept = {r.id: r for r in rows}
+    ordered = [(score, doc) for score, doc in run.ranked if doc in kept]
+    if sort in ("date", "title"):
+        column = "date_sort" if sort == "date" else "title_sort"
+        ordered.sort(key=lambda sd: getattr(kept[sd[1]], column), reverse=sort == "date")
+    return ordered
+
+
+def _facets(conn: Connection, run: Run, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Hit counts per facet value, each facet without its own selection (one statement)."""
+    out: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    if not run.ranked:
+        return out
+    built = Condition()
+    ids = built.param([doc for _, doc in run.ranked])
+    selects = [
+        f"SELECT '{facet}' AS facet, v AS value, count(*) AS n FROM search_docs, unnest({facet}) v "
+        f"WHERE id = ANY({ids}) AND {_filtered(filters, built, skip=facet)} GROUP BY v"
+        for facet in FACETS
+    ]
+    for r in conn.execute(text(" UNION ALL ".join(selects)), built.params):
+        out[r.facet][r.value] = int(r.n)
+    for facet, counts in out.items():
+        if facet == "year":
+            out[facet] = dict(sorted(counts.items(), reverse=True))
+        else:
+            out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _snippet(q: wq.Query, annotation: str, content: str) -> str:
+    """Highlighted words from the annotation, else the attachments' text, else the plain start
+    (as :func:`index.search._snippet`)."""
+    if not isinstance(q, wq.Every):
+        terms = {str(t) for name, t in q.iter_all_terms() if name in HIGHLIGHTED}
+        for part in (annotation, window(content, terms)):
+            if part and terms:
+                found: str = highlight.highlight(
+                    part, terms, analyzer(), fragmenter(), formatter(), top=2
+                )
+                if found:
+                    return found
+    return plain_snippet(annotation, content)
+
+
+def _hits(index: PgIndex, conn: Connection, run: Run, chosen: list[tuple[float, str]]) -> list[Hit]:
+    if not chosen:
+        return []
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            text(f"SELECT {HIT_COLUMNS} FROM search_docs WHERE id = ANY(:ids)"),
+            {"ids": [doc for _, doc in chosen]},
+        )
+    }
+    texts = index.store.texts(h for r in rows.values() for h in r.hashes)
+    scored = not isinstance(run.results, wq.Every)
+    hits = []
+    for score, doc in chosen:
+        r = rows[doc]
+        content = "\n\n".join(texts.get(h, "") for h in r.hashes)
+        sources = r.sources if isinstance(r.sources, list) else json.loads(r.sources)
+        hits.append(
+            Hit(
+                id=r.id,
+                kind=r.kind[0] if r.kind else "",
+                title=r.title,
+                score=float(score) if scored else 0.0,
+                sources=list(sources),
+                snippet=_snippet(run.results, r.annotation, content),
+                authors=[a for a in r.authors.split("; ") if a],
+                organisation=r.organisation[0] if r.organisation else "",
+                subjects=list(r.subject),
+                grades=list(r.grade),
+                levels=list(r.level),
+                year=int(r.year[0]) if r.year else None,
+                resource_type=r.resource_type[0] if r.resource_type else "",
+                status=r.status[0] if r.status else "",
+            )
+        )
+    return hits
+
+
+def search(
+    index: PgIndex,
+    query: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 10,
+    log: str | None = None,
+) -> SearchResult:
+    """Search the table; the options are those of :func:`index.search.search`."""
+    started = time.perf_counter()
+    index.sync(wait=1.0)
+    query, filters, sort, page, page_size = options(query, filters, sort, page, page_size)
+    with index.db.read() as conn:
+        run = _run(conn, index, query)
+        ordered = _final(conn, run, filters, sort)
+        chosen = ordered[(page - 1) * page_size : page * page_size]
+        hits = _hits(index, conn, run, chosen)
+        facets = _facets(conn, run, filters)
+    result = SearchResult(
+        query=query,
+        total=len(ordered),
+        hits=hits,
+        facets=facets,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        filters=filters,
+        corrected=run.corrected,
+        suggestion=run.suggestion,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
+    return logged(index, result, log)
+
+
+def find_ids(
+    index: PgIndex,
+    query: str,
+    filters: dict[str, list[str]] | None = None,
+    limit: int = 1000,
+) -> list[str]:
+    """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
+    index.sync(wait=1.0)
+    query, filters, _, _, _ = options(query, filters, "relevance", 1, 1)
+    with index.db.read() as conn:
+        run = _run(conn, index, query)
+        return [doc for _, doc in _final(conn, run, filters, "relevance")[:limit]]

@@ -1,0 +1,202 @@
+"""The PostgreSQL search backend (index/pg): what is its own — the table, the ``russian``
+tsvector with «ё» folded, weights, the journal replayed in the search's process, trigram typo
+repair, SQL facets equal to Whoosh's, escaped snippets — on a real server.
+
+The query language, ranking and repair suites run on both backends in their own files
+(tests/test_query_language.py, tests/test_index.py, tests/test_search_repair.py)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from catalogue import records
+from catalogue.workspace import Workspace
+from index.engine import CatalogueIndex
+from index.pg.engine import PgIndex
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.postgresql
+
+
+def _m(title, **values):
+    values.setdefault("status", "published")
+    return records.new("material", title=title, **values)
+
+
+FIXTURE = [
+    _m(
+        "Ёлочные игрушки своими руками",
+        subjects=["Технология"],
+        grades=["3"],
+        year=2022,
+        resource_type="Конспект урока",
+        annotation="Мастер-класс <b>для родителей</b> & детей: ёлка из бумаги.",
+    ),
+    _m(
+        "Сложение дробей",
+        subjects=["Математика"],
+        grades=["5"],
+        year=2021,
+        resource_type="Конспект урока",
+        authors=["Иванова Мария Петровна"],
+    ),
+    _m(
+        "Контрольная работа по алгебре",
+        subjects=["Математика"],
+        grades=["8"],
+        year=2023,
+        resource_type="КИМ",
+        annotation="Дроби и уравнения, два варианта.",
+    ),
+    _m("Законы Ньютона", subjects=["Физика"], grades=["8", "9"], year=2020, resource_type="КИМ"),
+    _m(
+        "Математика вокруг нас",
+        subjects=["Математика"],
+        grades=["6"],
+        year=2024,
+        keywords=["дроби"],
+        status="draft",
+    ),
+    _m("Родительское собрание в 5 классе", subjects=["Воспитательная работа"], grades=["5"]),
+]
+
+
+def _load(ws: Workspace) -> None:
+    ws.store.save_many([records.from_dict(records.to_dict(r)) for r in FIXTURE], by="тест")
+
+
+@pytest.fixture(scope="module")
+def pg(tmp_path_factory, postgres):
+    """The fixture catalogue on PostgreSQL (searched by index/pg)."""
+    url = postgres.schema("imk_tests")
+    ws = make_workspace(tmp_path_factory.mktemp("pg") / "ws", url)
+    _load(ws)
+    yield CatalogueIndex.open(ws)
+    postgres.drop_schema(url)
+
+
+@pytest.fixture(scope="module")
+def whoosh(tmp_path_factory):
+    """The same catalogue on SQLite (searched by Whoosh)."""
+    ws = make_workspace(tmp_path_factory.mktemp("whoosh") / "ws", None)
+    _load(ws)
+    return CatalogueIndex.open(ws)
+
+
+def _ids(result):
+    return [hit.id for hit in result.hits]
+
+
+def test_a_postgresql_catalogue_searches_in_sql(pg, whoosh):
+    assert isinstance(pg, PgIndex) and not isinstance(whoosh, PgIndex)
+    assert pg.doc_count() == len(FIXTURE) and pg.check().ok
+    with pg.db.read() as conn:
+        found = conn.execute(
+            text("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")
+        ).scalar()
+        indexes = set(
+            conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'search_%'")
+            ).scalars()
+        )
+    assert found == "pg_trgm"
+    assert any("gin (tsv)" in i for i in indexes)
+    assert any("gin_trgm_ops" in i for i in indexes)
+
+
+def test_the_tsvector_is_russian_weighted_and_folds_yo(pg):
+    with pg.db.read() as conn:
+        vector = conn.execute(
+            text("SELECT tsv::text FROM search_docs WHERE title LIKE 'Ёлочные%'")
+        ).scalar_one()
+    assert "'елочн':1A" in vector and "'игрушк':2A" in vector  # stemmed, title weight A
+    assert "'елк':" in vector and "ё" not in vector  # the annotation's «ёлка», folded
+    assert "'бумаг':" in vector and "C" in vector.split("'бумаг':")[1][:8]
+
+
+@pytest.mark.parametrize("query", ["елочные игрушки", "Ёлочные", "ёлка", "елка"])
+def test_yo_and_ye_find_each_other(pg, query):
+    assert _ids(pg.search(query))[:1] == ["mat-000001"]
+
+
+def test_a_title_match_outranks_an_annotation_match(pg):
+    # «дроби»: title of mat-000002, annotation of mat-000003, keyword of mat-000005
+    assert _ids(pg.search("дроби"))[0] == "mat-000002"
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("", {}),
+        ("дроби", {}),
+        ("", {"subject": ["Математика"]}),
+        ("", {"subject": ["Математика", "Физика"]}),
+        ("", {"subject": ["Математика"], "grade": ["8"]}),
+        ("КИМ", {"year": ["2020", "2023"]}),
+        ("класс:8", {"status": ["published"]}),
+        ("математика", {"resource_type": ["Конспект урока"]}),
+    ],
+)
+def test_facets_and_totals_are_those_of_whoosh(pg, whoosh, query, filters):
+    ours, theirs = pg.search(query, filters=filters), whoosh.search(query, filters=filters)
+    assert ours.total == theirs.total and ours.facets == theirs.facets
+    assert sorted(_ids(ours)) == sorted(_ids(theirs))
+
+
+def test_a_facet_ignores_its_own_selection(pg):
+    result = pg.search("", filters={"subject": ["Физика"]})
+    assert result.total == 1
+    assert result.facets["subject"]["Математика"] == 3  # still offered, with its count
+    assert result.facets["grade"] == {"8": 1, "9": 1}  # the other facets follow the selection
+
+
+@pytest.mark.parametrize(("sort", "first"), [("date", "mat-000005"), ("title", "mat-000001")])
+def test_sorting(pg, sort, first):
+    assert _ids(pg.search("", sort=sort))[0] == first
+
+
+def test_snippets_are_escaped_and_marked(pg):
+    snippet = pg.search("ёлка").hits[0].snippet
+    assert ">ёлка</mark>" in snippet and "<mark" in snippet
+    assert "&lt;b&gt;" in snippet and "&amp;" in snippet and "<b>" not in snippet
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected"),
+    [
+        ("матиматика", "математика"),  # one letter wrong, from the terms table (pg_trgm)
+        ("ньютно", "ньютон"),  # two letters swapped (the typed ending is kept)
+        ("vfntvfnbrf", "математика"),  # the English layout
+    ],
+)
+def test_typos_and_layout_are_repaired_from_the_terms_table(pg, typed, corrected):
+    result = pg.search(typed)
+    assert result.corrected is not None and result.corrected.lower().startswith(corrected)
+    assert result.total
+
+
+def test_a_save_is_found_by_the_next_search_in_any_process(pg):
+    other = PgIndex(Workspace.open(pg.workspace.path))  # another methodist's process
+    saved = pg.store.save(_m("Квадратные уравнения: тренажёр", subjects=["Математика"]), by="тест")
+    try:
+        assert pg.store.pending()  # journalled, not yet in the table
+        assert _ids(other.search("тренажер")) == [saved.id]  # the search replays it first
+        assert not pg.store.pending()  # … and acknowledges it in the same transaction
+        pg.store.delete(saved.id, by="тест")
+        assert _ids(pg.search("тренажер")) == []
+        with pg.db.read() as conn:  # its words stay in the terms table, counted 0
+            assert conn.execute(
+                text("SELECT count(*) FROM search_terms WHERE term = 'тренажер'")
+            ).scalar_one()
+        assert pg.search("тренажор").corrected is None  # a deleted record's word is not offered
+    finally:
+        pg.sync()
+
+
+def test_sqlite_catalogues_have_no_search_tables(whoosh):
+    with whoosh.store.db.read() as conn:
+        names = set(
+            conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
+        )
+    assert "records" in names and not {n for n in names if n.startswith("search_d")}
