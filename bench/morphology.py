@@ -26,7 +26,14 @@ import Stemmer
 
 import index.analysis
 import index.spelling
-from bench.relevance import DEFAULT_CORPUS, JUDGMENTS, files_of, ndcg, reciprocal_rank
+from bench.relevance import (
+    DEFAULT_CORPUS,
+    JUDGMENTS,
+    files_of,
+    ndcg,
+    reciprocal_rank,
+    table_files,
+)
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 
@@ -71,12 +78,13 @@ def relevance(home: Path, corpus: Path) -> dict[str, float]:
     ]
     by_name = {Path(p).name: p for p in manifest}
     judged = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))["query"]
+    tables = table_files(ws, by_name)
     ndcgs, mrrs, times = [], [], []
     for item in judged:
         start = time.perf_counter()
         hits = index.search(item["q"], page_size=30).hits
         times.append((time.perf_counter() - start) * 1000)
-        ranked = files_of([h.sources for h in hits], by_name)
+        ranked = files_of([(h.id, h.sources) for h in hits], by_name, tables)
         grades = [item["relevant"].get(f, 0) for f in ranked]
         ndcgs.append(ndcg(grades, list(item["relevant"].values())))
         mrrs.append(reciprocal_rank(grades))

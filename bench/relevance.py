@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +70,32 @@ def reciprocal_rank(grades: list[int]) -> float:
     return next((1 / (i + 1) for i, g in enumerate(grades) if g >= 2), 0.0)
 
 
-def files_of(sources: list[list[str]], by_name: dict[str, str]) -> list[str]:
-    """Corpus paths of ranked hits (first source each), each file counted once."""
+def corpus_path(names: list[str], by_name: dict[str, str]) -> str:
+    """The corpus path of a record's first source file that is in the corpus ('' if none)."""
+    return next((by_name[n] for n in names if n in by_name), "")
+
+
+def table_files(ws: Workspace, by_name: dict[str, str]) -> set[str]:
+    """Corpus files that gave more than one record: tables of records (the federal list)."""
+    per_file = Counter(corpus_path(r.sources, by_name) for r in ws.store.iter_records())
+    return {path for path, records in per_file.items() if path and records > 1}
+
+
+def files_of(
+    hits: list[tuple[str, list[str]]], by_name: dict[str, str], tables: set[str]
+) -> list[str]:
+    """What the reader sees, hit by hit: the corpus path of a document's record, and for a
+    record from a table of records (a row of the federal list) or with no corpus file its own
+    ``path#id`` (judged 0 unless named). Every hit takes a place, so forty textbook rows above
+    the programme a question asks for push it down as they do on the screen; a document found
+    twice counts once."""
     seen, out = set(), []
-    for names in sources:
-        path = next((by_name[n] for n in names if n in by_name), None)
-        if path and path not in seen:
-            seen.add(path)
-            out.append(path)
+    for rid, names in hits:
+        path = corpus_path(names, by_name)
+        key = path if path and path not in tables else f"{path}#{rid}"
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
     return out
 
 
@@ -188,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
     by_name = {Path(p).name: p for p in manifest}
     sources_of = {r.id: r.sources for r in ws.store.iter_records()}
+    tables = table_files(ws, by_name)
     judgments = tomllib.loads(JUDGMENTS.read_text(encoding="utf-8"))
 
     rows: list[dict[str, Any]] = []
@@ -204,15 +223,17 @@ def main(argv: list[str] | None = None) -> int:
         plain_ids = plain_whoosh_ranking(plain, q)
         times["whoosh"].append((time.perf_counter() - start) * 1000)
         rankings = {
-            "ours": files_of([h.sources for h in result.hits], by_name),
-            "fts5": files_of([sources_of.get(i, []) for i in fts_ids], by_name),
-            "whoosh": files_of([sources_of.get(i, []) for i in plain_ids], by_name),
+            "ours": files_of([(h.id, h.sources) for h in result.hits], by_name, tables),
+            "fts5": files_of([(i, sources_of.get(i, [])) for i in fts_ids], by_name, tables),
+            "whoosh": files_of([(i, sources_of.get(i, [])) for i in plain_ids], by_name, tables),
         }
         if args.backend == PG_ENGINE:
             start = time.perf_counter()
             pg_result = pg_index.search(q, page_size=30)
             times[PG_ENGINE].append((time.perf_counter() - start) * 1000)
-            rankings[PG_ENGINE] = files_of([h.sources for h in pg_result.hits], by_name)
+            rankings[PG_ENGINE] = files_of(
+                [(h.id, h.sources) for h in pg_result.hits], by_name, tables
+            )
         if args.pool:
             pooled = dict.fromkeys(f for r in rankings.values() for f in r[: args.pool])
             print(f"\n## {q}  [{item['type']}]")
