@@ -60,6 +60,9 @@ class Hit:
     status: str = ""
 
 
+Request = tuple[str, dict[str, list[str]], str, int, int]  # query, filters, sort, page, size
+
+
 @dataclass
 class SearchResult:
     """A page of hits with the total and the facet counts."""
@@ -250,7 +253,8 @@ def search(
     """
     started = time.perf_counter()
     index.sync(wait=1.0)
-    query, filters, sort, page, page_size = options(query, filters, sort, page, page_size)
+    request = options(query, filters, sort, page, page_size)
+    query, filters, sort, page, page_size = request
     searcher = index.searcher()
     run = _run(searcher, index.ix.schema, query)
     table = index.facet_table()
@@ -261,9 +265,24 @@ def search(
     chosen = ordered[(page - 1) * page_size : page * page_size]
     hits = _hits(index, searcher, run.results, chosen)
     facets = table.counts(matched, selected)
-    result = SearchResult(
+    result = page_result(request, run, int(final.sum()), hits, facets, started)
+    return logged(index, result, log)
+
+
+def page_result(
+    request: Request,
+    run: Run,
+    total: int,
+    hits: list[Hit],
+    facets: dict[str, dict[str, int]],
+    started: float,
+) -> SearchResult:
+    """The page a search ``request`` (its :func:`options`) asked for, with what ``run`` found;
+    ``started`` is when the search began (``time.perf_counter``)."""
+    query, filters, sort, page, page_size = request
+    return SearchResult(
         query=query,
-        total=int(final.sum()),
+        total=total,
         hits=hits,
         facets=facets,
         page=page,
@@ -274,7 +293,6 @@ def search(
         suggestion=run.suggestion,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
-    return logged(index, result, log)
 
 
 def options(
@@ -283,7 +301,7 @@ def options(
     sort: str,
     page: int,
     page_size: int,
-) -> tuple[str, dict[str, list[str]], str, int, int]:
+) -> Request:
     """A search's options made safe: the query cut to :data:`MAX_QUERY`, known facets, a known
     sort, pages of 1–1000 hits."""
     return (

@@ -46,6 +46,7 @@ from index.search import (
     fragmenter,
     logged,
     options,
+    page_result,
     plain_snippet,
     repaired,
     window,
@@ -376,27 +377,15 @@ def search(
     """Search the table; the options are those of :func:`index.search.search`."""
     started = time.perf_counter()
     index.sync(wait=1.0)
-    query, filters, sort, page, page_size = options(query, filters, sort, page, page_size)
+    request = options(query, filters, sort, page, page_size)
+    query, filters, sort, page, page_size = request
     with index.db.read() as conn:
         run = _run(conn, index, query)
         ordered = _final(conn, run, filters, sort)
         chosen = ordered[(page - 1) * page_size : page * page_size]
         hits = _hits(index, conn, run, chosen)
         facets = _facets(conn, run, filters)
-    result = SearchResult(
-        query=query,
-        total=len(ordered),
-        hits=hits,
-        facets=facets,
-        page=page,
-        page_size=page_size,
-        sort=sort,
-        filters=filters,
-        corrected=run.corrected,
-        suggestion=run.suggestion,
-        elapsed_ms=(time.perf_counter() - started) * 1000,
-    )
-    return logged(index, result, log)
+    return logged(index, page_result(request, run, len(ordered), hits, facets, started), log)
 
 
 def find_ids(
