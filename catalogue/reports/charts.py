@@ -84,7 +84,9 @@ def _empty(report: Report) -> Figure:
 
 
 def _short(text: object, limit: int = 40) -> str:
-    text = str(text)
+    """A label on one line (tabs and line breaks of a typed query become spaces), cut to
+    ``limit`` characters."""
+    text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
