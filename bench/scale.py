@@ -301,6 +301,18 @@ def _usage() -> dict[str, float]:
     }
 
 
+def _built(records: int, wall: float, size_bytes: int, spill_bytes: int = 0) -> dict[str, Any]:
+    """How a build went: records, wall seconds, index size and temporary spill (MB), and the
+    process's CPU seconds and peak RSS so far."""
+    return {
+        "records": records,
+        "wall_s": wall,
+        "size_mb": size_bytes / 1e6,
+        "spill_mb": spill_bytes / 1e6,
+        **_usage(),
+    }
+
+
 def build_project(home: Path) -> dict[str, Any]:
     from catalogue.workspace import Workspace
     from index.engine import CatalogueIndex
@@ -312,13 +324,7 @@ def build_project(home: Path) -> dict[str, Any]:
         records = CatalogueIndex.build(ws)
         wall = time.perf_counter() - started
     size = folder_bytes(ws.index_dir)
-    return {
-        "records": records,
-        "wall_s": wall,
-        "size_mb": size / 1e6,
-        "spill_mb": max(0, watch.peak - size) / 1e6,
-        **_usage(),
-    }
+    return _built(records, wall, size, max(0, watch.peak - size))
 
 
 def build_fts(home: Path, path: Path) -> dict[str, Any]:
@@ -349,13 +355,7 @@ def build_fts(home: Path, path: Path) -> dict[str, Any]:
     con.execute("CREATE INDEX ix_facet_values ON facets(facet, value)")
     con.commit()
     con.close()
-    return {
-        "records": n,
-        "wall_s": time.perf_counter() - started,
-        "size_mb": folder_bytes(path) / 1e6,
-        "spill_mb": 0.0,
-        **_usage(),
-    }
+    return _built(n, time.perf_counter() - started, folder_bytes(path))
 
 
 def tantivy_schema() -> Any:
@@ -403,13 +403,7 @@ def build_tantivy(home: Path, path: Path) -> dict[str, Any]:
         writer.add_document(tantivy.Document(**fields))
     writer.commit()
     writer.wait_merging_threads()
-    return {
-        "records": n,
-        "wall_s": time.perf_counter() - started,
-        "size_mb": folder_bytes(path) / 1e6,
-        "spill_mb": 0.0,
-        **_usage(),
-    }
+    return _built(n, time.perf_counter() - started, folder_bytes(path))
 
 
 # -- the three engines' search page -----------------------------------------------------------
@@ -456,18 +450,11 @@ def on_postgresql(home: Path, server: Any) -> tuple[Path, dict[str, Any]]:
     records = CatalogueIndex.build(ws)
     wall = time.perf_counter() - started
     index = CatalogueIndex.open(ws)
-    usage = {**_usage()}
-    usage["cpu_s"] -= cpu  # this process's CPU for the build (the server's is not counted)
-    built: dict[str, Any] = {
-        "records": records,
-        "wall_s": wall,
-        "size_mb": index.size_bytes() / 1e6,
-        "spill_mb": 0.0,
-        "load": [before, load()],
-        "records_per_wall_s": records / wall,
-        "records_per_cpu_s": records / max(usage["cpu_s"], 1e-9),
-        **usage,
-    }
+    built = _built(records, wall, index.size_bytes())
+    built["cpu_s"] -= cpu  # this process's CPU for the build (the server's is not counted)
+    built["load"] = [before, load()]
+    built["records_per_wall_s"] = records / wall
+    built["records_per_cpu_s"] = records / max(built["cpu_s"], 1e-9)
     return pg_home, built
 
 
