@@ -29,8 +29,8 @@ from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.search import SearchResult
 from widgets.progress import ProgressReporter
-from widgets.rows import HitRow, Pool
-from widgets.search_panel import esc, find_home, grades_text, hit_button
+from widgets.rows import HitRow, Pool, labelled_button
+from widgets.search_panel import esc, find_home, grades_text
 from widgets.sizing import fits_label, label_style
 
 ADD_ALL_LIMIT = 500
@@ -389,12 +389,11 @@ class CollectionBuilder(w.VBox):
         self.preview = w.HTML()
         self.status = w.HTML()
         self.question = w.HTML()
-        self.answers = [
-            hit_button(
-                t(f"builder.answer_{choice}"), icon, f"imk-answer-{choice}", model.answer, choice
-            )
-            for choice, icon in (("save", "save"), ("discard", "trash"), ("cancel", "times"))
-        ]
+        self.answers = []
+        for choice, icon in (("save", "save"), ("discard", "trash"), ("cancel", "times")):
+            answer = labelled_button(t(f"builder.answer_{choice}"), icon, f"imk-answer-{choice}")
+            answer.on_click(lambda _, choice=choice: model.answer(choice))
+            self.answers.append(answer)
         self.asking = w.VBox([self.question, w.HBox(self.answers)])
         for widget, css in [
             (self.name_box, "imk-builder-name"),

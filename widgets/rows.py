@@ -17,6 +17,13 @@ R = TypeVar("R", bound=w.Widget)
 K = TypeVar("K")
 
 
+def labelled_button(label: str, icon: str, css: str) -> w.Button:
+    """A button as wide as its label; ``css`` names it for the tests."""
+    button = w.Button(description=label, icon=icon, layout=w.Layout(width="auto", flex="0 0 auto"))
+    button.add_class(css)
+    return button
+
+
 class Pool(Generic[R]):
     """``pool.take(n)``: the first ``n`` rows, made by ``make(position)`` when there are fewer."""
 
@@ -60,8 +67,4 @@ class HitRow(ButtonRow[str]):
     ``css`` names the button for the tests."""
 
     def __init__(self, label: str, icon: str, css: str, act: Callable[[str], object]):
-        button = w.Button(
-            description=label, icon=icon, layout=w.Layout(width="auto", flex="0 0 auto")
-        )
-        button.add_class(css)
-        super().__init__(button, act)
+        super().__init__(labelled_button(label, icon, css), act)

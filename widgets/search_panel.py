@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import html
 import os
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -60,14 +59,6 @@ STYLE = """<style>
 def esc(value: Any) -> str:
     """Text as HTML (quotes too)."""
     return html.escape(str(value), quote=True)
-
-
-def hit_button(label: str, icon: str, css: str, act: Callable[[str], object], rid: str) -> w.Button:
-    """A button beside a search hit that calls ``act(rid)``; ``css`` names it for the tests."""
-    button = w.Button(description=label, icon=icon, layout=w.Layout(width="auto", flex="0 0 auto"))
-    button.add_class(css)
-    button.on_click(lambda _: act(rid))
-    return button
 
 
 def grades_text(grades: list[str]) -> str:
