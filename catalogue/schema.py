@@ -244,12 +244,41 @@ def _v5_pg_search(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+# A search ranks a first cut of the records it finds by their short fields alone (``meta_tsv``:
+# title, authors, keywords, file names, annotation, vocabulary words — never the attachments'
+# long text, which only the cut's records have read), and finds words limited to those fields
+# there; every facet array is GIN-indexed (a grade or a filter never scans the table); the
+# record count and the attachments' total word count are kept in ``search_state`` rather than
+# recounted per search.
+PG_SEARCH_CUT = """
+ALTER TABLE search_docs ADD COLUMN IF NOT EXISTS meta_tsv tsvector NOT NULL DEFAULT ''::tsvector;
+CREATE INDEX IF NOT EXISTS search_docs_meta ON search_docs USING gin (meta_tsv);
+CREATE INDEX IF NOT EXISTS search_docs_kind ON search_docs USING gin (kind);
+CREATE INDEX IF NOT EXISTS search_docs_level ON search_docs USING gin (level);
+CREATE INDEX IF NOT EXISTS search_docs_resource_type ON search_docs USING gin (resource_type);
+CREATE INDEX IF NOT EXISTS search_docs_organisation ON search_docs USING gin (organisation);
+CREATE INDEX IF NOT EXISTS search_docs_year ON search_docs USING gin (year);
+CREATE INDEX IF NOT EXISTS search_docs_status ON search_docs USING gin (status);
+ALTER TABLE search_state ADD COLUMN IF NOT EXISTS records bigint NOT NULL DEFAULT 0;
+ALTER TABLE search_state ADD COLUMN IF NOT EXISTS words bigint NOT NULL DEFAULT 0
+"""
+
+
+def _v6_pg_search_cut(conn: Connection) -> None:
+    """PostgreSQL only: the short fields' own tsvector and the cached record statistics."""
+    if conn.dialect.name != "postgresql":
+        return
+    for statement in PG_SEARCH_CUT.split(";"):
+        conn.execute(text(statement))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_search_log,
     _v3_near_duplicates,
     _v4_textbooks,
     _v5_pg_search,
+    _v6_pg_search_cut,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

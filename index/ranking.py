@@ -120,15 +120,20 @@ def _alternatives(q: wq.Query) -> list[wq.Query]:
 
 
 def combine(
-    units: list[Unit], evidence: list[dict[K, float]], total: int, loose: bool
+    units: list[Unit],
+    evidence: list[dict[K, float]],
+    total: int,
+    loose: bool,
+    among: Iterable[K] | None = None,
 ) -> list[tuple[float, K]]:
     """(score, record) of the records matching enough units (any one when ``loose``), best
     first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
-    score without the idf; unused for metadata), ``total`` is the number of records."""
+    score without the idf; unused for metadata), ``total`` is the number of records. Only the
+    records ``among`` are scored when given (the units' weights still count every record)."""
     weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
     required = 1 if loose else required_units(sum(1 for found in evidence if found))
     ranked: list[tuple[float, K]] = []
-    for doc in set().union(*evidence):
+    for doc in set().union(*evidence) if among is None else among:
         matched = [i for i, found in enumerate(evidence) if doc in found]
         if len(matched) < required:
             continue

@@ -34,7 +34,7 @@ from index.schema import build_schema
 from index.search import SearchResult
 
 WORD = re.compile(r"\w+")
-PG_INDEX_VERSION = 1  # bump when a document's row changes: the table is rebuilt
+PG_INDEX_VERSION = 2  # bump when a document's row changes: the table is rebuilt
 SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
 BATCH = 500  # records written per statement by a rebuild
 MAX_CONTENT = 400_000  # characters of attachment text indexed (a tsvector holds at most 1 MB)
@@ -48,12 +48,13 @@ def _vector(param: str, label: str = "") -> str:
 
 UPSERT = f"""
 INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
-    title_sort, date_sort, sources, hashes, content_words, tsv, authors_tsv, keywords_tsv,
-    annotation_tsv, org_tsv)
+    title_sort, date_sort, sources, hashes, content_words, tsv, meta_tsv, authors_tsv,
+    keywords_tsv, annotation_tsv, org_tsv)
 VALUES (:id, :version, :title, :authors, :annotation,
     {", ".join(f"CAST(:f_{facet} AS text[])" for facet in FACETS)},
     :title_sort, :date_sort, CAST(:sources AS jsonb), CAST(:hashes AS text[]), :content_words,
     {" || ".join(_vector(name, label) for name, label in LABELS.items())},
+    {" || ".join(_vector(name, label) for name, label in LABELS.items() if name != "content")},
     {_vector("authors")}, {_vector("keywords")}, {_vector("annotation")}, {_vector("org_text")})
 ON CONFLICT (id) DO UPDATE SET
     {
@@ -71,6 +72,7 @@ ON CONFLICT (id) DO UPDATE SET
             "hashes",
             "content_words",
             "tsv",
+            "meta_tsv",
             "authors_tsv",
             "keywords_tsv",
             "annotation_tsv",
@@ -79,6 +81,8 @@ ON CONFLICT (id) DO UPDATE SET
     )
 }
 """
+# The record count and attachment words of some rows (the cached totals follow each replay)
+STATS = "SELECT count(*), coalesce(sum(content_words), 0) FROM search_docs WHERE id = ANY(:ids)"
 NEW_TERMS = """
 INSERT INTO search_terms (term)
 SELECT DISTINCT t FROM search_docs, unnest(tsvector_to_array(tsv)) t
@@ -174,7 +178,11 @@ class PgIndex(CatalogueIndex):
                 conn.execute(index_journal.delete().where(index_journal.c.seq <= upto))
             conn.execute(text("DELETE FROM search_state"))
             conn.execute(
-                text("INSERT INTO search_state (version) VALUES (:v)"), {"v": PG_INDEX_VERSION}
+                text(
+                    "INSERT INTO search_state (version, records, words) SELECT :v, count(*), "
+                    "coalesce(sum(content_words), 0) FROM search_docs"
+                ),
+                {"v": PG_INDEX_VERSION},
             )
         if progress:
             progress(done, total)
@@ -219,9 +227,16 @@ class PgIndex(CatalogueIndex):
             except NotFoundError:
                 pass
             gone.append(record_id)
+        touched = {"ids": list(last_op)}
+        before = conn.execute(text(STATS), touched).one()
         write_rows(conn, self.store, records)
         if gone:
             conn.execute(text("DELETE FROM search_docs WHERE id = ANY(:ids)"), {"ids": gone})
+        after = conn.execute(text(STATS), touched).one()
+        conn.execute(
+            text("UPDATE search_state SET records = records + :n, words = words + :w"),
+            {"n": after[0] - before[0], "w": after[1] - before[1]},
+        )
         conn.execute(index_journal.delete().where(index_journal.c.seq <= pending[-1].seq))
         return len(last_op)
 
@@ -235,6 +250,13 @@ class PgIndex(CatalogueIndex):
     def check(self) -> IndexCheck:
         """Compare the table with the store, record by record."""
         return compare(self.store, self.indexed_versions())
+
+    @staticmethod
+    def statistics(conn: Connection) -> tuple[int, float]:
+        """The records in the table (at least 1) and their attachments' average word count,
+        as kept by the build and every replay (never recounted by a search)."""
+        records, words = conn.execute(text("SELECT records, words FROM search_state")).one()
+        return max(1, int(records)), int(words) / max(1, int(records))
 
     def doc_count(self) -> int:
         """Records in the table."""

@@ -7,6 +7,12 @@ matches, how rare its words), each word's field evidence being its ``ts_rank_cd`
 weighted tsvector; other queries rank by ``ts_rank_cd`` itself. Facet counts come from one SQL
 statement (OR within a facet, AND across, each facet without its own selection); snippets are
 marked by the project's highlighter, as on Whoosh.
+
+Ranking reads in two stages, so that a search never reads every found record's attachment
+text: every record found is ranked first by its short fields (``meta_tsv``), a word its short
+fields lack counted as one mention in its attachments; then the :data:`CUT` best are ranked
+again with their attachments' text read (and the words standing together), the rest keeping
+their first-cut order. Which records a word finds comes from the GIN index alone.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from catalogue.storage.base import typed_id
 from index.analysis import analyzer
 from index.names import FACETS
 from index.pg.sql import (
-    STRICT,
     WEIGHTS,
     Condition,
     clause_condition,
@@ -36,7 +41,15 @@ from index.pg.sql import (
 )
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight, other_stems
+from index.ranking import (
+    PROXIMITY_DEPTH,
+    VARIANT_SHARE,
+    Unit,
+    add_proximity,
+    combine,
+    mean_weight,
+    other_stems,
+)
 from index.schema import FIELD_BOOSTS
 from index.search import (
     Hit,
@@ -56,7 +69,6 @@ if TYPE_CHECKING:
     from index.pg.engine import PgIndex
 
 HIGHLIGHTED = ("annotation", "content")
-STRICT_COLUMNS = sorted({column for column, _ in STRICT.values() if column != "tsv"})
 HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
 CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
 # BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
@@ -64,6 +76,8 @@ CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more s
 K1, B = 1.2, 0.75
 META_WEIGHTS = "{0," + WEIGHTS.split(",", 1)[1]  # every label but D (the attachments' text)
 CONTENT_WEIGHTS = "{1,0,0,0}"
+CUT = PROXIMITY_DEPTH  # the best records of a first cut, ranked again with their attachments read
+MENTION = 1.0  # a first cut's guess of a word's cover density in attachments: one mention
 
 
 @dataclass
@@ -80,7 +94,7 @@ class Ranks:
         q = built.param(query)
         meta, content = built.param(META_WEIGHTS), built.param(CONTENT_WEIGHTS)
         return cls(
-            f"ts_rank_cd(CAST({meta} AS real[]), tsv, CAST({q} AS tsquery))",
+            f"ts_rank_cd(CAST({meta} AS real[]), meta_tsv, CAST({q} AS tsquery))",
             f"ts_rank_cd(CAST({content} AS real[]), tsv, CAST({q} AS tsquery))",
         )
 
@@ -103,6 +117,35 @@ def evidence(meta: float, content: float, words: int, average: float) -> float:
     return found
 
 
+def first_cut(meta: float, words: int, average: float) -> float:
+    """A record's :func:`evidence` for a query part before its attachments are read: a part
+    its short fields lack was found in the attachments (counted as one mention)."""
+    return evidence(meta, 0.0 if meta else MENTION, words, average)
+
+
+def _found(where: str) -> str:
+    """SQL: whether a record meets ``where``, from the indexes alone (a hashed list of the
+    records meeting it; its tsvector is not read)."""
+    return f"id IN (SELECT id FROM search_docs WHERE {where})"
+
+
+def _exact(
+    conn: Connection, head: list[str], columns: list[str], built: Condition
+) -> dict[str, Any]:
+    """Rows of ``columns`` (the ranks that read the attachments' text) of the records
+    ``head``, by id."""
+    if not head or not columns:
+        return {}
+    ids = built.param(head)
+    found = conn.execute(
+        text(
+            f"SELECT id, content_words, {', '.join(columns)} FROM search_docs WHERE id = ANY({ids})"
+        ),
+        built.params,
+    )
+    return {r["id"]: r for r in found.mappings()}
+
+
 def _attempt(
     conn: Connection,
     index: PgIndex,
@@ -122,63 +165,68 @@ def _attempt(
         optional = optional_clauses or loose
         return the_plan, Run(q, _ranked(conn, q, the_plan.clauses, optional, average))
     built = Condition()
-    columns, conditions = ["content_words"], []
+    columns, exact, conditions = ["content_words"], [], []
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
         ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
-        columns.append(f"({where}) AS m{n}")
+        columns.append(f"{_found(where)} AS m{n}")
         forms = [] if unit.fact else _other_forms(conn, unit.query)
         if forms:  # «подготовить» also finds «подготовке», at a lower weight
             other = " | ".join(lexeme(f) for f in forms)
             where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
             ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
         conditions.append(where)
-        columns += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
+        columns += [f"{_found(where)} AS f{n}", f"{ranks.meta} AS a{n}"]
+        exact.append(f"{ranks.content} AS c{n}")
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
         conditions.append(where)
         n = len(parts) - 1
-        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
+        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}"]
+        exact.append(f"0.0 AS c{n}")
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
     if bonus_text:
         near = Ranks.of(bonus_text, built)
-        columns += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
+        exact += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
-    rows = conn.execute(text(_once(where, columns)), built.params).all()
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            text(f"SELECT id, {', '.join(columns)} FROM search_docs WHERE {where}"), built.params
+        ).mappings()
+    }
     found: list[dict[str, float]] = [
         {
-            r.id: evidence(r[4 + 4 * n], r[5 + 4 * n], r.content_words, average)
-            for r in rows
-            if r[3 + 4 * n]
+            doc: first_cut(r[f"a{n}"], r["content_words"], average)
+            for doc, r in rows.items()
+            if r[f"f{n}"]
         }
         for n in range(len(parts))
     ]
     # a word found only through its other forms may be a typo: the spelling repair may try it
-    own = [any(r[2 + 4 * n] for r in rows) for n in range(len(parts))]
+    own = [any(r[f"m{n}"] for r in rows.values()) for n in range(len(parts))]
     ranked = combine(parts, found, total, loose)
+    head = [doc for _, doc in ranked[:CUT]]
+    read = _exact(conn, head, exact, built)
+    for doc, r in read.items():
+        for n, evidence_of in enumerate(found):
+            if doc in evidence_of:
+                meta = rows[doc][f"a{n}"]
+                evidence_of[doc] = evidence(meta, r[f"c{n}"], r["content_words"], average)
+    ranked = combine(parts, found, total, loose, among=head) + ranked[CUT:]
     if bonus_text and ranked:
         together = {
-            r.id: evidence(r.near_a, r.near_c, r.content_words, average)
-            for r in rows
-            if r.near_a or r.near_c
+            doc: evidence(r["near_a"], r["near_c"], r["content_words"], average)
+            for doc, r in read.items()
+            if r["near_a"] or r["near_c"]
         }
         ranked = add_proximity(ranked, together, mean_weight(found, total))
     q = wq.Or([u.query for u in parts])
     return the_plan, Run(q, ranked, unknown=not all(own))
-
-
-def _once(where: str, columns: list[str]) -> str:
-    """SQL computing ``columns`` over the records ``where`` finds, each record's tsvector read
-    (detoasted) once rather than once per expression naming it."""
-    kept = ", ".join(("id", "content_words", *FACETS, *STRICT_COLUMNS))
-    return (
-        f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "
-        f"FROM search_docs WHERE {where}) SELECT id, {', '.join(columns)} FROM hit"
-    )
 
 
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
@@ -218,21 +266,36 @@ def _ranked(
         bonus = " OR ".join(clause_condition(c, built) for c in clauses)
     elif clauses:
         where = " AND ".join([where, *(clause_condition(c, built) for c in clauses)])
-    rows = conn.execute(
-        text(
-            f"SELECT id, {ranks.meta} AS meta, {ranks.content} AS content, content_words, "
-            f"({bonus}) AS bonus FROM search_docs WHERE {where} ORDER BY date_sort DESC, id"
-        ),
-        built.params,
-    ).all()
     if isinstance(q, wq.Every) and not clauses:
-        return [(0.0, r.id) for r in rows]
+        newest = conn.execute(
+            text(f"SELECT id FROM search_docs WHERE {where} ORDER BY date_sort DESC, id"),
+            built.params,
+        )
+        return [(0.0, r.id) for r in newest]
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            text(
+                f"SELECT id, {ranks.meta} AS meta, content_words, ({bonus}) AS bonus "
+                f"FROM search_docs WHERE {where}"
+            ),
+            built.params,
+        )
+    }
+    bonuses = {doc: CLAUSE_BONUS * r.bonus for doc, r in rows.items()}
     ranked = [
-        (evidence(r.meta, r.content, r.content_words, average) + CLAUSE_BONUS * r.bonus, r.id)
-        for r in rows
+        (first_cut(r.meta, r.content_words, average) + bonuses[doc], doc) for doc, r in rows.items()
     ]
     ranked.sort(key=lambda sd: (-sd[0], sd[1]))
-    return ranked
+    head = [doc for _, doc in ranked[:CUT]]
+    read = _exact(conn, head, [f"{ranks.content} AS content"], built)
+    exact = [
+        (evidence(rows[doc].meta, read[doc]["content"], read[doc]["content_words"], average), doc)
+        for doc in head
+    ]
+    exact = [(score + bonuses[doc], doc) for score, doc in exact]
+    exact.sort(key=lambda sd: (-sd[0], sd[1]))
+    return exact + ranked[CUT:]
 
 
 def _by_id(conn: Connection, query: str) -> Run | None:
@@ -246,8 +309,10 @@ def _by_id(conn: Connection, query: str) -> Run | None:
 
 
 def _run(conn: Connection, index: PgIndex, query: str) -> Run:
-    stats = conn.execute(text("SELECT count(*), avg(content_words) FROM search_docs")).one()
-    total, average = max(1, int(stats[0])), float(stats[1] or 0.0)
+    # the planner cannot know that testing a tsvector reads its attachments' text: never scan
+    # the whole table where an index finds the rows
+    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    total, average = index.statistics(conn)
     return repaired(
         lambda text_, loose=False, optional_clauses=False: _attempt(
             conn, index, (total, average), text_, loose, optional_clauses
@@ -273,8 +338,10 @@ def _final(
     """(score, id) of the records found that pass every facet filter, in ``sort`` order."""
     if not run.ranked:
         return []
+    if not filters and sort == "relevance":
+        return run.ranked
     built = Condition()
-    ids = built.param([doc for _, doc in run.ranked])
+    ids = built.param(run.matched)
     rows = conn.execute(
         text(
             f"SELECT id, title_sort, date_sort FROM search_docs "
@@ -296,13 +363,17 @@ def _facets(conn: Connection, run: Run, filters: dict[str, list[str]]) -> dict[s
     if not run.ranked:
         return out
     built = Condition()
-    ids = built.param([doc for _, doc in run.ranked])
+    ids = built.param(run.matched)
     selects = [
-        f"SELECT '{facet}' AS facet, v AS value, count(*) AS n FROM search_docs, unnest({facet}) v "
-        f"WHERE id = ANY({ids}) AND {_filtered(filters, built, skip=facet)} GROUP BY v"
+        f"SELECT '{facet}' AS facet, v AS value, count(*) AS n FROM hit, unnest({facet}) v "
+        f"WHERE {_filtered(filters, built, skip=facet)} GROUP BY v"
         for facet in FACETS
     ]
-    for r in conn.execute(text(" UNION ALL ".join(selects)), built.params):
+    found = (
+        f"WITH hit AS MATERIALIZED (SELECT {', '.join(FACETS)} FROM search_docs "
+        f"WHERE id = ANY({ids})) "
+    )
+    for r in conn.execute(text(found + " UNION ALL ".join(selects)), built.params):
         out[r.facet][r.value] = int(r.n)
     for facet, counts in out.items():
         if facet == "year":

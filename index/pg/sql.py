@@ -11,6 +11,7 @@ text fields share one ``tsvector`` (``setweight`` A–D, :data:`LABELS`); field 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +48,19 @@ STRICT = {
 # Words the project keeps although PostgreSQL's stop lists drop them («два», «нет»): no
 # document has them as lexemes, so a query never requires them.
 UNINDEXED = frozenset(stem(w) for w in KEEP)
+# A tsquery operand: its quoted lexeme, then maybe a prefix mark and weight labels
+OPERAND = re.compile(r"'(?:[^'\\]|\\.|'')*'(?::\*?([A-D]*))?")
 PHRASE_GAPS = (1, 2)  # positions between phrase words: PostgreSQL counts dropped stop words
 MAX_GAP_VARIANTS = 8
+
+
+def matches(query: str, built: Condition) -> str:
+    """SQL: the records the tsquery text ``query`` finds. A query whose every word is limited to
+    the short fields (weights A–C) reads ``meta_tsv``, whose GIN index and phrase checks never
+    touch the attachments' long text; any other reads the whole ``tsv``."""
+    labels = [m.group(1) for m in OPERAND.finditer(query)]
+    short = bool(labels) and all(label and "D" not in label for label in labels)
+    return f"{'meta_tsv' if short else 'tsv'} @@ CAST({built.param(query)} AS tsquery)"
 
 
 def lexeme(text: str) -> str:
@@ -207,7 +219,7 @@ def condition(q: wq.Query, built: Condition, strict: bool = False) -> str:
         return "FALSE"
     text = tsquery(q, strict)
     if text is not None:
-        return "TRUE" if not text else f"tsv @@ CAST({built.param(text)} AS tsquery)"
+        return "TRUE" if not text else matches(text, built)
     if isinstance(q, wq.Term):
         return _field_condition(q.fieldname, str(q.text), built, strict)
     if isinstance(q, wq.Phrase):
@@ -238,7 +250,7 @@ def condition(q: wq.Query, built: Condition, strict: bool = False) -> str:
 
 def _field_condition(fieldname: str, text: str, built: Condition, strict: bool) -> str:
     if fieldname in FACETS:
-        return f"{built.param(text)} = ANY({fieldname})"
+        return f"{fieldname} @> ARRAY[CAST({built.param(text)} AS text)]"  # GIN-indexed
     if strict and fieldname in STRICT:
         column, _ = STRICT[fieldname]
         if text in UNINDEXED:
@@ -261,6 +273,12 @@ def _positive(q: wq.Query) -> str | None:
     """The positive text words of ``q`` as an OR (negations and metadata left out)."""
     if isinstance(q, (wq.Not, wq.TermRange, wq.Every)):
         return None
+    if isinstance(q, wq.Or) and all(isinstance(s, (wq.Term, wq.Phrase)) for s in q.subqueries):
+        # a word over several fields named once with their labels joined: the same cover
+        # density, and ts_rank_cd's cost grows with the number of operands
+        merged = tsquery(q)
+        if merged:
+            return merged
     if isinstance(q, (wq.And, wq.Or)):
         parts = [p for p in (_positive(s) for s in q.subqueries) if p]
         return "(" + " | ".join(parts) + ")" if parts else None
