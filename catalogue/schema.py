@@ -246,12 +246,13 @@ def _v5_pg_search(conn: Connection) -> None:
 
 # A search ranks a first cut of the records it finds by their short fields alone (``meta_tsv``:
 # title, authors, keywords, file names, annotation, vocabulary words — never the attachments'
-# long text, which only the cut's records have read), and finds words limited to those fields
-# there; every facet array is GIN-indexed (a grade or a filter never scans the table); the
-# record count and the attachments' total word count are kept in ``search_state`` rather than
-# recounted per search.
+# long text, which only the cut's records have read), kept in the row itself (a search reads
+# it for every record found), and finds words limited to those fields there; every facet
+# array is GIN-indexed (a grade or a filter never scans the table); the record count and the
+# attachments' total word count are kept in ``search_state`` rather than recounted per search.
 PG_SEARCH_CUT = """
 ALTER TABLE search_docs ADD COLUMN IF NOT EXISTS meta_tsv tsvector NOT NULL DEFAULT ''::tsvector;
+ALTER TABLE search_docs ALTER COLUMN meta_tsv SET STORAGE MAIN;
 CREATE INDEX IF NOT EXISTS search_docs_meta ON search_docs USING gin (meta_tsv);
 CREATE INDEX IF NOT EXISTS search_docs_kind ON search_docs USING gin (kind);
 CREATE INDEX IF NOT EXISTS search_docs_level ON search_docs USING gin (level);

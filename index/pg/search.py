@@ -332,55 +332,52 @@ def _filtered(filters: dict[str, list[str]], built: Condition, skip: str = "") -
     return " AND ".join(parts) or "TRUE"
 
 
-def _final(
-    conn: Connection, run: Run, filters: dict[str, list[str]], sort: str
-) -> list[tuple[float, str]]:
-    """(score, id) of the records found that pass every facet filter, in ``sort`` order."""
-    if not run.ranked:
-        return []
-    if not filters and sort == "relevance":
-        return run.ranked
+def _kept(
+    conn: Connection, run: Run, filters: dict[str, list[str]], sort: str, counted: bool = True
+) -> tuple[list[tuple[float, str]], dict[str, dict[str, int]]]:
+    """(score, id) of the records found that pass every facet filter, in ``sort`` order; and
+    (when ``counted``) the hit counts per facet value, each facet without its own selection.
+    One statement reads the found records once for both."""
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    listed = bool(filters) or sort != "relevance"
+    if not run.ranked or not (listed or counted):
+        return run.ranked, counts
     built = Condition()
     ids = built.param(run.matched)
-    rows = conn.execute(
-        text(
-            f"SELECT id, title_sort, date_sort FROM search_docs "
-            f"WHERE id = ANY({ids}) AND {_filtered(filters, built)}"
-        ),
-        built.params,
-    ).all()
-    kept = {r.id: r for r in rows}
-    ordered = [(score, doc) for score, doc in run.ranked if doc in kept]
+    selects = []
+    if listed:
+        selects.append(
+            "SELECT '' AS facet, id AS value, 0 AS n, title_sort, date_sort FROM hit "
+            f"WHERE {_filtered(filters, built)}"
+        )
+    if counted:
+        selects += [
+            f"SELECT '{facet}' AS facet, v AS value, count(*) AS n, NULL::text AS title_sort, "
+            f"NULL::text AS date_sort FROM hit, unnest({facet}) v "
+            f"WHERE {_filtered(filters, built, skip=facet)} GROUP BY v"
+            for facet in FACETS
+        ]
+    columns = ", ".join(("id", "title_sort", "date_sort", *FACETS))
+    statement = (
+        f"WITH hit AS MATERIALIZED (SELECT {columns} FROM search_docs WHERE id = ANY({ids})) "
+        + " UNION ALL ".join(selects)
+    )
+    kept = {}
+    for r in conn.execute(text(statement), built.params):
+        if r.facet:
+            counts[r.facet][r.value] = int(r.n)
+        else:
+            kept[r.value] = r
+    ordered = [(score, doc) for score, doc in run.ranked if doc in kept] if listed else run.ranked
     if sort in ("date", "title"):
         column = "date_sort" if sort == "date" else "title_sort"
         ordered.sort(key=lambda sd: getattr(kept[sd[1]], column), reverse=sort == "date")
-    return ordered
-
-
-def _facets(conn: Connection, run: Run, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
-    """Hit counts per facet value, each facet without its own selection (one statement)."""
-    out: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    if not run.ranked:
-        return out
-    built = Condition()
-    ids = built.param(run.matched)
-    selects = [
-        f"SELECT '{facet}' AS facet, v AS value, count(*) AS n FROM hit, unnest({facet}) v "
-        f"WHERE {_filtered(filters, built, skip=facet)} GROUP BY v"
-        for facet in FACETS
-    ]
-    found = (
-        f"WITH hit AS MATERIALIZED (SELECT {', '.join(FACETS)} FROM search_docs "
-        f"WHERE id = ANY({ids})) "
-    )
-    for r in conn.execute(text(found + " UNION ALL ".join(selects)), built.params):
-        out[r.facet][r.value] = int(r.n)
-    for facet, counts in out.items():
+    for facet, found in counts.items():
         if facet == "year":
-            out[facet] = dict(sorted(counts.items(), reverse=True))
+            counts[facet] = dict(sorted(found.items(), reverse=True))
         else:
-            out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return out
+            counts[facet] = dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ordered, counts
 
 
 def _snippet(q: wq.Query, annotation: str, content: str) -> str:
@@ -452,10 +449,9 @@ def search(
     query, filters, sort, page, page_size = request
     with index.db.read() as conn:
         run = _run(conn, index, query)
-        ordered = _final(conn, run, filters, sort)
+        ordered, facets = _kept(conn, run, filters, sort)
         chosen = ordered[(page - 1) * page_size : page * page_size]
         hits = _hits(index, conn, run, chosen)
-        facets = _facets(conn, run, filters)
     return logged(index, page_result(request, run, len(ordered), hits, facets, started), log)
 
 
@@ -470,4 +466,5 @@ def find_ids(
     query, filters, _, _, _ = options(query, filters, "relevance", 1, 1)
     with index.db.read() as conn:
         run = _run(conn, index, query)
-        return [doc for _, doc in _final(conn, run, filters, "relevance")[:limit]]
+        ordered, _ = _kept(conn, run, filters, "relevance", counted=False)
+        return [doc for _, doc in ordered[:limit]]
