@@ -13,7 +13,9 @@ from sqlalchemy import text
 from catalogue import records
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
+from index.names import FACETS
 from index.pg.engine import PgIndex
+from index.pg.sql import Condition, matches
 from tests.conftest import make_workspace
 
 pytestmark = pytest.mark.postgresql
@@ -101,8 +103,55 @@ def test_a_postgresql_catalogue_searches_in_sql(pg, whoosh):
             ).scalars()
         )
     assert found == "pg_trgm"
-    assert any("gin (tsv)" in i for i in indexes)
+    assert any("gin (tsv)" in i for i in indexes) and any("gin (meta_tsv)" in i for i in indexes)
     assert any("gin_trgm_ops" in i for i in indexes)
+    assert all(any(f"gin ({facet})" in i for i in indexes) for facet in FACETS)  # never a scan
+
+
+def test_the_short_fields_have_a_tsvector_of_their_own(pg):
+    with pg.db.read() as conn:
+        meta, full = conn.execute(
+            text("SELECT meta_tsv::text, tsv::text FROM search_docs WHERE id = 'mat-000001'")
+        ).one()
+    assert "'елочн':1A" in meta and "'бумаг':" in meta  # title and annotation, same positions
+    assert "D" not in meta and set(meta.split()) <= set(full.split())
+
+
+@pytest.mark.parametrize(
+    ("query", "column"),
+    [
+        ("'дроб'", "tsv"),  # any field, the attachments' text included
+        ("'дроб':AC", "meta_tsv"),  # title and annotation only
+        ("('5':A <1> 'класс':A | '5':A <2> 'класс':A)", "meta_tsv"),  # a grade in the title
+        ("'курс':*AB & 'квалификац'", "tsv"),  # one word of it anywhere
+        ("'дроб':AD", "tsv"),  # the attachments' label
+    ],
+)
+def test_a_query_limited_to_the_short_fields_reads_their_tsvector(query, column):
+    assert matches(query, Condition()).startswith(f"{column} @@ ")
+
+
+def test_the_record_statistics_follow_every_replay(pg):
+    def live():
+        with pg.db.read() as conn:
+            found = conn.execute(
+                text("SELECT count(*), coalesce(avg(content_words), 0) FROM search_docs")
+            ).one()
+            return (int(found[0]), float(found[1])), pg.statistics(conn)
+
+    counted, kept = live()
+    assert kept == counted and counted[0] == len(FIXTURE)
+    saved = pg.store.save(_m("Квадратные уравнения", subjects=["Математика"]), by="тест")
+    pg.sync()
+    counted, kept = live()
+    assert kept == counted and counted[0] == len(FIXTURE) + 1
+    pg.store.save(saved, by="тест")  # a new version: the same record counted once
+    pg.sync()
+    assert live()[1][0] == len(FIXTURE) + 1
+    pg.store.delete(saved.id, by="тест")
+    pg.sync()
+    counted, kept = live()
+    assert kept == counted and counted[0] == len(FIXTURE)
 
 
 def test_the_tsvector_is_russian_weighted_and_folds_yo(pg):
