@@ -124,16 +124,19 @@ def combine(
     evidence: list[dict[K, float]],
     total: int,
     loose: bool,
-    among: Iterable[K] | None = None,
+    counts: list[int] | None = None,
 ) -> list[tuple[float, K]]:
     """(score, record) of the records matching enough units (any one when ``loose``), best
     first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
-    score without the idf; unused for metadata), ``total`` is the number of records. Only the
-    records ``among`` are scored when given (the units' weights still count every record)."""
-    weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
-    required = 1 if loose else required_units(sum(1 for found in evidence if found))
+    score without the idf; unused for metadata), ``total`` is the number of records;
+    ``counts[i]``, when given, how many records unit *i* matches (``evidence`` may then hold
+    only some of them: only those are ranked)."""
+    if counts is None:
+        counts = [len(found) for found in evidence]
+    weights = [rarity(count, total) if count else 0.0 for count in counts]
+    required = 1 if loose else required_units(sum(1 for count in counts if count))
     ranked: list[tuple[float, K]] = []
-    for doc in set().union(*evidence) if among is None else among:
+    for doc in set().union(*evidence):
         matched = [i for i, found in enumerate(evidence) if doc in found]
         if len(matched) < required:
             continue
@@ -145,9 +148,14 @@ def combine(
     return ranked
 
 
-def mean_weight(evidence: list[dict[K, float]], total: int) -> float:
-    """The average rarity of the units some record matches."""
-    weights = [rarity(len(found), total) for found in evidence if found]
+def mean_weight(
+    evidence: list[dict[K, float]], total: int, counts: list[int] | None = None
+) -> float:
+    """The average rarity of the units some record matches (``counts``: how many records each
+    matches, when ``evidence`` holds only some of them)."""
+    if counts is None:
+        counts = [len(found) for found in evidence]
+    weights = [rarity(count, total) for count in counts if count]
     return sum(weights) / max(1, len(weights))
 
 

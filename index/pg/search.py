@@ -31,6 +31,7 @@ from catalogue.storage.base import typed_id
 from index.analysis import analyzer
 from index.names import FACETS
 from index.pg.sql import (
+    STRICT,
     WEIGHTS,
     Condition,
     clause_condition,
@@ -42,7 +43,11 @@ from index.pg.sql import (
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import (
+    ALL_REQUIRED_UP_TO,
+    FACT_SHARE,
     PROXIMITY_DEPTH,
+    REQUIRED_SHARE,
+    SATURATION,
     VARIANT_SHARE,
     Unit,
     add_proximity,
@@ -69,6 +74,7 @@ if TYPE_CHECKING:
     from index.pg.engine import PgIndex
 
 HIGHLIGHTED = ("annotation", "content")
+STRICT_COLUMNS = sorted({column for column, _ in STRICT.values() if column != "tsv"})
 HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
 CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
 # BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
@@ -117,10 +123,34 @@ def evidence(meta: float, content: float, words: int, average: float) -> float:
     return found
 
 
-def first_cut(meta: float, words: int, average: float) -> float:
-    """A record's :func:`evidence` for a query part before its attachments are read: a part
-    its short fields lack was found in the attachments (counted as one mention)."""
-    return evidence(meta, 0.0 if meta else MENTION, words, average)
+def first_cut(meta: str, average: float) -> str:
+    """SQL: a record's :func:`evidence` for a query part before its attachments are read
+    (``meta``: the column of its short fields' rank); a part its short fields lack was found
+    in the attachments, counted as one mention."""
+    norm = f"({1 - B} + {B} * content_words / {max(average, 1.0)!r})"
+    mention = f"{MENTION * (K1 + 1)} / ({MENTION} + {K1} * {norm})"
+    return f"({FIELD_BOOSTS['title']} * {meta} + CASE WHEN {meta} = 0 THEN {mention} ELSE 0 END)"
+
+
+def _first_cut_score(parts: list[Unit], total: int, average: float, loose: bool) -> str:
+    """SQL over ``counted`` (each part's flag ``f<n>``, short fields' rank ``a<n>`` and count
+    of records ``n<n>``): the score :func:`index.ranking.combine` gives the first cut's
+    evidence, NULL for a record matching too few parts (:func:`index.ranking.required_units`)."""
+    score, matched = [], []
+    for n, unit in enumerate(parts):
+        weight = f"ln(1 + ({total} - n{n} + 0.5) / (n{n} + 0.5))"
+        found = first_cut(f"a{n}", average)
+        earned = f"{FACT_SHARE}" if unit.fact else f"{found} / ({found} + {SATURATION})"
+        score.append(f"CASE WHEN f{n} THEN {weight} * {unit.share} * {earned} ELSE 0 END")
+        matched.append(f"f{n}::int")
+    some = " + ".join(f"(n{n} > 0)::int" for n in range(len(parts)))
+    required = (
+        "1"
+        if loose
+        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN {some} "
+        f"ELSE ceil(({some}) * {REQUIRED_SHARE}) END"
+    )
+    return f"CASE WHEN {' + '.join(matched)} >= {required} THEN {' + '.join(score)} END"
 
 
 def _found(where: str) -> str:
@@ -133,13 +163,17 @@ def _exact(
     conn: Connection, head: list[str], columns: list[str], built: Condition
 ) -> dict[str, Any]:
     """Rows of ``columns`` (the ranks that read the attachments' text) of the records
-    ``head``, by id."""
-    if not head or not columns:
+    ``head``, by id; each record's tsvector read (detoasted) once rather than once per
+    expression naming it."""
+    if not head:
         return {}
     ids = built.param(head)
+    kept = ", ".join(("id", "content_words", "meta_tsv", *FACETS, *STRICT_COLUMNS))
     found = conn.execute(
         text(
-            f"SELECT id, content_words, {', '.join(columns)} FROM search_docs WHERE id = ANY({ids})"
+            f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "
+            f"FROM search_docs WHERE id = ANY({ids})) "
+            f"SELECT id, content_words, {', '.join(columns)} FROM hit"
         ),
         built.params,
     )
@@ -177,14 +211,14 @@ def _attempt(
             ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
         conditions.append(where)
         columns += [f"{_found(where)} AS f{n}", f"{ranks.meta} AS a{n}"]
-        exact.append(f"{ranks.content} AS c{n}")
+        exact += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
         conditions.append(where)
         n = len(parts) - 1
         columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}"]
-        exact.append(f"0.0 AS c{n}")
+        exact += [f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
     if bonus_text:
@@ -193,38 +227,43 @@ def _attempt(
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
-    rows = {
-        r.id: r
-        for r in conn.execute(
-            text(f"SELECT id, {', '.join(columns)} FROM search_docs WHERE {where}"), built.params
-        ).mappings()
-    }
-    found: list[dict[str, float]] = [
-        {
-            doc: first_cut(r[f"a{n}"], r["content_words"], average)
-            for doc, r in rows.items()
-            if r[f"f{n}"]
-        }
-        for n in range(len(parts))
-    ]
+    k = range(len(parts))
+    windows = ", ".join(
+        f"count(*) FILTER (WHERE f{n}) OVER () AS n{n}, bool_or(m{n}) OVER () AS o{n}" for n in k
+    )
+    score = _first_cut_score(parts, total, average, loose)
+    rows = conn.execute(
+        text(
+            f"WITH hit AS MATERIALIZED (SELECT id, {', '.join(columns)} FROM search_docs "
+            f"WHERE {where}), counted AS (SELECT *, {windows} FROM hit), "
+            f"scored AS (SELECT *, {score} AS score FROM counted) "
+            f"SELECT id, score, {', '.join(f'n{n}, o{n}' for n in k)} FROM scored "
+            "WHERE score IS NOT NULL ORDER BY score DESC, id"
+        ),
+        built.params,
+    ).all()
+    ranked = [(float(r[1]), r[0]) for r in rows]
+    counts = [int(rows[0][2 + 2 * n]) if rows else 0 for n in k]
     # a word found only through its other forms may be a typo: the spelling repair may try it
-    own = [any(r[f"m{n}"] for r in rows.values()) for n in range(len(parts))]
-    ranked = combine(parts, found, total, loose)
+    own = [bool(rows[0][3 + 2 * n]) if rows else True for n in k]
     head = [doc for _, doc in ranked[:CUT]]
     read = _exact(conn, head, exact, built)
-    for doc, r in read.items():
-        for n, evidence_of in enumerate(found):
-            if doc in evidence_of:
-                meta = rows[doc][f"a{n}"]
-                evidence_of[doc] = evidence(meta, r[f"c{n}"], r["content_words"], average)
-    ranked = combine(parts, found, total, loose, among=head) + ranked[CUT:]
+    found: list[dict[str, float]] = [
+        {
+            doc: evidence(r[f"a{n}"], r[f"c{n}"], r["content_words"], average)
+            for doc, r in read.items()
+            if r[f"f{n}"]
+        }
+        for n in k
+    ]
+    ranked = combine(parts, found, total, loose, counts) + ranked[CUT:]
     if bonus_text and ranked:
         together = {
             doc: evidence(r["near_a"], r["near_c"], r["content_words"], average)
             for doc, r in read.items()
             if r["near_a"] or r["near_c"]
         }
-        ranked = add_proximity(ranked, together, mean_weight(found, total))
+        ranked = add_proximity(ranked, together, mean_weight(found, total, counts))
     q = wq.Or([u.query for u in parts])
     return the_plan, Run(q, ranked, unknown=not all(own))
 
@@ -272,28 +311,26 @@ def _ranked(
             built.params,
         )
         return [(0.0, r.id) for r in newest]
-    rows = {
-        r.id: r
-        for r in conn.execute(
-            text(
-                f"SELECT id, {ranks.meta} AS meta, content_words, ({bonus}) AS bonus "
-                f"FROM search_docs WHERE {where}"
-            ),
-            built.params,
-        )
-    }
-    bonuses = {doc: CLAUSE_BONUS * r.bonus for doc, r in rows.items()}
-    ranked = [
-        (first_cut(r.meta, r.content_words, average) + bonuses[doc], doc) for doc, r in rows.items()
-    ]
-    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
+    rows = conn.execute(
+        text(
+            f"WITH hit AS MATERIALIZED (SELECT id, content_words, {ranks.meta} AS meta, "
+            f"({bonus}) AS bonus FROM search_docs WHERE {where}) "
+            f"SELECT id, {first_cut('meta', average)} + {CLAUSE_BONUS} * bonus::int AS score "
+            "FROM hit ORDER BY score DESC, id"
+        ),
+        built.params,
+    )
+    ranked = [(float(r[1]), r[0]) for r in rows]
     head = [doc for _, doc in ranked[:CUT]]
-    read = _exact(conn, head, [f"{ranks.content} AS content"], built)
+    columns = [f"{ranks.meta} AS meta", f"{ranks.content} AS content", f"({bonus}) AS bonus"]
     exact = [
-        (evidence(rows[doc].meta, read[doc]["content"], read[doc]["content_words"], average), doc)
-        for doc in head
+        (
+            evidence(r["meta"], r["content"], r["content_words"], average)
+            + CLAUSE_BONUS * r["bonus"],
+            doc,
+        )
+        for doc, r in _exact(conn, head, columns, built).items()
     ]
-    exact = [(score + bonuses[doc], doc) for score, doc in exact]
     exact.sort(key=lambda sd: (-sd[0], sd[1]))
     return exact + ranked[CUT:]
 
