@@ -24,7 +24,8 @@ stemming, bm25) and Tantivy (its Snowball Russian stemmer), then measures in the
 With ``--backend postgresql`` each catalogue is also copied (``imk copy``) into a throwaway
 PostgreSQL server (:mod:`bench.pgserver`), its search table built (timed as the build
 «postgresql») and searched by :mod:`index.pg` in the same interleaved rounds; its save →
-searchable is measured too.
+searchable is measured too. ``--no-project`` leaves this project's Whoosh index out (its
+build at 100,000 records takes long on a shared machine): the peers and PostgreSQL only.
 
 Catalogues and peer indexes are kept under ``build/scale/<size>/`` and reused by later runs
 (the project's index is rebuilt when its ``INDEX_VERSION`` changed or with ``--rebuild``).
@@ -735,7 +736,7 @@ def run_size(
         ("fts5", fts, fts.exists()),
         ("tantivy", tv, tv.exists()),
     ]
-    for name, target, current in engines[1:] if args.prepare else engines:
+    for name, target, current in engines[1:] if args.prepare or not args.project else engines:
         saved = folder / f"build-{name}.json"
         if not (current and saved.exists()):
             before = load()
@@ -752,8 +753,8 @@ def run_size(
         return result
 
     filters = common_filters(fts)
-    project = Project(home)
-    peers: list[Any] = [project, Fts5(fts), Tantivy(tv)]
+    project = Project(home) if args.project else None
+    peers: list[Any] = [*([project] if project else []), Fts5(fts), Tantivy(tv)]
     pg = None
     if args.server is not None:
         pg_home, builds["postgresql"] = on_postgresql(home, args.server)
@@ -761,9 +762,13 @@ def run_size(
         peers.append(pg)
     result["queries"] = measure_queries(peers, filters, args.rounds, args.repeat)
     emit(result)
-    ours = result["queries"]["project"]
     if pg is not None:
         result["save_to_searchable_ms_postgresql"] = save_to_searchable(pg)
+        emit(result)
+    if project is None:
+        return result
+    ours = result["queries"]["project"]
+    if pg is not None:
         for variant in ("plain", "filtered"):
             for p in ("p50", "p95"):
                 theirs = result["queries"]["postgresql"][variant][p]
@@ -810,17 +815,19 @@ def summary(result: dict[str, Any]) -> str:
         lines.append(f"{variant} p50/p95 ms: " + ", ".join(parts))
         cpu = [
             f"{e} {q[e][variant]['cpu_p50']:.1f}/{q[e][variant]['cpu_p95']:.1f}"
-            for e in ("project", "fts5", "tantivy")
+            for e in ("project", "fts5", "tantivy", "postgresql")
+            if e in q
         ]
         lines.append(f"{variant} CPU p50/p95 ms: " + ", ".join(cpu))
-    lines.append("ratios: " + ", ".join(f"{k} {v}" for k, v in q["ratios"].items()))
-    cold = result["cold"]
-    lines.append(
-        f"save→searchable {result['save_to_searchable_ms']:.0f} ms; cold: import "
-        f"{cold['import_ms']:.0f} + open {cold['open_ms']:.0f} + first search "
-        f"{cold['first_search_ms']:.0f} ms; imk search --json {result['cli_json_ms']:.0f} ms; "
-        f"query process RSS {result['query_process']['peak_rss_mb']:.0f} MB"
-    )
+    if "cold" in result:  # not in a run without this project's own index (--no-project)
+        lines.append("ratios: " + ", ".join(f"{k} {v}" for k, v in q["ratios"].items()))
+        cold = result["cold"]
+        lines.append(
+            f"save→searchable {result['save_to_searchable_ms']:.0f} ms; cold: import "
+            f"{cold['import_ms']:.0f} + open {cold['open_ms']:.0f} + first search "
+            f"{cold['first_search_ms']:.0f} ms; imk search --json {result['cli_json_ms']:.0f} "
+            f"ms; query process RSS {result['query_process']['peak_rss_mb']:.0f} MB"
+        )
     if "save_to_searchable_ms_postgresql" in result:
         lines.append(
             f"on PostgreSQL: save→searchable {result['save_to_searchable_ms_postgresql']:.0f} ms"
@@ -908,6 +915,13 @@ def main(argv: list[str] | None = None) -> int:
         choices=("sqlite", "postgresql"),
         default="sqlite",
         help="postgresql: also search the catalogue copied into a throwaway PostgreSQL server",
+    )
+    parser.add_argument(
+        "--no-project",
+        dest="project",
+        action="store_false",
+        help="leave this project's Whoosh index out (a PostgreSQL run where its build would not "
+        "finish in time): the peers and PostgreSQL only",
     )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument(
