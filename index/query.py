@@ -264,12 +264,12 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
             continue
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
-        share = 1.0
+        share, fits = 1.0, frozenset[str]()
         if n in ordinals or ({n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words()):
             share = ORDINAL_SHARE
         elif n in typed:
-            share = DOCUMENT_TYPE_SHARE
-        found.append(Unit(parsed, share))
+            share, fits = DOCUMENT_TYPE_SHARE, typed[n]
+        found.append(Unit(parsed, share, kinds=fits))
     if the_plan.grades:
         found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
@@ -288,35 +288,45 @@ def part_words() -> frozenset[tuple[str, ...]]:
 
 
 @cache
-def document_type_words() -> frozenset[tuple[str, ...]]:
+def document_type_words() -> dict[tuple[str, ...], frozenset[str]]:
     """Analysed words naming a kind of document («рабочая программа», «положение», «тест»):
-    the resource types and record kinds of the vocabularies, with their synonyms."""
-    names = [
-        name
-        for vocabulary in ("resource_types", "kinds")
-        for term in vocabularies.get(vocabulary).terms
-        for name in (term.name, *term.synonyms)
-    ]
-    return frozenset(seq for seq in (tuple(analysed(name)) for name in names) if seq)
+    the resource types and record kinds of the vocabularies, with their synonyms; each with
+    the record kinds it fits (a working programme is a methodical material, a textbook a
+    media-library record)."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for vocabulary in ("resource_types", "kinds"):
+        for term in vocabularies.get(vocabulary).terms:
+            fits = (
+                term.extra.get("kinds", [term.code])
+                if vocabulary == "resource_types"
+                else [term.code]
+            )
+            for name in (term.name, *term.synonyms):
+                seq = tuple(analysed(name))
+                if seq:
+                    found.setdefault(seq, set()).update(fits)
+    return {seq: frozenset(kinds) for seq, kinds in found.items()}
 
 
-def _document_type_chunks(chunks: list[str]) -> set[int]:
-    """Positions of the chunks that name a kind of document: a synonym group with such a
-    member, or words in a row that together name one («контрольная работа»)."""
+def _document_type_chunks(chunks: list[str]) -> dict[int, frozenset[str]]:
+    """Positions of the chunks that name a kind of document (a synonym group with such a
+    member, or words in a row that together name one: «контрольная работа»), each with the
+    record kinds that kind of document fits."""
     kinds = document_type_words()
     longest = max(map(len, kinds), default=0)
     stems: list[tuple[str, ...]] = []
-    typed: set[int] = set()
+    typed: dict[int, frozenset[str]] = {}
     for n, chunk in enumerate(chunks):
-        members = [m.strip('"') for m in chunk.strip("()").split(" OR ")]
-        if chunk.startswith("(") and any(tuple(analysed(m)) in kinds for m in members):
-            typed.add(n)
+        members = [tuple(analysed(m.strip('"'))) for m in chunk.strip("()").split(" OR ")]
+        fits = frozenset().union(*(kinds[m] for m in members if m in kinds))
+        if chunk.startswith("(") and fits:
+            typed[n] = fits
         stems.append(tuple(analysed(chunk)) if not chunk.startswith("(") else ())
     for start in range(len(chunks)):
         for size in range(min(longest, len(chunks) - start), 0, -1):
-            words = [w for stem in stems[start : start + size] for w in stem]
-            if all(stems[start : start + size]) and tuple(words) in kinds:
-                typed.update(range(start, start + size))
+            words = tuple(w for stem in stems[start : start + size] for w in stem)
+            if all(stems[start : start + size]) and words in kinds:
+                typed.update(dict.fromkeys(range(start, start + size), kinds[words]))
                 break
     return typed
 

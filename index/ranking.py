@@ -11,7 +11,11 @@ The words standing together (the proximity bonus) add up to one average unit, re
 best records only. A word also finds its forms that the stemmer cuts apart («подготовить» /
 «подготовке», «ребенок» / «ребенка») and the noun of a «-ический» adjective («исторических» /
 «истории») at a lower weight (:mod:`catalogue.words`); a word naming the kind of
-document («рабочая программа», «тест») and an ordinal word weigh less than the topic.
+document («рабочая программа», «тест») and an ordinal word weigh less than the topic. A kind of
+document named is also a mild preference: a record of a kind it does not fit (a textbook of the
+media library when a working programme is asked for; the vocabulary says which record kinds a
+resource type fits) keeps :data:`OTHER_KIND_SHARE` of its score, which breaks the tie between
+equally matching records without hiding any.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
+OTHER_KIND_SHARE = 0.9  # of its score a record of a kind the named document is not keeps
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
@@ -46,6 +51,7 @@ class Unit:
     query: wq.Query
     share: float = 1.0  # of its rarity the unit can earn
     fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
+    kinds: frozenset[str] = frozenset()  # a kind of document named: the record kinds it fits
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -73,7 +79,7 @@ def unit_ranking(
     is weighed by the unit's rarity and share (a grade or field is metadata: a record that has
     it earns a fixed share of its weight), so a title match of a common word is worth at most
     that common word; the words standing together (``bonus``) add a share of the query's
-    weight.
+    weight. Records of a kind the named kind of document does not fit weigh a little less.
     """
     total = max(1, searcher.doc_count_all())
     reader = searcher.reader()
@@ -86,7 +92,12 @@ def unit_ranking(
         {doc: score / max(weight, 1e-9) for doc, score in found.items()}
         for found, weight in zip(scores, weights, strict=True)
     ]
-    ranked = combine(units, evidence, total, loose)
+    fits = fitting_kinds(units)
+    other: set[int] = set()
+    if fits:
+        kind = reader.column_reader("kind")
+        other = {doc for doc in set().union(*evidence) if kind[doc] not in fits}
+    ranked = combine(units, evidence, total, loose, other)
     if bonus is not None and ranked:
         # the words standing together re-rank the best records only (phrases are costly)
         average = mean_weight(evidence, total)
@@ -119,12 +130,23 @@ def _alternatives(q: wq.Query) -> list[wq.Query]:
     return list(q.subqueries) if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
 
 
+def fitting_kinds(units: list[Unit]) -> frozenset[str]:
+    """The record kinds the kinds of document a query names fit (none named: empty)."""
+    return frozenset().union(*(unit.kinds for unit in units))
+
+
 def combine(
-    units: list[Unit], evidence: list[dict[K, float]], total: int, loose: bool
+    units: list[Unit],
+    evidence: list[dict[K, float]],
+    total: int,
+    loose: bool,
+    other_kind: set[K] | frozenset[K] = frozenset(),
 ) -> list[tuple[float, K]]:
     """(score, record) of the records matching enough units (any one when ``loose``), best
     first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
-    score without the idf; unused for metadata), ``total`` is the number of records."""
+    score without the idf; unused for metadata), ``total`` is the number of records; records
+    in ``other_kind`` (of a kind the named kind of document does not fit) keep
+    :data:`OTHER_KIND_SHARE` of their score."""
     weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
     required = 1 if loose else required_units(sum(1 for found in evidence if found))
     ranked: list[tuple[float, K]] = []
@@ -135,6 +157,8 @@ def combine(
         score = sum(
             weights[i] * units[i].share * _evidence(units[i], evidence[i][doc]) for i in matched
         )
+        if doc in other_kind:
+            score *= OTHER_KIND_SHARE
         ranked.append((score, doc))
     ranked.sort(key=lambda sd: (-sd[0], sd[1]))
     return ranked

@@ -11,7 +11,7 @@ from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.query import plan, units
-from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, fitting_kinds
 from index.schema import build_schema
 
 # (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
@@ -150,6 +150,9 @@ FIXTURE = [
     _m("История России. Тест", ["10"], annotation="Тест по истории"),
     _m("Рабочая программа по истории", ["10"], annotation="История, 10 класс"),
     _m("Сказки Пушкина", ["3"]),
+    records.new(
+        "media", title="История России", grades=["10"], resource_type="Учебник", status="published"
+    ),
 ]
 
 
@@ -173,6 +176,34 @@ def _titles(index, query):
 )
 def test_questions_find_what_they_mean(index, query, first):
     assert _titles(index, query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # the same words and grade: a test is a methodical material, a textbook is not
+        ("тест по истории России для 10 класса", "История России. Тест"),
+        ("где найти конспект по истории России для 10 класса", "История России. Тест"),
+        ("учебник по истории России для 10 класса", "История России"),
+        ("история России 10 класс", "История России"),  # no kind named: the shorter title
+    ],
+)
+def test_a_kind_of_document_named_prefers_records_it_fits(index, query, first):
+    assert _titles(index, query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "kinds"),
+    [
+        ("где найти рабочую программу по истории", {"material"}),
+        ("учебник Перышкина по физике", {"media"}),
+        ("презентация о космосе", {"material", "media"}),
+        ("статья из опыта работы", {"material", "portfolio"}),
+        ("работа психолога с детьми", set()),
+    ],
+)
+def test_the_kind_of_document_named_fits_record_kinds(query, kinds):
+    assert fitting_kinds(units(plan(query), build_schema())) == kinds
 
 
 def test_a_free_text_grade_only_adds_score(index):

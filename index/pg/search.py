@@ -36,7 +36,15 @@ from index.pg.sql import (
 )
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight, other_stems
+from index.ranking import (
+    VARIANT_SHARE,
+    Unit,
+    add_proximity,
+    combine,
+    fitting_kinds,
+    mean_weight,
+    other_stems,
+)
 from index.schema import FIELD_BOOSTS
 from index.search import (
     Hit,
@@ -145,6 +153,7 @@ def _attempt(
     if bonus_text:
         near = Ranks.of(bonus_text, built)
         columns += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
+    columns.append("kind")
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
@@ -159,7 +168,9 @@ def _attempt(
     ]
     # a word found only through its other forms may be a typo: the spelling repair may try it
     own = [any(r[2 + 4 * n] for r in rows) for n in range(len(parts))]
-    ranked = combine(parts, found, total, loose)
+    fits = fitting_kinds(parts)
+    other_kind = {r.id for r in rows if fits and not fits.intersection(r.kind or ())}
+    ranked = combine(parts, found, total, loose, other_kind)
     if bonus_text and ranked:
         together = {
             r.id: evidence(r.near_a, r.near_c, r.content_words, average)
