@@ -8,6 +8,8 @@
   ``год:`` (``год:2020..2023``), ``школа:``, ``статус:``, ``вид:``, ``название:``, ``уровень:``;
 - fields filter; grades named in the text («для 10 класса», «5-й», «V класс», «5–7 классы»,
   «в первый класс», see :mod:`catalogue.grades`) are evidence, one more word of the query;
+  a kind of document («рабочую программу») or a subject («по истории») named in the text is
+  a preference for records of that kind and subject (:mod:`index.ranking`);
 - abbreviations and their full forms find each other (``index/synonyms.toml``).
 
 Nothing here raises on odd input: syntax the parser cannot read is searched as plain words.
@@ -44,6 +46,7 @@ SEARCH_GRADES = (grades.CLASS, grades.SUFFIX)  # how a grade is written in a que
 SCHOOL_GRADES = range(1, 12)
 PLAIN = re.compile(r'["()*?^]')
 CYRILLIC_WORD = re.compile(r"[а-яё]+", re.I)
+ADJECTIVE = re.compile(r"[а-яё]+(?:ий|ый|ой)", re.I)  # one word, an adjective
 FIELD = re.compile(r'(?<![\w"])([A-Za-zА-Яа-яЁё]+):("[^"]*"?|[^\s()"]+)')
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # «под редакцией Иванова»: the words naming the role say nothing about the book.
@@ -249,11 +252,13 @@ def question_words() -> frozenset[str]:
 def units(the_plan: Plan, schema: Any) -> list[Unit]:
     """The query's meaningful parts for :mod:`index.ranking`: each word or synonym group of a
     plain text (an ordinal word and a part of a work beside it — «первой части» — weigh
-    little), then the grades it names; empty when the text uses operators or quotes."""
+    little; a word naming a kind of document or a subject carries it), then the grades it
+    names; empty when the text uses operators or quotes."""
     if not the_plan.plain:
         return []
     chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)
-    typed = _document_type_chunks(chunks)
+    typed = _named_chunks(chunks, document_type_words())
+    subjects = _named_chunks(chunks, subject_words())
     ordinals = {n for n, chunk in enumerate(chunks) if _ordinal(chunk)}
     found: list[Unit] = []
     p = parser(schema)
@@ -269,7 +274,7 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
             share = ORDINAL_SHARE
         elif n in typed:
             share, fits = DOCUMENT_TYPE_SHARE, typed[n]
-        found.append(Unit(parsed, share, kinds=fits))
+        found.append(Unit(parsed, share, kinds=fits, subjects=subjects.get(n, frozenset())))
     if the_plan.grades:
         found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
@@ -308,27 +313,42 @@ def document_type_words() -> dict[tuple[str, ...], frozenset[str]]:
     return {seq: frozenset(kinds) for seq, kinds in found.items()}
 
 
-def _document_type_chunks(chunks: list[str]) -> dict[int, frozenset[str]]:
-    """Positions of the chunks that name a kind of document (a synonym group with such a
-    member, or words in a row that together name one: «контрольная работа»), each with the
-    record kinds that kind of document fits."""
-    kinds = document_type_words()
-    longest = max(map(len, kinds), default=0)
+@cache
+def subject_words() -> dict[tuple[str, ...], frozenset[str]]:
+    """Analysed names of the subjects («истории», «обществознанию», «психолога»), with their
+    synonyms; each with the subject it names. A lone adjective («русский», «английский»)
+    names a subject in a field, not in running text («русские земли»): it needs its noun."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for term in vocabularies.get("subjects").terms:
+        for name in (term.name, *term.synonyms):
+            seq = tuple(analysed(name))
+            if seq and not ADJECTIVE.fullmatch(name):
+                found.setdefault(seq, set()).add(term.code)
+    return {seq: frozenset(codes) for seq, codes in found.items()}
+
+
+def _named_chunks(
+    chunks: list[str], table: dict[tuple[str, ...], frozenset[str]]
+) -> dict[int, frozenset[str]]:
+    """Positions of the chunks that name an entry of ``table`` (a synonym group with such a
+    member, or words in a row that together name one: «контрольная работа»), each with what
+    the table gives for it."""
+    longest = max(map(len, table), default=0)
     stems: list[tuple[str, ...]] = []
-    typed: dict[int, frozenset[str]] = {}
+    named: dict[int, frozenset[str]] = {}
     for n, chunk in enumerate(chunks):
         members = [tuple(analysed(m.strip('"'))) for m in chunk.strip("()").split(" OR ")]
-        fits = frozenset().union(*(kinds[m] for m in members if m in kinds))
-        if chunk.startswith("(") and fits:
-            typed[n] = fits
+        found = frozenset().union(*(table[m] for m in members if m in table))
+        if chunk.startswith("(") and found:
+            named[n] = found
         stems.append(tuple(analysed(chunk)) if not chunk.startswith("(") else ())
     for start in range(len(chunks)):
         for size in range(min(longest, len(chunks) - start), 0, -1):
             words = tuple(w for stem in stems[start : start + size] for w in stem)
-            if all(stems[start : start + size]) and words in kinds:
-                typed.update(dict.fromkeys(range(start, start + size), kinds[words]))
+            if all(stems[start : start + size]) and words in table:
+                named.update(dict.fromkeys(range(start, start + size), table[words]))
                 break
-    return typed
+    return named
 
 
 def parser(schema: Schema, group: type[GroupNode] = AndGroup) -> QueryParser:

@@ -12,10 +12,12 @@ best records only. A word also finds its forms that the stemmer cuts apart («п
 «подготовке», «ребенок» / «ребенка») and the noun of a «-ический» adjective («исторических» /
 «истории») at a lower weight (:mod:`catalogue.words`); a word naming the kind of
 document («рабочая программа», «тест») and an ordinal word weigh less than the topic. A kind of
-document named is also a mild preference: a record of a kind it does not fit (a textbook of the
-media library when a working programme is asked for; the vocabulary says which record kinds a
-resource type fits) keeps :data:`OTHER_KIND_SHARE` of its score, which breaks the tie between
-equally matching records without hiding any.
+document or a subject named is also a preference: a record of a kind the named document does
+not fit (a textbook of the media library when a working programme is asked for; the vocabulary
+says which record kinds a resource type fits), or with subjects none of which is named (a
+history test when economics is asked for), keeps :data:`OTHER_SHARE` of its score. That
+decides between records matching the words alike, hides none, and a record with no subject is
+not held back.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
-OTHER_KIND_SHARE = 0.9  # of its score a record of a kind the named document is not keeps
+OTHER_SHARE = 0.7  # of its score a record of another kind or subject than named keeps
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
@@ -52,6 +54,7 @@ class Unit:
     share: float = 1.0  # of its rarity the unit can earn
     fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
     kinds: frozenset[str] = frozenset()  # a kind of document named: the record kinds it fits
+    subjects: frozenset[str] = frozenset()  # the subjects a word names («истории»)
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -92,11 +95,10 @@ def unit_ranking(
         {doc: score / max(weight, 1e-9) for doc, score in found.items()}
         for found, weight in zip(scores, weights, strict=True)
     ]
-    fits = fitting_kinds(units)
+    kinds, subjects = named(units)
     other: set[int] = set()
-    if fits:
-        kind = reader.column_reader("kind")
-        other = {doc for doc in set().union(*evidence) if kind[doc] not in fits}
+    if kinds or subjects:
+        other = _elsewhere(searcher, set().union(*evidence), kinds, subjects)
     ranked = combine(units, evidence, total, loose, other)
     if bonus is not None and ranked:
         # the words standing together re-rank the best records only (phrases are costly)
@@ -104,7 +106,7 @@ def unit_ranking(
         head = sorted(doc for _, doc in ranked[:PROXIMITY_DEPTH])
         near = _scores(searcher, bonus, head)
         ranked = add_proximity(
-            ranked, {d: s / max(average, 1e-9) for d, s in near.items()}, average
+            ranked, {d: s / max(average, 1e-9) for d, s in near.items()}, average, other
         )
     # a word found only through its other forms may be a typo: the spelling repair may try it
     unknown = any(
@@ -130,9 +132,41 @@ def _alternatives(q: wq.Query) -> list[wq.Query]:
     return list(q.subqueries) if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
 
 
-def fitting_kinds(units: list[Unit]) -> frozenset[str]:
-    """The record kinds the kinds of document a query names fit (none named: empty)."""
-    return frozenset().union(*(unit.kinds for unit in units))
+def named(units: list[Unit]) -> tuple[frozenset[str], frozenset[str]]:
+    """The record kinds the kinds of document a query names fit, and the subjects it names
+    (empty when none is named)."""
+    return (
+        frozenset().union(*(unit.kinds for unit in units)),
+        frozenset().union(*(unit.subjects for unit in units)),
+    )
+
+
+def elsewhere(
+    kinds: Iterable[str],
+    subjects: Iterable[str],
+    named_kinds: frozenset[str],
+    named_subjects: frozenset[str],
+) -> bool:
+    """Whether a record of these kinds and subjects is of another kind than the kinds of
+    document a query names fit, or has subjects and none of those the query names."""
+    other_kind = bool(named_kinds) and named_kinds.isdisjoint(kinds)
+    held = set(subjects)
+    return other_kind or bool(named_subjects and held and named_subjects.isdisjoint(held))
+
+
+def _elsewhere(
+    searcher: Any, docs: set[int], kinds: frozenset[str], subjects: frozenset[str]
+) -> set[int]:
+    """The records of ``docs`` that are :func:`elsewhere`."""
+    reader = searcher.reader()
+    kind = reader.column_reader("kind")
+    held: dict[int, set[str]] = {}
+    if subjects:
+        for code in reader.field_terms("subject"):
+            for doc in _scores(searcher, wq.Term("subject", code), scored=False):
+                if doc in docs:
+                    held.setdefault(doc, set()).add(code)
+    return {doc for doc in docs if elsewhere((kind[doc],), held.get(doc, ()), kinds, subjects)}
 
 
 def combine(
@@ -140,13 +174,13 @@ def combine(
     evidence: list[dict[K, float]],
     total: int,
     loose: bool,
-    other_kind: set[K] | frozenset[K] = frozenset(),
+    other: set[K] | frozenset[K] = frozenset(),
 ) -> list[tuple[float, K]]:
     """(score, record) of the records matching enough units (any one when ``loose``), best
     first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
     score without the idf; unused for metadata), ``total`` is the number of records; records
-    in ``other_kind`` (of a kind the named kind of document does not fit) keep
-    :data:`OTHER_KIND_SHARE` of their score."""
+    in ``other`` (:func:`elsewhere`: of another kind or subject than the query names) keep
+    :data:`OTHER_SHARE` of their score."""
     weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
     required = 1 if loose else required_units(sum(1 for found in evidence if found))
     ranked: list[tuple[float, K]] = []
@@ -157,8 +191,8 @@ def combine(
         score = sum(
             weights[i] * units[i].share * _evidence(units[i], evidence[i][doc]) for i in matched
         )
-        if doc in other_kind:
-            score *= OTHER_KIND_SHARE
+        if doc in other:
+            score *= OTHER_SHARE
         ranked.append((score, doc))
     ranked.sort(key=lambda sd: (-sd[0], sd[1]))
     return ranked
@@ -171,13 +205,24 @@ def mean_weight(evidence: list[dict[K, float]], total: int) -> float:
 
 
 def add_proximity(
-    ranked: list[tuple[float, K]], near: dict[K, float], weight: float
+    ranked: list[tuple[float, K]],
+    near: dict[K, float],
+    weight: float,
+    other: set[K] | frozenset[K] = frozenset(),
 ) -> list[tuple[float, K]]:
     """``ranked`` with the records whose words stand together (``near``: their proximity
-    evidence) raised by up to :data:`PROXIMITY_SHARE` units of ``weight``; only the first
+    evidence) raised by up to :data:`PROXIMITY_SHARE` units of ``weight`` (records in
+    ``other``, as in :func:`combine`, by :data:`OTHER_SHARE` of that); only the first
     :data:`PROXIMITY_DEPTH` records move."""
     head = [
-        (score + PROXIMITY_SHARE * weight * _saturate(near[doc]), doc)
+        (
+            score
+            + PROXIMITY_SHARE
+            * weight
+            * _saturate(near[doc])
+            * (OTHER_SHARE if doc in other else 1.0),
+            doc,
+        )
         if doc in near
         else (score, doc)
         for score, doc in ranked[:PROXIMITY_DEPTH]

@@ -11,7 +11,7 @@ from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.query import plan, units
-from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, fitting_kinds
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, elsewhere, named
 from index.schema import build_schema
 
 # (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
@@ -155,6 +155,8 @@ FIXTURE = [
     records.new(
         "media", title="История России", grades=["10"], resource_type="Учебник", status="published"
     ),
+    _m("Права человека. Обществознание", subjects=["История"]),
+    _m("Права человека", subjects=["Обществознание"], annotation="Обществознание: права человека"),
 ]
 
 
@@ -188,24 +190,52 @@ def test_questions_find_what_they_mean(index, query, first):
         ("где найти конспект по истории России для 10 класса", "История России. Тест"),
         ("учебник по истории России для 10 класса", "История России"),
         ("история России 10 класс", "История России"),  # no kind named: the shorter title
+        # the same words: the subject named decides
+        ("права человека обществознание", "Права человека"),
+        ("права человека история", "Права человека. Обществознание"),
     ],
 )
-def test_a_kind_of_document_named_prefers_records_it_fits(index, query, first):
+def test_a_kind_of_document_or_subject_named_prefers_records_it_fits(index, query, first):
     assert _titles(index, query)[0] == first
 
 
 @pytest.mark.parametrize(
-    ("query", "kinds"),
+    ("query", "kinds", "subjects"),
     [
-        ("где найти рабочую программу по истории", {"material"}),
-        ("учебник Перышкина по физике", {"media"}),
-        ("презентация о космосе", {"material", "media"}),
-        ("статья из опыта работы", {"material", "portfolio"}),
-        ("работа психолога с детьми", set()),
+        ("где найти рабочую программу по истории", {"material"}, {"История"}),
+        ("учебник Перышкина по физике", {"media"}, {"Физика"}),
+        ("презентация о космосе", {"material", "media"}, set()),
+        ("статья из опыта работы", {"material", "portfolio"}, set()),
+        ("работа психолога с детьми", set(), {"Психология"}),
+        ("основы теории вероятностей", set(), {"Вероятность и статистика"}),
+        ("учебник по русскому языку", {"media"}, {"Русский язык"}),
+        # a lone adjective names no subject in running text: these are Russian lands
+        ("как русские земли жили под властью Орды", set(), set()),
     ],
 )
-def test_the_kind_of_document_named_fits_record_kinds(query, kinds):
-    assert fitting_kinds(units(plan(query), build_schema())) == kinds
+def test_a_question_names_kinds_of_document_and_subjects(query, kinds, subjects):
+    assert named(units(plan(query), build_schema())) == (kinds, subjects)
+
+
+M, H, E = frozenset({"material"}), frozenset({"История"}), frozenset()
+
+
+@pytest.mark.parametrize(
+    ("kinds", "subjects", "named_kinds", "named_subjects", "outside"),
+    [
+        (["media"], ["История"], M, H, True),  # a textbook when a programme is asked for
+        (["material"], ["История"], M, H, False),
+        (["material"], ["Экономика"], M, H, True),  # another subject
+        (["material"], ["Экономика", "История"], M, H, False),
+        (["material"], [], M, H, False),  # no subject known: no evidence against
+        (["media"], [], E, H, False),  # no kind of document named
+        (["media"], ["Экономика"], E, E, False),  # nothing named
+    ],
+)
+def test_a_record_of_another_kind_or_subject_is_outside(
+    kinds, subjects, named_kinds, named_subjects, outside
+):
+    assert elsewhere(kinds, subjects, named_kinds, named_subjects) is outside
 
 
 def test_a_free_text_grade_only_adds_score(index):
