@@ -36,6 +36,7 @@ from whoosh.qparser import (
 from whoosh.qparser.syntax import GroupNode
 
 from catalogue import grades, vocabularies
+from catalogue.ingest.suggest import names_subject
 from index.analysis import words as analysed
 from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, Unit
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
@@ -46,7 +47,6 @@ SEARCH_GRADES = (grades.CLASS, grades.SUFFIX)  # how a grade is written in a que
 SCHOOL_GRADES = range(1, 12)
 PLAIN = re.compile(r'["()*?^]')
 CYRILLIC_WORD = re.compile(r"[а-яё]+", re.I)
-ADJECTIVE = re.compile(r"[а-яё]+(?:ий|ый|ой)", re.I)  # one word, an adjective
 FIELD = re.compile(r'(?<![\w"])([A-Za-zА-Яа-яЁё]+):("[^"]*"?|[^\s()"]+)')
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # «под редакцией Иванова»: the words naming the role say nothing about the book.
@@ -270,8 +270,12 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
         share, fits = 1.0, frozenset[str]()
-        if n in ordinals or ({n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words()):
+        if n in ordinals:
             share = ORDINAL_SHARE
+        elif {n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words():
+            share = ORDINAL_SHARE
+            if tuple(analysed(chunk)) in divisions():  # «первой части»: «глава первая» too
+                parsed = p.parse(" OR ".join(" ".join(w) for w in sorted(divisions())))
         elif n in typed:
             share, fits = DOCUMENT_TYPE_SHARE, typed[n]
         found.append(Unit(parsed, share, kinds=fits, subjects=subjects.get(n, frozenset())))
@@ -290,6 +294,13 @@ def part_words() -> frozenset[tuple[str, ...]]:
     """Analysed words naming a part of a work («часть», «глава»): next to an ordinal they
     weigh as little as it does."""
     return frozenset(tuple(analysed(w)) for w in _synonyms_file()["part_words"])
+
+
+@cache
+def divisions() -> frozenset[tuple[str, ...]]:
+    """Analysed words naming a division of a work («часть», «глава», «раздел»): next to an
+    ordinal, each also finds the others."""
+    return frozenset(tuple(analysed(w)) for w in _synonyms_file()["divisions"])
 
 
 @cache
@@ -315,14 +326,15 @@ def document_type_words() -> dict[tuple[str, ...], frozenset[str]]:
 
 @cache
 def subject_words() -> dict[tuple[str, ...], frozenset[str]]:
-    """Analysed names of the subjects («истории», «обществознанию», «психолога»), with their
-    synonyms; each with the subject it names. A lone adjective («русский», «английский»)
-    names a subject in a field, not in running text («русские земли»): it needs its noun."""
+    """Analysed names of the subjects («истории», «обществознанию», «психолога») and those of
+    their synonyms that name a subject on their own in running text (not «русский» alone:
+    «русские земли», nor «проект»; :func:`catalogue.ingest.suggest.names_subject`), each with
+    the subject it names."""
     found: dict[tuple[str, ...], set[str]] = {}
     for term in vocabularies.get("subjects").terms:
         for name in (term.name, *term.synonyms):
             seq = tuple(analysed(name))
-            if seq and not ADJECTIVE.fullmatch(name):
+            if seq and (name == term.name or names_subject(name)):
                 found.setdefault(seq, set()).add(term.code)
     return {seq: frozenset(codes) for seq, codes in found.items()}
 

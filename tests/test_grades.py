@@ -4,6 +4,7 @@ search: question words, ordinals, grades as evidence."""
 from __future__ import annotations
 
 import pytest
+from whoosh import query as wq
 
 from catalogue import grades, records
 from catalogue.ingest.suggest import suggest_grades
@@ -156,6 +157,8 @@ FIXTURE = [
         "media", title="История России", grades=["10"], resource_type="Учебник", status="published"
     ),
     _m("Права человека. Обществознание", subjects=["История"]),
+    _m("Онегин в первой половине дня", annotation="Онегин"),
+    _m("Онегин. Глава первая"),
     _m("Права человека", subjects=["Обществознание"], annotation="Обществознание: права человека"),
 ]
 
@@ -236,6 +239,25 @@ def test_a_record_of_another_kind_or_subject_is_outside(
     kinds, subjects, named_kinds, named_subjects, outside
 ):
     assert elsewhere(kinds, subjects, named_kinds, named_subjects) is outside
+
+
+@pytest.mark.parametrize(
+    ("query", "finds", "not_finds"),
+    [
+        ("стихотворение первой части", {"част", "глав", "раздел"}, {"половин"}),
+        ("вторая глава учебника", {"част", "глав", "параграф"}, {"половин"}),
+        ("во второй половине века", {"половин"}, {"част", "глав"}),  # a half is no division
+    ],
+)
+def test_a_division_of_a_work_beside_an_ordinal_finds_the_others(query, finds, not_finds):
+    part = [u for u in units(plan(query), build_schema()) if u.share == ORDINAL_SHARE][-1]
+    terms = {str(t.text) for t in part.query.leaves() if isinstance(t, wq.Term)}
+    assert finds <= terms
+    assert not not_finds & terms
+
+
+def test_the_first_part_is_the_first_chapter(index):
+    assert _titles(index, "Онегин первой части")[0] == "Онегин. Глава первая"
 
 
 def test_a_free_text_grade_only_adds_score(index):
