@@ -10,7 +10,8 @@ words that carry the meaning, and the more of the query a record covers the high
 The words standing together (the proximity bonus) add up to one average unit, re-ranking the
 best records only. A word also finds its forms that the stemmer cuts apart («подготовить» /
 «подготовке», «ребенок» / «ребенка») and the noun of a «-ический» adjective («исторических» /
-«истории») at a lower weight (:mod:`catalogue.words`); a word naming the kind of
+«истории»), and in a file name the word cut short («trud_zhiz» for «трудной жизненной»), at a
+lower weight (:mod:`catalogue.words`); a word naming the kind of
 document («рабочая программа», «тест») and an ordinal word weigh less than the topic. A kind of
 document or a subject named is also a preference: a record of a kind the named document does
 not fit (a textbook of the media library when a working programme is asked for; the vocabulary
@@ -30,7 +31,7 @@ from typing import Any, TypeVar
 
 from whoosh import query as wq
 
-from catalogue.words import fleeting_forms, form_prefix, noun_stems, other_form
+from catalogue.words import abbreviations, fleeting_forms, form_prefix, noun_stems, other_form
 from index import bm25
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
@@ -232,19 +233,19 @@ def add_proximity(
 
 
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
-    """A word's query that also finds its :func:`other_stems` in each field, at a lower
-    weight."""
+    """A word's query that also finds its :func:`other_stems` in each field, and in a file
+    name its :func:`~catalogue.words.abbreviations`, at a lower weight."""
     if not isinstance(q, wq.Or):
         return q
     extra: list[wq.Query] = []
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
-        for form in other_stems(
-            term.text,
-            partial(_prefixed, reader, term.fieldname),
-            partial(_has, reader, term.fieldname),
-        ):
+        has = partial(_has, reader, term.fieldname)
+        forms = other_stems(term.text, partial(_prefixed, reader, term.fieldname), has)
+        if term.fieldname in bm25.FILE_FIELDS:  # a file name cuts words short
+            forms += abbreviations(term.text, has)
+        for form in forms:
             extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
     return wq.Or([*q.subqueries, *extra]) if extra else q
 
