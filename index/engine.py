@@ -29,6 +29,7 @@ from catalogue.filelock import FileLock, locked
 from catalogue.records import Record
 from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
+from index.bm25 import CatalogueSearcher
 from index.documents import document
 from index.facets import FacetTable, SegmentTables
 from index.schema import INDEX_VERSION, build_schema
@@ -236,7 +237,7 @@ class CatalogueIndex:
             self._reopen()
             self._built = built
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            self._searcher = CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
             self._table = None
         elif not self._searcher.up_to_date():
             # A new searcher, not Searcher.refresh(): a refreshed reader reuses each unchanged
@@ -244,7 +245,7 @@ class CatalogueIndex:
             # would still be found (and Whoosh cannot refresh the reader of an empty index).
             # The old one is not closed here: a search running now may still be reading it;
             # it is released with its last reference.
-            self._searcher = self.ix.searcher()
+            self._searcher = CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
             self._table = None
         return self._searcher
 

@@ -45,6 +45,7 @@ from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import (
     ALL_REQUIRED_UP_TO,
     FACT_SHARE,
+    OTHER_SHARE,
     PROXIMITY_DEPTH,
     REQUIRED_SHARE,
     SATURATION,
@@ -52,7 +53,9 @@ from index.ranking import (
     Unit,
     add_proximity,
     combine,
+    elsewhere,
     mean_weight,
+    named,
     other_stems,
 )
 from index.schema import FIELD_BOOSTS
@@ -159,6 +162,18 @@ def _found(where: str) -> str:
     return f"id IN (SELECT id FROM search_docs WHERE {where})"
 
 
+def _elsewhere(kinds: frozenset[str], subjects: frozenset[str], built: Condition) -> str:
+    """SQL: whether a record is :func:`index.ranking.elsewhere` — of another kind than the
+    kinds of document the query names fit, or with subjects and none of those it names."""
+    found = []
+    if kinds:
+        found.append(f"NOT (kind && CAST({built.param(sorted(kinds))} AS text[]))")
+    if subjects:
+        named_ = built.param(sorted(subjects))
+        found.append(f"(cardinality(subject) > 0 AND NOT (subject && CAST({named_} AS text[])))")
+    return "(" + " OR ".join(found) + ")" if found else "FALSE"
+
+
 def _exact(
     conn: Connection, head: list[str], columns: list[str], built: Condition
 ) -> dict[str, Any]:
@@ -224,6 +239,7 @@ def _attempt(
     if bonus_text:
         near = Ranks.of(bonus_text, built)
         exact += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
+    exact += ["kind", "subject"]
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
@@ -231,7 +247,11 @@ def _attempt(
     windows = ", ".join(
         f"count(*) FILTER (WHERE f{n}) OVER () AS n{n}, bool_or(m{n}) OVER () AS o{n}" for n in k
     )
+    kinds, subjects = named(parts)
+    columns += ["kind", "subject"]
     score = _first_cut_score(parts, total, average, loose)
+    other = _elsewhere(kinds, subjects, built)
+    score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
     rows = conn.execute(
         text(
             f"WITH hit AS MATERIALIZED (SELECT id, {', '.join(columns)} FROM search_docs "
@@ -256,14 +276,19 @@ def _attempt(
         }
         for n in k
     ]
-    ranked = combine(parts, found, total, loose, counts) + ranked[CUT:]
+    outside = {
+        doc
+        for doc, r in read.items()
+        if elsewhere(r["kind"] or (), r["subject"] or (), kinds, subjects)
+    }
+    ranked = combine(parts, found, total, loose, outside, counts) + ranked[CUT:]
     if bonus_text and ranked:
         together = {
             doc: evidence(r["near_a"], r["near_c"], r["content_words"], average)
             for doc, r in read.items()
             if r["near_a"] or r["near_c"]
         }
-        ranked = add_proximity(ranked, together, mean_weight(found, total, counts))
+        ranked = add_proximity(ranked, together, mean_weight(found, total, counts), outside)
     q = wq.Or([u.query for u in parts])
     return the_plan, Run(q, ranked, unknown=not all(own))
 
