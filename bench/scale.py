@@ -468,23 +468,27 @@ class Fts5:
         self.con = sqlite3.connect(path)
 
     def search(self, match: str, filters: dict[str, list[str]]) -> int:
-        where = "docs MATCH ?"
-        args: list[str] = [match]
-        for facet, values in filters.items():
-            where += " AND rowid IN (SELECT rowid FROM facets WHERE facet = ? AND value = ?)"
-            args += [facet, values[0]]
+        # each filter a join on the facets table, the full-text match the outer loop
+        # (CROSS JOIN keeps that order: as the inner loop MATCH would run once per facet row)
+        joined = "docs" + "".join(
+            f" CROSS JOIN facets f{i} ON f{i}.rowid = docs.rowid"
+            f" AND f{i}.facet = ? AND f{i}.value = ?"
+            for i in range(len(filters))
+        )
+        args = [part for facet, values in filters.items() for part in (facet, values[0])]
+        args.append(match)
         try:
             self.con.execute(
-                "SELECT id, title, snippet(docs, 7, '<mark>', '</mark>', '…', 20) FROM docs"
-                f" WHERE {where} ORDER BY bm25(docs, {FTS_WEIGHTS}) LIMIT 10",
+                "SELECT id, title, snippet(docs, 7, '<mark>', '</mark>', '…', 20)"
+                f" FROM {joined} WHERE docs MATCH ? ORDER BY bm25(docs, {FTS_WEIGHTS}) LIMIT 10",
                 args,
             ).fetchall()
             total: int = self.con.execute(
-                f"SELECT count(*) FROM docs WHERE {where}", args
+                f"SELECT count(*) FROM {joined} WHERE docs MATCH ?", args
             ).fetchone()[0]
             self.con.execute(
                 "SELECT facet, value, count(*) FROM facets WHERE rowid IN"
-                f" (SELECT rowid FROM docs WHERE {where}) GROUP BY facet, value",
+                f" (SELECT docs.rowid FROM {joined} WHERE docs MATCH ?) GROUP BY facet, value",
                 args,
             ).fetchall()
         except sqlite3.OperationalError:
