@@ -110,9 +110,9 @@ def phrase_scores(
                 if key not in read:
                     read[key] = _postings(reader, phrase.fieldname, word, values=True)
                 postings.append(read[key])
-            common = reduce(np.intersect1d, [p.ids for p in postings])
+            common = reduce(_both, [p.ids for p in postings])
             if chosen is not None:
-                common = np.intersect1d(common, chosen - offset)
+                common = _both(common, chosen - offset)
             if not common.size:
                 continue
             where = [np.searchsorted(p.ids, common) for p in postings]
@@ -147,6 +147,11 @@ def term_docs(searcher: Any, terms: list[wq.Term]) -> set[int]:
             if (term.fieldname, text) in reader:
                 found.update((_postings(reader, term.fieldname, text).ids + offset).tolist())
     return found
+
+
+def _both(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The document numbers in both ascending arrays of distinct numbers."""
+    return np.intersect1d(a, b, assume_unique=True)
 
 
 def _in_sequence(positions: tuple[list[int], ...], slop: int) -> bool:
