@@ -114,9 +114,10 @@ def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
     scores = _block_scores(searcher, _alternatives(q))
     if scores is None:
         return None
-    ranked = [(score, doc) for doc, score in scores.items()]
-    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
-    return ranked
+    docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    order = np.lexsort((docs, -values))  # best first, then by document number
+    return list(zip(values[order].tolist(), docs[order].tolist(), strict=True))
 
 
 def _block_scores(searcher: Any, alternatives: Sequence[wq.Query]) -> dict[int, float] | None:
