@@ -10,8 +10,10 @@ a notebook in a real kernel of this very interpreter (tests using it are marked 
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from _pytest.mark.expression import Expression
 
 from catalogue import i18n
 from tests.needs import need
@@ -242,6 +245,43 @@ def pytest_collection_modifyitems(config, items):
 
 
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+
+def module_marks(path: Path) -> set[str]:
+    """The marks a one-line ``pytestmark = pytest.mark.x`` (or a list of them) gives every test
+    of the module at ``path``."""
+    found = re.search(r"^pytestmark = (.*)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return set(re.findall(r"pytest\.mark\.(\w+)", found.group(1))) if found else set()
+
+
+def never_selected(markexpr: str, marks: set[str]) -> bool:
+    """Whether ``-m markexpr`` deselects a test carrying ``marks``, whatever other marks it has."""
+    if not re.fullmatch(r"[\w\s()]+", markexpr):
+        return False  # marks with arguments: leave the decision to pytest
+    expression = Expression.compile(markexpr)
+    others = sorted(set(re.findall(r"\w+", markexpr)) - {"and", "or", "not"} - marks)
+    return not any(
+        expression.evaluate(carrying(marks.union(extra)))
+        for size in range(len(others) + 1)
+        for extra in itertools.combinations(others, size)
+    )
+
+
+def carrying(marks: set[str]) -> Callable[..., bool]:
+    """A mark matcher for :class:`Expression`: a test carrying exactly ``marks``."""
+    return lambda name, **_: name in marks
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A test module that ``-m`` would deselect whole by its module mark is not even imported:
+    its imports (matplotlib, the PostgreSQL driver, a browser) would slow every xdist worker of
+    ``make test-fast``."""
+    markexpr = config.getoption("markexpr")
+    if markexpr and collection_path.name.startswith("test_") and collection_path.suffix == ".py":
+        marks = module_marks(collection_path)
+        if marks and never_selected(markexpr, marks):
+            return True
+    return None
 
 
 TEXTBOOK_SEED = 11

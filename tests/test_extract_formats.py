@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-import matplotlib
 import openpyxl
 import pytest
 from fpdf import FPDF
@@ -245,6 +244,8 @@ def test_worker_reports_in_the_callers_language(tmp_path):
 
 
 def scanned_pdf(text: str) -> bytes:
+    import matplotlib  # its bundled font; only the OCR tests draw scans
+
     font = ImageFont.truetype(
         str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), 40
     )

@@ -11,7 +11,6 @@ import pytest
 
 from catalogue import reports
 from catalogue.records import new
-from catalogue.reports import charts
 from catalogue.reports.data import add_months
 from catalogue.workspace import Workspace
 
@@ -191,6 +190,8 @@ def test_add_months(day, months, expected):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["attestation", "eligibility"])
 def test_no_personal_data_and_charts(ws, name):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     report = reports.get(name)
     table = report.run(ws, today=CALENDAR_DAY)
     text = table.to_csv()

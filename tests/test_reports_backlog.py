@@ -10,7 +10,6 @@ import pytest
 
 from catalogue import reports
 from catalogue.records import new
-from catalogue.reports import charts
 from catalogue.reports.backlog import band
 from catalogue.workspace import Workspace
 
@@ -143,6 +142,8 @@ def test_bands(days, expected):
 
 @pytest.mark.slow
 def test_chart(ws):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     workspace, _ = ws
     report = reports.get("backlog")
     data = charts.png(report.figure(report.run(workspace, today=TODAY)))

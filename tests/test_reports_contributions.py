@@ -8,7 +8,6 @@ import pytest
 
 from catalogue import reports
 from catalogue.records import new
-from catalogue.reports import charts
 from catalogue.reports.data import BadParameter
 from catalogue.workspace import Workspace
 
@@ -101,6 +100,8 @@ def test_bad_parameters(ws, params, name):
 
 @pytest.mark.slow
 def test_timeline_chart(demo_home):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     with Workspace.open(demo_home) as ws:
         report = reports.get("contributions")
         data = charts.png(report.figure(report.run(ws)))

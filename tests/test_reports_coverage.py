@@ -10,7 +10,6 @@ import pytest
 
 from catalogue import reports
 from catalogue.records import new
-from catalogue.reports import charts
 from catalogue.reports.data import BadParameter
 from catalogue.workspace import Workspace
 
@@ -150,6 +149,8 @@ def test_unknown_dimension_is_explained(ws):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["coverage", "gaps"])
 def test_charts_are_png(ws, name):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     report = reports.get(name)
     data = charts.png(report.figure(report.run(ws)))
     assert data.startswith(b"\x89PNG")
@@ -159,6 +160,8 @@ def test_charts_are_png(ws, name):
 
 @pytest.mark.slow
 def test_demo_coverage_chart(demo_home):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     with Workspace.open(demo_home) as ws:
         table = reports.coverage(ws)
         assert int(table.sum().sum()) > 0

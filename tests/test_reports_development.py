@@ -9,7 +9,6 @@ import pytest
 
 from catalogue import reports
 from catalogue.records import Course, new
-from catalogue.reports import charts
 from catalogue.workspace import Workspace
 
 OUT = Path(__file__).resolve().parent / "output" / "reports"
@@ -124,6 +123,8 @@ def test_no_report_shows_contacts_or_birth_dates(ws, name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["development", "development-orgs"])
 def test_charts(ws, name):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     report = reports.get(name)
     data = charts.png(report.figure(report.run(ws, today=TODAY)))
     OUT.mkdir(parents=True, exist_ok=True)

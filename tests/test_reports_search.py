@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from catalogue import reports
-from catalogue.reports import charts
 from catalogue.workspace import Workspace
 
 OUT = Path(__file__).resolve().parent / "output" / "reports"
@@ -95,6 +94,8 @@ def test_empty_log(workspace):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["search-top", "search-zero", "search-corrected"])
 def test_charts(ws, name):
+    from catalogue.reports import charts  # draws with matplotlib: slow tests only
+
     report = reports.get(name)
     data = charts.png(report.figure(report.run(ws)))
     OUT.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from index.search import SearchResult
 from widgets.progress import ProgressReporter
 from widgets.rows import HitRow, Pool, labelled_button
 from widgets.search_panel import esc, find_home, grades_text
-from widgets.sizing import fits_label, label_style
+from widgets.sizing import fits_label, label_style, shared
 
 ADD_ALL_LIMIT = 500
 LINK_STYLE = "color:#0b4f86;text-decoration:underline"  # Lab shows widget links as plain text
@@ -274,9 +274,9 @@ class ItemRow(w.HBox):
     """The collection's item at position ``n``: its title, its note, up / down / remove."""
 
     def __init__(self, model: CollectionModel, n: int):
-        self.title = w.HTML(layout=w.Layout(width="50%"))
+        self.title = w.HTML(layout=shared(width="50%"))
         self.note = w.Text(
-            placeholder=t("builder.note"), continuous_update=False, layout=w.Layout(width="35%")
+            placeholder=t("builder.note"), continuous_update=False, layout=shared(width="35%")
         )
         self.n, self._model, self._showing = n, model, False
         self.note.observe(self._noted, "value")
@@ -286,7 +286,7 @@ class ItemRow(w.HBox):
             ("arrow-down", lambda _: model.move(n, +1)),
             ("times", lambda _: model.remove(n)),
         ):
-            button = w.Button(icon=icon, layout=w.Layout(width="36px"))
+            button = w.Button(icon=icon, layout=shared(width="36px"))
             button.on_click(act)
             buttons.append(button)
         super().__init__([self.title, self.note, *buttons])
@@ -312,25 +312,25 @@ class CollectionBuilder(w.VBox):
         self.model = model
         wide = label_style()
         self.title_box = w.Text(
-            description=t("builder.title"), style=wide, layout=w.Layout(width="50%")
+            description=t("builder.title"), style=wide, layout=shared(width="50%")
         )
         self.name_box = w.Text(
             description=t("builder.name"),
             placeholder=t("builder.name_placeholder"),
             style=wide,
-            layout=w.Layout(width="30%"),
+            layout=shared(width="30%"),
         )
         self.create_button = w.Button(
             description=t("builder.create"), icon="plus", layout=fits_label()
         )
         self.existing = w.Dropdown(
-            description=t("builder.existing"), style=wide, layout=w.Layout(width="50%")
+            description=t("builder.existing"), style=wide, layout=shared(width="50%")
         )
         self.open_button = w.Button(
             description=t("builder.open"), icon="folder-open", layout=fits_label()
         )
         self.query_box = w.Text(
-            placeholder=t("builder.query"), continuous_update=False, layout=w.Layout(width="60%")
+            placeholder=t("builder.query"), continuous_update=False, layout=shared(width="60%")
         )
         self.add_all_button = w.Button(
             description=t("builder.add_all"), icon="plus-square", layout=fits_label()
@@ -343,19 +343,19 @@ class CollectionBuilder(w.VBox):
             description=t("builder.heading"),
             continuous_update=False,
             style=wide,
-            layout=w.Layout(width="100%"),
+            layout=shared(width="100%"),
         )
         self.annotation_box = w.Textarea(
             description=t("builder.annotation"),
             continuous_update=False,
-            layout=w.Layout(width="100%"),
+            layout=shared(width="100%"),
         )
         self.curator_box = w.Text(
             description=t("builder.curator"),
             placeholder=t("builder.curator_placeholder"),
             continuous_update=False,
             style=label_style(),
-            layout=w.Layout(width="60%"),
+            layout=shared(width="60%"),
         )
         self.schools_box = w.TagsInput(allow_duplicates=False)
         self.grades_box = w.TagsInput(
@@ -375,7 +375,7 @@ class CollectionBuilder(w.VBox):
             value="html",
             description=t("builder.format"),
             style=wide,
-            layout=w.Layout(width="340px", flex="0 0 auto"),
+            layout=shared(width="340px", flex="0 0 auto"),
         )
         self.export_button = w.Button(
             description=t("builder.export"),

@@ -25,7 +25,7 @@ from widgets.history_panel import HistoryPanel
 from widgets.review_panel import ReviewPanel
 from widgets.rows import HitRow, Pool
 from widgets.search_panel import esc, find_home
-from widgets.sizing import label_style
+from widgets.sizing import label_style, shared
 
 FINDER_HITS = 8
 
@@ -44,13 +44,13 @@ class CurationDesk(w.VBox):
             placeholder=t("desk.user_placeholder"),
             continuous_update=False,
             style=label_style(),
-            layout=w.Layout(width="560px", flex="0 0 auto"),
+            layout=shared(width="560px", flex="0 0 auto"),
         )
         self.user_note = w.HTML()
         self.finder_box = w.Text(
             placeholder=t("desk.find_placeholder"),
             continuous_update=False,
-            layout=w.Layout(width="60%"),
+            layout=shared(width="60%"),
         )
         self.hits = w.VBox()
         self.found = w.HTML()

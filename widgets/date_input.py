@@ -15,6 +15,7 @@ from traitlets import Instance
 
 from catalogue.i18n import date_text, parse_date, t
 from widgets.search_panel import esc
+from widgets.sizing import shared
 
 
 class DateInput(w.HBox):
@@ -35,7 +36,7 @@ class DateInput(w.HBox):
             placeholder=t("editor.date_placeholder"),
             continuous_update=False,
             style=style or {},
-            layout=w.Layout(width="auto"),
+            layout=shared(width="auto"),
         )
         self.text.add_class("imk-date-text")
         self.error = w.HTML()

@@ -29,7 +29,7 @@ from widgets.editor_fields import TermsInput, make_input
 from widgets.editor_model import EditorModel
 from widgets.rows import ButtonRow, Pool
 from widgets.search_panel import esc, find_home
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, shared
 
 STYLE = """<style>
 .imk-editor .imk-field { margin: 2px 0 6px 0; }
@@ -86,16 +86,16 @@ class RecordEditor(w.VBox):
         self.rows: dict[str, w.VBox] = {}
 
         self.header = w.HTML()
-        self.id_box = w.Text(placeholder=t("editor.id_placeholder"), layout=w.Layout(width="200px"))
+        self.id_box = w.Text(placeholder=t("editor.id_placeholder"), layout=shared(width="200px"))
         self.open_button = w.Button(
             description=t("editor.open"), icon="folder-open", layout=fits_label()
         )
         self.kind_select = w.Dropdown(
-            options=[(t(f"editor.kind_{k}"), k) for k in KINDS], layout=w.Layout(width="220px")
+            options=[(t(f"editor.kind_{k}"), k) for k in KINDS], layout=shared(width="220px")
         )
         self.new_button = w.Button(description=t("editor.new"), icon="file", layout=fits_label())
         self.suggestions = w.VBox()
-        self.form = w.VBox(layout=w.Layout(width="100%"))
+        self.form = w.VBox(layout=shared(width="100%"))
         self.attachments = w.VBox()
         self.attachments_title = w.HTML(
             f'<span class="imk-field-label">{esc(t("editor.attachments"))}</span>'
@@ -219,7 +219,7 @@ class RecordEditor(w.VBox):
         # Titles, error lines and rows never change their look: they share the first title's
         # layout and style (each of these is a widget of its own, in the kernel and the page).
         look: dict[str, w.Widget] = {}
-        row_layout = w.Layout(width="100%")
+        row_layout = shared(width="100%")
         for name, how in self.model.fields():
             box = make_input(how)
             box.add_class(f"imk-input-{name}")
@@ -287,12 +287,12 @@ class RecordEditor(w.VBox):
                 self.header.value += f'<div class="imk-reopen-note">{esc(note)}</div>'
 
     def _suggestion_row(self) -> ButtonRow[str]:
-        accept = w.Button(description=t("editor.accept"), layout=w.Layout(width="auto"))
+        accept = w.Button(description=t("editor.accept"), layout=shared(width="auto"))
         accept.add_class("imk-accept")
         return ButtonRow(accept, self.model.accept_suggestion, button_last=True)
 
     def _attachment_row(self) -> ButtonRow[int]:
-        remove = w.Button(icon="times", tooltip=t("editor.detach"), layout=w.Layout(width="36px"))
+        remove = w.Button(icon="times", tooltip=t("editor.detach"), layout=shared(width="36px"))
         return ButtonRow(remove, self.model.detach, button_last=True)
 
     def _render_suggestions(self) -> None:

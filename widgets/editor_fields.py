@@ -16,12 +16,12 @@ from catalogue.i18n import t
 from widgets.editor_model import vocab_choices
 from widgets.rows import Pool
 from widgets.search_panel import esc
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, shared
 
 
 def wide() -> w.Layout:
     """As wide as the form, margins included (``width: 100%`` plus a margin overflows it)."""
-    return w.Layout(width="auto", align_self="stretch")
+    return shared(width="auto", align_self="stretch")
 
 
 class RowLine(w.HBox):
@@ -87,9 +87,7 @@ class RowsInput(w.VBox):
     # shared behaviour
     def _line(self, position: int) -> RowLine:
         row = self._row()
-        remove = w.Button(
-            icon="times", tooltip=t("editor.remove_row"), layout=w.Layout(width="36px")
-        )
+        remove = w.Button(icon="times", tooltip=t("editor.remove_row"), layout=shared(width="36px"))
         remove.on_click(lambda _: self.remove(position))
         return RowLine(row, self._cells(row), remove)
 
@@ -139,7 +137,7 @@ class ListInput(RowsInput):
         box = w.Text(
             placeholder=self.placeholder,
             continuous_update=False,
-            layout=w.Layout(flex="1 1 auto"),
+            layout=shared(flex="1 1 auto"),
         )
         box.observe(lambda _: self._collect(), "value")
         return box
@@ -171,7 +169,7 @@ class CoursesInput(RowsInput):
             box = w.Text(
                 placeholder=t(f"editor.course_{name}"),
                 continuous_update=False,
-                layout=w.Layout(width=width),
+                layout=shared(width=width),
             )
             box.observe(lambda _: self._collect(), "value")
             row[name] = box
@@ -217,10 +215,10 @@ class TermsInput(w.VBox):
             ensure_option=False,
             continuous_update=False,
             placeholder=t("editor.type_term"),
-            layout=w.Layout(width="320px"),
+            layout=shared(width="320px"),
         )
         self.entry.add_class("imk-term-entry")
-        self.chips = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.chips = w.HBox(layout=shared(flex_flow="row wrap"))
         self.chips.add_class("imk-term-chips")
         self._chips: Pool[w.Button] = Pool(self._chip)
         self.note_html = w.HTML()
@@ -243,7 +241,7 @@ class TermsInput(w.VBox):
         self.value = [v for n, v in enumerate(self.value) if n != position]
 
     def _chip(self, position: int) -> w.Button:
-        chip = w.Button(icon="times", layout=w.Layout(width="auto", margin="0 4px 4px 0"))
+        chip = w.Button(icon="times", layout=shared(width="auto", margin="0 4px 4px 0"))
         chip.add_class("imk-term")
         chip.on_click(lambda _: self.remove(position))
         return chip
@@ -277,7 +275,7 @@ def make_input(how: str) -> w.DOMWidget:
     if how == "textarea":
         return w.Textarea(
             continuous_update=False,
-            layout=w.Layout(width="auto", align_self="stretch", height="60px"),
+            layout=shared(width="auto", align_self="stretch", height="60px"),
         )
     placeholder = t("editor.date_placeholder") if how == "date" else ""
     return w.Text(continuous_update=False, placeholder=placeholder, layout=wide())

@@ -21,6 +21,7 @@ from catalogue.store import Store, Version
 from widgets.editor import diff_table
 from widgets.rows import HitRow, Pool
 from widgets.search_panel import esc
+from widgets.sizing import shared
 
 
 def action_name(action: str) -> str:
@@ -48,17 +49,17 @@ class HistoryPanel(w.VBox):
         self.record_id = ""
         self.versions: list[Version] = []
         self.table = w.HTML()
-        self.older = w.Dropdown(description=t("versions.from"), layout=w.Layout(width="200px"))
-        self.newer = w.Dropdown(description=t("versions.to"), layout=w.Layout(width="200px"))
+        self.older = w.Dropdown(description=t("versions.from"), layout=shared(width="200px"))
+        self.newer = w.Dropdown(description=t("versions.to"), layout=shared(width="200px"))
         self.diff = w.HTML()
         self.restore_button = w.Button(
-            description=t("versions.restore"), icon="history", layout=w.Layout(width="auto")
+            description=t("versions.restore"), icon="history", layout=shared(width="auto")
         )
         self.delete_button = w.Button(
             description=t("versions.delete"),
             icon="trash",
             button_style="danger",
-            layout=w.Layout(width="auto"),
+            layout=shared(width="auto"),
         )
         self.bin = w.VBox()
         self.bin_empty = w.HTML(f"<i>{esc(t('versions.bin_empty'))}</i>")

@@ -30,7 +30,7 @@ from catalogue.records import Portfolio
 from catalogue.store import Store
 from catalogue.workspace import Workspace
 from widgets.search_panel import esc, find_home
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, shared
 
 
 def _date(day: dt.date | None) -> str:
@@ -112,12 +112,12 @@ class PortfolioView(w.VBox):
             placeholder=t("portfolio_view.pick"),
             ensure_option=True,
             continuous_update=False,
-            layout=w.Layout(width="60%"),
+            layout=shared(width="60%"),
         )
         self.choices: dict[str, str] = {}
         self.page = w.HTML()
         self.public = {
-            name: w.Checkbox(description=label(name), indent=False, layout=w.Layout(width="260px"))
+            name: w.Checkbox(description=label(name), indent=False, layout=shared(width="260px"))
             for name in PUBLIC_CHOICES
         }
         self.consent = w.Checkbox(description=t("portfolio_view.consent"), indent=False)
@@ -141,7 +141,7 @@ class PortfolioView(w.VBox):
         self.picker.observe(self._picked, "value")
         self.save_button.on_click(lambda _: self.save())
         boxes = list(self.public.values())
-        grid = w.GridBox(boxes, layout=w.Layout(grid_template_columns="repeat(3, 270px)"))
+        grid = w.GridBox(boxes, layout=shared(grid_template_columns="repeat(3, 270px)"))
         self.publicity = w.VBox(
             [
                 w.HTML(f"<b>{esc(t('portfolio_view.public'))}</b>"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from catalogue.i18n import t
-from widgets.sizing import label_style
+from widgets.sizing import label_style, shared
 
 
 class ProgressReporter(w.HBox):
@@ -31,7 +31,7 @@ class ProgressReporter(w.HBox):
             max=1,
             description=text,
             style=label_style(),
-            layout=w.Layout(width="420px"),
+            layout=shared(width="420px"),
         )
         self.label = w.Label("")
         super().__init__([self.bar, self.label], **kwargs)

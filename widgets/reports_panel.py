@@ -21,7 +21,7 @@ from catalogue.workspace import Workspace
 from widgets.date_input import DateInput
 from widgets.progress import ProgressReporter
 from widgets.search_panel import find_home
-from widgets.sizing import fits_label, label_style
+from widgets.sizing import fits_label, label_style, shared
 
 MAX_ROWS = 200
 STYLE = """<style>
@@ -45,7 +45,7 @@ class ReportsPanel(w.VBox):
             options=[(r.title, r.name) for r in REPORTS.values()],
             description=t("report_panel.report"),
             style=wide,
-            layout=w.Layout(width="520px"),
+            layout=shared(width="520px"),
         )
         self.start = DateInput(description=t("report_panel.start"), style=wide)
         self.end = DateInput(description=t("report_panel.end"), style=wide)
@@ -76,7 +76,7 @@ class ReportsPanel(w.VBox):
         )
         self.status = w.HTML()
         self.table = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="900px"))
+        self.chart = w.Image(format="png", layout=shared(max_width="900px"))
         self.progress = ProgressReporter(description=t("report_cli.building"))
         self.progress.layout.display = "none"
         self.result: output.Result | None = None

@@ -20,7 +20,7 @@ from catalogue.i18n import date_text, number_text, t
 from catalogue.records import Record
 from catalogue.store import Store
 from widgets.search_panel import esc
-from widgets.sizing import label_style
+from widgets.sizing import label_style, shared
 
 NO_SCORE = "—"
 VERDICT_OPTIONS = ("", "approve", "revise")
@@ -48,7 +48,7 @@ class ReviewPanel(w.VBox):
             description=t("review.reviewer"),
             placeholder=t("review.reviewer_placeholder"),
             style=label_style(),
-            layout=w.Layout(width="520px"),
+            layout=shared(width="520px"),
         )
         self.scores = {
             name: w.Dropdown(
@@ -56,12 +56,12 @@ class ReviewPanel(w.VBox):
                 value=NO_SCORE,
                 description=name,
                 style={"description_width": "220px"},
-                layout=w.Layout(width="320px"),
+                layout=shared(width="320px"),
             )
             for name in CRITERIA
         }
         self.comment = w.Textarea(
-            placeholder=t("review.comment"), layout=w.Layout(width="100%", height="60px")
+            placeholder=t("review.comment"), layout=shared(width="100%", height="60px")
         )
         self.verdict = w.ToggleButtons(
             options=[(t(f"review.verdict_{v or 'none'}"), v) for v in VERDICT_OPTIONS], value=""
@@ -70,7 +70,7 @@ class ReviewPanel(w.VBox):
             description=t("review.submit"),
             icon="check",
             button_style="primary",
-            layout=w.Layout(width="auto"),
+            layout=shared(width="auto"),
         )
         self.form = w.VBox(
             [self.reviewer, *self.scores.values(), self.comment, self.verdict, self.submit]
@@ -173,7 +173,7 @@ class ReviewPanel(w.VBox):
     def _step_button(self, to: str) -> w.Button:
         """The button that moves the record to status ``to``."""
         if to not in self._step_buttons:
-            button = w.Button(description=t(f"review.to_{to}"), layout=w.Layout(width="auto"))
+            button = w.Button(description=t(f"review.to_{to}"), layout=shared(width="auto"))
             button.add_class(f"imk-to-{to}")
             button.on_click(lambda _: self.move(to))
             self._step_buttons[to] = button

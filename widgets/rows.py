@@ -13,13 +13,15 @@ from typing import Generic, TypeVar
 
 import ipywidgets as w
 
+from widgets.sizing import shared
+
 R = TypeVar("R", bound=w.Widget)
 K = TypeVar("K")
 
 
 def labelled_button(label: str, icon: str, css: str) -> w.Button:
     """A button as wide as its label; ``css`` names it for the tests."""
-    button = w.Button(description=label, icon=icon, layout=w.Layout(width="auto", flex="0 0 auto"))
+    button = w.Button(description=label, icon=icon, layout=shared(width="auto", flex="0 0 auto"))
     button.add_class(css)
     return button
 
@@ -49,7 +51,7 @@ class ButtonRow(w.HBox, Generic[K]):
         self.button.on_click(self._clicked)
         self.label = w.HTML()
         parts = [self.label, button] if button_last else [button, self.label]
-        super().__init__(parts, layout=w.Layout(align_items="center"))
+        super().__init__(parts, layout=shared(align_items="center"))
 
     def _clicked(self, _: w.Button) -> None:
         if self.key is not None:

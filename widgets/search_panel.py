@@ -27,7 +27,7 @@ from index.schema import FACETS
 from index.search import SORTS, Hit, SearchResult, facet_label
 from widgets.progress import ProgressReporter, progress
 from widgets.search_model import SearchModel
-from widgets.sizing import fits_label
+from widgets.sizing import fits_label, shared
 
 FACET_LIMIT = 12  # values shown per facet (selected ones are always shown)
 OPEN_FACETS = ("kind", "subject", "grade")  # facet blocks unfolded at first
@@ -162,18 +162,18 @@ class SearchPanel(w.VBox):
             value=self.model.query,
             placeholder=t("search.placeholder"),
             continuous_update=True,
-            layout=w.Layout(flex="1 1 auto"),
+            layout=shared(flex="1 1 auto"),
         )
         self.sort_select = w.Dropdown(
             options=[(t(f"search.sort_{s}"), s) for s in SORTS],
             value=self.model.sort,
             description=t("search.sort"),
-            layout=w.Layout(width="260px"),
+            layout=shared(width="260px"),
         )
         self.clear_button = w.Button(
             description=t("search.clear"),
             icon="times",
-            layout=w.Layout(width="auto", flex="0 0 auto"),
+            layout=shared(width="auto", flex="0 0 auto"),
         )
         self.status = w.HTML()
         self.prev_button = w.Button(description=t("search.prev"), layout=fits_label())
@@ -181,11 +181,11 @@ class SearchPanel(w.VBox):
         self.page_label = w.Label()
         self.pager = w.HBox(
             [self.prev_button, self.page_label, self.next_button],
-            layout=w.Layout(align_items="center"),
+            layout=shared(align_items="center"),
         )
         self.nothing = w.HTML()
         self.cards: list[w.HTML] = []
-        self.results = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.results = w.VBox(layout=shared(flex="1 1 auto", min_width="0"))
         self.checkboxes: dict[str, list[w.Checkbox]] = {f: [] for f in FACETS}
         self._values: dict[str, list[str]] = {f: [] for f in FACETS}
         self.more: dict[str, w.HTML] = {f: w.HTML() for f in FACETS}
@@ -199,7 +199,7 @@ class SearchPanel(w.VBox):
             for f in FACETS
         }
         self.facet_column = w.VBox(
-            list(self.facets.values()), layout=w.Layout(width="320px", flex="0 0 320px")
+            list(self.facets.values()), layout=shared(width="320px", flex="0 0 320px")
         )
 
         for widget, name in [
@@ -230,11 +230,11 @@ class SearchPanel(w.VBox):
 
         top = w.HBox(
             [self.query_box, self.sort_select, self.clear_button],
-            layout=w.Layout(width="100%", align_items="center"),
+            layout=shared(width="100%", align_items="center"),
         )
         body = w.HBox(
             [self.facet_column, self.results],
-            layout=w.Layout(width="100%", align_items="flex-start"),
+            layout=shared(width="100%", align_items="flex-start"),
         )
         super().__init__([w.HTML(STYLE), top, self.status, body], **kwargs)
         self.add_class("imk-search")
@@ -358,7 +358,7 @@ class SearchPanel(w.VBox):
             )
             pool = self.checkboxes[facet]
             while len(pool) < len(items):
-                box = w.Checkbox(indent=False, layout=w.Layout(width="auto"))
+                box = w.Checkbox(indent=False, layout=shared(width="auto"))
                 box.add_class("imk-facet-value")
                 box.observe(partial(self._on_check, facet, len(pool)), "value")
                 pool.append(box)

@@ -17,7 +17,7 @@ from catalogue.textbooks.schools import SchoolRow
 from catalogue.workspace import Workspace
 from widgets.progress import ProgressReporter
 from widgets.search_panel import find_home
-from widgets.sizing import fits_label, label_style
+from widgets.sizing import FITS_LABEL, fits_label, label_style, shared
 from widgets.textbooks_model import TextbooksModel
 
 STYLE = """<style>
@@ -84,7 +84,7 @@ class TextbooksPanel(w.VBox):
             placeholder=t("textbooks_panel.school_placeholder"),
             description=t("textbooks_panel.school_name"),
             style=WIDE,
-            layout=w.Layout(width="420px"),
+            layout=shared(width="420px"),
         )
         self.import_button = w.Button(
             description=t("textbooks_panel.import"), icon="upload", layout=fits_label()
@@ -92,22 +92,22 @@ class TextbooksPanel(w.VBox):
         self.progress = ProgressReporter(description=t("textbooks_cli.matching"))
         self.progress.layout.display = "none"
         self.school = w.Dropdown(
-            description=t("textbooks_panel.school"), style=WIDE, layout=w.Layout(width="720px")
+            description=t("textbooks_panel.school"), style=WIDE, layout=shared(width="720px")
         )
         self.row = w.Dropdown(description=t("textbooks_panel.pending"), style=WIDE)
         self.row.layout.width = "720px"
         self.row_info = w.HTML()
-        self.choice = w.Select(rows=5, layout=w.Layout(width="100%"))
+        self.choice = w.Select(rows=5, layout=w.Layout(width="100%"))  # hidden with choose_button
         self.choose_button = w.Button(
             description=t("textbooks_panel.choose"),
             button_style="primary",
             icon="check",
-            layout=fits_label(),
+            layout=w.Layout(**FITS_LABEL),  # hidden when nothing waits: a layout of its own
         )
         self.workbook_button = w.Button(
             description=t("textbooks_panel.workbook"),
             icon="file-excel-o",
-            layout=w.Layout(width="auto"),
+            layout=shared(width="auto"),
         )
         self.status = w.HTML()
         self.school_table = w.HTML()
