@@ -34,7 +34,9 @@ from index.documents import document
 from index.facets import FacetTable, SegmentTables
 from index.schema import INDEX_VERSION, build_schema
 from index.search import SearchResult, find_ids, search
+from index.segment_files import install as read_segments_in_place
 
+read_segments_in_place()
 VERSION_FILE = "imk-index-version"
 BUILD_LOCK = "index.build.lock"  # held while a rebuild writes index.new/ and swaps it in
 Progress = Callable[[int, int], None]
