@@ -12,13 +12,16 @@ module that opens indexes (:mod:`index.engine`) calls it.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, cast
+from io import BytesIO
+from typing import Any, BinaryIO, cast
 
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile, StructFile
 
 LINE_CHUNK = 4096
+PICKLE_CHUNK = 256  # bytes: a postings block header is about 40
 
 
 class ViewReader:
@@ -75,8 +78,25 @@ class MappedFile(BufferFile):
     ) -> None:
         super().__init__(b"", name=name, onclose=onclose)
         self._buf = buf
-        view = buf if isinstance(buf, memoryview) else memoryview(buf)
-        self.file = cast(BinaryIO, ViewReader(view))  # what StructFile reads with
+        self._view = buf if isinstance(buf, memoryview) else memoryview(buf)
+        self.file = cast(BinaryIO, ViewReader(self._view))  # what StructFile reads with
+
+    def read_pickle(self) -> Any:
+        """The object pickled at the current position, unpickled from a chunk of the map
+        that grows until it holds the whole pickle (unpickling the file itself would call
+        ``read`` once per opcode: a postings block header costs a dozen Python calls)."""
+        start, size = self.file.tell(), PICKLE_CHUNK
+        while True:
+            chunk = BytesIO(bytes(self._view[start : start + size]))
+            try:
+                found = pickle.load(chunk)
+            except Exception:
+                if start + size >= len(self._view):
+                    raise
+                size *= 8
+                continue
+            self.file.seek(start + chunk.tell())
+            return found
 
 
 def install() -> None:

@@ -7,6 +7,7 @@ import pickle
 from io import BytesIO
 
 import pytest
+from whoosh.filedb.structfile import StructFile
 
 from index.segment_files import LINE_CHUNK, MappedFile, ViewReader
 
@@ -33,8 +34,12 @@ def test_the_view_reads_as_a_copy_would(steps):
 def test_pickles_load_from_the_view():
     objects = [{"segment": "x", "docs": list(range(1000))}, ("b", b"\n\n", 2.5)]
     data = b"".join(pickle.dumps(o, protocol) for o in objects for protocol in (2, 5))
-    f = MappedFile(memoryview(data))
-    assert [f.read_pickle() for _ in range(4)] == [o for o in objects for _ in (2, 5)]
+    f, copy = MappedFile(memoryview(data)), StructFile(BytesIO(data))
+    for _ in range(4):
+        assert f.read_pickle() == copy.read_pickle()
+        assert f.tell() == copy.tell()  # the next read starts where the pickle ended
+    with pytest.raises(EOFError):
+        f.read_pickle()
     f.close()
     assert f.is_closed
 
