@@ -4,6 +4,7 @@ case, «ё» read as «е») and the one Snowball stemmer per language of the pr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import Stemmer
@@ -75,6 +76,18 @@ def fleeting_forms(stem: str) -> list[str]:
     if len(stem) < FORM_STEM_MIN or not _CYRILLIC_STEM.fullmatch(stem):
         return []
     return [_FLEETING.sub("", stem)] if _FLEETING.search(stem) else []
+
+
+ABBREVIATION_MIN = 3  # letters a word cut short in a file name keeps
+
+
+def abbreviations(stem: str, known: Callable[[str], bool]) -> list[str]:
+    """The forms of a Russian word's stem cut short, as file names do
+    («deti_v_trud_zhiz_situatsii»: «труд» for «трудной», «жиз» for «жизненной»): its prefixes
+    of at least :data:`ABBREVIATION_MIN` letters that ``known`` says the file names hold."""
+    if not _CYRILLIC_STEM.fullmatch(stem):
+        return []
+    return [stem[:n] for n in range(ABBREVIATION_MIN, len(stem)) if known(stem[:n])]
 
 
 WORD = re.compile(r"[^\W_]+")

@@ -30,6 +30,7 @@ from catalogue.filelock import FileLock, locked
 from catalogue.records import Record
 from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
+from index.bm25 import CatalogueSearcher
 from index.documents import document
 from index.facets import FacetTable, SegmentTables
 from index.schema import INDEX_VERSION, build_schema
@@ -239,7 +240,7 @@ class CatalogueIndex:
             self._reopen()
             self._built = built
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            self._searcher = CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
             self._table = None
         elif not self._searcher.up_to_date():
             # The old one is not closed here: a search running now may still be reading it;
@@ -258,9 +259,9 @@ class CatalogueIndex:
         try:
             toc = self.ix._read_toc()
         except OSError:  # a writer is replacing the table of contents: open as Whoosh does
-            return self.ix.searcher()
+            return CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
         if not toc.segments:
-            return self.ix.searcher()
+            return CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
         kept: dict[tuple[str, frozenset[int]], Any] = {
             _state(segment): r
             for r, _ in old.reader().leaf_readers()
@@ -271,7 +272,8 @@ class CatalogueIndex:
             or SegmentReader(self.ix.storage, toc.schema, segment, generation=toc.generation)
             for segment in toc.segments
         ]
-        return Searcher(MultiReader(readers, generation=toc.generation), fromindex=self.ix)
+        reader = MultiReader(readers, generation=toc.generation)
+        return CatalogueSearcher(reader, fromindex=self.ix)
 
     def facet_table(self) -> FacetTable:
         """The facet table of :meth:`searcher`'s generation (segments' tables reused)."""

@@ -8,6 +8,8 @@
   ``год:`` (``год:2020..2023``), ``школа:``, ``статус:``, ``вид:``, ``название:``, ``уровень:``;
 - fields filter; grades named in the text («для 10 класса», «5-й», «V класс», «5–7 классы»,
   «в первый класс», see :mod:`catalogue.grades`) are evidence, one more word of the query;
+  a kind of document («рабочую программу») or a subject («по истории») named in the text is
+  a preference for records of that kind and subject (:mod:`index.ranking`);
 - abbreviations and their full forms find each other (``index/synonyms.toml``).
 
 Nothing here raises on odd input: syntax the parser cannot read is searched as plain words.
@@ -34,6 +36,7 @@ from whoosh.qparser import (
 from whoosh.qparser.syntax import GroupNode
 
 from catalogue import grades, vocabularies
+from catalogue.ingest.suggest import names_subject
 from index.analysis import words as analysed
 from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, Unit
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
@@ -249,11 +252,13 @@ def question_words() -> frozenset[str]:
 def units(the_plan: Plan, schema: Any) -> list[Unit]:
     """The query's meaningful parts for :mod:`index.ranking`: each word or synonym group of a
     plain text (an ordinal word and a part of a work beside it — «первой части» — weigh
-    little), then the grades it names; empty when the text uses operators or quotes."""
+    little; a word naming a kind of document or a subject carries it), then the grades it
+    names; empty when the text uses operators or quotes."""
     if not the_plan.plain:
         return []
     chunks = re.findall(r"\([^()]*\)|[^\s()]+", the_plan.text)
-    typed = _document_type_chunks(chunks)
+    typed = _named_chunks(chunks, document_type_words())
+    subjects = _named_chunks(chunks, subject_words())
     ordinals = {n for n, chunk in enumerate(chunks) if _ordinal(chunk)}
     found: list[Unit] = []
     p = parser(schema)
@@ -264,12 +269,16 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
             continue
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
-        share = 1.0
-        if n in ordinals or ({n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words()):
+        share, fits = 1.0, frozenset[str]()
+        if n in ordinals:
             share = ORDINAL_SHARE
+        elif {n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words():
+            share = ORDINAL_SHARE
+            if tuple(analysed(chunk)) in divisions():  # «первой части»: «глава первая» too
+                parsed = p.parse(" OR ".join(" ".join(w) for w in sorted(divisions())))
         elif n in typed:
-            share = DOCUMENT_TYPE_SHARE
-        found.append(Unit(parsed, share))
+            share, fits = DOCUMENT_TYPE_SHARE, typed[n]
+        found.append(Unit(parsed, share, kinds=fits, subjects=subjects.get(n, frozenset())))
     if the_plan.grades:
         found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
@@ -288,37 +297,70 @@ def part_words() -> frozenset[tuple[str, ...]]:
 
 
 @cache
-def document_type_words() -> frozenset[tuple[str, ...]]:
+def divisions() -> frozenset[tuple[str, ...]]:
+    """Analysed words naming a division of a work («часть», «глава», «раздел»): next to an
+    ordinal, each also finds the others."""
+    return frozenset(tuple(analysed(w)) for w in _synonyms_file()["divisions"])
+
+
+@cache
+def document_type_words() -> dict[tuple[str, ...], frozenset[str]]:
     """Analysed words naming a kind of document («рабочая программа», «положение», «тест»):
-    the resource types and record kinds of the vocabularies, with their synonyms."""
-    names = [
-        name
-        for vocabulary in ("resource_types", "kinds")
-        for term in vocabularies.get(vocabulary).terms
-        for name in (term.name, *term.synonyms)
-    ]
-    return frozenset(seq for seq in (tuple(analysed(name)) for name in names) if seq)
+    the resource types and record kinds of the vocabularies, with their synonyms; each with
+    the record kinds it fits (a working programme is a methodical material, a textbook a
+    media-library record)."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for vocabulary in ("resource_types", "kinds"):
+        for term in vocabularies.get(vocabulary).terms:
+            fits = (
+                term.extra.get("kinds", [term.code])
+                if vocabulary == "resource_types"
+                else [term.code]
+            )
+            for name in (term.name, *term.synonyms):
+                seq = tuple(analysed(name))
+                if seq:
+                    found.setdefault(seq, set()).update(fits)
+    return {seq: frozenset(kinds) for seq, kinds in found.items()}
 
 
-def _document_type_chunks(chunks: list[str]) -> set[int]:
-    """Positions of the chunks that name a kind of document: a synonym group with such a
-    member, or words in a row that together name one («контрольная работа»)."""
-    kinds = document_type_words()
-    longest = max(map(len, kinds), default=0)
+@cache
+def subject_words() -> dict[tuple[str, ...], frozenset[str]]:
+    """Analysed names of the subjects («истории», «обществознанию», «психолога») and those of
+    their synonyms that name a subject on their own in running text (not «русский» alone:
+    «русские земли», nor «проект»; :func:`catalogue.ingest.suggest.names_subject`), each with
+    the subject it names."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for term in vocabularies.get("subjects").terms:
+        for name in (term.name, *term.synonyms):
+            seq = tuple(analysed(name))
+            if seq and (name == term.name or names_subject(name)):
+                found.setdefault(seq, set()).add(term.code)
+    return {seq: frozenset(codes) for seq, codes in found.items()}
+
+
+def _named_chunks(
+    chunks: list[str], table: dict[tuple[str, ...], frozenset[str]]
+) -> dict[int, frozenset[str]]:
+    """Positions of the chunks that name an entry of ``table`` (a synonym group with such a
+    member, or words in a row that together name one: «контрольная работа»), each with what
+    the table gives for it."""
+    longest = max(map(len, table), default=0)
     stems: list[tuple[str, ...]] = []
-    typed: set[int] = set()
+    named: dict[int, frozenset[str]] = {}
     for n, chunk in enumerate(chunks):
-        members = [m.strip('"') for m in chunk.strip("()").split(" OR ")]
-        if chunk.startswith("(") and any(tuple(analysed(m)) in kinds for m in members):
-            typed.add(n)
+        members = [tuple(analysed(m.strip('"'))) for m in chunk.strip("()").split(" OR ")]
+        found = frozenset().union(*(table[m] for m in members if m in table))
+        if chunk.startswith("(") and found:
+            named[n] = found
         stems.append(tuple(analysed(chunk)) if not chunk.startswith("(") else ())
     for start in range(len(chunks)):
         for size in range(min(longest, len(chunks) - start), 0, -1):
-            words = [w for stem in stems[start : start + size] for w in stem]
-            if all(stems[start : start + size]) and tuple(words) in kinds:
-                typed.update(range(start, start + size))
+            words = tuple(w for stem in stems[start : start + size] for w in stem)
+            if all(stems[start : start + size]) and words in table:
+                named.update(dict.fromkeys(range(start, start + size), table[words]))
                 break
-    return typed
+    return named
 
 
 def parser(schema: Schema, group: type[GroupNode] = AndGroup) -> QueryParser:

@@ -10,8 +10,15 @@ words that carry the meaning, and the more of the query a record covers the high
 The words standing together (the proximity bonus) add up to one average unit, re-ranking the
 best records only. A word also finds its forms that the stemmer cuts apart («подготовить» /
 «подготовке», «ребенок» / «ребенка») and the noun of a «-ический» adjective («исторических» /
-«истории») at a lower weight (:mod:`catalogue.words`); a word naming the kind of
-document («рабочая программа», «тест») and an ordinal word weigh less than the topic.
+«истории»), and in a file name the word cut short («trud_zhiz» for «трудной жизненной»), at a
+lower weight (:mod:`catalogue.words`); a word naming the kind of
+document («рабочая программа», «тест») and an ordinal word weigh less than the topic. A kind of
+document or a subject named is also a preference: a record of a kind the named document does
+not fit (a textbook of the media library when a working programme is asked for; the vocabulary
+says which record kinds a resource type fits), or with subjects none of which is named (a
+history test when economics is asked for), keeps :data:`OTHER_SHARE` of its score. That
+decides between records matching the words alike, hides none, and a record with no subject is
+not held back.
 """
 
 from __future__ import annotations
@@ -26,13 +33,14 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
-from catalogue.words import fleeting_forms, form_prefix, noun_stems, other_form
+from catalogue.words import abbreviations, fleeting_forms, form_prefix, noun_stems, other_form
 from index import bm25
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
 ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
+OTHER_SHARE = 0.7  # of its score a record of another kind or subject than named keeps
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
 VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
@@ -51,6 +59,8 @@ class Unit:
     query: wq.Query
     share: float = 1.0  # of its rarity the unit can earn
     fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
+    kinds: frozenset[str] = frozenset()  # a kind of document named: the record kinds it fits
+    subjects: frozenset[str] = frozenset()  # the subjects a word names («истории»)
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -78,7 +88,7 @@ def unit_ranking(
     is weighed by the unit's rarity and share (a grade or field is metadata: a record that has
     it earns a fixed share of its weight), so a title match of a common word is worth at most
     that common word; the words standing together (``bonus``) add a share of the query's
-    weight.
+    weight. Records of a kind the named kind of document does not fit weigh a little less.
     """
     total = max(1, searcher.doc_count_all())
     reader = searcher.reader()
@@ -91,14 +101,18 @@ def unit_ranking(
         {doc: score / max(weight, 1e-9) for doc, score in found.items()}
         for found, weight in zip(scores, weights, strict=True)
     ]
-    ranked = combine(units, evidence, total, loose)
+    kinds, subjects = named(units)
+    other: set[int] = set()
+    if kinds or subjects:
+        other = _elsewhere(searcher, set().union(*evidence), kinds, subjects)
+    ranked = combine(units, evidence, total, loose, other)
     if bonus is not None and ranked:
         # the words standing together re-rank the best records only (phrases are costly)
         average = mean_weight(evidence, total)
         head = sorted(doc for _, doc in ranked[:PROXIMITY_DEPTH])
         near = _scores(searcher, bonus, head)
         ranked = add_proximity(
-            ranked, {d: s / max(average, 1e-9) for d, s in near.items()}, average
+            ranked, {d: s / max(average, 1e-9) for d, s in near.items()}, average, other
         )
     # a word found only through its other forms may be a typo: the spelling repair may try it
     unknown = any(
@@ -142,12 +156,55 @@ def _alternatives(q: wq.Query) -> list[wq.Query]:
     return list(q.subqueries) if isinstance(q, wq.Or) and q.boost == 1.0 else [q]
 
 
+def named(units: list[Unit]) -> tuple[frozenset[str], frozenset[str]]:
+    """The record kinds the kinds of document a query names fit, and the subjects it names
+    (empty when none is named)."""
+    return (
+        frozenset().union(*(unit.kinds for unit in units)),
+        frozenset().union(*(unit.subjects for unit in units)),
+    )
+
+
+def elsewhere(
+    kinds: Iterable[str],
+    subjects: Iterable[str],
+    named_kinds: frozenset[str],
+    named_subjects: frozenset[str],
+) -> bool:
+    """Whether a record of these kinds and subjects is of another kind than the kinds of
+    document a query names fit, or has subjects and none of those the query names."""
+    other_kind = bool(named_kinds) and named_kinds.isdisjoint(kinds)
+    held = set(subjects)
+    return other_kind or bool(named_subjects and held and named_subjects.isdisjoint(held))
+
+
+def _elsewhere(
+    searcher: Any, docs: set[int], kinds: frozenset[str], subjects: frozenset[str]
+) -> set[int]:
+    """The records of ``docs`` that are :func:`elsewhere`."""
+    reader = searcher.reader()
+    kind = reader.column_reader("kind")
+    held: dict[int, set[str]] = {}
+    if subjects:
+        for code in reader.field_terms("subject"):
+            for doc in _scores(searcher, wq.Term("subject", code), scored=False):
+                if doc in docs:
+                    held.setdefault(doc, set()).add(code)
+    return {doc for doc in docs if elsewhere((kind[doc],), held.get(doc, ()), kinds, subjects)}
+
+
 def combine(
-    units: list[Unit], evidence: list[dict[K, float]], total: int, loose: bool
+    units: list[Unit],
+    evidence: list[dict[K, float]],
+    total: int,
+    loose: bool,
+    other: set[K] | frozenset[K] = frozenset(),
 ) -> list[tuple[float, K]]:
     """(score, record) of the records matching enough units (any one when ``loose``), best
     first: ``evidence[i]`` holds each record unit *i* matches with its field evidence (the
-    score without the idf; unused for metadata), ``total`` is the number of records."""
+    score without the idf; unused for metadata), ``total`` is the number of records; records
+    in ``other`` (:func:`elsewhere`: of another kind or subject than the query names) keep
+    :data:`OTHER_SHARE` of their score."""
     weights = [rarity(len(found), total) if found else 0.0 for found in evidence]
     required = 1 if loose else required_units(sum(1 for found in evidence if found))
     docs = list(set().union(*evidence))
@@ -167,6 +224,9 @@ def combine(
         else:
             earned[at] = _saturate(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
         score += weight * unit.share * earned  # the units in order, as a sum would add them
+    others = [row[doc] for doc in other if doc in row]
+    if others:
+        score[others] *= OTHER_SHARE
     kept = np.flatnonzero(matched >= required)
     chosen = np.asarray(docs)[kept]
     order = np.lexsort((chosen, -score[kept]))  # best first, then by record
@@ -180,13 +240,24 @@ def mean_weight(evidence: list[dict[K, float]], total: int) -> float:
 
 
 def add_proximity(
-    ranked: list[tuple[float, K]], near: dict[K, float], weight: float
+    ranked: list[tuple[float, K]],
+    near: dict[K, float],
+    weight: float,
+    other: set[K] | frozenset[K] = frozenset(),
 ) -> list[tuple[float, K]]:
     """``ranked`` with the records whose words stand together (``near``: their proximity
-    evidence) raised by up to :data:`PROXIMITY_SHARE` units of ``weight``; only the first
+    evidence) raised by up to :data:`PROXIMITY_SHARE` units of ``weight`` (records in
+    ``other``, as in :func:`combine`, by :data:`OTHER_SHARE` of that); only the first
     :data:`PROXIMITY_DEPTH` records move."""
     head = [
-        (score + PROXIMITY_SHARE * weight * _saturate(near[doc]), doc)
+        (
+            score
+            + PROXIMITY_SHARE
+            * weight
+            * _saturate(near[doc])
+            * (OTHER_SHARE if doc in other else 1.0),
+            doc,
+        )
         if doc in near
         else (score, doc)
         for score, doc in ranked[:PROXIMITY_DEPTH]
@@ -196,19 +267,19 @@ def add_proximity(
 
 
 def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
-    """A word's query that also finds its :func:`other_stems` in each field, at a lower
-    weight."""
+    """A word's query that also finds its :func:`other_stems` in each field, and in a file
+    name its :func:`~catalogue.words.abbreviations`, at a lower weight."""
     if not isinstance(q, wq.Or):
         return q
     extra: list[wq.Query] = []
     for term in q.subqueries:
         if not isinstance(term, wq.Term) or not isinstance(term.text, str):
             return q
-        for form in other_stems(
-            term.text,
-            partial(_prefixed, reader, term.fieldname),
-            partial(_has, reader, term.fieldname),
-        ):
+        has = partial(_has, reader, term.fieldname)
+        forms = other_stems(term.text, partial(_prefixed, reader, term.fieldname), has)
+        if term.fieldname in bm25.FILE_FIELDS:  # a file name cuts words short
+            forms += abbreviations(term.text, has)
+        for form in forms:
             extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
     return wq.Or([*q.subqueries, *extra]) if extra else q
 

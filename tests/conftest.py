@@ -10,6 +10,7 @@ a notebook in a real kernel of this very interpreter (tests using it are marked 
 from __future__ import annotations
 
 import fcntl
+import gc
 import itertools
 import json
 import os
@@ -230,6 +231,15 @@ def run_notebook(jupyter_env) -> Callable[[Path, Path], nbformat.NotebookNode]:
         return nb
 
     return run
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection made (modules, thousands of test items) lives until the end: the garbage
+    collector stops walking it, and walks the young objects less often (widgets and traitlets
+    make many short-lived cycles). About a tenth less CPU for the widget and command tests."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def pytest_collection_modifyitems(config, items):

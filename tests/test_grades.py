@@ -4,6 +4,7 @@ search: question words, ordinals, grades as evidence."""
 from __future__ import annotations
 
 import pytest
+from whoosh import query as wq
 
 from catalogue import grades, records
 from catalogue.ingest.suggest import suggest_grades
@@ -11,7 +12,7 @@ from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.query import plan, units
-from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, elsewhere, named
 from index.schema import build_schema
 
 # (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
@@ -88,6 +89,8 @@ def test_grade_numbers(token, number):
         ("как записать ребенка", "записать ребенка"),
         ("сколько стоит обучение", "(стоимость OR стоит OR цена) обучение"),
         ("нужен план урока", "план урока"),
+        ("что делать если ребенок одинок", "если ребенок одинок"),
+        ("как сделать презентацию", "презентацию"),
         ("как", "как"),  # nothing else left: the word is searched
         ('"где найти"', '"где найти"'),  # quoted words are the user's phrase
     ],
@@ -150,6 +153,13 @@ FIXTURE = [
     _m("История России. Тест", ["10"], annotation="Тест по истории"),
     _m("Рабочая программа по истории", ["10"], annotation="История, 10 класс"),
     _m("Сказки Пушкина", ["3"]),
+    records.new(
+        "media", title="История России", grades=["10"], resource_type="Учебник", status="published"
+    ),
+    _m("Права человека. Обществознание", subjects=["История"]),
+    _m("Онегин в первой половине дня", annotation="Онегин"),
+    _m("Онегин. Глава первая"),
+    _m("Права человека", subjects=["Обществознание"], annotation="Обществознание: права человека"),
 ]
 
 
@@ -173,6 +183,81 @@ def _titles(index, query):
 )
 def test_questions_find_what_they_mean(index, query, first):
     assert _titles(index, query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # the same words and grade: a test is a methodical material, a textbook is not
+        ("тест по истории России для 10 класса", "История России. Тест"),
+        ("где найти конспект по истории России для 10 класса", "История России. Тест"),
+        ("учебник по истории России для 10 класса", "История России"),
+        ("история России 10 класс", "История России"),  # no kind named: the shorter title
+        # the same words: the subject named decides
+        ("права человека обществознание", "Права человека"),
+        ("права человека история", "Права человека. Обществознание"),
+    ],
+)
+def test_a_kind_of_document_or_subject_named_prefers_records_it_fits(index, query, first):
+    assert _titles(index, query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "kinds", "subjects"),
+    [
+        ("где найти рабочую программу по истории", {"material"}, {"История"}),
+        ("учебник Перышкина по физике", {"media"}, {"Физика"}),
+        ("презентация о космосе", {"material", "media"}, set()),
+        ("статья из опыта работы", {"material", "portfolio"}, set()),
+        ("работа психолога с детьми", set(), {"Психология"}),
+        ("основы теории вероятностей", set(), {"Вероятность и статистика"}),
+        ("учебник по русскому языку", {"media"}, {"Русский язык"}),
+        # a lone adjective names no subject in running text: these are Russian lands
+        ("как русские земли жили под властью Орды", set(), set()),
+    ],
+)
+def test_a_question_names_kinds_of_document_and_subjects(query, kinds, subjects):
+    assert named(units(plan(query), build_schema())) == (kinds, subjects)
+
+
+M, H, E = frozenset({"material"}), frozenset({"История"}), frozenset()
+
+
+@pytest.mark.parametrize(
+    ("kinds", "subjects", "named_kinds", "named_subjects", "outside"),
+    [
+        (["media"], ["История"], M, H, True),  # a textbook when a programme is asked for
+        (["material"], ["История"], M, H, False),
+        (["material"], ["Экономика"], M, H, True),  # another subject
+        (["material"], ["Экономика", "История"], M, H, False),
+        (["material"], [], M, H, False),  # no subject known: no evidence against
+        (["media"], [], E, H, False),  # no kind of document named
+        (["media"], ["Экономика"], E, E, False),  # nothing named
+    ],
+)
+def test_a_record_of_another_kind_or_subject_is_outside(
+    kinds, subjects, named_kinds, named_subjects, outside
+):
+    assert elsewhere(kinds, subjects, named_kinds, named_subjects) is outside
+
+
+@pytest.mark.parametrize(
+    ("query", "finds", "not_finds"),
+    [
+        ("стихотворение первой части", {"част", "глав", "раздел"}, {"половин"}),
+        ("вторая глава учебника", {"част", "глав", "параграф"}, {"половин"}),
+        ("во второй половине века", {"половин"}, {"част", "глав"}),  # a half is no division
+    ],
+)
+def test_a_division_of_a_work_beside_an_ordinal_finds_the_others(query, finds, not_finds):
+    part = [u for u in units(plan(query), build_schema()) if u.share == ORDINAL_SHARE][-1]
+    terms = {str(t.text) for t in part.query.leaves() if isinstance(t, wq.Term)}
+    assert finds <= terms
+    assert not not_finds & terms
+
+
+def test_the_first_part_is_the_first_chapter(index):
+    assert _titles(index, "Онегин первой части")[0] == "Онегин. Глава первая"
 
 
 def test_a_free_text_grade_only_adds_score(index):

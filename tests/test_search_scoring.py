@@ -8,6 +8,7 @@ from whoosh import query as wq
 
 from catalogue import records
 from index import bm25
+from index.bm25 import CatalogueSearcher
 from index.engine import CatalogueIndex
 from index.query import analysed, parser
 from tests.conftest import make_workspace
@@ -128,3 +129,37 @@ def test_deleted_and_replaced_records_are_not_phrase_matched(changed_index):
     assert ids == {r.id for r in made} - {made[1].id, made[2].id}
     assert index.search('"урок математики"').total == 4
     assert index.search('"урок истории"').total == 1
+
+
+def test_a_file_name_is_averaged_over_the_records_with_a_file(tmp_path):
+    ws = make_workspace(tmp_path / "ws", None)
+    ws.store.save_many(
+        [
+            records.new(
+                "material",
+                title=f"Дроби {n}",
+                status="published",
+                attachments=[records.Attachment("urok_po_teme_drobi.docx", "0" * 64)]
+                if n < 2
+                else [],
+            )
+            for n in range(6)
+        ],
+        by="тест",
+    )
+    index = CatalogueIndex.open(ws)
+    searcher = index.searcher()
+    reader = searcher.reader()
+    assert isinstance(searcher, CatalogueSearcher)
+    # two records of six have a file: a file name is as long as the others, not three times
+    assert reader.field_length("filename") > 0
+    assert searcher.avg_field_length("filename") == pytest.approx(
+        reader.field_length("filename") / 2
+    )
+    assert searcher.avg_field_length("title") == pytest.approx(reader.field_length("title") / 6)
+    terms = field_terms(searcher, "дроби")
+    assert any(t.fieldname == "filename" for t in terms)
+    found = bm25.term_scores(searcher, terms)
+    assert found == pytest.approx(whoosh_scores(searcher, wq.Or(terms)), rel=1e-12)
+    index.close()
+    ws.close()

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from catalogue import records
-from catalogue.words import fleeting_forms, fold, form_prefix, noun_stems, other_form
+from catalogue.words import (
+    abbreviations,
+    fleeting_forms,
+    fold,
+    form_prefix,
+    noun_stems,
+    other_form,
+)
 from catalogue.workspace import Workspace
 from index.analysis import stem
 from index.engine import CatalogueIndex
@@ -68,6 +75,19 @@ def test_form_prefix(stemmed, prefix):
     assert form_prefix(stemmed) == prefix
 
 
+@pytest.mark.parametrize(
+    ("stemmed", "held", "cut"),
+    [
+        ("трудн", {"труд", "тру"}, ["тру", "труд"]),
+        ("жизнен", {"жиз", "жизн", "жизнен"}, ["жиз", "жизн"]),  # the whole stem is no cut
+        ("дет", {"де", "дет"}, []),  # two letters say nothing
+        ("python", {"pyt"}, []),  # Latin words are not cut short here
+    ],
+)
+def test_abbreviations_a_file_name_may_hold(stemmed, held, cut):
+    assert abbreviations(stemmed, held.__contains__) == cut
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     ws = Workspace.create(tmp_path_factory.mktemp("forms") / "ws")
@@ -79,8 +99,11 @@ def index(tmp_path_factory):
             ("Подготовка выпускников к ЕГЭ", "Психологическая помощь"),
             ("ЕГЭ: психологический тренинг", "Психологический тренинг"),
             ("Подготовительная группа детского сада", "Психологические игры"),
+            ("Дети в ситуации выбора", ""),
+            ("За I и II четверти", ""),
         ]
     ]
+    found[-1].attachments = [records.Attachment("deti_v_trud_zhiz_situatsii.docx", "0" * 64)]
     ws.store.save_many([records.from_dict(records.to_dict(r)) for r in found], by="тест")
     return CatalogueIndex.open(ws)
 
@@ -95,6 +118,12 @@ def index(tmp_path_factory):
 )
 def test_a_question_finds_other_forms_of_its_words(index, query, first):
     assert index.search(query).hits[0].title == first
+
+
+def test_a_file_name_that_cuts_words_short_is_found(index):
+    # the title says nothing; the file name says it all, with words cut short
+    titles = [h.title for h in index.search("дети в трудной жизненной ситуации").hits]
+    assert titles[0] == "За I и II четверти"
 
 
 def test_a_longer_word_is_not_another_form(index):

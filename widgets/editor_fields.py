@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import TextStyle
 from traitlets import List, Unicode
 
 from catalogue.i18n import t
 from widgets.editor_model import vocab_choices
 from widgets.rows import Pool
 from widgets.search_panel import esc
-from widgets.sizing import fits_label, shared
+from widgets.sizing import fits_label, shared, shared_style
 
 
 def wide() -> w.Layout:
@@ -138,6 +139,7 @@ class ListInput(RowsInput):
             placeholder=self.placeholder,
             continuous_update=False,
             layout=shared(flex="1 1 auto"),
+            style=shared_style(TextStyle),
         )
         box.observe(lambda _: self._collect(), "value")
         return box
@@ -170,6 +172,7 @@ class CoursesInput(RowsInput):
                 placeholder=t(f"editor.course_{name}"),
                 continuous_update=False,
                 layout=shared(width=width),
+                style=shared_style(TextStyle),
             )
             box.observe(lambda _: self._collect(), "value")
             row[name] = box
@@ -265,6 +268,7 @@ def make_input(how: str) -> w.DOMWidget:
             continuous_update=False,
             placeholder=t("editor.pick"),
             layout=wide(),
+            style=shared_style(TextStyle),
         )
     if how == "tags":
         return TermsInput(layout=wide())
@@ -276,6 +280,12 @@ def make_input(how: str) -> w.DOMWidget:
         return w.Textarea(
             continuous_update=False,
             layout=shared(width="auto", align_self="stretch", height="60px"),
+            style=shared_style(TextStyle),
         )
     placeholder = t("editor.date_placeholder") if how == "date" else ""
-    return w.Text(continuous_update=False, placeholder=placeholder, layout=wide())
+    return w.Text(
+        continuous_update=False,
+        placeholder=placeholder,
+        layout=wide(),
+        style=shared_style(TextStyle),
+    )

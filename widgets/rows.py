@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
-from widgets.sizing import shared
+from widgets.sizing import shared, shared_style
 
 R = TypeVar("R", bound=w.Widget)
 K = TypeVar("K")
@@ -21,7 +22,12 @@ K = TypeVar("K")
 
 def labelled_button(label: str, icon: str, css: str) -> w.Button:
     """A button as wide as its label; ``css`` names it for the tests."""
-    button = w.Button(description=label, icon=icon, layout=shared(width="auto", flex="0 0 auto"))
+    button = w.Button(
+        description=label,
+        icon=icon,
+        layout=shared(width="auto", flex="0 0 auto"),
+        style=shared_style(w.ButtonStyle),
+    )
     button.add_class(css)
     return button
 
@@ -49,7 +55,7 @@ class ButtonRow(w.HBox, Generic[K]):
         self.button = button
         self._act = act
         self.button.on_click(self._clicked)
-        self.label = w.HTML()
+        self.label = w.HTML(style=shared_style(HTMLStyle))
         parts = [self.label, button] if button_last else [button, self.label]
         super().__init__(parts, layout=shared(align_items="center"))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from catalogue import vocabularies
 from catalogue.i18n import t
@@ -27,7 +28,7 @@ from index.schema import FACETS
 from index.search import SORTS, Hit, SearchResult, facet_label
 from widgets.progress import ProgressReporter, progress
 from widgets.search_model import SearchModel
-from widgets.sizing import fits_label, shared
+from widgets.sizing import fits_label, shared, shared_style
 
 FACET_LIMIT = 12  # values shown per facet (selected ones are always shown)
 OPEN_FACETS = ("kind", "subject", "grade")  # facet blocks unfolded at first
@@ -358,7 +359,9 @@ class SearchPanel(w.VBox):
             )
             pool = self.checkboxes[facet]
             while len(pool) < len(items):
-                box = w.Checkbox(indent=False, layout=shared(width="auto"))
+                box = w.Checkbox(
+                    indent=False, layout=shared(width="auto"), style=shared_style(CheckboxStyle)
+                )
                 box.add_class("imk-facet-value")
                 box.observe(partial(self._on_check, facet, len(pool)), "value")
                 pool.append(box)

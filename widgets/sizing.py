@@ -9,7 +9,7 @@ the kernel keeps and a message to the page, and a panel used to make forty of th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import ipywidgets as w
 
@@ -21,27 +21,45 @@ FITS_LABEL = {
 }
 
 
-class SharedLayout(w.Layout):
-    """A layout many widgets show; changing it would move all of them, so it refuses changes (a
-    widget that is shown and hidden, or resized, gets its own ``w.Layout``)."""
+class Frozen(w.Widget):
+    """A layout or style many widgets show; changing it would change all of them, so it refuses
+    changes (a widget that is shown and hidden, or resized, gets its own ``w.Layout``)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if self.__dict__.get("_frozen") and not name.startswith("_") and name in self.keys:
-            raise AttributeError(f"a shared layout does not change ({name}): use w.Layout()")
+            raise AttributeError(f"a shared {type(self).__name__} does not change ({name})")
         super().__setattr__(name, value)
 
 
-_SHARED: dict[tuple[tuple[str, str], ...], SharedLayout] = {}
+class SharedLayout(Frozen, w.Layout):
+    """A :class:`Frozen` layout."""
+
+
+S = TypeVar("S", bound=w.Widget)
+_SHARED: dict[tuple[type, tuple[tuple[str, str], ...]], w.Widget] = {}
+
+
+def _one(kind: type[S], props: dict[str, str]) -> S:
+    key = (kind, tuple(sorted(props.items())))
+    made = _SHARED.get(key)
+    if made is None or made.comm is None:  # none yet, or closed with every widget
+        frozen = (
+            kind if issubclass(kind, Frozen) else type(f"Shared{kind.__name__}", (Frozen, kind), {})
+        )
+        made = _SHARED[key] = frozen(**props)
+        made._frozen = True
+    return cast(S, made)
 
 
 def shared(**css: str) -> w.Layout:
     """The one layout of every widget with these ``css`` properties (``width="50%"``)."""
-    key = tuple(sorted(css.items()))
-    layout = _SHARED.get(key)
-    if layout is None or layout.comm is None:  # none yet, or closed with every widget
-        layout = _SHARED[key] = SharedLayout(**css)
-        layout._frozen = True
-    return layout
+    return _one(SharedLayout, css)
+
+
+def shared_style(kind: type[S], **props: str) -> S:
+    """The one style of class ``kind`` (``CheckboxStyle``) with these properties: every widget
+    drawn alike shows it instead of making its own."""
+    return _one(kind, props)
 
 
 def fits_label() -> w.Layout:

@@ -167,6 +167,20 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) <= 5 else word[: max(5, len(word) - 2)]
 
 
+def names_subject(value: str) -> bool:
+    """Whether a subject's name or synonym names it on its own in running text (a title, a
+    document, a question): not a short word unless an acronym (ИЗО, ОБЖ, ИКТ); not a lone
+    adjective, «-ние» noun or kind of document («русский», «воспитание», «проект»), which say
+    little without their noun («русские земли»)."""
+    words = fold(value).replace(".", " ").split()
+    if len(words) == 1 and len(words[0]) < 5:
+        return value.isupper() and len(value) >= 3
+    return not (
+        len(words) == 1
+        and (re.search(r"(ий|ый|ой|ние)$", words[0]) is not None or DOC_TYPES.match(words[0]))
+    )
+
+
 @cache
 def _subject_patterns() -> list[tuple[str, re.Pattern[str] | None, list[re.Pattern[str]]]]:
     """Per subject: one pattern for its name and synonyms, one per cue word of its texts."""
@@ -174,15 +188,12 @@ def _subject_patterns() -> list[tuple[str, re.Pattern[str] | None, list[re.Patte
     for term in vocabularies.get("subjects"):
         alternatives = []
         for value in (term.name, *term.synonyms):
-            words = fold(value).replace(".", " ").split()
-            if len(words) == 1 and len(words[0]) < 5:
-                if value.isupper() and len(value) >= 3:  # ИЗО, ОБЖ, ИКТ, ОРКСЭ: exact acronyms
-                    alternatives.append(rf"\b{re.escape(words[0])}\b")
+            if not names_subject(value):
                 continue
-            if len(words) == 1 and (
-                re.search(r"(ий|ый|ой|ние)$", words[0]) or DOC_TYPES.match(words[0])
-            ):
-                continue  # «русский», «воспитание», «проект» alone say little
+            words = fold(value).replace(".", " ").split()
+            if len(words) == 1 and len(words[0]) < 5:  # ИЗО, ОБЖ, ИКТ, ОРКСЭ: exact acronyms
+                alternatives.append(rf"\b{re.escape(words[0])}\b")
+                continue
             stems = [re.escape(_stem(w)) + r"\w*" for w in words]
             alternatives.append(r"\b" + r"\s+".join(stems))
         names = re.compile("|".join(alternatives)) if alternatives else None

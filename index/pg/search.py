@@ -36,7 +36,16 @@ from index.pg.sql import (
 )
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import VARIANT_SHARE, Unit, add_proximity, combine, mean_weight, other_stems
+from index.ranking import (
+    VARIANT_SHARE,
+    Unit,
+    add_proximity,
+    combine,
+    elsewhere,
+    mean_weight,
+    named,
+    other_stems,
+)
 from index.schema import FIELD_BOOSTS
 from index.search import (
     Hit,
@@ -145,6 +154,7 @@ def _attempt(
     if bonus_text:
         near = Ranks.of(bonus_text, built)
         columns += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
+    columns += ["kind", "subject"]
     where = "(" + " OR ".join(conditions) + ")"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
@@ -159,14 +169,16 @@ def _attempt(
     ]
     # a word found only through its other forms may be a typo: the spelling repair may try it
     own = [any(r[2 + 4 * n] for r in rows) for n in range(len(parts))]
-    ranked = combine(parts, found, total, loose)
+    kinds, subjects = named(parts)
+    outside = {r.id for r in rows if elsewhere(r.kind or (), r.subject or (), kinds, subjects)}
+    ranked = combine(parts, found, total, loose, outside)
     if bonus_text and ranked:
         together = {
             r.id: evidence(r.near_a, r.near_c, r.content_words, average)
             for r in rows
             if r.near_a or r.near_c
         }
-        ranked = add_proximity(ranked, together, mean_weight(found, total))
+        ranked = add_proximity(ranked, together, mean_weight(found, total), outside)
     q = wq.Or([u.query for u in parts])
     return the_plan, Run(q, ranked, unknown=not all(own))
 
