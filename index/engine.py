@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
+from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
@@ -34,7 +35,9 @@ from index.documents import document
 from index.facets import FacetTable, SegmentTables
 from index.schema import INDEX_VERSION, build_schema
 from index.search import SearchResult, find_ids, search
+from index.segment_files import install as read_segments_in_place
 
+read_segments_in_place()
 VERSION_FILE = "imk-index-version"
 BUILD_LOCK = "index.build.lock"  # held while a rebuild writes index.new/ and swaps it in
 Progress = Callable[[int, int], None]
@@ -240,14 +243,37 @@ class CatalogueIndex:
             self._searcher = CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
             self._table = None
         elif not self._searcher.up_to_date():
-            # A new searcher, not Searcher.refresh(): a refreshed reader reuses each unchanged
-            # segment's reader with the deletions it had, so an edited record's old version
-            # would still be found (and Whoosh cannot refresh the reader of an empty index).
             # The old one is not closed here: a search running now may still be reading it;
             # it is released with its last reference.
-            self._searcher = CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
+            self._searcher = self._newer(self._searcher)
             self._table = None
         return self._searcher
+
+    def _newer(self, old: Searcher) -> Searcher:
+        """A searcher of the latest generation that keeps ``old``'s readers of the segments
+        that did not change — same segment, same deleted records — and opens the others.
+
+        Not ``Searcher.refresh()``: it reuses each unchanged segment's reader with the
+        deletions it had, so an edited record's old version would still be found (and Whoosh
+        cannot refresh the reader of an empty index)."""
+        try:
+            toc = self.ix._read_toc()
+        except OSError:  # a writer is replacing the table of contents: open as Whoosh does
+            return CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
+        if not toc.segments:
+            return CatalogueSearcher(self.ix.reader(), fromindex=self.ix)
+        kept: dict[tuple[str, frozenset[int]], Any] = {
+            _state(segment): r
+            for r, _ in old.reader().leaf_readers()
+            if (segment := r.segment()) is not None
+        }
+        readers = [
+            kept.pop(_state(segment), None)
+            or SegmentReader(self.ix.storage, toc.schema, segment, generation=toc.generation)
+            for segment in toc.segments
+        ]
+        reader = MultiReader(readers, generation=toc.generation)
+        return CatalogueSearcher(reader, fromindex=self.ix)
 
     def facet_table(self) -> FacetTable:
         """The facet table of :meth:`searcher`'s generation (segments' tables reused)."""
@@ -306,6 +332,11 @@ class CatalogueIndex:
         except FileNotFoundError:
             self._reopen()
             return read()
+
+
+def _state(segment: Any) -> tuple[str, frozenset[int]]:
+    """What a segment's reader reads: the segment and its deleted records."""
+    return segment.segment_id(), frozenset(segment.deleted_docs())
 
 
 def _built(path: Path) -> tuple[int, int] | None:

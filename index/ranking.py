@@ -24,11 +24,13 @@ not held back.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from whoosh import query as wq
 
 from catalogue.words import abbreviations, fleeting_forms, form_prefix, noun_stems, other_form
@@ -44,7 +46,10 @@ VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
-K = TypeVar("K", int, str)  # how a record is named: a Whoosh document number, or its id
+K = TypeVar("K", int, str)
+F = TypeVar(
+    "F", float, npt.NDArray[np.float64]
+)  # how a record is named: a Whoosh document number, or its id
 
 
 @dataclass(frozen=True)
@@ -117,15 +122,33 @@ def unit_ranking(
 
 
 def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
-    """(score, docnum) of every record a query of field terms alone (one word typed) matches,
-    best first, as Whoosh's search ranks them; None for any other query."""
-    alternatives = _alternatives(q)
-    terms = [t for t in alternatives if isinstance(t, wq.Term)]
-    if len(terms) < len(alternatives) or not bm25.applies(searcher, terms):
+    """(score, docnum) of every record a query of field terms and exact phrases alone (one
+    word or a quoted phrase typed) matches, best first, as Whoosh's search ranks them; None
+    for any other query."""
+    scores = _block_scores(searcher, _alternatives(q))
+    if scores is None:
         return None
-    ranked = [(score, doc) for doc, score in bm25.term_scores(searcher, terms).items()]
-    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
-    return ranked
+    docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    order = np.lexsort((docs, -values))  # best first, then by document number
+    return list(zip(values[order].tolist(), docs[order].tolist(), strict=True))
+
+
+def _block_scores(searcher: Any, alternatives: Sequence[wq.Query]) -> dict[int, float] | None:
+    """{docnum: score} of what the ``Or`` of ``alternatives`` matches, scored a postings block
+    at a time (:mod:`index.bm25`); None unless every alternative is a field term or an exact
+    phrase of scorable fields."""
+    terms = [t for t in alternatives if isinstance(t, wq.Term)]
+    phrases = [p for p in alternatives if bm25.exact_phrase(p)]
+    if len(terms) + len(phrases) < len(alternatives):
+        return None
+    if not bm25.applies(searcher, terms, phrases):
+        return None
+    scores = bm25.term_scores(searcher, terms) if terms else {}
+    if phrases:
+        for doc, score in bm25.phrase_scores(searcher, phrases).items():
+            scores[doc] = scores.get(doc, 0.0) + score
+    return scores
 
 
 def _alternatives(q: wq.Query) -> list[wq.Query]:
@@ -188,19 +211,30 @@ def combine(
         counts = [len(found) for found in evidence]
     weights = [rarity(count, total) if count else 0.0 for count in counts]
     required = 1 if loose else required_units(sum(1 for count in counts if count))
-    ranked: list[tuple[float, K]] = []
-    for doc in set().union(*evidence):
-        matched = [i for i, found in enumerate(evidence) if doc in found]
-        if len(matched) < required:
+    docs = list(set().union(*evidence))
+    if not docs:
+        return []
+    row = {doc: n for n, doc in enumerate(docs)}
+    matched = np.zeros(len(docs), dtype=np.int64)
+    score = np.zeros(len(docs), dtype=np.float64)
+    for unit, found, weight in zip(units, evidence, weights, strict=True):
+        if not found:
             continue
-        score = sum(
-            weights[i] * units[i].share * _evidence(units[i], evidence[i][doc]) for i in matched
-        )
-        if doc in other:
-            score *= OTHER_SHARE
-        ranked.append((score, doc))
-    ranked.sort(key=lambda sd: (-sd[0], sd[1]))
-    return ranked
+        at = np.fromiter(map(row.__getitem__, found), dtype=np.int64, count=len(found))
+        matched[at] += 1
+        earned = np.zeros(len(docs), dtype=np.float64)  # the unit's share of its weight
+        if unit.fact:
+            earned[at] = FACT_SHARE
+        else:
+            earned[at] = _saturate(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+        score += weight * unit.share * earned  # the units in order, as a sum would add them
+    others = [row[doc] for doc in other if doc in row]
+    if others:
+        score[others] *= OTHER_SHARE
+    kept = np.flatnonzero(matched >= required)
+    chosen = np.asarray(docs)[kept]
+    order = np.lexsort((chosen, -score[kept]))  # best first, then by record
+    return list(zip(score[kept][order].tolist(), chosen[order].tolist(), strict=True))
 
 
 def mean_weight(
@@ -298,22 +332,36 @@ def _scores(
     """{docnum: score} of the records ``q`` matches (only those of the sorted ``among``, which
     the matcher skips to, when given); unscored (0.0) for metadata, whose score is unused.
 
-    A word's field terms are scored a block at a time (:mod:`index.bm25`), its phrases (a
-    synonym of several words) by their matchers, and the two summed, as the ``Or`` does.
+    A word's field terms and exact phrases (a synonym of several words, a grade «5 класс»)
+    are scored a block at a time (:mod:`index.bm25`), anything else by its matchers, and the
+    two summed, as the ``Or`` does.
 
     Among a few records, each alternative of an ``Or`` skips on its own and the scores are
     summed (what the ``Or`` scores): its union matcher would read, and check the word
     positions of, every record any alternative matches."""
     if among is None and scored:
         alternatives = _alternatives(q)
-        terms = [t for t in alternatives if isinstance(t, wq.Term)]
-        if terms and bm25.applies(searcher, terms):
-            by_terms = bm25.term_scores(searcher, terms)
-            rest = [t for t in alternatives if not isinstance(t, wq.Term)]
+        blocks = [t for t in alternatives if isinstance(t, wq.Term) or bm25.exact_phrase(t)]
+        by_blocks = _block_scores(searcher, blocks) if blocks else None
+        if by_blocks is not None:
+            rest = [t for t in alternatives if t not in blocks]
             if rest:
                 for doc, score in _scores(searcher, wq.Or(rest)).items():
-                    by_terms[doc] = by_terms.get(doc, 0.0) + score
-            return by_terms
+                    by_blocks[doc] = by_blocks.get(doc, 0.0) + score
+            return by_blocks
+    if among is None and not scored:
+        alternatives = _alternatives(q)
+        terms = [t for t in alternatives if isinstance(t, wq.Term)]
+        phrases = [p for p in alternatives if bm25.exact_phrase(p)]
+        if len(terms) + len(phrases) == len(alternatives) and (
+            not phrases or bm25.applies(searcher, [], phrases)
+        ):  # a grade: «5» or «5 класс»
+            docs = bm25.term_docs(searcher, terms)
+            if phrases:
+                docs.update(bm25.phrase_scores(searcher, phrases))
+            return dict.fromkeys(docs, 0.0)
+    if among is not None and scored and bm25.phrase(q) and bm25.applies(searcher, [], [q]):
+        return bm25.phrase_scores(searcher, [q], among)
     if among is not None and isinstance(q, wq.Or) and scored:
         summed: dict[int, float] = {}
         for alternative in q.subqueries:
@@ -348,5 +396,5 @@ def _evidence(unit: Unit, evidence: float) -> float:
     return FACT_SHARE if unit.fact else _saturate(evidence)
 
 
-def _saturate(evidence: float) -> float:
+def _saturate(evidence: F) -> F:
     return evidence / (evidence + SATURATION)

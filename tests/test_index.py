@@ -356,6 +356,34 @@ def test_an_edited_record_is_found_once_in_its_newest_version(tmp_path, backend,
     assert len({h.id for h in hits}) == len(hits)
 
 
+def _readers(index):
+    return {r.segment().segment_id(): r for r, _ in index.searcher().reader().leaf_readers()}
+
+
+def test_a_commit_reopens_only_the_segments_it_changed(tmp_path):
+    ws = _fresh(tmp_path)
+    index = CatalogueIndex.open(ws)
+    ws.store.save(_material("Умножение дробей", subjects=["Математика"]), by="тест")
+    assert "Умножение дробей" in titles(index.search("дроби"))
+    before = _readers(index)
+    ws.store.save(_material("Деление дробей", subjects=["Математика"]), by="тест")
+    assert "Деление дробей" in titles(index.search("дроби"))
+    after = _readers(index)
+    assert len(after) == len(before) + 1  # the new record's segment
+    assert all(after[segment] is reader for segment, reader in before.items())
+    # an edit deletes the old version in its segment: that segment is read afresh
+    record = ws.store.get("mat-000001")
+    record.title = "Квазиподобие дробей"
+    ws.store.save(record, by="тест")
+    assert [h.id for h in index.search("квазиподобие").hits] == ["mat-000001"]
+    edited = _readers(index)
+    reopened = [segment for segment in before if edited.get(segment) is not before[segment]]
+    assert len(reopened) == 1 and edited[reopened[0]].has_deletions()
+    assert [h.title for h in index.search("дроби").hits if h.id == "mat-000001"] == [
+        "Квазиподобие дробей"
+    ]
+
+
 def test_deleting_removes_from_the_index(tmp_path, backend):
     ws = _fresh(tmp_path)
     ws.store.delete("mat-000003", by="тест")

@@ -1,5 +1,5 @@
-"""Block-at-a-time BM25F (index/bm25.py) gives Whoosh's own scores: on the demo catalogue, and
-on an index whose segments hold deleted and replaced records."""
+"""Block-at-a-time BM25F (index/bm25.py) gives Whoosh's own scores, for words and phrases: on
+the demo catalogue, and on an index whose segments hold deleted and replaced records."""
 
 from __future__ import annotations
 
@@ -10,10 +10,20 @@ from catalogue import records
 from index import bm25
 from index.bm25 import CatalogueSearcher
 from index.engine import CatalogueIndex
-from index.query import parser
+from index.query import analysed, parser
 from tests.conftest import make_workspace
 
 WORDS = ["урок", "математика", "проектной", "рабочая", "дошкольников", "егэ", "презентация"]
+PHRASES = [
+    "рабочая программа",
+    "методические рекомендации",
+    "для учителей начальных классов",
+    "5 класс",
+    "урок математики",
+    "проектная деятельность",
+    "класс класс",
+]
+FIELDS = ("title", "annotation", "content")
 
 
 def whoosh_scores(searcher, q: wq.Query) -> dict[int, float]:
@@ -25,6 +35,13 @@ def whoosh_scores(searcher, q: wq.Query) -> dict[int, float]:
             found[matcher.id() + offset] = matcher.score()
             matcher.next()
     return found
+
+
+def phrases(text: str, slop: int) -> list[wq.Phrase]:
+    return [
+        wq.Phrase(name, analysed(text), slop=slop, boost=1.0 + n / 2)
+        for n, name in enumerate(FIELDS)
+    ]
 
 
 def field_terms(searcher, word: str) -> list[wq.Term]:
@@ -42,6 +59,31 @@ def test_scores_equal_whooshs_on_the_demo_catalogue(demo_index, word):
     assert expected, word  # the word is in the demo catalogue
     assert found.keys() == expected.keys()
     assert found == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("slop", [1, 3])
+@pytest.mark.parametrize("text", PHRASES)
+def test_phrase_scores_equal_whooshs(demo_index, text, slop):
+    searcher = demo_index.searcher()
+    asked = phrases(text, slop)
+    assert bm25.applies(searcher, [], asked)
+    expected = whoosh_scores(searcher, wq.Or(asked))
+    found = bm25.phrase_scores(searcher, asked)
+    assert found.keys() == expected.keys()
+    assert found == pytest.approx(expected, rel=1e-12)
+    if text != "класс класс":
+        assert expected, text  # the phrase is in the demo catalogue
+
+
+@pytest.mark.parametrize("text", PHRASES[:4])
+def test_phrase_scores_among_some_records(demo_index, text):
+    searcher = demo_index.searcher()
+    asked = phrases(text, 3)
+    everywhere = bm25.phrase_scores(searcher, asked)
+    among = sorted(range(0, searcher.doc_count_all(), 3))
+    found = bm25.phrase_scores(searcher, asked, among)
+    assert found == {doc: score for doc, score in everywhere.items() if doc % 3 == 0}
+    assert found, text
 
 
 @pytest.fixture
@@ -75,6 +117,18 @@ def test_deleted_and_replaced_records_are_not_scored(changed_index):
     assert ids == {r.id for r in made} - {made[1].id, made[2].id}
     assert [h.id for h in index.search("истории").hits] == [made[2].id]
     assert made[1].id not in [h.id for h in index.search("урок").hits]
+
+
+def test_deleted_and_replaced_records_are_not_phrase_matched(changed_index):
+    index, made = changed_index
+    searcher = index.searcher()
+    asked = phrases("урок математики", 1)
+    found = bm25.phrase_scores(searcher, asked)
+    assert found == pytest.approx(whoosh_scores(searcher, wq.Or(asked)), rel=1e-12)
+    ids = {searcher.stored_fields(doc)["id"] for doc in found}
+    assert ids == {r.id for r in made} - {made[1].id, made[2].id}
+    assert index.search('"урок математики"').total == 4
+    assert index.search('"урок истории"').total == 1
 
 
 def test_a_file_name_is_averaged_over_the_records_with_a_file(tmp_path):
