@@ -184,6 +184,7 @@ def test_join_hyphenated(raw, expected):
 # -- empty, unsupported and corrupt files -------------------------------------------------------
 
 
+@pytest.mark.ocr  # where Tesseract is installed, the page is recognised first (and holds nothing)
 def test_pdf_without_text_layer_is_empty():
     pdf = FPDF()
     pdf.add_page()
