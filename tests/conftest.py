@@ -180,12 +180,26 @@ def pytest_generate_tests(metafunc):
             metafunc.parametrize(name, backends, indirect=True, scope=scope)
 
 
+@pytest.fixture(scope="session")
+def new_sqlite_workspace(tmp_path_factory) -> Path:
+    """A workspace just created on SQLite, for :func:`workspace` to copy: migrating a new
+    database costs more than most tests that use one."""
+    from catalogue.workspace import Workspace
+
+    path = tmp_path_factory.mktemp("new") / "ws"
+    Workspace.create(path).close()
+    return path
+
+
 @pytest.fixture
-def workspace(tmp_path, backend) -> Workspace:
+def workspace(tmp_path, backend, request) -> Workspace:
     """A fresh, empty, writable workspace (on the test's :func:`backend`)."""
     from catalogue.workspace import Workspace
 
-    with Workspace.create(tmp_path / "ws") as ws:
+    path = tmp_path / "ws"
+    if backend == "sqlite":
+        shutil.copytree(request.getfixturevalue("new_sqlite_workspace"), path)
+    with Workspace.create(path) as ws:
         yield ws
 
 
