@@ -35,6 +35,7 @@ from whoosh import query as wq
 
 from catalogue.words import abbreviations, fleeting_forms, form_prefix, noun_stems, other_form
 from index import bm25
+from index.facets import FacetTable
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
@@ -77,6 +78,7 @@ def required_units(count: int) -> int:
 
 def unit_ranking(
     searcher: Any,
+    table: FacetTable,
     units: list[Unit],
     bonus: wq.Query | None,
     loose: bool,
@@ -104,7 +106,7 @@ def unit_ranking(
     kinds, subjects = named(units)
     other: set[int] = set()
     if kinds or subjects:
-        other = _elsewhere(searcher, set().union(*evidence), kinds, subjects)
+        other = _elsewhere(table, set().union(*evidence), kinds, subjects)
     ranked = combine(units, evidence, total, loose, other)
     if bonus is not None and ranked:
         # the words standing together re-rank the best records only (phrases are costly)
@@ -179,18 +181,26 @@ def elsewhere(
 
 
 def _elsewhere(
-    searcher: Any, docs: set[int], kinds: frozenset[str], subjects: frozenset[str]
+    table: FacetTable, docs: set[int], kinds: frozenset[str], subjects: frozenset[str]
 ) -> set[int]:
-    """The records of ``docs`` that are :func:`elsewhere`."""
-    reader = searcher.reader()
-    kind = reader.column_reader("kind")
-    held: dict[int, set[str]] = {}
+    """The records of ``docs`` that are :func:`elsewhere`, read from the searcher's facet
+    columns (the same rule over whole arrays)."""
+    other = np.zeros(table.size, np.bool_)
+    if kinds:
+        other |= ~_holding(table, "kind", kinds)
     if subjects:
-        for code in reader.field_terms("subject"):
-            for doc in _scores(searcher, wq.Term("subject", code), scored=False):
-                if doc in docs:
-                    held.setdefault(doc, set()).add(code)
-    return {doc for doc in docs if elsewhere((kind[doc],), held.get(doc, ()), kinds, subjects)}
+        other |= _holding(table, "subject", None) & ~_holding(table, "subject", subjects)
+    found = np.fromiter(docs, np.int64, len(docs))
+    return set(found[other[found]].tolist())
+
+
+def _holding(table: FacetTable, facet: str, values: frozenset[str] | None) -> npt.NDArray[np.bool_]:
+    """The records holding any of ``values`` in ``facet`` (any value at all when None)."""
+    column = table.columns[facet]
+    codes = [code for code, value in enumerate(column.values) if values is None or value in values]
+    held = np.zeros(table.size, np.bool_)
+    held[column.docs[np.isin(column.codes, codes)]] = True
+    return held
 
 
 def combine(

@@ -23,7 +23,7 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 
 from catalogue.storage.base import typed_id
-from index.facets import Mask, clean_filters, facet_label
+from index.facets import FacetTable, Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import Unit, ranked_terms, unit_ranking
@@ -130,6 +130,7 @@ def _execute(searcher: Searcher, q: wq.Query) -> Results:
 def _attempt(
     searcher: Searcher,
     schema: Schema,
+    table: FacetTable,
     text: str,
     loose: bool = False,
     optional_clauses: bool = False,
@@ -151,7 +152,7 @@ def _attempt(
     elif the_plan.clauses:
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
     q = wq.Or([u.query for u in parts])
-    ranked, unknown = unit_ranking(searcher, parts, proximity_bonus(the_plan.text), loose)
+    ranked, unknown = unit_ranking(searcher, table, parts, proximity_bonus(the_plan.text), loose)
     # the query itself only serves highlighting: no need to score it once more
     return the_plan, Run(Results(searcher, q, []), ranked, unknown=unknown)
 
@@ -167,11 +168,11 @@ def _by_id(searcher: Searcher, query: str) -> Run | None:
     return Run(results, [(1.0, doc) for _, doc in results.top_n])
 
 
-def _run(searcher: Searcher, schema: Schema, query: str) -> Run:
-    """:func:`repaired` over the Whoosh index."""
+def _run(searcher: Searcher, schema: Schema, table: FacetTable, query: str) -> Run:
+    """:func:`repaired` over the Whoosh index (``table``: the searcher's facets)."""
     return repaired(
         lambda text, loose=False, optional_clauses=False: _attempt(
-            searcher, schema, text, loose, optional_clauses
+            searcher, schema, table, text, loose, optional_clauses
         ),
         lambda text: _by_id(searcher, text),
         WhooshTerms(searcher.reader()),
@@ -256,8 +257,8 @@ def search(
     request = options(query, filters, sort, page, page_size)
     query, filters, sort, page, page_size = request
     searcher = index.searcher()
-    run = _run(searcher, index.ix.schema, query)
     table = index.facet_table()
+    run = _run(searcher, index.ix.schema, table, query)
     selected = table.selection(filters)
     matched = table.mask(run.matched)
     final = _final(matched, selected)
@@ -337,8 +338,8 @@ def find_ids(
     """Ids of up to ``limit`` records the query finds, best first (no snippets, no facets)."""
     index.sync(wait=1.0)
     searcher = index.searcher()
-    run = _run(searcher, index.ix.schema, (query or "")[:MAX_QUERY])
     table = index.facet_table()
+    run = _run(searcher, index.ix.schema, table, (query or "")[:MAX_QUERY])
     final = _final(table.mask(run.matched), table.selection(clean_filters(filters)))
     ordered = _order(searcher, run, final, "relevance")[:limit]
     reader = searcher.reader()
