@@ -31,29 +31,30 @@ class Frozen(w.Widget):
         super().__setattr__(name, value)
 
 
-class SharedLayout(Frozen, w.Layout):
-    """A :class:`Frozen` layout."""
-
-
 S = TypeVar("S", bound=w.Widget)
 _SHARED: dict[tuple[type, tuple[tuple[str, str], ...]], w.Widget] = {}
+_CLASSES: dict[type, type] = {}
+
+
+def _frozen(kind: type[S]) -> type[S]:
+    """``kind`` made :class:`Frozen` (one class per kind)."""
+    if kind not in _CLASSES:
+        _CLASSES[kind] = type(f"Shared{kind.__name__}", (Frozen, kind), {})
+    return cast(type[S], _CLASSES[kind])
 
 
 def _one(kind: type[S], props: dict[str, str]) -> S:
     key = (kind, tuple(sorted(props.items())))
     made = _SHARED.get(key)
     if made is None or made.comm is None:  # none yet, or closed with every widget
-        frozen = (
-            kind if issubclass(kind, Frozen) else type(f"Shared{kind.__name__}", (Frozen, kind), {})
-        )
-        made = _SHARED[key] = frozen(**props)
+        made = _SHARED[key] = _frozen(kind)(**props)
         made._frozen = True
     return cast(S, made)
 
 
 def shared(**css: str) -> w.Layout:
     """The one layout of every widget with these ``css`` properties (``width="50%"``)."""
-    return _one(SharedLayout, css)
+    return _one(w.Layout, css)
 
 
 def shared_style(kind: type[S], **props: str) -> S:
