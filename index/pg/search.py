@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -30,9 +30,17 @@ from whoosh.qparser import AndGroup, OrGroup
 from catalogue.storage.base import typed_id
 from index.analysis import analyzer
 from index.names import FACETS
+from index.pg.rank import (
+    CUT,
+    Ranks,
+    elsewhere_sql,
+    evidence,
+    exact_rows,
+    first_cut,
+    first_cut_score,
+    indexed,
+)
 from index.pg.sql import (
-    STRICT,
-    WEIGHTS,
     Condition,
     clause_condition,
     condition,
@@ -43,12 +51,7 @@ from index.pg.sql import (
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import (
-    ALL_REQUIRED_UP_TO,
-    FACT_SHARE,
     OTHER_SHARE,
-    PROXIMITY_DEPTH,
-    REQUIRED_SHARE,
-    SATURATION,
     VARIANT_SHARE,
     Unit,
     add_proximity,
@@ -58,7 +61,6 @@ from index.ranking import (
     named,
     other_stems,
 )
-from index.schema import FIELD_BOOSTS
 from index.search import (
     Hit,
     Run,
@@ -77,122 +79,8 @@ if TYPE_CHECKING:
     from index.pg.engine import PgIndex
 
 HIGHLIGHTED = ("annotation", "content")
-STRICT_COLUMNS = sorted({column for column, _ in STRICT.values() if column != "tsv"})
 HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
 CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
-# BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
-# mentioning a word 40 times is not 40 times the evidence of one mention
-K1, B = 1.2, 0.75
-META_WEIGHTS = "{0," + WEIGHTS.split(",", 1)[1]  # every label but D (the attachments' text)
-CONTENT_WEIGHTS = "{1,0,0,0}"
-CUT = PROXIMITY_DEPTH  # the best records of a first cut, ranked again with their attachments read
-MENTION = 1.0  # a first cut's guess of a word's cover density in attachments: one mention
-
-
-@dataclass
-class Ranks:
-    """SQL of a tsquery's cover density over the short fields and over the attachment text."""
-
-    meta: str = "0.0"
-    content: str = "0.0"
-
-    @classmethod
-    def of(cls, query: str, built: Condition) -> Ranks:
-        if not query:
-            return cls()
-        q = built.param(query)
-        meta, content = built.param(META_WEIGHTS), built.param(CONTENT_WEIGHTS)
-        return cls(
-            f"ts_rank_cd(CAST({meta} AS real[]), meta_tsv, CAST({q} AS tsquery))",
-            f"ts_rank_cd(CAST({content} AS real[]), tsv, CAST({q} AS tsquery))",
-        )
-
-    def plus(self, other: Ranks, share: float) -> Ranks:
-        return Ranks(
-            f"{self.meta} + {share} * {other.meta}", f"{self.content} + {share} * {other.content}"
-        )
-
-
-def evidence(meta: float, content: float, words: int, average: float) -> float:
-    """A record's field evidence for a query part (the BM25F score without the idf, as
-    :mod:`index.ranking` weighs it): the short fields' weighted occurrences (a title mention
-    is worth the title's boost), plus the attachment text's occurrences saturated by its
-    length against the average."""
-    meta, content = float(meta), float(content)  # a constant 0 comes back as a Decimal
-    found = FIELD_BOOSTS["title"] * meta
-    if content:
-        norm = 1 - B + B * words / max(average, 1.0)
-        found += content * (K1 + 1) / (content + K1 * norm)
-    return found
-
-
-def first_cut(meta: str, average: float) -> str:
-    """SQL: a record's :func:`evidence` for a query part before its attachments are read
-    (``meta``: the column of its short fields' rank); a part its short fields lack was found
-    in the attachments, counted as one mention."""
-    norm = f"({1 - B} + {B} * content_words / {max(average, 1.0)!r})"
-    mention = f"{MENTION * (K1 + 1)} / ({MENTION} + {K1} * {norm})"
-    return f"({FIELD_BOOSTS['title']} * {meta} + CASE WHEN {meta} = 0 THEN {mention} ELSE 0 END)"
-
-
-def _first_cut_score(parts: list[Unit], total: int, average: float, loose: bool) -> str:
-    """SQL over ``counted`` (each part's flag ``f<n>``, short fields' rank ``a<n>`` and count
-    of records ``n<n>``): the score :func:`index.ranking.combine` gives the first cut's
-    evidence, NULL for a record matching too few parts (:func:`index.ranking.required_units`)."""
-    score, matched = [], []
-    for n, unit in enumerate(parts):
-        weight = f"ln(1 + ({total} - n{n} + 0.5) / (n{n} + 0.5))"
-        found = first_cut(f"a{n}", average)
-        earned = f"{FACT_SHARE}" if unit.fact else f"{found} / ({found} + {SATURATION})"
-        score.append(f"CASE WHEN f{n} THEN {weight} * {unit.share} * {earned} ELSE 0 END")
-        matched.append(f"f{n}::int")
-    some = " + ".join(f"(n{n} > 0)::int" for n in range(len(parts)))
-    required = (
-        "1"
-        if loose
-        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN {some} "
-        f"ELSE ceil(({some}) * {REQUIRED_SHARE}) END"
-    )
-    return f"CASE WHEN {' + '.join(matched)} >= {required} THEN {' + '.join(score)} END"
-
-
-def _found(where: str) -> str:
-    """SQL: whether a record meets ``where``, from the indexes alone (a hashed list of the
-    records meeting it; its tsvector is not read)."""
-    return f"id IN (SELECT id FROM search_docs WHERE {where})"
-
-
-def _elsewhere(kinds: frozenset[str], subjects: frozenset[str], built: Condition) -> str:
-    """SQL: whether a record is :func:`index.ranking.elsewhere` — of another kind than the
-    kinds of document the query names fit, or with subjects and none of those it names."""
-    found = []
-    if kinds:
-        found.append(f"NOT (kind && CAST({built.param(sorted(kinds))} AS text[]))")
-    if subjects:
-        named_ = built.param(sorted(subjects))
-        found.append(f"(cardinality(subject) > 0 AND NOT (subject && CAST({named_} AS text[])))")
-    return "(" + " OR ".join(found) + ")" if found else "FALSE"
-
-
-def _exact(
-    conn: Connection, head: list[str], columns: list[str], built: Condition
-) -> dict[str, Any]:
-    """Rows of ``columns`` (the ranks that read the attachments' text) of the records
-    ``head``, by id; each record's tsvector read (detoasted) once rather than once per
-    expression naming it."""
-    if not head:
-        return {}
-    ids = built.param(head)
-    kept = ", ".join(("id", "content_words", "meta_tsv", *FACETS, *STRICT_COLUMNS))
-    found = conn.execute(
-        text(
-            f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "
-            f"FROM search_docs WHERE id = ANY({ids})) "
-            f"SELECT id, content_words, {', '.join(columns)} FROM hit"
-        ),
-        built.params,
-    )
-    return {r["id"]: r for r in found.mappings()}
 
 
 def _attempt(
@@ -218,14 +106,14 @@ def _attempt(
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
         ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
-        columns.append(f"{_found(where)} AS m{n}")
+        columns.append(f"{indexed(where)} AS m{n}")
         forms = [] if unit.fact else _other_forms(conn, unit.query)
         if forms:  # «подготовить» also finds «подготовке», at a lower weight
             other = " | ".join(lexeme(f) for f in forms)
             where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
             ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
         conditions.append(where)
-        columns += [f"{_found(where)} AS f{n}", f"{ranks.meta} AS a{n}"]
+        columns += [f"{indexed(where)} AS f{n}", f"{ranks.meta} AS a{n}"]
         exact += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
@@ -249,8 +137,8 @@ def _attempt(
     )
     kinds, subjects = named(parts)
     columns += ["kind", "subject"]
-    score = _first_cut_score(parts, total, average, loose)
-    other = _elsewhere(kinds, subjects, built)
+    score = first_cut_score(parts, total, average, loose)
+    other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
     rows = conn.execute(
         text(
@@ -267,7 +155,7 @@ def _attempt(
     # a word found only through its other forms may be a typo: the spelling repair may try it
     own = [bool(rows[0][3 + 2 * n]) if rows else True for n in k]
     head = [doc for _, doc in ranked[:CUT]]
-    read = _exact(conn, head, exact, built)
+    read = exact_rows(conn, head, exact, built)
     found: list[dict[str, float]] = [
         {
             doc: evidence(r[f"a{n}"], r[f"c{n}"], r["content_words"], average)
@@ -354,7 +242,7 @@ def _ranked(
             + CLAUSE_BONUS * r["bonus"],
             doc,
         )
-        for doc, r in _exact(conn, head, columns, built).items()
+        for doc, r in exact_rows(conn, head, columns, built).items()
     ]
     exact.sort(key=lambda sd: (-sd[0], sd[1]))
     return exact + ranked[CUT:]

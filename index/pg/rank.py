@@ -1,0 +1,142 @@
+"""The SQL of a PostgreSQL search's two-stage ranking (:mod:`index.pg.search`).
+
+Every record found is ranked first by its short fields (``meta_tsv``), a word its short fields
+lack counted as one mention in its attachments (:func:`first_cut`, :func:`first_cut_score`);
+then the :data:`CUT` best are ranked again with their attachments' text read
+(:func:`exact_rows`, :func:`evidence`). The rule is :mod:`index.ranking`'s, the same as on
+Whoosh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from index.names import FACETS
+from index.pg.sql import STRICT, WEIGHTS, Condition
+from index.ranking import (
+    ALL_REQUIRED_UP_TO,
+    FACT_SHARE,
+    PROXIMITY_DEPTH,
+    REQUIRED_SHARE,
+    SATURATION,
+    Unit,
+)
+from index.schema import FIELD_BOOSTS
+
+STRICT_COLUMNS = sorted({column for column, _ in STRICT.values() if column != "tsv"})
+# BM25's saturation of the attachment text's word count (Whoosh's BM25F defaults): a long text
+# mentioning a word 40 times is not 40 times the evidence of one mention
+K1, B = 1.2, 0.75
+META_WEIGHTS = "{0," + WEIGHTS.split(",", 1)[1]  # every label but D (the attachments' text)
+CONTENT_WEIGHTS = "{1,0,0,0}"
+CUT = PROXIMITY_DEPTH  # the best records of a first cut, ranked again with their attachments read
+MENTION = 1.0  # a first cut's guess of a word's cover density in attachments: one mention
+
+
+@dataclass
+class Ranks:
+    """SQL of a tsquery's cover density over the short fields and over the attachment text."""
+
+    meta: str = "0.0"
+    content: str = "0.0"
+
+    @classmethod
+    def of(cls, query: str, built: Condition) -> Ranks:
+        if not query:
+            return cls()
+        q = built.param(query)
+        meta, content = built.param(META_WEIGHTS), built.param(CONTENT_WEIGHTS)
+        return cls(
+            f"ts_rank_cd(CAST({meta} AS real[]), meta_tsv, CAST({q} AS tsquery))",
+            f"ts_rank_cd(CAST({content} AS real[]), tsv, CAST({q} AS tsquery))",
+        )
+
+    def plus(self, other: Ranks, share: float) -> Ranks:
+        return Ranks(
+            f"{self.meta} + {share} * {other.meta}", f"{self.content} + {share} * {other.content}"
+        )
+
+
+def evidence(meta: float, content: float, words: int, average: float) -> float:
+    """A record's field evidence for a query part (the BM25F score without the idf, as
+    :mod:`index.ranking` weighs it): the short fields' weighted occurrences (a title mention
+    is worth the title's boost), plus the attachment text's occurrences saturated by its
+    length against the average."""
+    meta, content = float(meta), float(content)  # a constant 0 comes back as a Decimal
+    found = FIELD_BOOSTS["title"] * meta
+    if content:
+        norm = 1 - B + B * words / max(average, 1.0)
+        found += content * (K1 + 1) / (content + K1 * norm)
+    return found
+
+
+def first_cut(meta: str, average: float) -> str:
+    """SQL: a record's :func:`evidence` for a query part before its attachments are read
+    (``meta``: the column of its short fields' rank); a part its short fields lack was found
+    in the attachments, counted as one mention."""
+    norm = f"({1 - B} + {B} * content_words / {max(average, 1.0)!r})"
+    mention = f"{MENTION * (K1 + 1)} / ({MENTION} + {K1} * {norm})"
+    return f"({FIELD_BOOSTS['title']} * {meta} + CASE WHEN {meta} = 0 THEN {mention} ELSE 0 END)"
+
+
+def first_cut_score(parts: list[Unit], total: int, average: float, loose: bool) -> str:
+    """SQL over ``counted`` (each part's flag ``f<n>``, short fields' rank ``a<n>`` and count
+    of records ``n<n>``): the score :func:`index.ranking.combine` gives the first cut's
+    evidence, NULL for a record matching too few parts (:func:`index.ranking.required_units`)."""
+    score, matched = [], []
+    for n, unit in enumerate(parts):
+        weight = f"ln(1 + ({total} - n{n} + 0.5) / (n{n} + 0.5))"
+        found = first_cut(f"a{n}", average)
+        earned = f"{FACT_SHARE}" if unit.fact else f"{found} / ({found} + {SATURATION})"
+        score.append(f"CASE WHEN f{n} THEN {weight} * {unit.share} * {earned} ELSE 0 END")
+        matched.append(f"f{n}::int")
+    some = " + ".join(f"(n{n} > 0)::int" for n in range(len(parts)))
+    required = (
+        "1"
+        if loose
+        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN {some} "
+        f"ELSE ceil(({some}) * {REQUIRED_SHARE}) END"
+    )
+    return f"CASE WHEN {' + '.join(matched)} >= {required} THEN {' + '.join(score)} END"
+
+
+def indexed(where: str) -> str:
+    """SQL: whether a record meets ``where``, from the indexes alone (a hashed list of the
+    records meeting it; its tsvector is not read)."""
+    return f"id IN (SELECT id FROM search_docs WHERE {where})"
+
+
+def elsewhere_sql(kinds: frozenset[str], subjects: frozenset[str], built: Condition) -> str:
+    """SQL: whether a record is :func:`index.ranking.elsewhere` — of another kind than the
+    kinds of document the query names fit, or with subjects and none of those it names."""
+    found = []
+    if kinds:
+        found.append(f"NOT (kind && CAST({built.param(sorted(kinds))} AS text[]))")
+    if subjects:
+        named_ = built.param(sorted(subjects))
+        found.append(f"(cardinality(subject) > 0 AND NOT (subject && CAST({named_} AS text[])))")
+    return "(" + " OR ".join(found) + ")" if found else "FALSE"
+
+
+def exact_rows(
+    conn: Connection, head: list[str], columns: list[str], built: Condition
+) -> dict[str, Any]:
+    """Rows of ``columns`` (the ranks that read the attachments' text) of the records
+    ``head``, by id; each record's tsvector read (detoasted) once rather than once per
+    expression naming it."""
+    if not head:
+        return {}
+    ids = built.param(head)
+    kept = ", ".join(("id", "content_words", "meta_tsv", *FACETS, *STRICT_COLUMNS))
+    found = conn.execute(
+        text(
+            f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "
+            f"FROM search_docs WHERE id = ANY({ids})) "
+            f"SELECT id, content_words, {', '.join(columns)} FROM hit"
+        ),
+        built.params,
+    )
+    return {r["id"]: r for r in found.mappings()}
