@@ -1,0 +1,210 @@
+"""Each common word's document numbers, term frequencies and positions as arrays saved beside
+its segment.
+
+Whoosh stores a postings block as one pickled tuple of document ids, weights and every
+posting's word positions: reading which records hold a common word («программа» in the full
+text) unpickles all its positions too, and that was most of a search's time. A segment never
+changes once written, so after it is written (:func:`index.engine._index_part` for a rebuild;
+the first search that meets a segment a commit wrote builds its own) every word of a text
+field found in at least :data:`MIN_RECORDS` records gets its postings' document numbers,
+term frequencies and position counts in one array, ``MAIN_<segment>.postings.npy``, and their
+positions in another, ``MAIN_<segment>.positions.npy`` (both read from their memory map),
+with the directory of words ``MAIN_<segment>.words.npz`` written last (Whoosh deletes them
+with their segment). Rarer words fill a postings block or two: Whoosh reads them fast.
+The arrays hold what Whoosh holds: deleted records are removed by the reader
+(:mod:`index.bm25`) as they are from Whoosh's postings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain
+from pathlib import Path
+from pickle import loads
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.filedb.filestore import OverlayStorage
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+
+from index.schema import TEXT_FIELDS
+
+MIN_RECORDS = 32  # rarer words are read from Whoosh's postings
+POSTINGS = ".postings.npy"
+POSITIONS = ".positions.npy"
+WORDS = ".words.npz"
+POSTING = np.dtype([("doc", "<i4"), ("tf", "<f4"), ("n", "<i4")])  # n: how many positions
+SEPARATOR = "\x1f"  # between a field's name and its word in the directory
+FIELDS = (*TEXT_FIELDS, "org_text")
+Span = tuple[int, int, int]  # a word's first posting, its end, its first position
+# segment reader -> its arrays (None: the segment is not in a folder)
+_OPEN: weakref.WeakKeyDictionary[Any, SegmentPostings | None] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Saved:
+    """A word's postings in one segment, deleted records included: document numbers
+    (ascending), term frequencies, and each posting's positions (``positions[starts[i] :
+    starts[i] + counts[i]]``)."""
+
+    ids: npt.NDArray[np.int64]
+    tf: npt.NDArray[np.float64]
+    starts: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+    positions: npt.NDArray[np.int32]
+
+
+class SegmentPostings:
+    """The saved postings of one segment's common words."""
+
+    def __init__(
+        self,
+        postings: npt.NDArray[Any],
+        positions: npt.NDArray[np.int32],
+        words: dict[tuple[str, bytes], Span],
+    ):
+        self._postings = postings
+        self._positions = positions
+        self._words = words
+
+    def get(self, fieldname: str, text: bytes) -> Saved | None:
+        """A word's postings, None when it is not saved here."""
+        span = self._words.get((fieldname, text))
+        if span is None:
+            return None
+        first, end, position = span
+        part = self._postings[first:end]
+        counts = part["n"].astype(np.int64)
+        starts = np.cumsum(counts) - counts
+        return Saved(
+            part["doc"].astype(np.int64),
+            part["tf"].astype(np.float64),
+            starts,
+            counts,
+            self._positions[position : position + int(counts.sum())],
+        )
+
+
+def of(reader: Any) -> SegmentPostings | None:
+    """The saved arrays of a segment reader's segment (built and saved when missing); None
+    for a segment that is not in a folder."""
+    if reader in _OPEN:
+        return _OPEN[reader]
+    storage = getattr(reader, "_storage", None)
+    if isinstance(storage, OverlayStorage):  # a compound segment: its files over the folder
+        storage = storage.b
+    folder = getattr(storage, "folder", None)
+    segment = reader.segment()
+    found = None
+    if folder is not None and segment is not None:
+        stem = segment.segment_id()
+        found = load(Path(folder), stem) or save(Path(folder), stem, reader)
+    _OPEN[reader] = found
+    return found
+
+
+def load(folder: Path, stem: str) -> SegmentPostings | None:
+    """The arrays saved for the segment whose files start with ``stem`` (None if absent)."""
+    try:
+        with np.load(folder / f"{stem}{WORDS}", allow_pickle=False) as data:
+            keys, starts, positions = data["keys"], data["starts"], data["positions"]
+        postings = np.load(folder / f"{stem}{POSTINGS}", mmap_mode="r", allow_pickle=False)
+        where = np.load(folder / f"{stem}{POSITIONS}", mmap_mode="r", allow_pickle=False)
+    except (OSError, KeyError, ValueError):
+        return None
+    return SegmentPostings(postings, where, _directory(keys.tolist(), starts, positions))
+
+
+def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
+    """Read the common words' postings of a segment reader, save them beside the segment
+    (unless the folder is read-only) and return them."""
+    keys: list[str] = []
+    parts: list[npt.NDArray[Any]] = []
+    places: list[npt.NDArray[np.int32]] = []
+    starts, positions = [0], [0]
+    names = set(reader.indexed_field_names())
+    for fieldname in FIELDS:
+        if fieldname not in names:
+            continue
+        for word, info in reader.iter_field(fieldname):
+            if info.doc_frequency() < MIN_RECORDS:
+                continue
+            part, where = read(reader, fieldname, word, positions=True)
+            keys.append(f"{fieldname}{SEPARATOR}{word.decode()}")
+            parts.append(part)
+            places.append(where)
+            starts.append(starts[-1] + len(part))
+            positions.append(positions[-1] + len(where))
+    postings = np.concatenate(parts) if parts else np.empty(0, POSTING)
+    where = np.concatenate(places) if places else np.empty(0, np.int32)
+    with contextlib.suppress(OSError):  # a read-only index still searches
+        _write(folder / f"{stem}{POSTINGS}", lambda out: np.save(out, postings))
+        _write(folder / f"{stem}{POSITIONS}", lambda out: np.save(out, where))
+        _write(  # last: the directory names complete arrays
+            folder / f"{stem}{WORDS}",
+            lambda out: np.savez(
+                out,
+                keys=np.array(keys, dtype=str),
+                starts=np.array(starts, np.int64),
+                positions=np.array(positions, np.int64),
+            ),
+        )
+    return SegmentPostings(postings, where, _directory(keys, starts, positions))
+
+
+def _directory(
+    keys: list[str], starts: Sequence[int] | npt.NDArray[np.int64], positions: Any
+) -> dict[tuple[str, bytes], Span]:
+    first, where = np.asarray(starts).tolist(), np.asarray(positions).tolist()
+    out = {}
+    for n, key in enumerate(keys):
+        fieldname, _, word = key.partition(SEPARATOR)
+        out[fieldname, word.encode()] = (first[n], first[n + 1], where[n])
+    return out
+
+
+def read(
+    reader: Any, fieldname: str, text: bytes, positions: bool = False
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int32]]:
+    """A word's postings in one segment (deleted records included) and, when ``positions``,
+    their positions one after another (their counts in ``n``), read from Whoosh's blocks."""
+    matcher = reader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    parts, places = [], []
+    while matcher.is_active():  # a block at a time (W3LeafMatcher)
+        matcher._read_ids()
+        matcher._read_weights()
+        block = np.zeros(len(matcher._ids), POSTING)
+        block["doc"] = matcher._ids
+        block["tf"] = matcher._weights
+        if positions:
+            matcher._read_values()
+            found = [decode_positions(value) for value in matcher._values]
+            block["n"] = [len(p) for p in found]
+            places.append(np.fromiter(chain.from_iterable(found), np.int32))
+        parts.append(block)
+        matcher._next_block()
+    return (
+        np.concatenate(parts) if parts else np.empty(0, POSTING),
+        np.concatenate(places) if places else np.empty(0, np.int32),
+    )
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """The positions a posting's value holds (Whoosh's ``Positions`` format: a count, then
+    the pickled deltas)."""
+    return list(accumulate(loads(value[_INT_SIZE:])))
+
+
+def _write(path: Path, write: Any) -> None:
+    spare = path.with_name(f".{path.name}.{os.getpid()}")  # Whoosh ignores dot files
+    with spare.open("wb") as out:
+        write(out)
+    spare.replace(path)
