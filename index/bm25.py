@@ -79,9 +79,9 @@ def term_scores(searcher: Any, terms: list[wq.Term]) -> dict[int, float]:
         hit = np.zeros(reader.doc_count_all(), dtype=bool)
         for term in terms:
             text = searcher.schema[term.fieldname].to_bytes(term.text)
-            if (term.fieldname, text) not in reader:
-                continue
             postings = _postings(reader, term.fieldname, text)
+            if postings is None:
+                continue
             score = _scored(searcher, reader, term.fieldname, text, postings)
             total[postings.ids] += score * term.boost if term.boost != 1.0 else score
             hit[postings.ids] = True
@@ -102,18 +102,20 @@ def phrase_scores(
         reader = leaf.reader()
         total = np.zeros(reader.doc_count_all(), dtype=np.float64)
         hit = np.zeros(reader.doc_count_all(), dtype=bool)
-        read: dict[tuple[str, bytes], _Postings] = {}
+        read: dict[tuple[str, bytes], _Postings | None] = {}
         for phrase in phrases:
             field = searcher.schema[phrase.fieldname]
             words = [field.to_bytes(word) for word in phrase.words]
-            if any((phrase.fieldname, word) not in reader for word in words):
-                continue
             postings = []
             for word in words:
                 key = (phrase.fieldname, word)
                 if key not in read:
                     read[key] = _postings(reader, phrase.fieldname, word)
-                postings.append(read[key])
+                if (known := read[key]) is None:
+                    break
+                postings.append(known)
+            if len(postings) < len(words):
+                continue
             common = reduce(_both, [p.ids for p in postings])
             if chosen is not None:
                 common = _both(common, chosen - offset)
@@ -145,8 +147,8 @@ def term_docs(searcher: Any, terms: list[wq.Term]) -> set[int]:
         reader = leaf.reader()
         for term in terms:
             text = searcher.schema[term.fieldname].to_bytes(term.text)
-            if (term.fieldname, text) in reader:
-                found.update((_postings(reader, term.fieldname, text).ids + offset).tolist())
+            if (postings := _postings(reader, term.fieldname, text)) is not None:
+                found.update((postings.ids + offset).tolist())
     return found
 
 
@@ -236,12 +238,15 @@ class _Postings:
     positions: npt.NDArray[np.int32] | None = None
 
 
-def _postings(reader: Any, fieldname: str, text: bytes) -> _Postings:
-    """A term's live postings in one segment: a common word's from the arrays saved beside
-    the segment (:mod:`index.posting_arrays`), a rarer one's from Whoosh's blocks."""
+def _postings(reader: Any, fieldname: str, text: bytes) -> _Postings | None:
+    """A term's live postings in one segment (None when the segment does not have it): a
+    common word's from the arrays saved beside the segment (:mod:`index.posting_arrays`), a
+    rarer one's from Whoosh's blocks."""
     saved = posting_arrays.of(reader)
     found = saved.get(fieldname, text) if saved is not None else None
     if found is None:
+        if (fieldname, text) not in reader:
+            return None
         block, _ = posting_arrays.read(reader, fieldname, text)
         postings = _Postings(block["doc"].astype(np.int64), block["tf"].astype(np.float64))
     else:
