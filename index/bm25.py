@@ -162,19 +162,27 @@ def _in_sequence(
 ) -> npt.NDArray[np.bool_]:
     """Which of ``size`` records hold the words in order, each at most ``slop`` positions after
     the one before (Whoosh's ``SpanNear2``: ordered, ``mindist`` 1); ``places`` holds each
-    word's (record row, position) pairs as :func:`_places` packs them."""
+    word's (record row, position) pairs as :func:`_places` packs them (ascending)."""
     first, *rest = places
     reached = first
     for later in rest:
-        after = (
-            reached + 1 if slop == 1 else np.concatenate([reached + g for g in range(1, slop + 1)])
-        )
-        reached = later[np.isin(later, after)]
+        after = reached + 1 if slop == 1 else np.unique(reached[:, None] + np.arange(1, slop + 1))
+        reached = later[_within(later, after)]
         if not reached.size:
             break
     kept = np.zeros(size, dtype=np.bool_)
     kept[reached >> _ROW_SHIFT] = True
     return kept
+
+
+def _within(values: npt.NDArray[np.int64], ordered: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in the ascending array ``ordered`` (a binary search each:
+    ``numpy.isin`` sorts both arrays)."""
+    if not ordered.size:
+        return np.zeros(values.size, dtype=np.bool_)
+    at = np.minimum(np.searchsorted(ordered, values), ordered.size - 1)
+    found: npt.NDArray[np.bool_] = ordered[at] == values
+    return found
 
 
 def _places(
