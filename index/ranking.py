@@ -100,8 +100,7 @@ def unit_ranking(
     ]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     evidence = [
-        {doc: score / max(weight, 1e-9) for doc, score in found.items()}
-        for found, weight in zip(scores, weights, strict=True)
+        _divided(found, max(weight, 1e-9)) for found, weight in zip(scores, weights, strict=True)
     ]
     kinds, subjects = named(units)
     other: set[int] = set()
@@ -221,16 +220,16 @@ def combine(
         counts = [len(found) for found in evidence]
     weights = [rarity(count, total) if count else 0.0 for count in counts]
     required = 1 if loose else required_units(sum(1 for count in counts if count))
-    docs = list(set().union(*evidence))
-    if not docs:
+    keys = [np.array(list(found)) for found in evidence if found]
+    if not keys:
         return []
-    row = {doc: n for n, doc in enumerate(docs)}
+    docs = np.unique(np.concatenate(keys))  # every record some unit matches, ascending
     matched = np.zeros(len(docs), dtype=np.int64)
     score = np.zeros(len(docs), dtype=np.float64)
     for unit, found, weight in zip(units, evidence, weights, strict=True):
         if not found:
             continue
-        at = np.fromiter(map(row.__getitem__, found), dtype=np.int64, count=len(found))
+        at = np.searchsorted(docs, np.array(list(found)))
         matched[at] += 1
         earned = np.zeros(len(docs), dtype=np.float64)  # the unit's share of its weight
         if unit.fact:
@@ -238,13 +237,26 @@ def combine(
         else:
             earned[at] = _saturate(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
         score += weight * unit.share * earned  # the units in order, as a sum would add them
-    others = [row[doc] for doc in other if doc in row]
-    if others:
-        score[others] *= OTHER_SHARE
+    if other:
+        score[_rows(docs, list(other))] *= OTHER_SHARE
     kept = np.flatnonzero(matched >= required)
-    chosen = np.asarray(docs)[kept]
+    chosen = docs[kept]
     order = np.lexsort((chosen, -score[kept]))  # best first, then by record
     return list(zip(score[kept][order].tolist(), chosen[order].tolist(), strict=True))
+
+
+def _divided(found: dict[int, float], by: float) -> dict[int, float]:
+    """``found`` with every score divided by ``by`` (in numpy: the same quotients)."""
+    scores = np.fromiter(found.values(), dtype=np.float64, count=len(found)) / by
+    return dict(zip(found, scores.tolist(), strict=True))
+
+
+def _rows(docs: npt.NDArray[Any], some: list[Any]) -> npt.NDArray[np.int64]:
+    """Where those of ``some`` that are in the ascending ``docs`` stand in it."""
+    wanted = np.array(some)
+    at = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
+    rows: npt.NDArray[np.int64] = at[docs[at] == wanted]
+    return rows
 
 
 def mean_weight(
