@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from pathlib import Path
@@ -40,6 +39,7 @@ POSTINGS = ".postings.npy"
 POSITIONS = ".positions.npy"
 WORDS = ".words.npz"
 POSTING = np.dtype([("doc", "<i4"), ("tf", "<f4"), ("n", "<i4")])  # n: how many positions
+REMEMBERED = 50_000  # words looked up per segment before the memo starts again
 SEPARATOR = "\x1f"  # between a field's name and its word in the directory
 FIELDS = (*TEXT_FIELDS, "org_text")
 Span = tuple[int, int, int]  # a word's first posting, its end, its first position
@@ -61,21 +61,37 @@ class Saved:
 
 
 class SegmentPostings:
-    """The saved postings of one segment's common words."""
+    """The saved postings of one segment's common words. The directory is two arrays: the
+    words (``field\x1fword``, ascending) and each one's span (first posting, end, first
+    position); a word is found by binary search, and remembered."""
 
     def __init__(
         self,
         postings: npt.NDArray[Any],
         positions: npt.NDArray[np.int32],
-        words: dict[tuple[str, bytes], Span],
+        keys: npt.NDArray[np.str_],
+        spans: npt.NDArray[np.int64],
     ):
         self._postings = postings
         self._positions = positions
-        self._words = words
+        self._keys = keys
+        self._spans = spans
+        self._found: dict[tuple[str, bytes], Span | None] = {}
+
+    def _span(self, fieldname: str, text: bytes) -> Span | None:
+        if (fieldname, text) not in self._found:
+            if len(self._found) >= REMEMBERED:
+                self._found.clear()
+            key = f"{fieldname}{SEPARATOR}{text.decode()}"
+            at = int(np.searchsorted(self._keys, key))
+            found = at < len(self._keys) and self._keys[at] == key
+            first, end, position = self._spans[at].tolist() if found else (0, 0, 0)
+            self._found[fieldname, text] = (first, end, position) if found else None
+        return self._found[fieldname, text]
 
     def get(self, fieldname: str, text: bytes) -> Saved | None:
         """A word's postings, None when it is not saved here."""
-        span = self._words.get((fieldname, text))
+        span = self._span(fieldname, text)
         if span is None:
             return None
         first, end, position = span
@@ -113,12 +129,12 @@ def load(folder: Path, stem: str) -> SegmentPostings | None:
     """The arrays saved for the segment whose files start with ``stem`` (None if absent)."""
     try:
         with np.load(folder / f"{stem}{WORDS}", allow_pickle=False) as data:
-            keys, starts, positions = data["keys"], data["starts"], data["positions"]
+            keys, spans = data["keys"], data["spans"].astype(np.int64)
         postings = np.load(folder / f"{stem}{POSTINGS}", mmap_mode="r", allow_pickle=False)
         where = np.load(folder / f"{stem}{POSITIONS}", mmap_mode="r", allow_pickle=False)
     except (OSError, KeyError, ValueError):
         return None
-    return SegmentPostings(postings, where, _directory(keys.tolist(), starts, positions))
+    return SegmentPostings(postings, where, keys, spans)
 
 
 def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
@@ -143,30 +159,16 @@ def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
             positions.append(positions[-1] + len(where))
     postings = np.concatenate(parts) if parts else np.empty(0, POSTING)
     where = np.concatenate(places) if places else np.empty(0, np.int32)
+    order = np.argsort(np.array(keys, dtype=str), kind="stable")
+    words = np.array(keys, dtype=str)[order] if keys else np.empty(0, dtype=str)
+    spans = np.column_stack([starts[:-1], starts[1:], positions[:-1]]).astype(np.int64)[order]
     with contextlib.suppress(OSError):  # a read-only index still searches
         _write(folder / f"{stem}{POSTINGS}", lambda out: np.save(out, postings))
         _write(folder / f"{stem}{POSITIONS}", lambda out: np.save(out, where))
         _write(  # last: the directory names complete arrays
-            folder / f"{stem}{WORDS}",
-            lambda out: np.savez(
-                out,
-                keys=np.array(keys, dtype=str),
-                starts=np.array(starts, np.int64),
-                positions=np.array(positions, np.int64),
-            ),
+            folder / f"{stem}{WORDS}", lambda out: np.savez(out, keys=words, spans=spans)
         )
-    return SegmentPostings(postings, where, _directory(keys, starts, positions))
-
-
-def _directory(
-    keys: list[str], starts: Sequence[int] | npt.NDArray[np.int64], positions: Any
-) -> dict[tuple[str, bytes], Span]:
-    first, where = np.asarray(starts).tolist(), np.asarray(positions).tolist()
-    out = {}
-    for n, key in enumerate(keys):
-        fieldname, _, word = key.partition(SEPARATOR)
-        out[fieldname, word.encode()] = (first[n], first[n + 1], where[n])
-    return out
+    return SegmentPostings(postings, where, words, spans)
 
 
 def read(
