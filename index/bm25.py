@@ -18,7 +18,7 @@ the records that have a file.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import chain
@@ -210,7 +210,7 @@ def _places(
         offsets = np.arange(total, dtype=np.int64) + np.repeat(
             firsts - (np.cumsum(counts) - counts), counts
         )
-        where = postings.positions[offsets].astype(np.int64)
+        where = postings.positions()[offsets].astype(np.int64)
     rows = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
     packed: npt.NDArray[np.int64] = (rows << _ROW_SHIFT) | where
     return packed
@@ -237,13 +237,13 @@ def _scored(
 class _Postings:
     """A term's live postings in one segment: document numbers (ascending) and term
     frequencies; for a word saved beside its segment, each posting's first position in
-    ``positions`` and how many it has."""
+    ``positions()`` (read when called) and how many it has."""
 
     ids: npt.NDArray[np.int64]
     tf: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64] | None = None
     counts: npt.NDArray[np.int64] | None = None
-    positions: npt.NDArray[np.int32] | None = None
+    positions: Callable[[], npt.NDArray[np.int32]] | None = None
 
 
 def _postings(reader: Any, fieldname: str, text: bytes) -> _Postings | None:

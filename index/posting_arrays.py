@@ -8,7 +8,7 @@ changes once written, so after it is written (:func:`index.engine._index_part` f
 the first search that meets a segment a commit wrote builds its own) every word of a text
 field found in at least :data:`MIN_RECORDS` records gets its postings' document numbers,
 term frequencies and position counts in one array, ``MAIN_<segment>.postings.npy``, and their
-positions in another, ``MAIN_<segment>.positions.npy`` (both read from their memory map),
+positions in another, ``MAIN_<segment>.positions.npy`` (a word's slice read when needed),
 with the directory of words ``MAIN_<segment>.words.npz`` written last (Whoosh deletes them
 with their segment). Rarer words fill a postings block or two: Whoosh reads them fast.
 The arrays hold what Whoosh holds: deleted records are removed by the reader
@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate, chain
 from pathlib import Path
 from pickle import loads
@@ -47,17 +50,46 @@ Span = tuple[int, int, int]  # a word's first posting, its end, its first positi
 _OPEN: weakref.WeakKeyDictionary[Any, SegmentPostings | None] = weakref.WeakKeyDictionary()
 
 
+class Slices:
+    """One saved array read a slice at a time: from its ``.npy`` file, each slice copied (a
+    memory map would count every page a search ever read as the process's memory), or from
+    an array in memory."""
+
+    def __init__(self, array: npt.NDArray[Any] | None = None, path: Path | None = None):
+        self._array = array
+        self._lock = threading.Lock()
+        if path is not None:
+            self._file = path.open("rb")
+            version = np.lib.format.read_magic(self._file)
+            if version == (1, 0):
+                _, _, self._dtype = np.lib.format.read_array_header_1_0(self._file)
+            else:
+                _, _, self._dtype = np.lib.format.read_array_header_2_0(self._file)
+            self._offset = self._file.tell()
+            weakref.finalize(self, self._file.close)
+
+    def read(self, start: int, stop: int) -> npt.NDArray[Any]:
+        """Items ``start`` to ``stop`` (not included)."""
+        if self._array is not None:
+            return self._array[start:stop]
+        size = self._dtype.itemsize
+        with self._lock:
+            self._file.seek(self._offset + start * size)
+            data = self._file.read((stop - start) * size)
+        return np.frombuffer(data, dtype=self._dtype)
+
+
 @dataclass
 class Saved:
     """A word's postings in one segment, deleted records included: document numbers
-    (ascending), term frequencies, and each posting's positions (``positions[starts[i] :
-    starts[i] + counts[i]]``)."""
+    (ascending), term frequencies, and each posting's positions (``positions()[starts[i] :
+    starts[i] + counts[i]]``, read when asked for)."""
 
     ids: npt.NDArray[np.int64]
     tf: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]
     counts: npt.NDArray[np.int64]
-    positions: npt.NDArray[np.int32]
+    positions: Callable[[], npt.NDArray[np.int32]]
 
 
 class SegmentPostings:
@@ -67,8 +99,8 @@ class SegmentPostings:
 
     def __init__(
         self,
-        postings: npt.NDArray[Any],
-        positions: npt.NDArray[np.int32],
+        postings: Slices,
+        positions: Slices,
         keys: npt.NDArray[np.str_],
         spans: npt.NDArray[np.int64],
     ):
@@ -95,7 +127,7 @@ class SegmentPostings:
         if span is None:
             return None
         first, end, position = span
-        part = self._postings[first:end]
+        part = self._postings.read(first, end)
         counts = part["n"].astype(np.int64)
         starts = np.cumsum(counts) - counts
         return Saved(
@@ -103,7 +135,7 @@ class SegmentPostings:
             part["tf"].astype(np.float64),
             starts,
             counts,
-            self._positions[position : position + int(counts.sum())],
+            partial(self._positions.read, position, position + int(counts.sum())),
         )
 
 
@@ -130,8 +162,8 @@ def load(folder: Path, stem: str) -> SegmentPostings | None:
     try:
         with np.load(folder / f"{stem}{WORDS}", allow_pickle=False) as data:
             keys, spans = data["keys"], data["spans"].astype(np.int64)
-        postings = np.load(folder / f"{stem}{POSTINGS}", mmap_mode="r", allow_pickle=False)
-        where = np.load(folder / f"{stem}{POSITIONS}", mmap_mode="r", allow_pickle=False)
+        postings = Slices(path=folder / f"{stem}{POSTINGS}")
+        where = Slices(path=folder / f"{stem}{POSITIONS}")
     except (OSError, KeyError, ValueError):
         return None
     return SegmentPostings(postings, where, keys, spans)
@@ -168,7 +200,7 @@ def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
         _write(  # last: the directory names complete arrays
             folder / f"{stem}{WORDS}", lambda out: np.savez(out, keys=words, spans=spans)
         )
-    return SegmentPostings(postings, where, words, spans)
+    return SegmentPostings(Slices(postings), Slices(where), words, spans)
 
 
 def read(

@@ -52,7 +52,7 @@ def test_saved_postings_equal_whooshs(demo_index, field):
             assert found.ids.tolist() == ids
             assert found.tf.tolist() == weights
             assert [
-                found.positions[start : start + count].tolist()
+                found.positions()[start : start + count].tolist()
                 for start, count in zip(found.starts, found.counts, strict=True)
             ] == places
             checked += 1
