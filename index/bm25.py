@@ -9,8 +9,11 @@ postings blocks and length columns. A phrase (a synonym of several words, a grad
 a quoted phrase) scores as Whoosh's does — its words' scores summed, times its boost, in the
 records where the words stand one after another — but the records holding all its words are
 found from the postings first, and only their positions are read (Whoosh builds and merges
-span objects for every posting). It reads Whoosh 3's segment internals (the version is pinned
-in ``pyproject.toml``); ``tests/test_search_scoring.py`` checks its scores against Whoosh's own.
+span objects for every posting), then checked for all of them at once. A common word's
+postings and positions come from the arrays saved beside its segment
+(:mod:`index.posting_arrays`), a rarer word's from Whoosh's blocks. It reads Whoosh 3's
+segment internals (the version is pinned in ``pyproject.toml``);
+``tests/test_search_scoring.py`` checks its scores against Whoosh's own.
 The catalogue's searcher (:class:`CatalogueSearcher`) averages the file-name field's length over
 the records that have a file.
 """
