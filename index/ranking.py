@@ -24,6 +24,7 @@ not held back.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -47,6 +48,11 @@ VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
+PREFIXES_REMEMBERED = 10_000  # per segment
+# segment reader -> (field, prefix) -> the words of the segment's field that start with it
+_PREFIXED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
 K = TypeVar("K", int, str)
 F = TypeVar(
     "F", float, npt.NDArray[np.float64]
@@ -316,8 +322,20 @@ def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
 
 
 def _prefixed(reader: Any, name: str, prefix: str) -> Iterator[str]:
-    for found in reader.expand_prefix(name, prefix):
-        yield found.decode() if isinstance(found, bytes) else found
+    """The words of a field that start with ``prefix``, in order: each segment's are
+    remembered (a segment never changes; Whoosh merges its segments' terms one at a time)."""
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        known = _PREFIXED.setdefault(leaf, {})
+        if (name, prefix) not in known:
+            if len(known) >= PREFIXES_REMEMBERED:
+                known.clear()
+            known[name, prefix] = [
+                word.decode() if isinstance(word, bytes) else word
+                for word in leaf.expand_prefix(name, prefix)
+            ]
+        found.update(known[name, prefix])
+    yield from sorted(found)
 
 
 def _has(reader: Any, name: str, stem: str) -> bool:
