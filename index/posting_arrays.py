@@ -10,7 +10,10 @@ field found in at least :data:`MIN_RECORDS` records gets its postings' document 
 term frequencies and position counts in one array, ``MAIN_<segment>.postings.npy``, and their
 positions in another, ``MAIN_<segment>.positions.npy`` (a word's slice read when needed),
 with the directory of words ``MAIN_<segment>.words.npz`` written last (Whoosh deletes them
-with their segment). Rarer words fill a postings block or two: Whoosh reads them fast.
+with their segment). Rarer words fill a postings block or two: Whoosh reads them fast; but a
+segment of fewer than :data:`SMALL_SEGMENT` records (what a few saves write) has every word
+saved, so a word missing from its directory is missing from the segment (asking Whoosh's
+term table of every small segment for every word cost more than the words' postings).
 The arrays hold what Whoosh holds: deleted records are removed by the reader
 (:mod:`index.bm25`) as they are from Whoosh's postings.
 """
@@ -38,6 +41,7 @@ from whoosh.system import _INT_SIZE
 from index.schema import TEXT_FIELDS
 
 MIN_RECORDS = 32  # rarer words are read from Whoosh's postings
+SMALL_SEGMENT = 1_000  # records: a smaller segment (a few saves) has every word saved
 POSTINGS = ".postings.npy"
 POSITIONS = ".positions.npy"
 WORDS = ".words.npz"
@@ -103,7 +107,9 @@ class SegmentPostings:
         positions: Slices,
         keys: npt.NDArray[np.str_],
         spans: npt.NDArray[np.int64],
+        complete: bool = False,
     ):
+        self.complete = complete  # every word of the segment's text fields is saved
         self._postings = postings
         self._positions = positions
         self._keys = keys
@@ -162,11 +168,12 @@ def load(folder: Path, stem: str) -> SegmentPostings | None:
     try:
         with np.load(folder / f"{stem}{WORDS}", allow_pickle=False) as data:
             keys, spans = data["keys"], data["spans"].astype(np.int64)
+            complete = bool(data["complete"]) if "complete" in data else False
         postings = Slices(path=folder / f"{stem}{POSTINGS}")
         where = Slices(path=folder / f"{stem}{POSITIONS}")
     except (OSError, KeyError, ValueError):
         return None
-    return SegmentPostings(postings, where, keys, spans)
+    return SegmentPostings(postings, where, keys, spans, complete)
 
 
 def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
@@ -177,11 +184,13 @@ def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
     places: list[npt.NDArray[np.int32]] = []
     starts, positions = [0], [0]
     names = set(reader.indexed_field_names())
+    complete = reader.doc_count_all() < SMALL_SEGMENT
+    least = 1 if complete else MIN_RECORDS
     for fieldname in FIELDS:
         if fieldname not in names:
             continue
         for word, info in reader.iter_field(fieldname):
-            if info.doc_frequency() < MIN_RECORDS:
+            if info.doc_frequency() < least:
                 continue
             part, where = read(reader, fieldname, word, positions=True)
             keys.append(f"{fieldname}{SEPARATOR}{word.decode()}")
@@ -198,9 +207,10 @@ def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
         _write(folder / f"{stem}{POSTINGS}", lambda out: np.save(out, postings))
         _write(folder / f"{stem}{POSITIONS}", lambda out: np.save(out, where))
         _write(  # last: the directory names complete arrays
-            folder / f"{stem}{WORDS}", lambda out: np.savez(out, keys=words, spans=spans)
+            folder / f"{stem}{WORDS}",
+            lambda out: np.savez(out, keys=words, spans=spans, complete=np.array(complete)),
         )
-    return SegmentPostings(Slices(postings), Slices(where), words, spans)
+    return SegmentPostings(Slices(postings), Slices(where), words, spans, complete)
 
 
 def read(

@@ -38,7 +38,8 @@ def test_saved_postings_equal_whooshs(demo_index, field):
         assert saved is not None
         for word, info in leaf.iter_field(field):
             found = saved.get(field, word)
-            if info.doc_frequency() < posting_arrays.MIN_RECORDS:
+            least = 1 if saved.complete else posting_arrays.MIN_RECORDS
+            if info.doc_frequency() < least:
                 assert found is None
                 continue
             assert found is not None
@@ -59,11 +60,17 @@ def test_saved_postings_equal_whooshs(demo_index, field):
     assert checked  # the demo catalogue has common words in every field
 
 
-@pytest.fixture(params=[1, 10_000], ids=["every-word-saved", "none-saved"])
+@pytest.fixture(
+    params=[(1, 0), (10_000, 0), (posting_arrays.MIN_RECORDS, 1_000)],
+    ids=["every-word-saved", "none-saved", "small-segments-complete"],
+)
 def changed(tmp_path, monkeypatch, request):
     """A catalogue of 40 records, one deleted and one retitled after indexing, with every
-    word's postings saved as arrays, or none."""
-    monkeypatch.setattr(posting_arrays, "MIN_RECORDS", request.param)
+    word's postings saved as arrays, or none, or (small segments) every word and a directory
+    that says so."""
+    least, small = request.param
+    monkeypatch.setattr(posting_arrays, "MIN_RECORDS", least)
+    monkeypatch.setattr(posting_arrays, "SMALL_SEGMENT", small)
     ws = make_workspace(tmp_path / "ws", None)
     made = ws.store.save_many(
         [
@@ -165,7 +172,8 @@ def test_the_arrays_go_with_their_segment(changed):
     saved = posting_arrays.load(index.path, merged.pop())
     assert saved is not None
     program = saved.get("title", "программ".encode())
-    if posting_arrays.MIN_RECORDS == 1:
+    assert saved.complete == (posting_arrays.SMALL_SEGMENT > 40)
+    if saved.complete or posting_arrays.MIN_RECORDS == 1:
         assert program is not None
         assert np.all(np.diff(program.ids) > 0)
     else:
