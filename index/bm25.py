@@ -256,7 +256,7 @@ def _postings(reader: Any, fieldname: str, text: bytes) -> _Postings | None:
     saved = posting_arrays.of(reader)
     found = saved.get(fieldname, text) if saved is not None else None
     if found is None:
-        if (saved is not None and saved.complete) or (fieldname, text) not in reader:
+        if (saved is not None and saved.complete(fieldname)) or (fieldname, text) not in reader:
             return None
         block, _ = posting_arrays.read(reader, fieldname, text)
         postings = _Postings(block["doc"].astype(np.int64), block["tf"].astype(np.float64))

@@ -109,7 +109,7 @@ class SegmentPostings:
         spans: npt.NDArray[np.int64],
         complete: bool = False,
     ):
-        self.complete = complete  # every word of the segment's text fields is saved
+        self._complete = complete  # every word of the segment's text fields is saved
         self._postings = postings
         self._positions = positions
         self._keys = keys
@@ -126,6 +126,11 @@ class SegmentPostings:
             first, end, position = self._spans[at].tolist() if found else (0, 0, 0)
             self._found[fieldname, text] = (first, end, position) if found else None
         return self._found[fieldname, text]
+
+    def complete(self, fieldname: str) -> bool:
+        """Whether every word of the field is saved here (a word missing is not in the
+        segment)."""
+        return self._complete and fieldname in FIELDS
 
     def get(self, fieldname: str, text: bytes) -> Saved | None:
         """A word's postings, None when it is not saved here."""
