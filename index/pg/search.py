@@ -81,6 +81,15 @@ if TYPE_CHECKING:
 HIGHLIGHTED = ("annotation", "content")
 HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
 CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
+# A search transaction's settings. The planner cannot know that testing a tsvector reads its
+# attachments' text: never scan the whole table where an index finds the rows. A disabled scan
+# costs 10^10, which would make every statement compile itself with JIT (150 ms of LLVM for a
+# one-row read): no JIT. The found records' bitmap and sorts fit in memory (a lossy bitmap
+# rechecks, and so reads, every found record's attachments' text).
+SEARCH_SETTINGS = (
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
+    "set_config('work_mem', '64MB', true)"
+)
 
 
 def _attempt(
@@ -259,9 +268,7 @@ def _by_id(conn: Connection, query: str) -> Run | None:
 
 
 def _run(conn: Connection, index: PgIndex, query: str) -> Run:
-    # the planner cannot know that testing a tsvector reads its attachments' text: never scan
-    # the whole table where an index finds the rows
-    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    conn.execute(text(SEARCH_SETTINGS))
     total, average = index.statistics(conn)
     return repaired(
         lambda text_, loose=False, optional_clauses=False: _attempt(
