@@ -115,10 +115,16 @@ class Run:
     corrected: str | None = None
     suggestion: str | None = None
     unknown: bool = False  # a word of the query is in no record (worth a spelling repair)
+    total: int | None = None  # records found, when ``ranked`` holds only the best of them
 
     @property
     def matched(self) -> list[Any]:
         return [doc for _, doc in self.ranked]
+
+    @property
+    def found(self) -> int:
+        """How many records the query found."""
+        return len(self.ranked) if self.total is None else self.total
 
 
 def _execute(searcher: Searcher, q: wq.Query) -> Results:
@@ -199,28 +205,28 @@ def repaired(
         return found
     the_plan, run = attempt(query)
     words = the_plan.words
-    if not run.ranked and words and the_plan.clauses:
+    if not run.found and words and the_plan.clauses:
         # «Мерзляк математика тип:учебник» with no such textbook: his books first
         _, relaxed = attempt(query, optional_clauses=True)
-        if relaxed.ranked:
+        if relaxed.found:
             return relaxed
-    if (run.ranked and not run.unknown) or not words:
-        if len(run.ranked) < FEW:
+    if (run.found and not run.unknown) or not words:
+        if run.found < FEW:
             run.suggestion = correct(terms, query, words)
         return run
     for repair in (layout_fix, correct, layout_and_typos):
         fixed = repair(terms, query, words)
         if fixed:
             fixed_plan, fixed_run = attempt(fixed)
-            if fixed_run.ranked:
+            if fixed_run.found:
                 fixed_run.corrected = fixed
                 return fixed_run
             if len(fixed_plan.words) > 1:
                 _, loose = attempt(fixed, loose=True)
-                if loose.ranked:
+                if loose.found:
                     loose.corrected = fixed
                     return loose
-    if run.ranked:
+    if run.found:
         return run
     if len(words) > 1:
         return attempt(query, loose=True)[1]

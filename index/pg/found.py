@@ -1,0 +1,124 @@
+"""One statement per search attempt: the records a query finds are matched, scored by their
+short fields, filtered by the facets and counted inside PostgreSQL; only the best of them (a
+page, or the first cut that :mod:`index.pg.search` ranks again), how many were found and kept,
+and the facet counts come back. The found records never travel to Python and back.
+
+Facet counts follow :func:`index.search.search`: OR within a facet, AND across, each facet
+counted without its own selection; all of them in one pass over the found records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, text
+
+from index.names import FACETS
+from index.pg.sql import Condition
+
+BASE = ("id", "title_sort", "date_sort", "content_words", *FACETS)
+ORDERS = {
+    "relevance": "score DESC, id",
+    "date": "date_sort DESC, score DESC, id",
+    "title": "title_sort, score DESC, id",
+}
+NEWEST = "date_sort DESC, id"  # a query asking for everything: newest first
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a search asks of the records it finds: the facet filters, the order, how many of
+    the kept records come back, and whether the facets are counted."""
+
+    filters: dict[str, list[str]]
+    sort: str = "relevance"
+    limit: int = 200
+    counted: bool = True
+
+
+@dataclass
+class Answer:
+    """What one statement found."""
+
+    ranked: list[tuple[float, str]]  # (score, id) of the best kept records, in the order asked
+    found: int  # records the query finds
+    kept: int  # … of which pass every facet filter
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)  # the named aggregates over the found
+
+
+def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
+    """SQL per filtered facet: whether a record has one of the accepted values."""
+    return {
+        facet: f"{facet} && CAST({built.param(values)} AS text[])"
+        for facet, values in filters.items()
+    }
+
+
+def _counts(ok: dict[str, str]) -> str:
+    """SQL: every facet's counts over ``found`` in one pass (each without its own filter)."""
+    rows = ", ".join(
+        f"('{facet}', {facet}, {' AND '.join(c for f, c in ok.items() if f != facet) or 'TRUE'})"
+        for facet in FACETS
+    )
+    return (
+        "SELECT x.facet AS part, v AS value, NULL::float8 AS score, count(*) AS n FROM found "
+        f"CROSS JOIN LATERAL (VALUES {rows}) AS x(facet, vals, ok) CROSS JOIN LATERAL "
+        "unnest(x.vals) AS v WHERE x.ok GROUP BY x.facet, v"
+    )
+
+
+def answer(
+    conn: Connection,
+    built: Condition,
+    where: str,
+    score: str,
+    wanted: Wanted,
+    columns: tuple[str, ...] = (),
+    stats: tuple[tuple[str, str], ...] = (),
+    order: str = "",
+) -> Answer:
+    """Run the statement: ``where`` finds the records; ``columns`` are more columns of each
+    (``hit``) that ``score`` reads besides :data:`BASE`, with ``stats`` (name, aggregate over
+    ``hit``), which ``score`` may name too; a NULL score drops a record. ``order`` replaces
+    the relevance order (:data:`ORDERS`)."""
+    ok = _ok(wanted.filters, built)
+    kept = " AND ".join(ok.values()) or "TRUE"
+    by = ORDERS[wanted.sort] if wanted.sort != "relevance" or not order else order
+    aggregates = ", ".join(f"{sql} AS {name}" for name, sql in stats) or "count(*) AS records"
+    parts = [
+        "SELECT 'top' AS part, id AS value, score, row_number() OVER () AS n FROM "
+        f"(SELECT id, score FROM found WHERE {kept} ORDER BY {by} LIMIT {int(wanted.limit)}) t",
+        "SELECT 'found', NULL, NULL, count(*) FROM found",
+        f"SELECT 'kept', NULL, NULL, count(*) FILTER (WHERE {kept}) FROM found",
+        *(f"SELECT 'stat', '{name}', NULL, {name}::bigint FROM stats" for name, _ in stats),
+    ]
+    if wanted.counted:
+        parts.append(_counts(ok))
+    statement = (
+        f"WITH hit AS MATERIALIZED (SELECT {', '.join((*BASE, *columns))} FROM search_docs "
+        f"WHERE {where}), stats AS (SELECT {aggregates} FROM hit), "
+        f"found AS MATERIALIZED (SELECT * FROM (SELECT hit.*, CAST({score} AS float8) AS score "
+        "FROM hit, stats) scored WHERE score IS NOT NULL) " + " UNION ALL ".join(parts)
+    )
+    top: list[tuple[int, float, str]] = []
+    result = Answer([], 0, 0, {facet: {} for facet in FACETS} if wanted.counted else {})
+    for r in conn.execute(text(statement), built.params):
+        if r.part == "top":
+            top.append((int(r.n), float(r.score), r.value))
+        elif r.part in ("found", "kept"):
+            setattr(result, r.part, int(r.n))
+        elif r.part == "stat":
+            result.stats[r.value] = int(r.n) if r.n is not None else -1
+        else:
+            result.facets[r.part][r.value] = int(r.n)
+    result.ranked = [(score, doc) for _, score, doc in sorted(top)]
+    result.facets = {facet: _ordered(facet, found) for facet, found in result.facets.items()}
+    return result
+
+
+def _ordered(facet: str, found: dict[str, int]) -> dict[str, int]:
+    """Years newest first; other values most frequent first, then by name."""
+    if facet == "year":
+        return dict(sorted(found.items(), reverse=True))
+    return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
