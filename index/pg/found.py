@@ -4,7 +4,7 @@ page, or the first cut that :mod:`index.pg.search` ranks again), how many were f
 and the facet counts come back. The found records never travel to Python and back.
 
 Facet counts follow :func:`index.search.search`: OR within a facet, AND across, each facet
-counted without its own selection; all of them in one pass over the found records.
+counted without its own selection.
 """
 
 from __future__ import annotations
@@ -55,17 +55,17 @@ def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
     }
 
 
-def _counts(ok: dict[str, str]) -> str:
-    """SQL: every facet's counts over ``found`` in one pass (each without its own filter)."""
-    rows = ", ".join(
-        f"('{facet}', {facet}, {' AND '.join(c for f, c in ok.items() if f != facet) or 'TRUE'})"
+def _counts(ok: dict[str, str]) -> list[str]:
+    """SQL per facet: its counts over ``found`` without its own filter. The records are first
+    grouped by the facet's whole array (a few distinct arrays), and only the groups unnested:
+    twice as fast as unnesting every record."""
+    return [
+        f"SELECT '{facet}' AS part, v AS value, NULL::float8 AS score, sum(n)::bigint AS n FROM "
+        f"(SELECT {facet} AS vals, count(*) AS n FROM found "
+        f"WHERE {' AND '.join(c for f, c in ok.items() if f != facet) or 'TRUE'} "
+        f"GROUP BY {facet}) g, unnest(g.vals) AS v GROUP BY v"
         for facet in FACETS
-    )
-    return (
-        "SELECT x.facet AS part, v AS value, NULL::float8 AS score, count(*) AS n FROM found "
-        f"CROSS JOIN LATERAL (VALUES {rows}) AS x(facet, vals, ok) CROSS JOIN LATERAL "
-        "unnest(x.vals) AS v WHERE x.ok GROUP BY x.facet, v"
-    )
+    ]
 
 
 def answer(
@@ -77,11 +77,13 @@ def answer(
     columns: tuple[str, ...] = (),
     stats: tuple[tuple[str, str], ...] = (),
     order: str = "",
+    before: tuple[str, ...] = (),
 ) -> Answer:
     """Run the statement: ``where`` finds the records; ``columns`` are more columns of each
     (``hit``) that ``score`` reads besides :data:`BASE`, with ``stats`` (name, aggregate over
     ``hit``), which ``score`` may name too; a NULL score drops a record. ``order`` replaces
-    the relevance order (:data:`ORDERS`)."""
+    the relevance order (:data:`ORDERS`); ``before`` are CTEs (``name AS (…)``) that
+    ``where`` and ``columns`` may read."""
     ok = _ok(wanted.filters, built)
     kept = " AND ".join(ok.values()) or "TRUE"
     by = ORDERS[wanted.sort] if wanted.sort != "relevance" or not order else order
@@ -94,10 +96,11 @@ def answer(
         *(f"SELECT 'stat', '{name}', NULL, {name}::bigint FROM stats" for name, _ in stats),
     ]
     if wanted.counted:
-        parts.append(_counts(ok))
+        parts += _counts(ok)
+    hit = f"SELECT {', '.join((*BASE, *columns))} FROM search_docs WHERE {where}"
     statement = (
-        f"WITH hit AS MATERIALIZED (SELECT {', '.join((*BASE, *columns))} FROM search_docs "
-        f"WHERE {where}), stats AS (SELECT {aggregates} FROM hit), "
+        f"WITH {''.join(f'{cte}, ' for cte in before)}hit AS MATERIALIZED ({hit}), "
+        f"stats AS (SELECT {aggregates} FROM hit), "
         f"found AS MATERIALIZED (SELECT * FROM (SELECT hit.*, CAST({score} AS float8) AS score "
         "FROM hit, stats) scored WHERE score IS NOT NULL) " + " UNION ALL ".join(parts)
     )

@@ -39,7 +39,6 @@ from index.pg.rank import (
     exact_rows,
     first_cut,
     first_cut_score,
-    indexed,
 )
 from index.pg.sql import (
     Condition,
@@ -128,25 +127,37 @@ def _attempt(
         optional = optional_clauses or loose
         return the_plan, _ranked(conn, q, the_plan.clauses, optional, average, wanted)
     built = Condition()
-    columns, exact, conditions = [], [], []
+    # each part's records found once (its own CTE: a phrase's positions are checked once);
+    # the found records are then read by id, their tsvectors never checked again
+    columns, exact, found_by, owned = [], [], [], []
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
         ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
-        columns.append(f"{indexed(where)} AS m{n}")
+        found_by.append(f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {where})")
+        own_sql = f"bool_or(f{n})::int"
         forms = [] if unit.fact else _other_forms(conn, unit.query)
         if forms:  # «подготовить» also finds «подготовке», at a lower weight
-            other = " | ".join(lexeme(f) for f in forms)
-            where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
-            ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
-        conditions.append(where)
-        columns += [f"{indexed(where)} AS f{n}", f"{ranks.meta} AS a{n}"]
+            variants = " | ".join(lexeme(f) for f in forms)
+            other = f"tsv @@ CAST({built.param(variants)} AS tsquery)"
+            found_by[-1] = found_by[-1].replace(f"u{n} AS", f"own{n} AS")
+            found_by.append(
+                f"u{n} AS MATERIALIZED (SELECT id FROM own{n} UNION "
+                f"SELECT id FROM search_docs WHERE {other})"
+            )
+            columns.append(f"id IN (SELECT id FROM own{n}) AS m{n}")
+            own_sql = f"bool_or(m{n})::int"
+            where = f"({where} OR {other})"
+            ranks = ranks.plus(Ranks.of(variants, built), VARIANT_SHARE)
+        columns += [f"id IN (SELECT id FROM u{n}) AS f{n}", f"{ranks.meta} AS a{n}"]
+        owned.append((f"o{n}", own_sql))
         exact += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
-        conditions.append(where)
         n = len(parts) - 1
-        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}"]
+        found_by.append(f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {where})")
+        columns += [f"({where}) AS f{n}", f"0.0 AS a{n}"]
+        owned.append((f"o{n}", f"bool_or(f{n})::int"))
         exact += [f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
@@ -154,7 +165,8 @@ def _attempt(
         near = Ranks.of(bonus_text, built)
         exact += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
     exact += ["kind", "subject"]
-    where = "(" + " OR ".join(conditions) + ")"
+    any_part = " UNION ".join(f"SELECT id FROM u{n}" for n in range(len(parts)))
+    where = f"id IN ({any_part})"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
     k = range(len(parts))
@@ -170,7 +182,8 @@ def _attempt(
         score,
         wanted,
         columns=tuple(columns),
-        stats=(*counted, *((f"o{n}", f"bool_or(m{n})::int") for n in k)),
+        stats=(*counted, *owned),
+        before=tuple(found_by),
     )
     ranked = got.ranked
     counts = [got.stats[f"n{n}"] for n in k]
