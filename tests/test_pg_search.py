@@ -17,6 +17,7 @@ from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.names import FACETS
 from index.pg.engine import PgIndex
+from index.pg.rank import CUT
 from index.pg.sql import Condition, matches
 from tests.conftest import make_workspace
 
@@ -255,3 +256,32 @@ def test_sqlite_catalogues_have_no_search_tables(whoosh):
             conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
         )
     assert "records" in names and not {n for n in names if n.startswith("search_d")}
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory, postgres):
+    """More records found than the first cut holds (index/pg/rank.py CUT): 230 lessons."""
+    url = postgres.schema("imk_tests")
+    ws = make_workspace(tmp_path_factory.mktemp("many") / "ws", url)
+    grades = [str(g) for g in range(1, 12)]
+    lessons = [
+        _m(f"Урок {n}", grades=[grades[n % len(grades)]], year=2015 + n % 10, annotation="урок")
+        for n in range(CUT + 30)
+    ]
+    ws.store.save_many(lessons, by="тест")
+    yield CatalogueIndex.open(ws)
+    postgres.drop_schema(url)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "title"])
+@pytest.mark.parametrize(("filters", "expected"), [({}, CUT + 30), ({"grade": ["5", "6"]}, 42)])
+def test_every_page_past_the_first_cut_lists_each_kept_record_once(many, sort, filters, expected):
+    pages = [
+        many.search("урок", filters=filters, sort=sort, page=p, page_size=40) for p in range(1, 8)
+    ]
+    assert {page.total for page in pages} == {expected}
+    listed = [hit.id for page in pages for hit in page.hits]
+    assert len(listed) == len(set(listed)) == expected
+    assert set(listed) == set(many.find_ids("урок", filters=filters))
+    # the grade facet is counted without its own selection
+    assert sum(pages[0].facets["grade"].values()) == CUT + 30
