@@ -33,7 +33,14 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
-from catalogue.words import abbreviations, fleeting_forms, form_prefix, noun_stems, other_form
+from catalogue.words import (
+    abbreviations,
+    cut_forms,
+    fleeting_forms,
+    form_prefix,
+    noun_stems,
+    other_form,
+)
 from index import bm25
 from index.facets import FacetTable
 
@@ -319,7 +326,11 @@ def other_stems(
     its fleeting-vowel form that the catalogue has (``known``), and the forms Snowball stems
     apart («подготовить» / «подготовке», «внедрять» / «внедрению») among the catalogue's stems
     that start with the word's form prefix (``expand``) — :mod:`catalogue.words`."""
-    found = [other for other in (*noun_stems(stem), *fleeting_forms(stem)) if known(other)]
+    found = [
+        other
+        for other in (*noun_stems(stem), *fleeting_forms(stem), *cut_forms(stem))
+        if known(other)
+    ]
     prefix = form_prefix(stem)
     if prefix is not None:
         found += [form for form in expand(prefix) if other_form(stem, form)]

@@ -160,6 +160,11 @@ FIXTURE = [
     _m("Онегин в первой половине дня", annotation="Онегин"),
     _m("Онегин. Глава первая"),
     _m("Права человека", subjects=["Обществознание"], annotation="Обществознание: права человека"),
+    _m("Положение об установлении требований к одежде учащихся", annotation="Требования к одежде"),
+    _m("Телеграм бот для электронного дневника", annotation="Бот для Сетевого города"),
+    _m("Положение о текущем контроле", annotation="Отметки ставятся в электронный дневник"),
+    _m("План работы школы", annotation="Проверка классных журналов"),
+    _m("Журнал учета проверок"),
 ]
 
 
@@ -277,3 +282,24 @@ def test_a_long_question_finds_records_that_match_most_of_it(index):
     assert found[0] == "Рабочая программа по истории"
     assert found.index("Рабочая программа по музыке") < len(found) - 1
     assert "Сказки Пушкина" not in found[:4]
+
+
+def test_requirements_for_an_electronic_journal_find_the_journals_not_the_dress_code(index):
+    # «требования» names the kind of document (a regulation), «электронный журнал» is one
+    # thing with «электронный дневник» and «Сетевой город»: what the question means comes
+    # first, a title that shares only «требований» after it
+    found = _titles(index, "требования к ведению электронного журнала")
+    assert set(found[:2]) == {
+        "Телеграм бот для электронного дневника",
+        "Положение о текущем контроле",
+    }
+    assert found.index("Положение об установлении требований к одежде учащихся") >= 2
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [("проверка журнала", "План работы школы"), ("учет журналов", "Журнал учета проверок")],
+)
+def test_every_form_of_a_noun_in_al_finds_the_others(index, query, title):
+    # Snowball stems «журнал», «журнала» as «журна» and «журналов» as «журнал»
+    assert title in _titles(index, query)[:2]
