@@ -46,7 +46,8 @@ from index.facets import FacetTable
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
-ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
+ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первое полугодие») can earn
+PLACE_SHARE = 0.5  # … an ordinal beside a part of a work, side by side («первой части»)
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
 OTHER_SHARE = 0.7  # of its score a record of another kind or subject than named keeps
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
@@ -69,6 +70,7 @@ class Unit:
     fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
     kinds: frozenset[str] = frozenset()  # a kind of document named: the record kinds it fits
     subjects: frozenset[str] = frozenset()  # the subjects a word names («истории»)
+    where: bool = False  # an ordinal or a place in a work: it does not add to what is required
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -77,9 +79,10 @@ def rarity(frequency: int, total: int) -> float:
 
 
 def required_units(count: int) -> int:
-    """How many of ``count`` query units a record must match to be found."""
+    """How many of ``count`` query units (those some record matches, an ordinal or a place in
+    a work not counted) a record must match to be found."""
     if count <= ALL_REQUIRED_UP_TO:
-        return count
+        return max(1, count)
     return math.ceil(count * REQUIRED_SHARE)
 
 
@@ -227,7 +230,8 @@ def combine(
     if counts is None:
         counts = [len(found) for found in evidence]
     weights = [rarity(count, total) if count else 0.0 for count in counts]
-    required = 1 if loose else required_units(sum(1 for count in counts if count))
+    counted = sum(1 for unit, count in zip(units, counts, strict=True) if count and not unit.where)
+    required = 1 if loose else required_units(counted)
     docs = list(set().union(*evidence))
     if not docs:
         return []

@@ -12,7 +12,7 @@ from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.query import plan, units
-from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, elsewhere, named
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, PLACE_SHARE, elsewhere, named
 from index.schema import build_schema
 
 # (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
@@ -113,7 +113,7 @@ def test_ordinals_without_class_are_words(query, grades_named):
     assert plan(query).grades == grades_named
 
 
-TYPE, ORD = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
+TYPE, ORD, PLACE = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, PLACE_SHARE
 
 
 @pytest.mark.parametrize(
@@ -127,10 +127,11 @@ TYPE, ORD = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
         # «работа», «план» alone name no kind of document
         ("работа психолога с детьми", [1, 1, 1]),
         ("план работы школы", [1, 1, 1]),
-        # an ordinal, and a part of a work next to it («первой части»), say where, not what
-        ("стихотворение Лермонтова первой части", [1, 1, ORD, ORD]),
-        ("вторая глава учебника истории", [ORD, ORD, TYPE, 1]),
-        ("политика во второй половине века", [1, ORD, ORD, 1]),
+        # an ordinal, and a part of a work next to it («первой части»: one place in a work,
+        # the two words side by side), say where, not what
+        ("стихотворение Лермонтова первой части", [1, 1, PLACE]),
+        ("вторая глава учебника истории", [PLACE, TYPE, 1]),
+        ("политика во второй половине века", [1, PLACE, 1]),
         ("первые князья Древней Руси", [ORD, 1, 1, 1]),  # «князья» is no part of a work
         ("часть речи", [1, 1]),  # no ordinal beside it: a word like any other
     ],
@@ -255,14 +256,20 @@ def test_a_record_of_another_kind_or_subject_is_outside(
     ],
 )
 def test_a_division_of_a_work_beside_an_ordinal_finds_the_others(query, finds, not_finds):
-    part = [u for u in units(plan(query), build_schema()) if u.share == ORDINAL_SHARE][-1]
-    terms = {str(t.text) for t in part.query.leaves() if isinstance(t, wq.Term)}
+    (place,) = [u for u in units(plan(query), build_schema()) if u.where]
+    terms = {w for q in place.query.leaves() if isinstance(q, wq.Phrase) for w in q.words}
     assert finds <= terms
     assert not not_finds & terms
 
 
 def test_the_first_part_is_the_first_chapter(index):
     assert _titles(index, "Онегин первой части")[0] == "Онегин. Глава первая"
+
+
+def test_an_ordinal_finds_a_part_of_a_work_only_beside_it(index):
+    # «Первые русские князья» has an ordinal and no part of a work beside it: not found
+    found = _titles(index, "стихотворение первой части")
+    assert found == ["Онегин. Глава первая"]
 
 
 def test_a_free_text_grade_only_adds_score(index):
