@@ -128,16 +128,17 @@ def unit_ranking(
         )
     # a word found only through its other forms may be a typo: the spelling repair may try it
     unknown = any(
-        not found or not _known(u.query, reader) for u, found in zip(units, scores, strict=True)
+        not found or not known(u.query, reader) for u, found in zip(units, scores, strict=True)
     )
     return ranked, unknown
 
 
 def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
     """(score, docnum) of every record a query of field terms and exact phrases alone (one
-    word or a quoted phrase typed) matches, best first, as Whoosh's search ranks them; None
-    for any other query."""
-    scores = _block_scores(searcher, _alternatives(q))
+    word or a quoted phrase typed) matches, best first, as Whoosh's search ranks them (a word
+    finds its other forms too, at a lower weight, as in a longer query); None for any other
+    query."""
+    scores = _block_scores(searcher, _alternatives(_with_variants(q, searcher.reader())))
     if scores is None:
         return None
     docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
@@ -341,7 +342,7 @@ def other_stems(
     return found
 
 
-def _known(q: wq.Query, reader: Any) -> bool:
+def known(q: wq.Query, reader: Any) -> bool:
     """Whether a word's own stem (not only its other forms) is in some record."""
     if not isinstance(q, wq.Or):
         return True
