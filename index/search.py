@@ -26,7 +26,7 @@ from catalogue.storage.base import typed_id
 from index.facets import FacetTable, Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import Unit, ranked_terms, unit_ranking
+from index.ranking import Unit, known, ranked_terms, unit_ranking
 from index.spelling import TermSource, WhooshTerms, correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -150,7 +150,9 @@ def _attempt(
         q = to_query(the_plan, schema, group, optional_clauses)
         ranked = ranked_terms(searcher, q)
         if ranked is not None:  # one word: scored a postings block at a time
-            return the_plan, Run(Results(searcher, q, []), ranked)
+            # found only through its other forms, it may be a typo: the repair may try it
+            unknown = not known(q, searcher.reader())
+            return the_plan, Run(Results(searcher, q, []), ranked, unknown=unknown)
         results = _execute(searcher, q)
         return the_plan, Run(results, [(s or 0.0, d) for s, d in results.top_n])
     if the_plan.clauses and not optional_clauses:

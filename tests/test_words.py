@@ -8,6 +8,7 @@ import pytest
 from catalogue import records
 from catalogue.words import (
     abbreviations,
+    cut_forms,
     fleeting_forms,
     fold,
     form_prefix,
@@ -68,6 +69,21 @@ def test_noun_stems_of_an_adjective(word, nouns):
 )
 def test_fleeting_vowel(word, forms):
     assert fleeting_forms(stem(word)) == forms
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("журнала", ["журнал", "журнан"]),  # «журна»: the «-л» cut as a verb's
+        ("журналов", ["журна"]),
+        ("романом", ["рома"]),
+        ("экзамен", []),  # «экзам»/«экзамен»: left alone (every «государственный экзамен»)
+        ("урок", []),
+        ("план", []),  # too short to tell
+    ],
+)
+def test_a_noun_stemmed_as_a_verb(word, forms):
+    assert cut_forms(stem(word)) == forms
 
 
 @pytest.mark.parametrize(("stemmed", "prefix"), [("подготов", "подгото"), ("рабоч", None)])

@@ -34,7 +34,7 @@ from index.schema import build_schema
 from index.search import SearchResult
 
 WORD = re.compile(r"\w+")
-PG_INDEX_VERSION = 3  # bump when a document's row changes: the table is rebuilt
+PG_INDEX_VERSION = 3  # bump when a document's row changes (its code or its vocabulary words)
 SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
 BATCH = 500  # records written per statement by a rebuild
 MAX_CONTENT = 400_000  # characters of attachment text indexed (a tsvector holds at most 1 MB)

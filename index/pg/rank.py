@@ -93,11 +93,11 @@ def first_cut_score(parts: list[Unit], total: int, average: float, loose: bool) 
         earned = f"{FACT_SHARE}" if unit.fact else f"{found} / ({found} + {SATURATION})"
         score.append(f"CASE WHEN f{n} THEN {weight} * {unit.share} * {earned} ELSE 0 END")
         matched.append(f"f{n}::int")
-    some = " + ".join(f"(n{n} > 0)::int" for n in range(len(parts)))
+    some = " + ".join(["0"] + [f"(n{n} > 0)::int" for n, u in enumerate(parts) if not u.where])
     required = (
         "1"
         if loose
-        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN {some} "
+        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN GREATEST(1, {some}) "
         f"ELSE ceil(({some}) * {REQUIRED_SHARE}) END"
     )
     return f"CASE WHEN {' + '.join(matched)} >= {required} THEN {' + '.join(score)} END"
