@@ -218,14 +218,29 @@ def _attempt(
     return the_plan, _found(q, got, ranked, unknown=not all(own))
 
 
+def _word(q: wq.Query) -> str | None:
+    """The stem of a one-word query (its field terms), or None."""
+    if not isinstance(q, wq.Or):
+        return None
+    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+    stems = {str(t.text) for t in terms}
+    return stems.pop() if len(stems) == 1 and len(terms) == len(q.subqueries) else None
+
+
+def _known(conn: Connection, q: wq.Query) -> bool:
+    """Whether a one-word query's own stem (not only its other forms) is in some record."""
+    stem = _word(q)
+    if stem is None:
+        return True
+    found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
+    return found.first() is not None
+
+
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
     """The catalogue's :func:`index.ranking.other_stems` of a one-word unit, from the terms
     table."""
-    if not isinstance(q, wq.Or):
-        return []
-    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
-    stems = {str(t.text) for t in terms}
-    if len(stems) != 1 or len(terms) < len(q.subqueries):
+    stem = _word(q)
+    if stem is None:
         return []
 
     def expand(prefix: str) -> list[str]:
@@ -239,7 +254,7 @@ def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
         found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
         return found.first() is not None
 
-    return sorted(set(other_stems(stems.pop(), expand, known)))
+    return sorted(set(other_stems(stem, expand, known)))
 
 
 def _ranked(
@@ -250,11 +265,18 @@ def _ranked(
     average: float,
     wanted: Wanted,
 ) -> Found:
-    """The records ``q`` and the field clauses find, by their field :func:`evidence`, or
-    newest first when the query asks for everything."""
+    """The records ``q`` and the field clauses find, by their field :func:`evidence` (one
+    word finds its other forms too, at a lower weight), or newest first when the query asks
+    for everything."""
     built = Condition()
     where = condition(q, built)
     ranks = Ranks.of(rank_query(q), built)
+    forms = _other_forms(conn, q)
+    unknown = bool(forms) and not _known(conn, q)  # found only through them: maybe a typo
+    if forms:
+        variants = " | ".join(lexeme(f) for f in forms)
+        where = f"({where} OR tsv @@ CAST({built.param(variants)} AS tsquery))"
+        ranks = ranks.plus(Ranks.of(variants, built), VARIANT_SHARE)
     bonus = "FALSE"
     if clauses and optional and not isinstance(q, wq.Every):
         bonus = " OR ".join(clause_condition(c, built) for c in clauses)
@@ -267,7 +289,7 @@ def _ranked(
     score = f"{first_cut('meta', average)} + {CLAUSE_BONUS} * bonus::int"
     got = answer(conn, built, where, score, wanted, columns=columns)
     if wanted.sort != "relevance":
-        return _found(q, got, got.ranked)
+        return _found(q, got, got.ranked, unknown=unknown)
     head = [doc for _, doc in got.ranked[:CUT]]
     read = [f"{ranks.meta} AS meta", f"{ranks.content} AS content", f"({bonus}) AS bonus"]
     exact = [
@@ -279,7 +301,7 @@ def _ranked(
         for doc, r in exact_rows(conn, head, read, built).items()
     ]
     exact.sort(key=lambda sd: (-sd[0], sd[1]))
-    return _found(q, got, exact + got.ranked[CUT:])
+    return _found(q, got, exact + got.ranked[CUT:], unknown=unknown)
 
 
 def _by_id(conn: Connection, wanted: Wanted, query: str) -> Run | None:
