@@ -58,6 +58,7 @@ test: lint
 # alone took 11 s.
 FAST_TMP  := $(if $(wildcard /dev/shm),--basetemp=/dev/shm/imk-test-fast-$(shell id -u)-$(shell printf %s '$(CURDIR)' | cksum | cut -d' ' -f1))
 test test-fast: export PYTHONDONTWRITEBYTECODE :=
+test-fast: export HYPOTHESIS_PROFILE ?= fast
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not (slow or kernel or browser or ocr or subprocess or real_corpus or postgresql)" --ignore=tests/browser $(FAST_TMP) $(PYTEST_ARGS)
 

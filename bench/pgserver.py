@@ -55,7 +55,8 @@ def free_port() -> int:
 class Server:
     """One running server; :meth:`database` makes a fresh empty database on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        """Start a server; ``settings`` are extra server parameters (``shared_buffers``…)."""
         self.folder = Path(tempfile.mkdtemp(prefix="imk-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
@@ -69,7 +70,7 @@ class Server:
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        ) + "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
         log = str(self.folder / "server.log")
         self._run([*self._pg_ctl, "-o", options, "-l", log, "-w", "-t", "60", "start"])
 

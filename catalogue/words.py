@@ -78,6 +78,26 @@ def fleeting_forms(stem: str) -> list[str]:
     return [_FLEETING.sub("", stem)] if _FLEETING.search(stem) else []
 
 
+# Snowball cuts from a noun in «-ал»/«-ан» («журнал», «роман») the «-л»/«-н» it takes for a
+# verb's past tense or short participle («журнал» → «журна»), but not from its other forms
+# («журналах» → «журнал»): a word's other forms are found with the letter added back or cut.
+_PAST_ENDINGS = ("л", "н")
+CUT_STEM_MIN = 4  # letters the shorter stem keeps
+
+
+def cut_forms(stem: str) -> list[str]:
+    """The stems of a noun's other forms that Snowball stems apart as if it were a verb's:
+    «журна» → «журнал», «журнал» → «журна»; search finds those the catalogue has at a lower
+    weight."""
+    if len(stem) < CUT_STEM_MIN or not _CYRILLIC_STEM.fullmatch(stem):
+        return []
+    if stem[-1] in "ая":
+        return [stem + ending for ending in _PAST_ENDINGS]
+    if stem[-1] in _PAST_ENDINGS and stem[-2] in "ая" and len(stem) > CUT_STEM_MIN:
+        return [stem[:-1]]
+    return []
+
+
 ABBREVIATION_MIN = 3  # letters a word cut short in a file name keeps
 
 

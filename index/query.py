@@ -38,7 +38,7 @@ from whoosh.qparser.syntax import GroupNode
 from catalogue import grades, vocabularies
 from catalogue.ingest.suggest import names_subject
 from index.analysis import words as analysed
-from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, Unit
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, PLACE_SHARE, Unit
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS
 
 PROXIMITY_FIELDS = ("title", "filename", "annotation", "content")
@@ -260,28 +260,54 @@ def units(the_plan: Plan, schema: Any) -> list[Unit]:
     typed = _named_chunks(chunks, document_type_words())
     subjects = _named_chunks(chunks, subject_words())
     ordinals = {n for n, chunk in enumerate(chunks) if _ordinal(chunk)}
+    places = _places(chunks, ordinals)
     found: list[Unit] = []
     p = parser(schema)
     for n, chunk in enumerate(chunks):
+        if n in places.values():
+            continue  # the part of a work beside an ordinal: one place with it
         try:
-            parsed = p.parse(chunk)
+            parsed = p.parse(_place(chunk, chunks[places[n]]) if n in places else chunk)
         except Exception:
             continue
         if parsed is wq.NullQuery or any(u.query == parsed for u in found):
             continue
         share, fits = 1.0, frozenset[str]()
-        if n in ordinals:
+        if n in places:
+            share = PLACE_SHARE
+        elif n in ordinals:
             share = ORDINAL_SHARE
-        elif {n - 1, n + 1} & ordinals and tuple(analysed(chunk)) in part_words():
-            share = ORDINAL_SHARE
-            if tuple(analysed(chunk)) in divisions():  # «первой части»: «глава первая» too
-                parsed = p.parse(" OR ".join(" ".join(w) for w in sorted(divisions())))
         elif n in typed:
             share, fits = DOCUMENT_TYPE_SHARE, typed[n]
-        found.append(Unit(parsed, share, kinds=fits, subjects=subjects.get(n, frozenset())))
+        where = n in places or n in ordinals
+        found.append(
+            Unit(parsed, share, kinds=fits, subjects=subjects.get(n, frozenset()), where=where)
+        )
     if the_plan.grades:
         found.append(Unit(grade_clause(the_plan.grades), fact=True))
     return found
+
+
+def _places(chunks: list[str], ordinals: set[int]) -> dict[int, int]:
+    """The ordinals standing beside a word naming a part of a work («первой части», «глава
+    вторая»): the ordinal's position with the part word's."""
+    found: dict[int, int] = {}
+    for n in sorted(ordinals):
+        for m in (n + 1, n - 1):
+            beside = 0 <= m < len(chunks) and m not in ordinals and m not in found.values()
+            if beside and tuple(analysed(chunks[m])) in part_words():
+                found[n] = m
+                break
+    return found
+
+
+def _place(ordinal: str, part: str) -> str:
+    """The query of a place in a work: the ordinal and the part word side by side, in either
+    order; a division of a work finds the others («первой части»: «глава первая» too)."""
+    named = [part]
+    if tuple(analysed(part)) in divisions():
+        named = sorted(_synonyms_file()["divisions"])
+    return " OR ".join(f'"{ordinal} {word}" OR "{word} {ordinal}"' for word in named)
 
 
 def _ordinal(chunk: str) -> bool:

@@ -34,13 +34,21 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
-from catalogue.words import abbreviations, fleeting_forms, form_prefix, noun_stems, other_form
+from catalogue.words import (
+    abbreviations,
+    cut_forms,
+    fleeting_forms,
+    form_prefix,
+    noun_stems,
+    other_form,
+)
 from index import bm25
 from index.facets import FacetTable
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
-ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первой части») can earn
+ORDINAL_SHARE = 0.25  # of its weight an ordinal word («первое полугодие») can earn
+PLACE_SHARE = 0.5  # … an ordinal beside a part of a work, side by side («первой части»)
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
 OTHER_SHARE = 0.7  # of its score a record of another kind or subject than named keeps
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
@@ -68,6 +76,7 @@ class Unit:
     fact: bool = False  # metadata (grade, field): a record that has it earns its share whole
     kinds: frozenset[str] = frozenset()  # a kind of document named: the record kinds it fits
     subjects: frozenset[str] = frozenset()  # the subjects a word names («истории»)
+    where: bool = False  # an ordinal or a place in a work: it does not add to what is required
 
 
 def rarity(frequency: int, total: int) -> float:
@@ -76,9 +85,10 @@ def rarity(frequency: int, total: int) -> float:
 
 
 def required_units(count: int) -> int:
-    """How many of ``count`` query units a record must match to be found."""
+    """How many of ``count`` query units (those some record matches, an ordinal or a place in
+    a work not counted) a record must match to be found."""
     if count <= ALL_REQUIRED_UP_TO:
-        return count
+        return max(1, count)
     return math.ceil(count * REQUIRED_SHARE)
 
 
@@ -123,16 +133,17 @@ def unit_ranking(
         )
     # a word found only through its other forms may be a typo: the spelling repair may try it
     unknown = any(
-        not found or not _known(u.query, reader) for u, found in zip(units, scores, strict=True)
+        not found or not known(u.query, reader) for u, found in zip(units, scores, strict=True)
     )
     return ranked, unknown
 
 
 def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
     """(score, docnum) of every record a query of field terms and exact phrases alone (one
-    word or a quoted phrase typed) matches, best first, as Whoosh's search ranks them; None
-    for any other query."""
-    scores = _block_scores(searcher, _alternatives(q))
+    word or a quoted phrase typed) matches, best first, as Whoosh's search ranks them (a word
+    finds its other forms too, at a lower weight, as in a longer query); None for any other
+    query."""
+    scores = _block_scores(searcher, _alternatives(_with_variants(q, searcher.reader())))
     if scores is None:
         return None
     docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
@@ -225,7 +236,8 @@ def combine(
     if counts is None:
         counts = [len(found) for found in evidence]
     weights = [rarity(count, total) if count else 0.0 for count in counts]
-    required = 1 if loose else required_units(sum(1 for count in counts if count))
+    counted = sum(1 for unit, count in zip(units, counts, strict=True) if count and not unit.where)
+    required = 1 if loose else required_units(counted)
     keys = [np.array(list(found)) for found in evidence if found]
     if not keys:
         return []
@@ -349,14 +361,18 @@ def other_stems(
     its fleeting-vowel form that the catalogue has (``known``), and the forms Snowball stems
     apart («подготовить» / «подготовке», «внедрять» / «внедрению») among the catalogue's stems
     that start with the word's form prefix (``expand``) — :mod:`catalogue.words`."""
-    found = [other for other in (*noun_stems(stem), *fleeting_forms(stem)) if known(other)]
+    found = [
+        other
+        for other in (*noun_stems(stem), *fleeting_forms(stem), *cut_forms(stem))
+        if known(other)
+    ]
     prefix = form_prefix(stem)
     if prefix is not None:
         found += [form for form in expand(prefix) if other_form(stem, form)]
     return found
 
 
-def _known(q: wq.Query, reader: Any) -> bool:
+def known(q: wq.Query, reader: Any) -> bool:
     """Whether a word's own stem (not only its other forms) is in some record."""
     if not isinstance(q, wq.Or):
         return True

@@ -8,7 +8,7 @@ from index.analysis import analyzer
 from index.names import FACETS as FACETS  # re-exported: facets are named in index.names
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-INDEX_VERSION = 6  # 6: one-pass analyzer; facet tables saved beside segments
+INDEX_VERSION = 7  # 7: «требования» among a Положение's vocabulary words (catalogue/vocab)
 
 # Query-time weights: title > authors/keywords > file names > annotation > subjects/grades/type
 # > full text.

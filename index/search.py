@@ -26,7 +26,7 @@ from catalogue.storage.base import typed_id
 from index.facets import FacetTable, Mask, clean_filters, facet_label
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import Unit, ranked_terms, unit_ranking
+from index.ranking import Unit, known, ranked_terms, unit_ranking
 from index.spelling import TermSource, WhooshTerms, correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:
@@ -115,10 +115,16 @@ class Run:
     corrected: str | None = None
     suggestion: str | None = None
     unknown: bool = False  # a word of the query is in no record (worth a spelling repair)
+    total: int | None = None  # records found, when ``ranked`` holds only the best of them
 
     @property
     def matched(self) -> list[Any]:
         return [doc for _, doc in self.ranked]
+
+    @property
+    def found(self) -> int:
+        """How many records the query found."""
+        return len(self.ranked) if self.total is None else self.total
 
 
 def _execute(searcher: Searcher, q: wq.Query) -> Results:
@@ -144,7 +150,9 @@ def _attempt(
         q = to_query(the_plan, schema, group, optional_clauses)
         ranked = ranked_terms(searcher, q)
         if ranked is not None:  # one word: scored a postings block at a time
-            return the_plan, Run(Results(searcher, q, []), ranked)
+            # found only through its other forms, it may be a typo: the repair may try it
+            unknown = not known(q, searcher.reader())
+            return the_plan, Run(Results(searcher, q, []), ranked, unknown=unknown)
         results = _execute(searcher, q)
         return the_plan, Run(results, [(s or 0.0, d) for s, d in results.top_n])
     if the_plan.clauses and not optional_clauses:
@@ -199,28 +207,28 @@ def repaired(
         return found
     the_plan, run = attempt(query)
     words = the_plan.words
-    if not run.ranked and words and the_plan.clauses:
+    if not run.found and words and the_plan.clauses:
         # «Мерзляк математика тип:учебник» with no such textbook: his books first
         _, relaxed = attempt(query, optional_clauses=True)
-        if relaxed.ranked:
+        if relaxed.found:
             return relaxed
-    if (run.ranked and not run.unknown) or not words:
-        if len(run.ranked) < FEW:
+    if (run.found and not run.unknown) or not words:
+        if run.found < FEW:
             run.suggestion = correct(terms, query, words)
         return run
     for repair in (layout_fix, correct, layout_and_typos):
         fixed = repair(terms, query, words)
         if fixed:
             fixed_plan, fixed_run = attempt(fixed)
-            if fixed_run.ranked:
+            if fixed_run.found:
                 fixed_run.corrected = fixed
                 return fixed_run
             if len(fixed_plan.words) > 1:
                 _, loose = attempt(fixed, loose=True)
-                if loose.ranked:
+                if loose.found:
                     loose.corrected = fixed
                     return loose
-    if run.ranked:
+    if run.found:
         return run
     if len(words) > 1:
         return attempt(query, loose=True)[1]

@@ -182,18 +182,22 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def new_sqlite_workspace(tmp_path_factory) -> Path:
-    """A workspace just created on SQLite, for :func:`workspace` to copy: migrating a new
-    database costs more than most tests that use one."""
+    """A workspace just created on SQLite, its (empty) index built, for :func:`workspace` to
+    copy: migrating a new database and creating an index cost more than most tests that use
+    one."""
     from catalogue.workspace import Workspace
+    from index.engine import CatalogueIndex
 
     path = tmp_path_factory.mktemp("new") / "ws"
-    Workspace.create(path).close()
+    with Workspace.create(path) as ws:
+        CatalogueIndex.build(ws)
     return path
 
 
 @pytest.fixture
 def workspace(tmp_path, backend, request) -> Workspace:
-    """A fresh, empty, writable workspace (on the test's :func:`backend`)."""
+    """A fresh, empty, writable workspace (on the test's :func:`backend`; on SQLite its empty
+    index is already built, as after the first search)."""
     from catalogue.workspace import Workspace
 
     path = tmp_path / "ws"

@@ -12,7 +12,7 @@ from catalogue.ingest.values import parse_grades
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.query import plan, units
-from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, elsewhere, named
+from index.ranking import DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, PLACE_SHARE, elsewhere, named
 from index.schema import build_schema
 
 # (text, grades named in running text — «N класс» only, grades a search query reads — also «5-й»,
@@ -113,7 +113,7 @@ def test_ordinals_without_class_are_words(query, grades_named):
     assert plan(query).grades == grades_named
 
 
-TYPE, ORD = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
+TYPE, ORD, PLACE = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE, PLACE_SHARE
 
 
 @pytest.mark.parametrize(
@@ -127,10 +127,11 @@ TYPE, ORD = DOCUMENT_TYPE_SHARE, ORDINAL_SHARE
         # «работа», «план» alone name no kind of document
         ("работа психолога с детьми", [1, 1, 1]),
         ("план работы школы", [1, 1, 1]),
-        # an ordinal, and a part of a work next to it («первой части»), say where, not what
-        ("стихотворение Лермонтова первой части", [1, 1, ORD, ORD]),
-        ("вторая глава учебника истории", [ORD, ORD, TYPE, 1]),
-        ("политика во второй половине века", [1, ORD, ORD, 1]),
+        # an ordinal, and a part of a work next to it («первой части»: one place in a work,
+        # the two words side by side), say where, not what
+        ("стихотворение Лермонтова первой части", [1, 1, PLACE]),
+        ("вторая глава учебника истории", [PLACE, TYPE, 1]),
+        ("политика во второй половине века", [1, PLACE, 1]),
         ("первые князья Древней Руси", [ORD, 1, 1, 1]),  # «князья» is no part of a work
         ("часть речи", [1, 1]),  # no ordinal beside it: a word like any other
     ],
@@ -160,6 +161,11 @@ FIXTURE = [
     _m("Онегин в первой половине дня", annotation="Онегин"),
     _m("Онегин. Глава первая"),
     _m("Права человека", subjects=["Обществознание"], annotation="Обществознание: права человека"),
+    _m("Положение об установлении требований к одежде учащихся", annotation="Требования к одежде"),
+    _m("Телеграм бот для электронного дневника", annotation="Бот для Сетевого города"),
+    _m("Положение о текущем контроле", annotation="Отметки ставятся в электронный дневник"),
+    _m("План работы школы", annotation="Проверка классных журналов"),
+    _m("Журнал учета проверок"),
 ]
 
 
@@ -250,14 +256,20 @@ def test_a_record_of_another_kind_or_subject_is_outside(
     ],
 )
 def test_a_division_of_a_work_beside_an_ordinal_finds_the_others(query, finds, not_finds):
-    part = [u for u in units(plan(query), build_schema()) if u.share == ORDINAL_SHARE][-1]
-    terms = {str(t.text) for t in part.query.leaves() if isinstance(t, wq.Term)}
+    (place,) = [u for u in units(plan(query), build_schema()) if u.where]
+    terms = {w for q in place.query.leaves() if isinstance(q, wq.Phrase) for w in q.words}
     assert finds <= terms
     assert not not_finds & terms
 
 
 def test_the_first_part_is_the_first_chapter(index):
     assert _titles(index, "Онегин первой части")[0] == "Онегин. Глава первая"
+
+
+def test_an_ordinal_finds_a_part_of_a_work_only_beside_it(index):
+    # «Первые русские князья» has an ordinal and no part of a work beside it: not found
+    found = _titles(index, "стихотворение первой части")
+    assert found == ["Онегин. Глава первая"]
 
 
 def test_a_free_text_grade_only_adds_score(index):
@@ -277,3 +289,29 @@ def test_a_long_question_finds_records_that_match_most_of_it(index):
     assert found[0] == "Рабочая программа по истории"
     assert found.index("Рабочая программа по музыке") < len(found) - 1
     assert "Сказки Пушкина" not in found[:4]
+
+
+def test_requirements_for_an_electronic_journal_find_the_journals_not_the_dress_code(index):
+    # «требования» names the kind of document (a regulation), «электронный журнал» is one
+    # thing with «электронный дневник» and «Сетевой город»: what the question means comes
+    # first, a title that shares only «требований» after it
+    found = _titles(index, "требования к ведению электронного журнала")
+    assert set(found[:2]) == {
+        "Телеграм бот для электронного дневника",
+        "Положение о текущем контроле",
+    }
+    assert found.index("Положение об установлении требований к одежде учащихся") >= 2
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("проверка журнала", "План работы школы"),
+        ("учет журналов", "Журнал учета проверок"),
+        ("журнала", "План работы школы"),  # one word finds its other forms too
+        ("журналов", "Журнал учета проверок"),
+    ],
+)
+def test_every_form_of_a_noun_in_al_finds_the_others(index, query, title):
+    # Snowball stems «журнал», «журнала» as «журна» and «журналов» as «журнал»
+    assert title in _titles(index, query)[:2]

@@ -1,7 +1,8 @@
 """Property-based tests (hypothesis): the query language never raises, the record validator
 and normaliser hold on any values, spreadsheet rows come back as typed (any encoding mix), and
 the ГОСТ formatter keeps its typography on any record. Example counts are bounded so the file
-runs in seconds; ``HYPOTHESIS_PROFILE=thorough`` runs many more."""
+runs in seconds (``make test-fast`` runs fewer: ``HYPOTHESIS_PROFILE=fast``);
+``HYPOTHESIS_PROFILE=thorough`` runs many more."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ from index.schema import build_schema
 settings.register_profile(
     "quick",
     max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fast",  # make test-fast: the quick check of every property, fewer examples
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import shutil
 
 import pytest
 
@@ -271,6 +272,7 @@ def test_open_on_a_workspace(demo_home, demo_index):
 
 def test_open_builds_a_missing_index_with_a_progress_bar(workspace, capsys):
     workspace.store.save(records.new("material", title="Дроби", status="published"), by="тест")
+    shutil.rmtree(workspace.index_dir, ignore_errors=True)
     panel = SearchPanel.for_workspace(workspace.path, debounce=0)
     assert panel.model.result.total == 1
     assert "ProgressReporter" in capsys.readouterr().out  # displayed (as text outside Jupyter)

@@ -8,6 +8,7 @@ import pytest
 from catalogue import records
 from catalogue.words import (
     abbreviations,
+    cut_forms,
     fleeting_forms,
     fold,
     form_prefix,
@@ -17,6 +18,9 @@ from catalogue.words import (
 from catalogue.workspace import Workspace
 from index.analysis import stem
 from index.engine import CatalogueIndex
+from tests.conftest import make_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.mark.parametrize(("text", "folded"), [("Ёлка", "елка"), ("ЕГЭ", "егэ"), ("ёж", "еж")])
@@ -70,6 +74,21 @@ def test_fleeting_vowel(word, forms):
     assert fleeting_forms(stem(word)) == forms
 
 
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("журнала", ["журнал", "журнан"]),  # «журна»: the «-л» cut as a verb's
+        ("журналов", ["журна"]),
+        ("романом", ["рома"]),
+        ("экзамен", []),  # «экзам»/«экзамен»: left alone (every «государственный экзамен»)
+        ("урок", []),
+        ("план", []),  # too short to tell
+    ],
+)
+def test_a_noun_stemmed_as_a_verb(word, forms):
+    assert cut_forms(stem(word)) == forms
+
+
 @pytest.mark.parametrize(("stemmed", "prefix"), [("подготов", "подгото"), ("рабоч", None)])
 def test_form_prefix(stemmed, prefix):
     assert form_prefix(stemmed) == prefix
@@ -118,6 +137,30 @@ def index(tmp_path_factory):
 )
 def test_a_question_finds_other_forms_of_its_words(index, query, first):
     assert index.search(query).hits[0].title == first
+
+
+@pytest.fixture(scope="module")
+def one_word_index(tmp_path_factory, module_backend):
+    ws = make_workspace(tmp_path_factory.mktemp("one-word") / "ws", module_backend)
+    ws.store.save_many(
+        [
+            records.new("material", title=title, status="published")
+            for title in ["План работы по внедрению ФГОС", "Проверка классных журналов"]
+        ],
+        by="тест",
+    )
+    return CatalogueIndex.open(ws)
+
+
+@pytest.mark.parametrize(
+    ("word", "title"),
+    [
+        ("внедрять", "План работы по внедрению ФГОС"),  # «внедря» / «внедрен»
+        ("журнала", "Проверка классных журналов"),  # «журна» / «журнал»
+    ],
+)
+def test_one_word_finds_its_other_forms(one_word_index, word, title):
+    assert [h.title for h in one_word_index.search(word).hits] == [title]
 
 
 def test_a_file_name_that_cuts_words_short_is_found(index):

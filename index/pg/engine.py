@@ -34,7 +34,7 @@ from index.schema import build_schema
 from index.search import SearchResult
 
 WORD = re.compile(r"\w+")
-PG_INDEX_VERSION = 2  # bump when a document's row changes: the table is rebuilt
+PG_INDEX_VERSION = 3  # bump when a document's row changes (its code or its vocabulary words)
 SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
 BATCH = 500  # records written per statement by a rebuild
 MAX_CONTENT = 400_000  # characters of attachment text indexed (a tsvector holds at most 1 MB)
@@ -81,8 +81,16 @@ ON CONFLICT (id) DO UPDATE SET
     )
 }
 """
-# The record count and attachment words of some rows (the cached totals follow each replay)
-STATS = "SELECT count(*), coalesce(sum(content_words), 0) FROM search_docs WHERE id = ANY(:ids)"
+# The record count and attachment words of some rows (the cached totals follow each replay:
+# the rows' figures read before it, the totals moved by the difference in one statement after)
+FIGURES = (
+    "count(*) AS n, coalesce(sum(content_words), 0) AS w FROM search_docs WHERE id = ANY(:ids)"
+)
+STATS = f"SELECT {FIGURES}"
+RECOUNT = (
+    "UPDATE search_state SET records = records + rows.n - :n, words = words + rows.w - :w "
+    f"FROM (SELECT {FIGURES}) rows"
+)
 NEW_TERMS = """
 INSERT INTO search_terms (term)
 SELECT DISTINCT t FROM search_docs, unnest(tsvector_to_array(tsv)) t
@@ -232,11 +240,7 @@ class PgIndex(CatalogueIndex):
         write_rows(conn, self.store, records)
         if gone:
             conn.execute(text("DELETE FROM search_docs WHERE id = ANY(:ids)"), {"ids": gone})
-        after = conn.execute(text(STATS), touched).one()
-        conn.execute(
-            text("UPDATE search_state SET records = records + :n, words = words + :w"),
-            {"n": after[0] - before[0], "w": after[1] - before[1]},
-        )
+        conn.execute(text(RECOUNT), {**touched, "n": before[0], "w": before[1]})
         conn.execute(index_journal.delete().where(index_journal.c.seq <= pending[-1].seq))
         return len(last_op)
 

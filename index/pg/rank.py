@@ -77,7 +77,7 @@ def first_cut(meta: str, average: float) -> str:
     """SQL: a record's :func:`evidence` for a query part before its attachments are read
     (``meta``: the column of its short fields' rank); a part its short fields lack was found
     in the attachments, counted as one mention."""
-    norm = f"({1 - B} + {B} * content_words / {max(average, 1.0)!r})"
+    norm = f"({1 - B} + {B} * content_words::float8 / {max(average, 1.0)!r})"
     mention = f"{MENTION * (K1 + 1)} / ({MENTION} + {K1} * {norm})"
     return f"({FIELD_BOOSTS['title']} * {meta} + CASE WHEN {meta} = 0 THEN {mention} ELSE 0 END)"
 
@@ -88,25 +88,19 @@ def first_cut_score(parts: list[Unit], total: int, average: float, loose: bool) 
     evidence, NULL for a record matching too few parts (:func:`index.ranking.required_units`)."""
     score, matched = [], []
     for n, unit in enumerate(parts):
-        weight = f"ln(1 + ({total} - n{n} + 0.5) / (n{n} + 0.5))"
+        weight = f"ln(1 + ({total} - n{n}::float8 + 0.5) / (n{n} + 0.5))"
         found = first_cut(f"a{n}", average)
         earned = f"{FACT_SHARE}" if unit.fact else f"{found} / ({found} + {SATURATION})"
         score.append(f"CASE WHEN f{n} THEN {weight} * {unit.share} * {earned} ELSE 0 END")
         matched.append(f"f{n}::int")
-    some = " + ".join(f"(n{n} > 0)::int" for n in range(len(parts)))
+    some = " + ".join(["0"] + [f"(n{n} > 0)::int" for n, u in enumerate(parts) if not u.where])
     required = (
         "1"
         if loose
-        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN {some} "
+        else f"CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN GREATEST(1, {some}) "
         f"ELSE ceil(({some}) * {REQUIRED_SHARE}) END"
     )
     return f"CASE WHEN {' + '.join(matched)} >= {required} THEN {' + '.join(score)} END"
-
-
-def indexed(where: str) -> str:
-    """SQL: whether a record meets ``where``, from the indexes alone (a hashed list of the
-    records meeting it; its tsvector is not read)."""
-    return f"id IN (SELECT id FROM search_docs WHERE {where})"
 
 
 def elsewhere_sql(kinds: frozenset[str], subjects: frozenset[str], built: Condition) -> str:

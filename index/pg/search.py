@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -30,6 +30,7 @@ from whoosh.qparser import AndGroup, OrGroup
 from catalogue.storage.base import typed_id
 from index.analysis import analyzer
 from index.names import FACETS
+from index.pg.found import NEWEST, Answer, Wanted, answer
 from index.pg.rank import (
     CUT,
     Ranks,
@@ -38,7 +39,6 @@ from index.pg.rank import (
     exact_rows,
     first_cut,
     first_cut_score,
-    indexed,
 )
 from index.pg.sql import (
     Condition,
@@ -81,12 +81,37 @@ if TYPE_CHECKING:
 HIGHLIGHTED = ("annotation", "content")
 HIT_COLUMNS = ", ".join(("id", "title", "authors", "annotation", "sources", "hashes", *FACETS))
 CLAUSE_BONUS = 0.1  # an optional field clause the record meets: a little more score
+# A search transaction's settings. The planner cannot know that testing a tsvector reads its
+# attachments' text: never scan the whole table where an index finds the rows. A disabled scan
+# costs 10^10, which would make every statement compile itself with JIT (150 ms of LLVM for a
+# one-row read): no JIT. The found records' bitmap and sorts fit in memory (a lossy bitmap
+# rechecks, and so reads, every found record's attachments' text).
+SEARCH_SETTINGS = (
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
+    "set_config('work_mem', '64MB', true)"
+)
+
+
+@dataclass
+class Found(Run):
+    """A run whose ``ranked`` holds only the best records kept by the facet filters (the rest
+    stayed in the database), with how many were kept and the facet counts."""
+
+    kept: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _found(
+    q: wq.Query, got: Answer, ranked: list[tuple[float, Any]], unknown: bool = False
+) -> Found:
+    return Found(q, ranked, unknown=unknown, total=got.found, kept=got.kept, facets=got.facets)
 
 
 def _attempt(
     conn: Connection,
     index: PgIndex,
     stats: tuple[int, float],
+    wanted: Wanted,
     text_: str,
     loose: bool = False,
     optional_clauses: bool = False,
@@ -100,27 +125,39 @@ def _attempt(
         group = OrGroup.factory(0.9) if loose else AndGroup
         q = to_query(replace(the_plan, clauses=[]), index.schema, group)
         optional = optional_clauses or loose
-        return the_plan, Run(q, _ranked(conn, q, the_plan.clauses, optional, average))
+        return the_plan, _ranked(conn, q, the_plan.clauses, optional, average, wanted)
     built = Condition()
-    columns, exact, conditions = ["content_words"], [], []
+    # each part's records found once (its own CTE: a phrase's positions are checked once);
+    # the found records are then read by id, their tsvectors never checked again
+    columns, exact, found_by, owned = [], [], [], []
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
         ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
-        columns.append(f"{indexed(where)} AS m{n}")
+        found_by.append(f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {where})")
+        own_sql = f"bool_or(f{n})::int"
         forms = [] if unit.fact else _other_forms(conn, unit.query)
         if forms:  # «подготовить» also finds «подготовке», at a lower weight
-            other = " | ".join(lexeme(f) for f in forms)
-            where = f"({where} OR tsv @@ CAST({built.param(other)} AS tsquery))"
-            ranks = ranks.plus(Ranks.of(other, built), VARIANT_SHARE)
-        conditions.append(where)
-        columns += [f"{indexed(where)} AS f{n}", f"{ranks.meta} AS a{n}"]
+            variants = " | ".join(lexeme(f) for f in forms)
+            other = f"tsv @@ CAST({built.param(variants)} AS tsquery)"
+            found_by[-1] = found_by[-1].replace(f"u{n} AS", f"own{n} AS")
+            found_by.append(
+                f"u{n} AS MATERIALIZED (SELECT id FROM own{n} UNION "
+                f"SELECT id FROM search_docs WHERE {other})"
+            )
+            columns.append(f"id IN (SELECT id FROM own{n}) AS m{n}")
+            own_sql = f"bool_or(m{n})::int"
+            where = f"({where} OR {other})"
+            ranks = ranks.plus(Ranks.of(variants, built), VARIANT_SHARE)
+        columns += [f"id IN (SELECT id FROM u{n}) AS f{n}", f"{ranks.meta} AS a{n}"]
+        owned.append((f"o{n}", own_sql))
         exact += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
-        conditions.append(where)
         n = len(parts) - 1
-        columns += [f"({where}) AS m{n}", f"({where}) AS f{n}", f"0.0 AS a{n}"]
+        found_by.append(f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {where})")
+        columns += [f"({where}) AS f{n}", f"0.0 AS a{n}"]
+        owned.append((f"o{n}", f"bool_or(f{n})::int"))
         exact += [f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
@@ -128,32 +165,33 @@ def _attempt(
         near = Ranks.of(bonus_text, built)
         exact += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
     exact += ["kind", "subject"]
-    where = "(" + " OR ".join(conditions) + ")"
+    any_part = " UNION ".join(f"SELECT id FROM u{n}" for n in range(len(parts)))
+    where = f"id IN ({any_part})"
     if the_plan.clauses and not optional_clauses:
         where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
     k = range(len(parts))
-    windows = ", ".join(
-        f"count(*) FILTER (WHERE f{n}) OVER () AS n{n}, bool_or(m{n}) OVER () AS o{n}" for n in k
-    )
     kinds, subjects = named(parts)
-    columns += ["kind", "subject"]
     score = first_cut_score(parts, total, average, loose)
     other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
-    rows = conn.execute(
-        text(
-            f"WITH hit AS MATERIALIZED (SELECT id, {', '.join(columns)} FROM search_docs "
-            f"WHERE {where}), counted AS (SELECT *, {windows} FROM hit), "
-            f"scored AS (SELECT *, {score} AS score FROM counted) "
-            f"SELECT id, score, {', '.join(f'n{n}, o{n}' for n in k)} FROM scored "
-            "WHERE score IS NOT NULL ORDER BY score DESC, id"
-        ),
-        built.params,
-    ).all()
-    ranked = [(float(r[1]), r[0]) for r in rows]
-    counts = [int(rows[0][2 + 2 * n]) if rows else 0 for n in k]
+    counted = [(f"n{n}", f"count(*) FILTER (WHERE f{n})") for n in k]
+    got = answer(
+        conn,
+        built,
+        where,
+        score,
+        wanted,
+        columns=tuple(columns),
+        stats=(*counted, *owned),
+        before=tuple(found_by),
+    )
+    ranked = got.ranked
+    counts = [got.stats[f"n{n}"] for n in k]
     # a word found only through its other forms may be a typo: the spelling repair may try it
-    own = [bool(rows[0][3 + 2 * n]) if rows else True for n in k]
+    own = [got.stats[f"o{n}"] != 0 for n in k]
+    q = wq.Or([u.query for u in parts])
+    if wanted.sort != "relevance":
+        return the_plan, _found(q, got, ranked, unknown=not all(own))
     head = [doc for _, doc in ranked[:CUT]]
     read = exact_rows(conn, head, exact, built)
     found: list[dict[str, float]] = [
@@ -177,18 +215,32 @@ def _attempt(
             if r["near_a"] or r["near_c"]
         }
         ranked = add_proximity(ranked, together, mean_weight(found, total, counts), outside)
-    q = wq.Or([u.query for u in parts])
-    return the_plan, Run(q, ranked, unknown=not all(own))
+    return the_plan, _found(q, got, ranked, unknown=not all(own))
+
+
+def _word(q: wq.Query) -> str | None:
+    """The stem of a one-word query (its field terms), or None."""
+    if not isinstance(q, wq.Or):
+        return None
+    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+    stems = {str(t.text) for t in terms}
+    return stems.pop() if len(stems) == 1 and len(terms) == len(q.subqueries) else None
+
+
+def _known(conn: Connection, q: wq.Query) -> bool:
+    """Whether a one-word query's own stem (not only its other forms) is in some record."""
+    stem = _word(q)
+    if stem is None:
+        return True
+    found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
+    return found.first() is not None
 
 
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
     """The catalogue's :func:`index.ranking.other_stems` of a one-word unit, from the terms
     table."""
-    if not isinstance(q, wq.Or):
-        return []
-    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
-    stems = {str(t.text) for t in terms}
-    if len(stems) != 1 or len(terms) < len(q.subqueries):
+    stem = _word(q)
+    if stem is None:
         return []
 
     def expand(prefix: str) -> list[str]:
@@ -202,132 +254,78 @@ def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
         found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
         return found.first() is not None
 
-    return sorted(set(other_stems(stems.pop(), expand, known)))
+    return sorted(set(other_stems(stem, expand, known)))
 
 
 def _ranked(
-    conn: Connection, q: wq.Query, clauses: list[wq.Query], optional: bool, average: float
-) -> list[tuple[float, Any]]:
-    """(score, id) of the records ``q`` and the field clauses find, by their field
-    :func:`evidence`, or newest first when the query asks for everything."""
+    conn: Connection,
+    q: wq.Query,
+    clauses: list[wq.Query],
+    optional: bool,
+    average: float,
+    wanted: Wanted,
+) -> Found:
+    """The records ``q`` and the field clauses find, by their field :func:`evidence` (one
+    word finds its other forms too, at a lower weight), or newest first when the query asks
+    for everything."""
     built = Condition()
     where = condition(q, built)
     ranks = Ranks.of(rank_query(q), built)
+    forms = _other_forms(conn, q)
+    unknown = bool(forms) and not _known(conn, q)  # found only through them: maybe a typo
+    if forms:
+        variants = " | ".join(lexeme(f) for f in forms)
+        where = f"({where} OR tsv @@ CAST({built.param(variants)} AS tsquery))"
+        ranks = ranks.plus(Ranks.of(variants, built), VARIANT_SHARE)
     bonus = "FALSE"
     if clauses and optional and not isinstance(q, wq.Every):
         bonus = " OR ".join(clause_condition(c, built) for c in clauses)
     elif clauses:
         where = " AND ".join([where, *(clause_condition(c, built) for c in clauses)])
     if isinstance(q, wq.Every) and not clauses:
-        newest = conn.execute(
-            text(f"SELECT id FROM search_docs WHERE {where} ORDER BY date_sort DESC, id"),
-            built.params,
-        )
-        return [(0.0, r.id) for r in newest]
-    rows = conn.execute(
-        text(
-            f"WITH hit AS MATERIALIZED (SELECT id, content_words, {ranks.meta} AS meta, "
-            f"({bonus}) AS bonus FROM search_docs WHERE {where}) "
-            f"SELECT id, {first_cut('meta', average)} + {CLAUSE_BONUS} * bonus::int AS score "
-            "FROM hit ORDER BY score DESC, id"
-        ),
-        built.params,
-    )
-    ranked = [(float(r[1]), r[0]) for r in rows]
-    head = [doc for _, doc in ranked[:CUT]]
-    columns = [f"{ranks.meta} AS meta", f"{ranks.content} AS content", f"({bonus}) AS bonus"]
+        got = answer(conn, built, where, "0.0", wanted, order=NEWEST)
+        return _found(q, got, got.ranked)
+    columns = (f"{ranks.meta} AS meta", f"({bonus}) AS bonus")
+    score = f"{first_cut('meta', average)} + {CLAUSE_BONUS} * bonus::int"
+    got = answer(conn, built, where, score, wanted, columns=columns)
+    if wanted.sort != "relevance":
+        return _found(q, got, got.ranked, unknown=unknown)
+    head = [doc for _, doc in got.ranked[:CUT]]
+    read = [f"{ranks.meta} AS meta", f"{ranks.content} AS content", f"({bonus}) AS bonus"]
     exact = [
         (
             evidence(r["meta"], r["content"], r["content_words"], average)
             + CLAUSE_BONUS * r["bonus"],
             doc,
         )
-        for doc, r in exact_rows(conn, head, columns, built).items()
+        for doc, r in exact_rows(conn, head, read, built).items()
     ]
     exact.sort(key=lambda sd: (-sd[0], sd[1]))
-    return exact + ranked[CUT:]
+    return _found(q, got, exact + got.ranked[CUT:], unknown=unknown)
 
 
-def _by_id(conn: Connection, query: str) -> Run | None:
+def _by_id(conn: Connection, wanted: Wanted, query: str) -> Run | None:
     record_id = typed_id(query)
     if record_id is None:
         return None
-    found = conn.execute(
-        text("SELECT id FROM search_docs WHERE id = :id"), {"id": record_id}
-    ).scalar()
-    return Run(wq.Term("id", record_id), [(1.0, found)]) if found else None
+    built = Condition()
+    got = answer(conn, built, f"id = {built.param(record_id)}", "1.0", wanted)
+    return _found(wq.Term("id", record_id), got, got.ranked) if got.found else None
 
 
-def _run(conn: Connection, index: PgIndex, query: str) -> Run:
-    # the planner cannot know that testing a tsvector reads its attachments' text: never scan
-    # the whole table where an index finds the rows
-    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+def _run(conn: Connection, index: PgIndex, query: str, wanted: Wanted) -> Found:
+    conn.execute(text(SEARCH_SETTINGS))
     total, average = index.statistics(conn)
-    return repaired(
+    run = repaired(
         lambda text_, loose=False, optional_clauses=False: _attempt(
-            conn, index, (total, average), text_, loose, optional_clauses
+            conn, index, (total, average), wanted, text_, loose, optional_clauses
         ),
-        lambda text_: _by_id(conn, text_),
+        lambda text_: _by_id(conn, wanted, text_),
         PgTerms(conn, index.trgm),
         query,
     )
-
-
-def _filtered(filters: dict[str, list[str]], built: Condition, skip: str = "") -> str:
-    parts = [
-        f"{facet} && CAST({built.param(values)} AS text[])"
-        for facet, values in filters.items()
-        if facet != skip
-    ]
-    return " AND ".join(parts) or "TRUE"
-
-
-def _kept(
-    conn: Connection, run: Run, filters: dict[str, list[str]], sort: str, counted: bool = True
-) -> tuple[list[tuple[float, str]], dict[str, dict[str, int]]]:
-    """(score, id) of the records found that pass every facet filter, in ``sort`` order; and
-    (when ``counted``) the hit counts per facet value, each facet without its own selection.
-    One statement reads the found records once for both."""
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    listed = bool(filters) or sort != "relevance"
-    if not run.ranked or not (listed or counted):
-        return run.ranked, counts
-    built = Condition()
-    ids = built.param(run.matched)
-    selects = []
-    if listed:
-        selects.append(
-            "SELECT '' AS facet, id AS value, 0 AS n, title_sort, date_sort FROM hit "
-            f"WHERE {_filtered(filters, built)}"
-        )
-    if counted:
-        selects += [
-            f"SELECT '{facet}' AS facet, v AS value, count(*) AS n, NULL::text AS title_sort, "
-            f"NULL::text AS date_sort FROM hit, unnest({facet}) v "
-            f"WHERE {_filtered(filters, built, skip=facet)} GROUP BY v"
-            for facet in FACETS
-        ]
-    columns = ", ".join(("id", "title_sort", "date_sort", *FACETS))
-    statement = (
-        f"WITH hit AS MATERIALIZED (SELECT {columns} FROM search_docs WHERE id = ANY({ids})) "
-        + " UNION ALL ".join(selects)
-    )
-    kept = {}
-    for r in conn.execute(text(statement), built.params):
-        if r.facet:
-            counts[r.facet][r.value] = int(r.n)
-        else:
-            kept[r.value] = r
-    ordered = [(score, doc) for score, doc in run.ranked if doc in kept] if listed else run.ranked
-    if sort in ("date", "title"):
-        column = "date_sort" if sort == "date" else "title_sort"
-        ordered.sort(key=lambda sd: getattr(kept[sd[1]], column), reverse=sort == "date")
-    for facet, found in counts.items():
-        if facet == "year":
-            counts[facet] = dict(sorted(found.items(), reverse=True))
-        else:
-            counts[facet] = dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
-    return ordered, counts
+    assert isinstance(run, Found)  # every attempt above answers with one
+    return run
 
 
 def _snippet(q: wq.Query, annotation: str, content: str) -> str:
@@ -397,12 +395,12 @@ def search(
     index.sync(wait=1.0)
     request = options(query, filters, sort, page, page_size)
     query, filters, sort, page, page_size = request
+    wanted = Wanted(filters, sort, limit=max(CUT, page * page_size))
     with index.db.read() as conn:
-        run = _run(conn, index, query)
-        ordered, facets = _kept(conn, run, filters, sort)
-        chosen = ordered[(page - 1) * page_size : page * page_size]
+        run = _run(conn, index, query, wanted)
+        chosen = run.ranked[(page - 1) * page_size : page * page_size]
         hits = _hits(index, conn, run, chosen)
-    return logged(index, page_result(request, run, len(ordered), hits, facets, started), log)
+    return logged(index, page_result(request, run, run.kept, hits, run.facets, started), log)
 
 
 def find_ids(
@@ -415,6 +413,5 @@ def find_ids(
     index.sync(wait=1.0)
     query, filters, _, _, _ = options(query, filters, "relevance", 1, 1)
     with index.db.read() as conn:
-        run = _run(conn, index, query)
-        ordered, _ = _kept(conn, run, filters, "relevance", counted=False)
-        return [doc for _, doc in ordered[:limit]]
+        run = _run(conn, index, query, Wanted(filters, limit=limit, counted=False))
+        return [doc for _, doc in run.ranked[:limit]]

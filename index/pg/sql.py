@@ -57,10 +57,19 @@ MAX_GAP_VARIANTS = 8
 def matches(query: str, built: Condition) -> str:
     """SQL: the records the tsquery text ``query`` finds. A query whose every word is limited to
     the short fields (weights A–C) reads ``meta_tsv``, whose GIN index and phrase checks never
-    touch the attachments' long text; any other reads the whole ``tsv``."""
+    touch the attachments' long text; any other reads the whole ``tsv`` (a phrase or a
+    labelled word tried on ``meta_tsv`` first)."""
     labels = [m.group(1) for m in OPERAND.finditer(query)]
     short = bool(labels) and all(label and "D" not in label for label in labels)
-    return f"{'meta_tsv' if short else 'tsv'} @@ CAST({built.param(query)} AS tsquery)"
+    q = built.param(query)
+    if short:
+        return f"meta_tsv @@ CAST({q} AS tsquery)"
+    if "<" in OPERAND.sub("", query) or any(labels):
+        # positions or labels are checked on the row, not in the index: the short fields
+        # first (the same positions, ``tsv`` being them followed by the attachments' text),
+        # so the attachments' long text is read only for records the short fields miss
+        return f"(meta_tsv @@ CAST({q} AS tsquery) OR tsv @@ CAST({q} AS tsquery))"
+    return f"tsv @@ CAST({q} AS tsquery)"
 
 
 def lexeme(text: str) -> str:
