@@ -866,7 +866,7 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
                             alpha=alpha,
                             label=f"{engine} {p}" if i == 0 else None,
                         )
-            names = [f"{r['size']:,} records {r.get('label', '')}".strip() for r in results]
+            names = [f"{r['size']:,} records\n{r.get('label', '')}".strip() for r in results]
             ax.set_xticks(range(len(results)), names)
             ax.set_yscale("log")
             ax.set_title(f"{variant} queries, {unit} (10 hits, snippets, facet counts)")

@@ -9,8 +9,11 @@ postings blocks and length columns. A phrase (a synonym of several words, a grad
 a quoted phrase) scores as Whoosh's does — its words' scores summed, times its boost, in the
 records where the words stand one after another — but the records holding all its words are
 found from the postings first, and only their positions are read (Whoosh builds and merges
-span objects for every posting). It reads Whoosh 3's segment internals (the version is pinned
-in ``pyproject.toml``); ``tests/test_search_scoring.py`` checks its scores against Whoosh's own.
+span objects for every posting), then checked for all of them at once. A common word's
+postings and positions come from the arrays saved beside its segment
+(:mod:`index.posting_arrays`), a rarer word's from Whoosh's blocks. It reads Whoosh 3's
+segment internals (the version is pinned in ``pyproject.toml``);
+``tests/test_search_scoring.py`` checks its scores against Whoosh's own.
 The catalogue's searcher (:class:`CatalogueSearcher`) averages the file-name field's length over
 the records that have a file.
 """
@@ -18,12 +21,10 @@ the records that have a file.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial, reduce
-from itertools import accumulate
-from operator import add
-from pickle import loads
+from functools import reduce
+from itertools import chain
 from typing import Any, TypeGuard, cast
 
 import numpy as np
@@ -34,12 +35,13 @@ from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from index import posting_arrays
 
 # Fields only records with files have: their average length is over the records that have one.
 FILE_FIELDS = frozenset({"filename"})
-_NEXT = partial(add, 1)
+_ROW_SHIFT = 32  # a word's place packs the record's row above its position
 _BYTE_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 # segment reader -> field -> each document's field length, as Whoosh's scorer sees it
 _LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, npt.NDArray[np.float64]]] = (
@@ -80,9 +82,9 @@ def term_scores(searcher: Any, terms: list[wq.Term]) -> dict[int, float]:
         hit = np.zeros(reader.doc_count_all(), dtype=bool)
         for term in terms:
             text = searcher.schema[term.fieldname].to_bytes(term.text)
-            if (term.fieldname, text) not in reader:
-                continue
             postings = _postings(reader, term.fieldname, text)
+            if postings is None:
+                continue
             score = _scored(searcher, reader, term.fieldname, text, postings)
             total[postings.ids] += score * term.boost if term.boost != 1.0 else score
             hit[postings.ids] = True
@@ -103,32 +105,31 @@ def phrase_scores(
         reader = leaf.reader()
         total = np.zeros(reader.doc_count_all(), dtype=np.float64)
         hit = np.zeros(reader.doc_count_all(), dtype=bool)
-        read: dict[tuple[str, bytes], _Postings] = {}
+        read: dict[tuple[str, bytes], _Postings | None] = {}
         for phrase in phrases:
             field = searcher.schema[phrase.fieldname]
             words = [field.to_bytes(word) for word in phrase.words]
-            if any((phrase.fieldname, word) not in reader for word in words):
-                continue
             postings = []
             for word in words:
                 key = (phrase.fieldname, word)
                 if key not in read:
-                    read[key] = _postings(reader, phrase.fieldname, word, values=True)
-                postings.append(read[key])
+                    read[key] = _postings(reader, phrase.fieldname, word)
+                if (known := read[key]) is None:
+                    break
+                postings.append(known)
+            if len(postings) < len(words):
+                continue
             common = reduce(_both, [p.ids for p in postings])
             if chosen is not None:
                 common = _both(common, chosen - offset)
             if not common.size:
                 continue
             where = [np.searchsorted(p.ids, common) for p in postings]
-            positions = [
-                [_positions(p.values[i]) for i in at.tolist()]
-                for p, at in zip(postings, where, strict=True)
+            places = [
+                _places(reader, phrase.fieldname, word, p, at, common)
+                for word, p, at in zip(words, postings, where, strict=True)
             ]
-            kept = np.array(
-                [_in_sequence(at, phrase.slop) for at in zip(*positions, strict=True)],
-                dtype=bool,
-            )
+            kept = _in_sequence(places, phrase.slop, common.size)
             if not kept.any():
                 continue
             score = np.zeros(common.size, dtype=np.float64)
@@ -149,8 +150,8 @@ def term_docs(searcher: Any, terms: list[wq.Term]) -> set[int]:
         reader = leaf.reader()
         for term in terms:
             text = searcher.schema[term.fieldname].to_bytes(term.text)
-            if (term.fieldname, text) in reader:
-                found.update((_postings(reader, term.fieldname, text).ids + offset).tolist())
+            if (postings := _postings(reader, term.fieldname, text)) is not None:
+                found.update((postings.ids + offset).tolist())
     return found
 
 
@@ -159,25 +160,63 @@ def _both(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.
     return np.intersect1d(a, b, assume_unique=True)
 
 
-def _in_sequence(positions: tuple[list[int], ...], slop: int) -> bool:
-    """Whether the words (each its positions in one record) stand in order, each at most
-    ``slop`` positions after the one before (Whoosh's ``SpanNear2``: ordered, ``mindist`` 1)."""
-    first, *rest = positions
-    reached = set(first)
+def _in_sequence(
+    places: list[npt.NDArray[np.int64]], slop: int, size: int
+) -> npt.NDArray[np.bool_]:
+    """Which of ``size`` records hold the words in order, each at most ``slop`` positions after
+    the one before (Whoosh's ``SpanNear2``: ordered, ``mindist`` 1); ``places`` holds each
+    word's (record row, position) pairs as :func:`_places` packs them (ascending)."""
+    first, *rest = places
+    reached = first
     for later in rest:
-        if slop == 1:
-            reached = set(map(_NEXT, reached)).intersection(later)
-        else:
-            reached = {q for q in later if any(q - gap in reached for gap in range(1, slop + 1))}
-        if not reached:
-            return False
-    return True
+        after = reached + 1 if slop == 1 else np.unique(reached[:, None] + np.arange(1, slop + 1))
+        reached = later[_within(later, after)]
+        if not reached.size:
+            break
+    kept = np.zeros(size, dtype=np.bool_)
+    kept[reached >> _ROW_SHIFT] = True
+    return kept
 
 
-def _positions(value: bytes) -> list[int]:
-    """The positions a posting's value holds (Whoosh's ``Positions`` format: a count, then
-    the pickled deltas)."""
-    return list(accumulate(loads(value[_INT_SIZE:])))
+def _within(values: npt.NDArray[np.int64], ordered: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in the ascending array ``ordered`` (a binary search each:
+    ``numpy.isin`` sorts both arrays)."""
+    if not ordered.size:
+        return np.zeros(values.size, dtype=np.bool_)
+    at = np.minimum(np.searchsorted(ordered, values), ordered.size - 1)
+    found: npt.NDArray[np.bool_] = ordered[at] == values
+    return found
+
+
+def _places(
+    reader: Any,
+    fieldname: str,
+    text: bytes,
+    postings: _Postings,
+    at: npt.NDArray[np.int64],
+    docs: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """A word's positions in the records ``docs`` (its postings ``at`` of ``postings``), each
+    packed with the record's row in ``docs`` as ``row << 32 | position``: from the saved
+    arrays, or decoded from Whoosh's blocks for a rarer word."""
+    if postings.positions is None or postings.starts is None or postings.counts is None:
+        found = [
+            posting_arrays.decode_positions(value)
+            for value in _values_at(reader, fieldname, text, docs)
+        ]
+        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        where = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(counts.sum()))
+    else:
+        counts = postings.counts[at]
+        firsts = postings.starts[at]
+        total = int(counts.sum())
+        offsets = np.arange(total, dtype=np.int64) + np.repeat(
+            firsts - (np.cumsum(counts) - counts), counts
+        )
+        where = postings.positions()[offsets].astype(np.int64)
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+    packed: npt.NDArray[np.int64] = (rows << _ROW_SHIFT) | where
+    return packed
 
 
 def _scored(
@@ -199,40 +238,59 @@ def _scored(
 
 @dataclass
 class _Postings:
-    """A term's live postings in one segment: document numbers (ascending), term frequencies
-    and (when asked for) the encoded values holding the positions."""
+    """A term's live postings in one segment: document numbers (ascending) and term
+    frequencies; for a word saved beside its segment, each posting's first position in
+    ``positions()`` (read when called) and how many it has."""
 
     ids: npt.NDArray[np.int64]
     tf: npt.NDArray[np.float64]
-    values: list[bytes]
+    starts: npt.NDArray[np.int64] | None = None
+    counts: npt.NDArray[np.int64] | None = None
+    positions: Callable[[], npt.NDArray[np.int32]] | None = None
 
 
-def _postings(reader: Any, fieldname: str, text: bytes, values: bool = False) -> _Postings:
-    """A term's live postings in one segment, its values too when ``values``."""
+def _postings(reader: Any, fieldname: str, text: bytes) -> _Postings | None:
+    """A term's live postings in one segment (None when the segment does not have it): a
+    common word's from the arrays saved beside the segment (:mod:`index.posting_arrays`), a
+    rarer one's from Whoosh's blocks."""
+    saved = posting_arrays.of(reader)
+    found = saved.get(fieldname, text) if saved is not None else None
+    if found is None:
+        if (saved is not None and saved.complete(fieldname)) or (fieldname, text) not in reader:
+            return None
+        block, _ = posting_arrays.read(reader, fieldname, text)
+        postings = _Postings(block["doc"].astype(np.int64), block["tf"].astype(np.float64))
+    else:
+        postings = _Postings(found.ids, found.tf, found.starts, found.counts, found.positions)
+    if not reader.has_deletions():
+        return postings
+    live = ~np.isin(postings.ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+    return _Postings(
+        postings.ids[live],
+        postings.tf[live],
+        None if postings.starts is None else postings.starts[live],
+        None if postings.counts is None else postings.counts[live],
+        postings.positions,
+    )
+
+
+def _values_at(reader: Any, fieldname: str, text: bytes, docs: npt.NDArray[np.int64]) -> list[Any]:
+    """A term's posting values (the encoded positions) in the records ``docs`` (ascending,
+    each holding the term) of one segment: only the blocks holding them are read."""
     matcher = reader.postings(fieldname, text)
-    deleted = None
     if isinstance(matcher, FilterMatcher):
-        matcher, deleted = matcher.child, reader.deleted_docs_set
-    ids: list[npt.NDArray[np.int64]] = []
-    weights: list[npt.NDArray[np.float64]] = []
-    encoded: list[bytes] = []
-    while matcher.is_active():  # a block at a time (W3LeafMatcher)
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        weights.append(np.asarray(matcher._weights, dtype=np.float64))
-        if values:
+        matcher = matcher.child
+    wanted = docs.tolist()
+    out: list[Any] = []
+    while matcher.is_active() and len(out) < len(wanted):
+        if matcher._maxid >= wanted[len(out)]:  # the block holds the next record wanted
+            matcher._read_ids()
             matcher._read_values()
-            encoded.extend(matcher._values)
+            at = {doc: n for n, doc in enumerate(matcher._ids)}
+            while len(out) < len(wanted) and wanted[len(out)] <= matcher._maxid:
+                out.append(matcher._values[at[wanted[len(out)]]])
         matcher._next_block()
-    if not ids:
-        return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), [])
-    all_ids, all_weights = np.concatenate(ids), np.concatenate(weights)
-    if deleted:
-        live = ~np.isin(all_ids, np.fromiter(deleted, dtype=np.int64))
-        all_ids, all_weights = all_ids[live], all_weights[live]
-        encoded = [v for v, keep in zip(encoded, live.tolist(), strict=False) if keep]
-    return _Postings(all_ids, all_weights, encoded)
+    return out
 
 
 def _lengths(reader: Any, fieldname: str) -> npt.NDArray[np.float64]:

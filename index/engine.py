@@ -30,6 +30,7 @@ from catalogue.filelock import FileLock, locked
 from catalogue.records import Record
 from catalogue.store import NotFoundError, Store
 from catalogue.workspace import Workspace
+from index import posting_arrays
 from index.bm25 import CatalogueSearcher
 from index.documents import document
 from index.facets import FacetTable, SegmentTables
@@ -442,6 +443,8 @@ def _index_part(
         raise
     with ix.reader() as reader:
         SegmentTables(folder).table(reader)  # saved beside the segments
+        for leaf, _ in reader.leaf_readers():
+            posting_arrays.of(leaf)  # likewise
     ix.close()
     if store is not source:
         store.close()

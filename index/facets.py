@@ -62,11 +62,16 @@ def segment_columns(reader: IndexReader) -> dict[str, Column]:
 
 
 def _save(path: Path, columns: dict[str, Column]) -> None:
-    arrays: dict[str, Any] = {}
-    for facet, column in columns.items():
-        arrays[f"{facet}.values"] = np.array(column.values, dtype=str)
-        arrays[f"{facet}.docs"] = column.docs
-        arrays[f"{facet}.codes"] = column.codes
+    """Every facet's columns in five arrays (fewer arrays load faster): the documents and codes
+    one facet after another, the values likewise, and where each facet's part starts."""
+    ordered = [columns[facet] for facet in FACETS]
+    arrays: dict[str, Any] = {
+        "docs": np.concatenate([c.docs for c in ordered]).astype(np.int32),
+        "codes": np.concatenate([c.codes for c in ordered]).astype(np.int32),
+        "bounds": np.cumsum([0, *(len(c.docs) for c in ordered)]).astype(np.int64),
+        "values": np.array([v for c in ordered for v in c.values], dtype=str),
+        "value_bounds": np.cumsum([0, *(len(c.values) for c in ordered)]).astype(np.int64),
+    }
     spare = path.with_name(f".{path.name}.{os.getpid()}")  # Whoosh ignores dot files
     with spare.open("wb") as out:
         np.savez(out, **arrays)
@@ -76,16 +81,20 @@ def _save(path: Path, columns: dict[str, Column]) -> None:
 def _load(path: Path) -> dict[str, Column] | None:
     try:
         with np.load(path, allow_pickle=False) as data:
-            return {
-                facet: Column(
-                    [str(v) for v in data[f"{facet}.values"]],
-                    data[f"{facet}.docs"].astype(np.int32),
-                    data[f"{facet}.codes"].astype(np.int32),
-                )
-                for facet in FACETS
-            }
+            docs, codes, values = data["docs"], data["codes"], data["values"].tolist()
+            bounds, value_bounds = data["bounds"].tolist(), data["value_bounds"].tolist()
     except (OSError, KeyError, ValueError):
         return None
+    if len(bounds) != len(FACETS) + 1 or len(value_bounds) != len(FACETS) + 1:
+        return None  # saved for other facets: built again
+    return {
+        facet: Column(
+            values[value_bounds[n] : value_bounds[n + 1]],
+            docs[bounds[n] : bounds[n + 1]],
+            codes[bounds[n] : bounds[n + 1]],
+        )
+        for n, facet in enumerate(FACETS)
+    }
 
 
 class SegmentTables:

@@ -24,6 +24,7 @@ not held back.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -55,6 +56,11 @@ VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
+PREFIXES_REMEMBERED = 10_000  # per segment
+# segment reader -> (field, prefix) -> the words of the segment's field that start with it
+_PREFIXED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
 K = TypeVar("K", int, str)
 F = TypeVar(
     "F", float, npt.NDArray[np.float64]
@@ -110,8 +116,7 @@ def unit_ranking(
     ]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     evidence = [
-        {doc: score / max(weight, 1e-9) for doc, score in found.items()}
-        for found, weight in zip(scores, weights, strict=True)
+        _divided(found, max(weight, 1e-9)) for found, weight in zip(scores, weights, strict=True)
     ]
     kinds, subjects = named(units)
     other: set[int] = set()
@@ -233,16 +238,16 @@ def combine(
     weights = [rarity(count, total) if count else 0.0 for count in counts]
     counted = sum(1 for unit, count in zip(units, counts, strict=True) if count and not unit.where)
     required = 1 if loose else required_units(counted)
-    docs = list(set().union(*evidence))
-    if not docs:
+    keys = [np.array(list(found)) for found in evidence if found]
+    if not keys:
         return []
-    row = {doc: n for n, doc in enumerate(docs)}
+    docs = np.unique(np.concatenate(keys))  # every record some unit matches, ascending
     matched = np.zeros(len(docs), dtype=np.int64)
     score = np.zeros(len(docs), dtype=np.float64)
     for unit, found, weight in zip(units, evidence, weights, strict=True):
         if not found:
             continue
-        at = np.fromiter(map(row.__getitem__, found), dtype=np.int64, count=len(found))
+        at = np.searchsorted(docs, np.array(list(found)))
         matched[at] += 1
         earned = np.zeros(len(docs), dtype=np.float64)  # the unit's share of its weight
         if unit.fact:
@@ -250,13 +255,26 @@ def combine(
         else:
             earned[at] = _saturate(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
         score += weight * unit.share * earned  # the units in order, as a sum would add them
-    others = [row[doc] for doc in other if doc in row]
-    if others:
-        score[others] *= OTHER_SHARE
+    if other:
+        score[_rows(docs, list(other))] *= OTHER_SHARE
     kept = np.flatnonzero(matched >= required)
-    chosen = np.asarray(docs)[kept]
+    chosen = docs[kept]
     order = np.lexsort((chosen, -score[kept]))  # best first, then by record
     return list(zip(score[kept][order].tolist(), chosen[order].tolist(), strict=True))
+
+
+def _divided(found: dict[int, float], by: float) -> dict[int, float]:
+    """``found`` with every score divided by ``by`` (in numpy: the same quotients)."""
+    scores = np.fromiter(found.values(), dtype=np.float64, count=len(found)) / by
+    return dict(zip(found, scores.tolist(), strict=True))
+
+
+def _rows(docs: npt.NDArray[Any], some: list[Any]) -> npt.NDArray[np.int64]:
+    """Where those of ``some`` that are in the ascending ``docs`` stand in it."""
+    wanted = np.array(some)
+    at = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
+    rows: npt.NDArray[np.int64] = at[docs[at] == wanted]
+    return rows
 
 
 def mean_weight(
@@ -316,8 +334,20 @@ def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
 
 
 def _prefixed(reader: Any, name: str, prefix: str) -> Iterator[str]:
-    for found in reader.expand_prefix(name, prefix):
-        yield found.decode() if isinstance(found, bytes) else found
+    """The words of a field that start with ``prefix``, in order: each segment's are
+    remembered (a segment never changes; Whoosh merges its segments' terms one at a time)."""
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        known = _PREFIXED.setdefault(leaf, {})
+        if (name, prefix) not in known:
+            if len(known) >= PREFIXES_REMEMBERED:
+                known.clear()
+            known[name, prefix] = [
+                word.decode() if isinstance(word, bytes) else word
+                for word in leaf.expand_prefix(name, prefix)
+            ]
+        found.update(known[name, prefix])
+    yield from sorted(found)
 
 
 def _has(reader: Any, name: str, stem: str) -> bool:

@@ -3,11 +3,13 @@ check/rebuild, facets, snippets, privacy."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sqlalchemy import text
 
 from catalogue import records
 from catalogue.workspace import Workspace
+from index import facets
 from index.analysis import words
 from index.engine import CatalogueIndex
 from index.pg.engine import PgIndex
@@ -382,6 +384,28 @@ def test_a_commit_reopens_only_the_segments_it_changed(tmp_path):
     assert [h.title for h in index.search("дроби").hits if h.id == "mat-000001"] == [
         "Квазиподобие дробей"
     ]
+
+
+@pytest.mark.parametrize("saved", ["current", "older layout"])
+def test_a_segments_facet_table_is_saved_and_read_back(tmp_path, saved):
+    ws = _fresh(tmp_path)
+    index = CatalogueIndex.open(ws)
+    (reader,) = _readers(index).values()
+    stem = reader.segment().segment_id()
+    path = index.path / f"{stem}{facets.SUFFIX}"
+    assert path.exists()  # written by the build
+    if saved == "older layout":  # one array per facet: built again from the postings
+        np.savez(path, **{f"{facet}.docs": np.zeros(1, np.int32) for facet in facets.FACETS})
+    expected = facets.segment_columns(reader)
+    found = facets.SegmentTables(index.path).of(stem, reader)
+    assert found.keys() == expected.keys() == set(facets.FACETS)
+    for facet, column in expected.items():
+        assert found[facet].values == column.values
+        assert found[facet].docs.tolist() == column.docs.tolist()
+        assert found[facet].codes.tolist() == column.codes.tolist()
+    assert any(column.values for column in found.values())
+    assert facets._load(path) is not None  # saved again in the current layout
+    assert index.search("дроби", filters={"subject": ["Математика"]}).total >= 1
 
 
 def test_deleting_removes_from_the_index(tmp_path, backend):

@@ -173,3 +173,30 @@ def test_a_longer_word_is_not_another_form(index):
     titles = [h.title for h in index.search("подготовить психологически").hits]
     # «подготовительная» is a longer word, not a form of «подготовить»: it earns nothing
     assert titles[0] == "Подготовка выпускников к ЕГЭ"
+
+
+@pytest.mark.parametrize("change", ["added", "edited"])
+def test_a_form_saved_after_a_search_is_found_by_the_next(tmp_path, change):
+    # the forms found under a word's prefix are remembered per segment: a new or edited record
+    # is in a segment (or a segment's reader) of its own, so the next search sees its forms
+    # («подготовлено» stems to «подготовл», a form the catalogue did not have before)
+    ws = Workspace.create(tmp_path / "ws")
+    first = ws.store.save(
+        records.new("material", title="Подготовка к экзамену", status="published"), by="тест"
+    )
+    index = CatalogueIndex.open(ws)
+    assert [h.title for h in index.search("как подготовить к экзамену").hits] == [first.title]
+    if change == "added":
+        ws.store.save(
+            records.new("material", title="Подготовлено к экзамену", status="published"),
+            by="тест",
+        )
+        expected = {first.title, "Подготовлено к экзамену"}
+    else:
+        first.title = "Подготовлено к экзамену"
+        ws.store.save(first, by="тест")
+        expected = {first.title}
+    titles = {h.title for h in index.search("как подготовить к экзамену").hits}
+    assert titles == expected
+    index.close()
+    ws.close()
