@@ -61,17 +61,24 @@ def test_saved_postings_equal_whooshs(demo_index, field):
 
 
 @pytest.fixture(
+    scope="module",
     params=[(1, 0), (10_000, 0), (posting_arrays.MIN_RECORDS, 1_000)],
     ids=["every-word-saved", "none-saved", "small-segments-complete"],
 )
-def changed(tmp_path, monkeypatch, request):
-    """A catalogue of 40 records, one deleted and one retitled after indexing, with every
-    word's postings saved as arrays, or none, or (small segments) every word and a directory
-    that says so."""
-    least, small = request.param
-    monkeypatch.setattr(posting_arrays, "MIN_RECORDS", least)
-    monkeypatch.setattr(posting_arrays, "SMALL_SEGMENT", small)
-    ws = make_workspace(tmp_path / "ws", None)
+def saving(request) -> tuple[int, int]:
+    """Which words' postings are saved: every word's, none, or (small segments) every word
+    and a directory that says so (``MIN_RECORDS``, ``SMALL_SEGMENT``)."""
+    return request.param
+
+
+def _set(patch: pytest.MonkeyPatch, saving: tuple[int, int]) -> None:
+    patch.setattr(posting_arrays, "MIN_RECORDS", saving[0])
+    patch.setattr(posting_arrays, "SMALL_SEGMENT", saving[1])
+
+
+def _changed_catalogue(path: Path) -> tuple[CatalogueIndex, list[records.Record]]:
+    """A catalogue of 40 records, one deleted and one retitled after indexing."""
+    ws = make_workspace(path, None)
     made = ws.store.save_many(
         [
             records.new(
@@ -91,9 +98,35 @@ def changed(tmp_path, monkeypatch, request):
     edited.title = "Урок истории: рабочая тетрадь"
     ws.store.save(edited, by="тест")
     index.sync()
+    return index, made
+
+
+@pytest.fixture(scope="module")
+def changed_once(tmp_path_factory, saving):
+    """:func:`_changed_catalogue` built once per way of saving, for the tests that only read."""
+    with pytest.MonkeyPatch.context() as patch:
+        _set(patch, saving)
+        index, made = _changed_catalogue(tmp_path_factory.mktemp("changed") / "ws")
     yield index, made
     index.close()
-    ws.close()
+    index.workspace.close()
+
+
+@pytest.fixture
+def changed(changed_once, saving, monkeypatch):
+    """The read-only changed catalogue, its way of saving in force while the test reads."""
+    _set(monkeypatch, saving)
+    return changed_once
+
+
+@pytest.fixture
+def changed_fresh(tmp_path, saving, monkeypatch):
+    """:func:`_changed_catalogue` of the test's own, which it may change."""
+    _set(monkeypatch, saving)
+    index, made = _changed_catalogue(tmp_path / "ws")
+    yield index, made
+    index.close()
+    index.workspace.close()
 
 
 @pytest.mark.parametrize("word", WORDS)
@@ -158,8 +191,8 @@ def test_a_rebuild_saves_the_arrays_beside_every_segment(tmp_path):
     ws.close()
 
 
-def test_the_arrays_go_with_their_segment(changed):
-    index, _ = changed
+def test_the_arrays_go_with_their_segment(changed_fresh):
+    index, _ = changed_fresh
     before = segment_stems(index)
     assert len(before) > 1  # the first build's segment and the changes' segment
     writer = index.ix.writer()
