@@ -14,7 +14,7 @@ from catalogue import records
 from index import bm25, posting_arrays
 from index.engine import CatalogueIndex
 from tests.conftest import make_workspace
-from tests.test_search_scoring import field_terms, phrases, whoosh_scores
+from tests.test_search_scoring import delete_and_retitle, field_terms, phrases, whoosh_scores
 
 SUFFIXES = (posting_arrays.POSTINGS, posting_arrays.POSITIONS, posting_arrays.WORDS)
 SUBJECTS = ["математики", "истории", "физики", "литературы"]
@@ -93,11 +93,7 @@ def _changed_catalogue(path: Path) -> tuple[CatalogueIndex, list[records.Record]
     )
     index = CatalogueIndex.open(ws)
     index.search("урок")  # the first segment's arrays are read before the changes
-    ws.store.delete(made[0].id, by="тест")
-    edited = ws.store.get(made[4].id)
-    edited.title = "Урок истории: рабочая тетрадь"
-    ws.store.save(edited, by="тест")
-    index.sync()
+    delete_and_retitle(index, made[0], made[4], "Урок истории: рабочая тетрадь")
     return index, made
 
 

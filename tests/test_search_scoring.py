@@ -86,6 +86,18 @@ def test_phrase_scores_among_some_records(demo_index, text):
     assert found, text
 
 
+def delete_and_retitle(
+    index: CatalogueIndex, deleted: records.Record, retitled: records.Record, title: str
+) -> None:
+    """Delete one record and retitle another after indexing, and replay the changes."""
+    store = index.workspace.store
+    store.delete(deleted.id, by="тест")
+    edited = store.get(retitled.id)
+    edited.title = title
+    store.save(edited, by="тест")
+    index.sync()
+
+
 @pytest.fixture
 def changed_index(tmp_path):
     ws = make_workspace(tmp_path / "ws", None)
@@ -97,11 +109,7 @@ def changed_index(tmp_path):
         by="тест",
     )
     index = CatalogueIndex.open(ws)
-    ws.store.delete(made[1].id, by="тест")
-    edited = ws.store.get(made[2].id)
-    edited.title = "Урок истории"
-    ws.store.save(edited, by="тест")
-    index.sync()
+    delete_and_retitle(index, made[1], made[2], "Урок истории")
     yield index, made
     index.close()
     ws.close()
