@@ -236,12 +236,17 @@ def trigram_schema(conn: Connection) -> str:
     return str(found)
 
 
-def _v5_pg_search(conn: Connection) -> None:
-    """PostgreSQL only: the search tables (SQLite catalogues search with Whoosh)."""
+def _postgresql_script(conn: Connection, script: Callable[[], str]) -> None:
+    """Run ``script()`` statement by statement on PostgreSQL; nothing on SQLite."""
     if conn.dialect.name != "postgresql":
         return
-    for statement in PG_SEARCH_TABLES.format(trgm=trigram_schema(conn)).split(";"):
+    for statement in script().split(";"):
         conn.execute(text(statement))
+
+
+def _v5_pg_search(conn: Connection) -> None:
+    """PostgreSQL only: the search tables (SQLite catalogues search with Whoosh)."""
+    _postgresql_script(conn, lambda: PG_SEARCH_TABLES.format(trgm=trigram_schema(conn)))
 
 
 # A search ranks a first cut of the records it finds by their short fields alone (``meta_tsv``:
@@ -267,10 +272,7 @@ ALTER TABLE search_state ADD COLUMN IF NOT EXISTS words bigint NOT NULL DEFAULT 
 
 def _v6_pg_search_cut(conn: Connection) -> None:
     """PostgreSQL only: the short fields' own tsvector and the cached record statistics."""
-    if conn.dialect.name != "postgresql":
-        return
-    for statement in PG_SEARCH_CUT.split(";"):
-        conn.execute(text(statement))
+    _postgresql_script(conn, lambda: PG_SEARCH_CUT)
 
 
 # Every search reads the facet arrays and sort keys of each record it finds (counts, filters,
@@ -293,10 +295,8 @@ PG_INLINE = (
 def _v7_pg_inline_facets(conn: Connection) -> None:
     """PostgreSQL only: the facet arrays and sort keys kept in the row (``STORAGE MAIN``;
     rows written before keep their layout until the search table is rebuilt)."""
-    if conn.dialect.name != "postgresql":
-        return
     main = ", ".join(f"ALTER COLUMN {column} SET STORAGE MAIN" for column in PG_INLINE)
-    conn.execute(text(f"ALTER TABLE search_docs {main}"))
+    _postgresql_script(conn, lambda: f"ALTER TABLE search_docs {main}")
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -227,13 +228,16 @@ def _word(q: wq.Query) -> str | None:
     return stems.pop() if len(stems) == 1 and len(terms) == len(q.subqueries) else None
 
 
+def _has_term(conn: Connection, stem: str) -> bool:
+    """Whether some record holds ``stem`` (the terms table)."""
+    found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
+    return found.first() is not None
+
+
 def _known(conn: Connection, q: wq.Query) -> bool:
     """Whether a one-word query's own stem (not only its other forms) is in some record."""
     stem = _word(q)
-    if stem is None:
-        return True
-    found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
-    return found.first() is not None
+    return stem is None or _has_term(conn, stem)
 
 
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
@@ -250,11 +254,7 @@ def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
         )
         return list(found.scalars())
 
-    def known(stem: str) -> bool:
-        found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
-        return found.first() is not None
-
-    return sorted(set(other_stems(stem, expand, known)))
+    return sorted(set(other_stems(stem, expand, partial(_has_term, conn))))
 
 
 def _ranked(
