@@ -11,7 +11,7 @@ The words standing together (the proximity bonus) add up to one average unit, re
 best records only. A word also finds its forms that the stemmer cuts apart («подготовить» /
 «подготовке», «ребенок» / «ребенка») and the noun of a «-ический» adjective («исторических» /
 «истории»), and in a file name the word cut short («trud_zhiz» for «трудной жизненной»), at a
-lower weight (:mod:`catalogue.words`); a word naming the kind of
+lower weight (:mod:`index.forms`); a word naming the kind of
 document («рабочая программа», «тест») and an ordinal word weigh less than the topic. A kind of
 document or a subject named is also a preference: a record of a kind the named document does
 not fit (a textbook of the media library when a working programme is asked for; the vocabulary
@@ -24,26 +24,17 @@ not held back.
 from __future__ import annotations
 
 import math
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
-from catalogue.words import (
-    abbreviations,
-    cut_forms,
-    fleeting_forms,
-    form_prefix,
-    noun_stems,
-    other_form,
-)
 from index import bm25
 from index.facets import FacetTable
+from index.forms import known, with_variants
 
 SATURATION = 4.0  # field evidence at which a unit earns half its weight
 FACT_SHARE = 0.5  # of its weight a grade or field the record has earns
@@ -52,15 +43,9 @@ PLACE_SHARE = 0.5  # … an ordinal beside a part of a work, side by side («п�
 DOCUMENT_TYPE_SHARE = 0.5  # … a word naming the kind of document («рабочая программа»)
 OTHER_SHARE = 0.7  # of its score a record of another kind or subject than named keeps
 PROXIMITY_SHARE = 1.0  # the words standing together are worth this many average units
-VARIANT_SHARE = 0.5  # of a field's weight another form of a word earns
 PROXIMITY_DEPTH = 200  # records the proximity bonus re-ranks
 ALL_REQUIRED_UP_TO = 2  # units; longer queries need ⌈share × units⌉ of them
 REQUIRED_SHARE = 0.25
-PREFIXES_REMEMBERED = 10_000  # per segment
-# segment reader -> (field, prefix) -> the words of the segment's field that start with it
-_PREFIXED: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[str]]] = (
-    weakref.WeakKeyDictionary()
-)
 K = TypeVar("K", int, str)
 F = TypeVar(
     "F", float, npt.NDArray[np.float64]
@@ -111,8 +96,7 @@ def unit_ranking(
     total = max(1, searcher.doc_count_all())
     reader = searcher.reader()
     scores = [
-        _scores(searcher, _with_variants(unit.query, reader), scored=not unit.fact)
-        for unit in units
+        _scores(searcher, with_variants(unit.query, reader), scored=not unit.fact) for unit in units
     ]
     weights = [rarity(len(found), total) if found else 0.0 for found in scores]
     evidence = [
@@ -143,7 +127,7 @@ def ranked_terms(searcher: Any, q: wq.Query) -> list[tuple[float, int]] | None:
     word or a quoted phrase typed) matches, best first, as Whoosh's search ranks them (a word
     finds its other forms too, at a lower weight, as in a longer query); None for any other
     query."""
-    scores = _block_scores(searcher, _alternatives(_with_variants(q, searcher.reader())))
+    scores = _block_scores(searcher, _alternatives(with_variants(q, searcher.reader())))
     if scores is None:
         return None
     docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
@@ -315,73 +299,6 @@ def add_proximity(
     return head + ranked[PROXIMITY_DEPTH:]
 
 
-def _with_variants(q: wq.Query, reader: Any) -> wq.Query:
-    """A word's query that also finds its :func:`other_stems` in each field, and in a file
-    name its :func:`~catalogue.words.abbreviations`, at a lower weight."""
-    if not isinstance(q, wq.Or):
-        return q
-    extra: list[wq.Query] = []
-    for term in q.subqueries:
-        if not isinstance(term, wq.Term) or not isinstance(term.text, str):
-            return q
-        has = partial(_has, reader, term.fieldname)
-        forms = other_stems(term.text, partial(_prefixed, reader, term.fieldname), has)
-        if term.fieldname in bm25.FILE_FIELDS:  # a file name cuts words short
-            forms += abbreviations(term.text, has)
-        for form in forms:
-            extra.append(wq.Term(term.fieldname, form, boost=term.boost * VARIANT_SHARE))
-    return wq.Or([*q.subqueries, *extra]) if extra else q
-
-
-def _prefixed(reader: Any, name: str, prefix: str) -> Iterator[str]:
-    """The words of a field that start with ``prefix``, in order: each segment's are
-    remembered (a segment never changes; Whoosh merges its segments' terms one at a time)."""
-    found: set[str] = set()
-    for leaf, _ in reader.leaf_readers():
-        known = _PREFIXED.setdefault(leaf, {})
-        if (name, prefix) not in known:
-            if len(known) >= PREFIXES_REMEMBERED:
-                known.clear()
-            known[name, prefix] = [
-                word.decode() if isinstance(word, bytes) else word
-                for word in leaf.expand_prefix(name, prefix)
-            ]
-        found.update(known[name, prefix])
-    yield from sorted(found)
-
-
-def _has(reader: Any, name: str, stem: str) -> bool:
-    return bool(reader.doc_frequency(name, stem))
-
-
-def other_stems(
-    stem: str, expand: Callable[[str], Iterable[str]], known: Callable[[str], bool]
-) -> list[str]:
-    """The stems a word also finds, at a lower weight: the noun of a «-ический» adjective and
-    its fleeting-vowel form that the catalogue has (``known``), and the forms Snowball stems
-    apart («подготовить» / «подготовке», «внедрять» / «внедрению») among the catalogue's stems
-    that start with the word's form prefix (``expand``) — :mod:`catalogue.words`."""
-    found = [
-        other
-        for other in (*noun_stems(stem), *fleeting_forms(stem), *cut_forms(stem))
-        if known(other)
-    ]
-    prefix = form_prefix(stem)
-    if prefix is not None:
-        found += [form for form in expand(prefix) if other_form(stem, form)]
-    return found
-
-
-def known(q: wq.Query, reader: Any) -> bool:
-    """Whether a word's own stem (not only its other forms) is in some record."""
-    if not isinstance(q, wq.Or):
-        return True
-    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
-    if not terms or len(terms) < len(q.subqueries):
-        return True
-    return any(reader.doc_frequency(t.fieldname, t.text) for t in terms)
-
-
 def _scores(
     searcher: Any, q: wq.Query, among: list[int] | None = None, scored: bool = True
 ) -> dict[int, float]:
@@ -444,12 +361,6 @@ def _scores(
             if matcher.is_active() and matcher.id() == doc - offset:
                 found[doc] = matcher.score()
     return found
-
-
-def _evidence(unit: Unit, evidence: float) -> float:
-    """How much of its weight a matched unit earns: its saturated field evidence, or a fixed
-    share for metadata."""
-    return FACT_SHARE if unit.fact else _saturate(evidence)
 
 
 def _saturate(evidence: F) -> F:

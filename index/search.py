@@ -24,9 +24,10 @@ from whoosh.searching import Results, Searcher
 
 from catalogue.storage.base import typed_id
 from index.facets import FacetTable, Mask, clean_filters, facet_label
+from index.forms import known
 from index.names import SORTS
 from index.query import Plan, plan, proximity_bonus, to_query, units
-from index.ranking import Unit, known, ranked_terms, unit_ranking
+from index.ranking import Unit, ranked_terms, unit_ranking
 from index.spelling import TermSource, WhooshTerms, correct, layout_and_typos, layout_fix
 
 if TYPE_CHECKING:

@@ -30,6 +30,7 @@ from whoosh.qparser import AndGroup, OrGroup
 
 from catalogue.storage.base import typed_id
 from index.analysis import analyzer
+from index.forms import VARIANT_SHARE, other_stems
 from index.names import FACETS
 from index.pg.found import NEWEST, Answer, Wanted, answer
 from index.pg.rank import (
@@ -53,14 +54,12 @@ from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import (
     OTHER_SHARE,
-    VARIANT_SHARE,
     Unit,
     add_proximity,
     combine,
     elsewhere,
     mean_weight,
     named,
-    other_stems,
 )
 from index.search import (
     Hit,
@@ -241,7 +240,7 @@ def _known(conn: Connection, q: wq.Query) -> bool:
 
 
 def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
-    """The catalogue's :func:`index.ranking.other_stems` of a one-word unit, from the terms
+    """The catalogue's :func:`index.forms.other_stems` of a one-word unit, from the terms
     table."""
     stem = _word(q)
     if stem is None:
