@@ -44,7 +44,6 @@ class Answer:
     found: int  # records the query finds
     kept: int  # … of which pass every facet filter
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    stats: dict[str, int] = field(default_factory=dict)  # the named aggregates over the found
 
 
 def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
@@ -75,34 +74,29 @@ def answer(
     score: str,
     wanted: Wanted,
     columns: tuple[str, ...] = (),
-    stats: tuple[tuple[str, str], ...] = (),
     order: str = "",
     before: tuple[str, ...] = (),
 ) -> Answer:
     """Run the statement: ``where`` finds the records; ``columns`` are more columns of each
-    (``hit``) that ``score`` reads besides :data:`BASE`, with ``stats`` (name, aggregate over
-    ``hit``), which ``score`` may name too; a NULL score drops a record. ``order`` replaces
-    the relevance order (:data:`ORDERS`); ``before`` are CTEs (``name AS (…)``) that
-    ``where`` and ``columns`` may read."""
+    (``hit``) that ``score`` reads besides :data:`BASE`; a NULL score drops a record.
+    ``order`` replaces the relevance order (:data:`ORDERS`); ``before`` are CTEs (``name AS
+    (…)``) that ``where`` and ``columns`` may read."""
     ok = _ok(wanted.filters, built)
     kept = " AND ".join(ok.values()) or "TRUE"
     by = ORDERS[wanted.sort] if wanted.sort != "relevance" or not order else order
-    aggregates = ", ".join(f"{sql} AS {name}" for name, sql in stats) or "count(*) AS records"
     parts = [
         "SELECT 'top' AS part, id AS value, score, row_number() OVER () AS n FROM "
         f"(SELECT id, score FROM found WHERE {kept} ORDER BY {by} LIMIT {int(wanted.limit)}) t",
         "SELECT 'found', NULL, NULL, count(*) FROM found",
         f"SELECT 'kept', NULL, NULL, count(*) FILTER (WHERE {kept}) FROM found",
-        *(f"SELECT 'stat', '{name}', NULL, {name}::bigint FROM stats" for name, _ in stats),
     ]
     if wanted.counted:
         parts += _counts(ok)
     hit = f"SELECT {', '.join((*BASE, *columns))} FROM search_docs WHERE {where}"
     statement = (
         f"WITH {''.join(f'{cte}, ' for cte in before)}hit AS MATERIALIZED ({hit}), "
-        f"stats AS (SELECT {aggregates} FROM hit), "
         f"found AS MATERIALIZED (SELECT * FROM (SELECT hit.*, CAST({score} AS float8) AS score "
-        "FROM hit, stats) scored WHERE score IS NOT NULL) " + " UNION ALL ".join(parts)
+        "FROM hit) scored WHERE score IS NOT NULL) " + " UNION ALL ".join(parts)
     )
     top: list[tuple[int, float, str]] = []
     result = Answer([], 0, 0, {facet: {} for facet in FACETS} if wanted.counted else {})
@@ -111,8 +105,6 @@ def answer(
             top.append((int(r.n), float(r.score), r.value))
         elif r.part in ("found", "kept"):
             setattr(result, r.part, int(r.n))
-        elif r.part == "stat":
-            result.stats[r.value] = int(r.n) if r.n is not None else -1
         else:
             result.facets[r.part][r.value] = int(r.n)
     result.ranked = [(score, doc) for _, score, doc in sorted(top)]

@@ -41,6 +41,7 @@ from index.pg.rank import (
     exact_rows,
     first_cut,
     first_cut_score,
+    required,
 )
 from index.pg.sql import (
     Condition,
@@ -127,68 +128,62 @@ def _attempt(
         optional = optional_clauses or loose
         return the_plan, _ranked(conn, q, the_plan.clauses, optional, average, wanted)
     built = Condition()
-    # each part's records found once (its own CTE: a phrase's positions are checked once);
-    # the found records are then read by id, their tsvectors never checked again
-    columns, exact, found_by, owned = [], [], [], []
+    # each part's condition (a word also finds its other forms, at a lower weight), the
+    # condition of its own form alone when it has others, and its rank on the short fields
+    finds: list[str] = []
+    owns: list[str | None] = []
+    columns, exact = [], []
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
         ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
-        found_by.append(f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {where})")
-        own_sql = f"bool_or(f{n})::int"
         forms = [] if unit.fact else _other_forms(conn, unit.query)
-        if forms:  # «подготовить» also finds «подготовке», at a lower weight
+        owns.append(where if forms else None)
+        if forms:  # «подготовить» also finds «подготовке»
             variants = " | ".join(lexeme(f) for f in forms)
-            other = f"tsv @@ CAST({built.param(variants)} AS tsquery)"
-            found_by[-1] = found_by[-1].replace(f"u{n} AS", f"own{n} AS")
-            found_by.append(
-                f"u{n} AS MATERIALIZED (SELECT id FROM own{n} UNION "
-                f"SELECT id FROM search_docs WHERE {other})"
-            )
-            columns.append(f"id IN (SELECT id FROM own{n}) AS m{n}")
-            own_sql = f"bool_or(m{n})::int"
-            where = f"({where} OR {other})"
+            where = f"({where} OR tsv @@ CAST({built.param(variants)} AS tsquery))"
             ranks = ranks.plus(Ranks.of(variants, built), VARIANT_SHARE)
-        columns += [f"id IN (SELECT id FROM u{n}) AS f{n}", f"{ranks.meta} AS a{n}"]
-        owned.append((f"o{n}", own_sql))
+        finds.append(where)
+        columns.append(f"{ranks.meta} AS a{n}")
         exact += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
         parts.append(Unit(wq.Or(the_plan.clauses), fact=True))
-        n = len(parts) - 1
-        found_by.append(f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {where})")
-        columns += [f"({where}) AS f{n}", f"0.0 AS a{n}"]
-        owned.append((f"o{n}", f"bool_or(f{n})::int"))
-        exact += [f"({where}) AS f{n}", f"0.0 AS a{n}", f"0.0 AS c{n}"]
+        finds.append(where)
+        owns.append(None)
+        m = len(parts) - 1
+        columns.append(f"0.0 AS a{m}")
+        exact += [f"({where}) AS f{m}", f"0.0 AS a{m}", f"0.0 AS c{m}"]
     bonus = proximity_bonus(the_plan.text)
     bonus_text = tsquery(bonus) if bonus is not None else None
     if bonus_text:
         near = Ranks.of(bonus_text, built)
         exact += [f"{near.meta} AS near_a", f"{near.content} AS near_c"]
     exact += ["kind", "subject"]
-    any_part = " UNION ".join(f"SELECT id FROM u{n}" for n in range(len(parts)))
-    where = f"id IN ({any_part})"
+    clauses = ""
     if the_plan.clauses and not optional_clauses:
-        where += "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
+        clauses = "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
+    counts, own = _counted(conn, built, finds, owns, clauses)
     k = range(len(parts))
+    needed = required(parts, counts, loose)
+    found_by = []
+    if needed == len(parts):  # every part required: the index intersects their records
+        where = " AND ".join(finds) + clauses
+        columns += [f"TRUE AS f{n}" for n in k]
+    else:  # each part's records found once (a phrase's positions checked once), then by id
+        found_by = [
+            f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]})" for n in k
+        ]
+        where = f"id IN ({' UNION '.join(f'SELECT id FROM u{n}' for n in k)}){clauses}"
+        columns += [f"id IN (SELECT id FROM u{n}) AS f{n}" for n in k]
     kinds, subjects = named(parts)
-    score = first_cut_score(parts, total, average, loose)
+    enough = " + ".join(f"f{n}::int" for n in k)
+    score = (
+        f"CASE WHEN {enough} >= {needed} THEN {first_cut_score(parts, counts, total, average)} END"
+    )
     other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
-    counted = [(f"n{n}", f"count(*) FILTER (WHERE f{n})") for n in k]
-    got = answer(
-        conn,
-        built,
-        where,
-        score,
-        wanted,
-        columns=tuple(columns),
-        stats=(*counted, *owned),
-        before=tuple(found_by),
-    )
+    got = answer(conn, built, where, score, wanted, columns=tuple(columns), before=tuple(found_by))
     ranked = got.ranked
-    counts = [got.stats[f"n{n}"] for n in k]
-    # a word found only through its other forms may be a typo: the spelling repair may try it
-    own = [got.stats[f"o{n}"] != 0 for n in k]
     q = wq.Or([u.query for u in parts])
     if wanted.sort != "relevance":
         return the_plan, _found(q, got, ranked, unknown=not all(own))
@@ -216,6 +211,23 @@ def _attempt(
         }
         ranked = add_proximity(ranked, together, mean_weight(found, total, counts), outside)
     return the_plan, _found(q, got, ranked, unknown=not all(own))
+
+
+def _counted(
+    conn: Connection, built: Condition, finds: list[str], owns: list[str | None], clauses: str
+) -> tuple[list[int], list[bool]]:
+    """How many records each part's condition finds (with the field clauses ``clauses``
+    required), and whether its own form finds any (the others may have found them all). A
+    count reads the index and the visibility map, not the rows."""
+    counts = [f"(SELECT count(*) FROM search_docs WHERE {find}{clauses})" for find in finds]
+    owned = [
+        f"EXISTS (SELECT 1 FROM search_docs WHERE {own}{clauses})" if own else "NULL"
+        for own in owns
+    ]
+    row = conn.execute(text(f"SELECT {', '.join(counts + owned)}"), built.params).one()
+    found = [int(n) for n in row[: len(finds)]]
+    has = row[len(finds) :]
+    return found, [n > 0 if h is None else bool(h) for n, h in zip(found, has, strict=True)]
 
 
 def _word(q: wq.Query) -> str | None:
