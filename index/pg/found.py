@@ -17,6 +17,7 @@ from index.names import FACETS
 from index.pg.sql import Condition
 
 BASE = ("id", "title_sort", "date_sort", "content_words", *FACETS)
+KEPT = ("id", "title_sort", "date_sort", *FACETS)  # what the order and the counts read
 ORDERS = {
     "relevance": "score DESC, id",
     "date": "date_sort DESC, score DESC, id",
@@ -54,17 +55,34 @@ def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
     }
 
 
-def _counts(ok: dict[str, str]) -> list[str]:
-    """SQL per facet: its counts over ``found`` without its own filter. The records are first
-    grouped by the facet's whole array (a few distinct arrays), and only the groups unnested:
-    twice as fast as unnesting every record."""
-    return [
-        f"SELECT '{facet}' AS part, v AS value, NULL::float8 AS score, sum(n)::bigint AS n FROM "
-        f"(SELECT {facet} AS vals, count(*) AS n FROM found "
-        f"WHERE {' AND '.join(c for f, c in ok.items() if f != facet) or 'TRUE'} "
-        f"GROUP BY {facet}) g, unnest(g.vals) AS v GROUP BY v"
+def _counts(ok: dict[str, str]) -> tuple[str, list[str]]:
+    """A CTE ``facets`` and SQL per facet: its counts over ``found`` without its own filter.
+    The records are grouped by each facet's whole array (a few distinct arrays) in one pass
+    over ``found`` (grouping sets: three times as fast as a pass per facet), a filtered search
+    beside whether a record passes the other facets' filters (``ok_<facet>``); only the groups
+    are unnested."""
+    others = {
+        facet: " AND ".join(c for f, c in ok.items() if f != facet)
+        for facet in FACETS
+        if any(f != facet for f in ok)
+    }
+    sets = ", ".join(
+        f"({facet}, ok_{facet})" if facet in others else f"({facet})" for facet in FACETS
+    )
+    flags = "".join(f", {sql} AS ok_{facet}" for facet, sql in others.items())
+    named = ", ".join((*FACETS, *(f"ok_{facet}" for facet in others)))
+    cte = (
+        f"facets AS MATERIALIZED (SELECT {named}, count(*) AS n "
+        f"FROM (SELECT {', '.join(FACETS)}{flags} FROM found) f "
+        f"GROUP BY GROUPING SETS ({sets}))"
+    )
+    counts = [
+        f"SELECT '{facet}' AS part, v AS value, NULL::float8 AS score, sum(n)::bigint AS n "
+        f"FROM facets, unnest(facets.{facet}) AS v WHERE facets.{facet} IS NOT NULL"
+        f"{f' AND ok_{facet}' if facet in others else ''} GROUP BY v"
         for facet in FACETS
     ]
+    return cte, counts
 
 
 def answer(
@@ -87,24 +105,30 @@ def answer(
     parts = [
         "SELECT 'top' AS part, id AS value, score, row_number() OVER () AS n FROM "
         f"(SELECT id, score FROM found WHERE {kept} ORDER BY {by} LIMIT {int(wanted.limit)}) t",
-        "SELECT 'found', NULL, NULL, count(*) FROM found",
-        f"SELECT 'kept', NULL, NULL, count(*) FILTER (WHERE {kept}) FROM found",
+        # found and kept counted in one pass: the kept count rides in the score column
+        f"SELECT 'found', NULL, count(*) FILTER (WHERE {kept}), count(*) FROM found",
     ]
+    after = []
     if wanted.counted:
-        parts += _counts(ok)
-    hit = f"SELECT {', '.join((*BASE, *columns))} FROM search_docs WHERE {where}"
+        cte, counts = _counts(ok)
+        after.append(cte)
+        parts += counts
+    # each found record read once and scored once (OFFSET 0 keeps a subquery whole: its
+    # columns computed once, not once per mention), only what the order and counts read kept
+    hit = f"SELECT {', '.join((*BASE, *columns))} FROM search_docs WHERE {where} OFFSET 0"
+    scored = f"SELECT {', '.join(KEPT)}, CAST({score} AS float8) AS score FROM ({hit}) hit"
     statement = (
-        f"WITH {''.join(f'{cte}, ' for cte in before)}hit AS MATERIALIZED ({hit}), "
-        f"found AS MATERIALIZED (SELECT * FROM (SELECT hit.*, CAST({score} AS float8) AS score "
-        "FROM hit) scored WHERE score IS NOT NULL) " + " UNION ALL ".join(parts)
+        f"WITH {''.join(f'{cte}, ' for cte in before)}found AS MATERIALIZED "
+        f"(SELECT * FROM ({scored} OFFSET 0) scored WHERE score IS NOT NULL)"
+        f"{''.join(f', {cte}' for cte in after)} " + " UNION ALL ".join(parts)
     )
     top: list[tuple[int, float, str]] = []
     result = Answer([], 0, 0, {facet: {} for facet in FACETS} if wanted.counted else {})
     for r in conn.execute(text(statement), built.params):
         if r.part == "top":
             top.append((int(r.n), float(r.score), r.value))
-        elif r.part in ("found", "kept"):
-            setattr(result, r.part, int(r.n))
+        elif r.part == "found":
+            result.found, result.kept = int(r.n), int(r.score)
         else:
             result.facets[r.part][r.value] = int(r.n)
     result.ranked = [(score, doc) for _, score, doc in sorted(top)]
