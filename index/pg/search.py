@@ -10,9 +10,11 @@ marked by the project's highlighter, as on Whoosh.
 
 Ranking reads in two stages, so that a search never reads every found record's attachment
 text: every record found is ranked first by its short fields (``meta_tsv``), a word its short
-fields lack counted as one mention in its attachments; then the :data:`CUT` best are ranked
-again with their attachments' text read (and the words standing together), the rest keeping
-their first-cut order. Which records a word finds comes from the GIN index alone.
+fields lack counted as one mention in its attachments, a phrase by its words in any order;
+then the :data:`CUT` best are ranked again with their attachments' text read (and the words
+standing together), the rest keeping their first-cut order. How many records each part of
+a query finds is counted first; when every part is required, the GIN index intersects their
+records and only those are read.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ def _attempt(
             where = f"({where} OR tsv @@ CAST({built.param(variants)} AS tsquery))"
             ranks = ranks.plus(Ranks.of(variants, built), VARIANT_SHARE)
         finds.append(where)
-        columns.append(f"{ranks.meta} AS a{n}")
+        columns.append(f"{ranks.first} AS a{n}")
         exact += [f"({where}) AS f{n}", f"{ranks.meta} AS a{n}", f"{ranks.content} AS c{n}"]
     if the_plan.clauses and optional_clauses:
         where = "(" + " OR ".join(clause_condition(c, built) for c in the_plan.clauses) + ")"
@@ -173,7 +175,7 @@ def _attempt(
         found_by = [
             f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]})" for n in k
         ]
-        where = f"id IN ({' UNION '.join(f'SELECT id FROM u{n}' for n in k)}){clauses}"
+        where = f"({' OR '.join(finds)}){clauses}"
         columns += [f"id IN (SELECT id FROM u{n}) AS f{n}" for n in k]
     kinds, subjects = named(parts)
     enough = " + ".join(f"f{n}::int" for n in k)
@@ -296,7 +298,7 @@ def _ranked(
     if isinstance(q, wq.Every) and not clauses:
         got = answer(conn, built, where, "0.0", wanted, order=NEWEST)
         return _found(q, got, got.ranked)
-    columns = (f"{ranks.meta} AS meta", f"({bonus}) AS bonus")
+    columns = (f"{ranks.first} AS meta", f"({bonus}) AS bonus")
     score = f"{first_cut('meta', average)} + {CLAUSE_BONUS} * bonus::int"
     got = answer(conn, built, where, score, wanted, columns=columns)
     if wanted.sort != "relevance":
