@@ -11,7 +11,6 @@ once more.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
@@ -374,6 +373,8 @@ def _build_parts(
         done = [0]
         _index_part(store, folders[0], 0, 1, done, progress, total)
     else:
+        import multiprocessing  # only a rebuild starts processes
+
         context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         done = context.Array("q", parts, lock=False)  # records indexed, by process
         workers = [
