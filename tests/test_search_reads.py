@@ -52,9 +52,12 @@ def search(home: Path, tmp_path: Path, *args: str, log: bool = True):
 
 @pytest.fixture
 def home(demo_home, tmp_path) -> Path:
-    """A writable copy of the demo catalogue (a search writes its log row)."""
+    """A writable copy of the demo catalogue (a search writes its log row), its search log
+    empty (other tests search the demo catalogue too)."""
     copy = tmp_path / "ws"
     shutil.copytree(demo_home, copy)
+    with sqlite3.connect(copy / "catalogue.sqlite") as conn:
+        conn.execute("DELETE FROM search_log")
     return copy
 
 
