@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -32,6 +32,9 @@ from catalogue.records import Record
 from catalogue.schema import index_journal
 from catalogue.storage.common import StoreError, is_postgresql
 from catalogue.storage.lookups import Run
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 
 def shown_url(url: str) -> str:
@@ -89,14 +92,20 @@ COLLIDED = {"40P01", "40001"}
 
 def insert_or_ignore(conn: Connection, table: Table) -> Insert:
     """``INSERT`` that skips rows whose key is already there (on either database)."""
+    return upsert(conn, table).on_conflict_do_nothing()
+
+
+def upsert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """The database's own ``INSERT`` (SQLite's or PostgreSQL's), which has ``ON CONFLICT``
+    clauses (``on_conflict_do_nothing``, ``on_conflict_do_update``)."""
     # the dialect's module is imported here: PostgreSQL's loads asyncio and its drivers' code
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
-        return postgresql.insert(table).on_conflict_do_nothing()
+        return postgresql.insert(table)
     from sqlalchemy.dialects import sqlite
 
-    return sqlite.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table)
 
 
 def runner(conn: Connection) -> Run:
