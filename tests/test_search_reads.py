@@ -151,3 +151,14 @@ def test_opening_the_catalogue_never_waits_for_a_writer(home, tmp_path, opened):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_closed_workspace_reads_again(home):
+    """As the store's engine does after close: the next read opens a new connection."""
+    ws = Workspace.open(home)
+    texts_before = ws.reads.texts(["no-such-hash"])
+    ws.close()
+    assert ws.reads.pending() == [] and ws.reads.texts(["no-such-hash"]) == texts_before == {}
+    ws.reads.search_log.log("ёлка", {}, 3, 1.0, source="api")
+    ws.close()
+    assert logged(home) == [("ёлка", "api")]

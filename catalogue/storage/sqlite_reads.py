@@ -48,10 +48,9 @@ class SqliteReads:
     whose schema is this program's (open with :meth:`open`)."""
 
     def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.path = path
+        self._conn: sqlite3.Connection | None = None  # opened on first use, again after close
         self._lock = threading.Lock()  # one statement sequence at a time on the connection
-        self._conn.execute("PRAGMA busy_timeout=30000")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
         self.search_log: SearchLogWriter = _SearchLog(self)
 
     @classmethod
@@ -74,23 +73,34 @@ class SqliteReads:
         return reads
 
     def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
+        """Close the connection (a later read opens another, as the store's engine does)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[lookups.Run]:
         """A snapshot (or, with ``write``, a transaction holding the write lock from its start)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield self._run
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+            if self._conn is None:
+                self._conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False
+                )
+                self._conn.execute("PRAGMA busy_timeout=30000")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            conn = self._conn
 
-    def _run(self, sql: str, params: dict[str, Any]) -> list[Any]:
-        return self._conn.execute(sql, params).fetchall()
+            def run(sql: str, params: dict[str, Any]) -> list[Any]:
+                return conn.execute(sql, params).fetchall()
+
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield run
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def pending(self, limit: int | None = None) -> list[tuple[int, str, str]]:
         """Queued index work as ``(seq, record_id, op)``, oldest first."""
