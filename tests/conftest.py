@@ -56,9 +56,11 @@ FIXTURE_MARKS = {
 }
 
 # nbformat validates with jsonschema, whose import compiles some forty Lark grammars of
-# rfc3987-syntax (about 3 CPU-seconds in every test process) to check the "iri" string format,
-# which no notebook schema uses; the test processes go without that one format checker.
+# rfc3987-syntax (about 3 CPU-seconds in every test process) to check the "iri" string format
+# and imports isoduration, and with it arrow (0.4 s), for "duration"; no notebook schema uses
+# either format, and the test processes go without those two format checkers.
 sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("isoduration", None)
 
 # Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
 # ``imk`` programs and kernels the tests start, which inherit the environment).
