@@ -20,6 +20,7 @@ from export_data import (
 )
 
 from catalogue.export import ExportError, export_collection, export_portfolio
+from catalogue.export.cards import chart
 from catalogue.export.html import notebook_to_html
 from catalogue.export.typography import typograph
 from catalogue.records import Collection
@@ -189,10 +190,37 @@ def test_table_of_contents_summary_chart_filter(exported):
         "<caption>",
         'id="imk-q"',
         'role="status"',
-        'src="data:image/png;base64,',
+        '<figure class="imk-chart"><table>',
         "Показано 5 из\u00a05",
     ):
         assert piece in text
+
+
+@pytest.mark.parametrize(
+    ("subjects", "shown", "not_shown"),
+    [
+        ([["Математика"]], [], ["imk-chart"]),  # one subject: no chart
+        (
+            [["Математика"], ["Математика", "<b>Физика</b>"]],
+            [
+                '<th scope="row">Математика</th><td><span class="imk-bar" style="width: 20em">'
+                "</span>2</td>",
+                '<th scope="row">&lt;b&gt;Физика&lt;/b&gt;</th><td><span class="imk-bar" '
+                'style="width: 10em"></span>1</td>',
+                "<figcaption>Записи подборки по\u00a0предметам</figcaption>",
+            ],
+            ["<b>", "<img", "<svg"],
+        ),
+    ],
+)
+def test_the_subject_chart_is_a_table_of_bars(subjects, shown, not_shown):
+    from catalogue import records
+
+    drawn = chart([records.new("material", title="т", subjects=s) for s in subjects])
+    for piece in shown:
+        assert piece in drawn
+    for piece in not_shown:
+        assert piece not in drawn
 
 
 def test_the_notes_and_the_skipped_count_are_shown(exported):
@@ -231,11 +259,9 @@ def test_any_notebook_becomes_offline_html(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["title"] = "Отчёт"
     nb.cells.append(nbformat.v4.new_markdown_cell("# Отчёт\n\n![график](chart.png)"))
-    from matplotlib.figure import Figure
+    from PIL import Image
 
-    fig = Figure(figsize=(2, 2))
-    fig.add_subplot().plot([1, 2], [2, 1])
-    fig.savefig(tmp_path / "chart.png")
+    Image.new("RGB", (40, 30), "#1f5f8b").save(tmp_path / "chart.png")
     page = notebook_to_html(nb, resources_path=tmp_path)
     assert "data:image/png;base64," in page and 'src="chart.png"' not in page
     assert "require.js" not in page and "mathjax" not in page.lower()

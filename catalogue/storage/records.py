@@ -12,16 +12,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from catalogue import schema
 from catalogue.records import Record, RecordT, from_dict, to_dict
-from catalogue.storage.base import (
-    ID_PREFIX,
-    ConflictError,
-    Database,
-    NotFoundError,
-    insert_or_ignore,
-    journal,
-    now,
-    saved_in,
-)
+from catalogue.storage.base import Database, journal, saved_in, upsert
+from catalogue.storage.common import ID_PREFIX, ConflictError, NotFoundError, now
 from catalogue.validation import check
 
 
@@ -29,14 +21,15 @@ def next_id(conn: Connection, kind: str) -> str:
     """A new id for a record or collection of ``kind`` (``mat-000042``)."""
     prefix = ID_PREFIX[kind]
     counters = schema.counters
-    conn.execute(insert_or_ignore(conn, counters).values(prefix=prefix, value=0))
-    value = conn.execute(
-        update(counters)
-        .where(counters.c.prefix == prefix)
-        .values(value=counters.c.value + 1)
+    bump = (
+        upsert(conn, counters)
+        .values(prefix=prefix, value=1)
+        .on_conflict_do_update(
+            index_elements=[counters.c.prefix], set_={"value": counters.c.value + 1}
+        )
         .returning(counters.c.value)
-    ).scalar_one()
-    return f"{prefix}-{value:06d}"
+    )
+    return f"{prefix}-{conn.execute(bump).scalar_one():06d}"
 
 
 def add_version(conn: Connection, record: Record, data: str, by: str, action: str) -> None:
