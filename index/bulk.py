@@ -18,6 +18,7 @@ import gc
 from array import array
 from collections.abc import Iterator
 from itertools import chain
+from operator import sub
 from pathlib import Path
 from pickle import dumps
 from typing import Any
@@ -37,7 +38,6 @@ from index.analysis import WordTokenizer, word_positions
 # (a text field) or its (weight, value) pair (any other indexed field).
 Postings = tuple[list[int], list[Any]]
 MEMO = 100_000  # field values whose terms are remembered
-ONE: dict[int, bytes] = {}  # a one-position posting's value, by its position
 Saved = tuple[str, list[int], list[list[int]]]  # a posting arrays' word, documents, positions
 
 
@@ -150,8 +150,8 @@ class BulkWriter(SegmentWriter):
                 docs, values = terms[word]
                 writer.start_term(word.encode("utf-8"))
                 if self._fast[name]:
-                    weights = [float(len(where)) for where in values]
-                    encoded = [_encode(where) for where in values]
+                    weights = list(map(float, map(len, values)))
+                    encoded = _encoded(values)
                     if arrays and len(docs) >= least:
                         saved.append((f"{name}{posting_arrays.SEPARATOR}{word}", docs, values))
                 else:
@@ -181,17 +181,27 @@ class BulkWriter(SegmentWriter):
             )
 
 
-def _encode(where: list[int]) -> bytes:
-    """A posting's value in Whoosh's ``Positions`` format: the count, then the pickled gaps
-    (one position's value remembered)."""
-    if len(where) == 1:
-        found = ONE.get(where[0])
-        if found is None:
-            found = ONE[where[0]] = pack_uint(1) + dumps(where, 2)
-        return found
-    return pack_uint(len(where)) + dumps(
-        [b - a for a, b in zip([0, *where], where, strict=False)], 2
-    )
+class _OnePosition(dict[int, bytes]):
+    """A one-position posting's value, by its position (made when first asked for)."""
+
+    def __missing__(self, position: int) -> bytes:
+        value = self[position] = pack_uint(1) + dumps([position], 2)
+        return value
+
+
+ONE = _OnePosition()
+
+
+def _encoded(values: list[list[int]]) -> list[bytes]:
+    """Postings' values in Whoosh's ``Positions`` format: the count of positions, then their
+    gaps pickled."""
+    one = ONE
+    return [
+        one[where[0]]
+        if len(where) == 1
+        else pack_uint(len(where)) + dumps(list(map(sub, where, [0, *where])), 2)
+        for where in values
+    ]
 
 
 def _write_postings(
@@ -216,9 +226,10 @@ def _write_postings(
         block = docs[start:end]
         block_writer._ids = array("I", block)
         block_writer._weights = array("f", weights[start:end])
-        block_writer._values = [v for v in values[start:end] if v]
+        chunk = values[start:end]
+        block_writer._values = chunk if all(chunk) else [v for v in chunk if v]
         block_writer._maxweight = max(0, *block_writer._weights)
-        sizes = [size for docnum in block if (size := lengths.get(docnum, 0))]
+        sizes = list(filter(None, map(lengths.get, block)))
         block_writer._minlength = min(sizes, default=None)
         block_writer._maxlength = max(sizes, default=0)
 
@@ -228,7 +239,7 @@ def _arrays(saved: list[Saved]) -> Iterator[posting_arrays.Entry]:
     for key, docs, places in saved:
         part = np.zeros(len(docs), posting_arrays.POSTING)
         part["doc"] = docs
-        counts = [len(where) for where in places]
+        counts = list(map(len, places))
         part["tf"] = counts
         part["n"] = counts
         yield key, part, np.fromiter(chain.from_iterable(places), np.int32)
