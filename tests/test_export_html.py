@@ -20,6 +20,7 @@ from export_data import (
 )
 
 from catalogue.export import ExportError, export_collection, export_portfolio
+from catalogue.export.cards import chart
 from catalogue.export.html import notebook_to_html
 from catalogue.export.typography import typograph
 from catalogue.records import Collection
@@ -189,10 +190,37 @@ def test_table_of_contents_summary_chart_filter(exported):
         "<caption>",
         'id="imk-q"',
         'role="status"',
-        'src="data:image/png;base64,',
+        '<figure class="imk-chart"><table>',
         "Показано 5 из\u00a05",
     ):
         assert piece in text
+
+
+@pytest.mark.parametrize(
+    ("subjects", "shown", "not_shown"),
+    [
+        ([["Математика"]], [], ["imk-chart"]),  # one subject: no chart
+        (
+            [["Математика"], ["Математика", "<b>Физика</b>"]],
+            [
+                '<th scope="row">Математика</th><td><span class="imk-bar" style="width: 20em">'
+                "</span>2</td>",
+                '<th scope="row">&lt;b&gt;Физика&lt;/b&gt;</th><td><span class="imk-bar" '
+                'style="width: 10em"></span>1</td>',
+                "<figcaption>Записи подборки по\u00a0предметам</figcaption>",
+            ],
+            ["<b>", "<img", "<svg"],
+        ),
+    ],
+)
+def test_the_subject_chart_is_a_table_of_bars(subjects, shown, not_shown):
+    from catalogue import records
+
+    drawn = chart([records.new("material", title="т", subjects=s) for s in subjects])
+    for piece in shown:
+        assert piece in drawn
+    for piece in not_shown:
+        assert piece not in drawn
 
 
 def test_the_notes_and_the_skipped_count_are_shown(exported):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert, make_url
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +25,9 @@ from catalogue.errors import UserError
 from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 from catalogue.schema import index_journal
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
 TYPED_ID = re.compile(
@@ -140,14 +143,20 @@ COLLIDED = {"40P01", "40001"}
 
 def insert_or_ignore(conn: Connection, table: Table) -> Insert:
     """``INSERT`` that skips rows whose key is already there (on either database)."""
+    return upsert(conn, table).on_conflict_do_nothing()
+
+
+def upsert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """The database's own ``INSERT`` (SQLite's or PostgreSQL's), which has ``ON CONFLICT``
+    clauses (``on_conflict_do_nothing``, ``on_conflict_do_update``)."""
     # the dialect's module is imported here: PostgreSQL's loads asyncio and its drivers' code
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
-        return postgresql.insert(table).on_conflict_do_nothing()
+        return postgresql.insert(table)
     from sqlalchemy.dialects import sqlite
 
-    return sqlite.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table)
 
 
 def journal(conn: Connection, row: dict[str, Any]) -> None:

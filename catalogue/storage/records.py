@@ -17,10 +17,10 @@ from catalogue.storage.base import (
     ConflictError,
     Database,
     NotFoundError,
-    insert_or_ignore,
     journal,
     now,
     saved_in,
+    upsert,
 )
 from catalogue.validation import check
 
@@ -29,14 +29,15 @@ def next_id(conn: Connection, kind: str) -> str:
     """A new id for a record or collection of ``kind`` (``mat-000042``)."""
     prefix = ID_PREFIX[kind]
     counters = schema.counters
-    conn.execute(insert_or_ignore(conn, counters).values(prefix=prefix, value=0))
-    value = conn.execute(
-        update(counters)
-        .where(counters.c.prefix == prefix)
-        .values(value=counters.c.value + 1)
+    bump = (
+        upsert(conn, counters)
+        .values(prefix=prefix, value=1)
+        .on_conflict_do_update(
+            index_elements=[counters.c.prefix], set_={"value": counters.c.value + 1}
+        )
         .returning(counters.c.value)
-    ).scalar_one()
-    return f"{prefix}-{value:06d}"
+    )
+    return f"{prefix}-{conn.execute(bump).scalar_one():06d}"
 
 
 def add_version(conn: Connection, record: Record, data: str, by: str, action: str) -> None:
