@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from catalogue.workspace import Workspace
     from index.engine import CatalogueIndex
 
+# What a test's workspace holds (the ``filled_with`` marker): saved by ``fill(workspace)``.
+Fill = Callable[["Workspace"], None]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 REAL_CORPUS = SHARED / "corpus" / "real"
@@ -52,9 +56,11 @@ FIXTURE_MARKS = {
 }
 
 # nbformat validates with jsonschema, whose import compiles some forty Lark grammars of
-# rfc3987-syntax (about 3 CPU-seconds in every test process) to check the "iri" string format,
-# which no notebook schema uses; the test processes go without that one format checker.
+# rfc3987-syntax (about 3 CPU-seconds in every test process) to check the "iri" string format
+# and imports isoduration, and with it arrow (0.4 s), for "duration"; no notebook schema uses
+# either format, and the test processes go without those two format checkers.
 sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("isoduration", None)
 
 # Third-party ``imk`` plugins installed on the machine stay out of the tests (and of the
 # ``imk`` programs and kernels the tests start, which inherit the environment).
@@ -97,6 +103,22 @@ def demo_built_once(run_root: Path) -> Path:
             build_demo(staging)
             staging.parent.rename(built.parent)  # whole, or not at all
     return built
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under pytest-xdist, when the whole suite runs, the controller starts generating the demo
+    catalogue at once, in a process of its own, while the workers start and collect (about ten
+    seconds): the first worker that needs it no longer builds it while the other one waits."""
+    config = session.config
+    whole_suite = [Path(a).resolve() for a in config.args] == [REPO / "tests"]
+    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None):
+        return
+    if not whole_suite:
+        return
+    run_root = config._tmp_path_factory.getbasetemp()  # the workers' folders are inside it
+    build = "import sys, pathlib, tests.conftest as c; c.demo_built_once(pathlib.Path(sys.argv[1]))"
+    process = subprocess.Popen([sys.executable, "-c", build, str(run_root)], cwd=REPO)
+    config.add_cleanup(lambda: process.kill() or process.wait())
 
 
 @pytest.fixture(scope="session")
@@ -181,29 +203,48 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def new_sqlite_workspace(tmp_path_factory) -> Path:
-    """A workspace just created on SQLite, its (empty) index built, for :func:`workspace` to
-    copy: migrating a new database and creating an index cost more than most tests that use
-    one."""
+def sqlite_templates(tmp_path_factory) -> Callable[[Fill | None], Path]:
+    """``template(fill)``: a SQLite workspace holding what ``fill(ws)`` saves, indexed (``None``:
+    just created, its empty index built), made once per session for :func:`workspace` to copy:
+    migrating a new database, creating an index and indexing a test's records cost more than
+    most tests that use them."""
     from catalogue.workspace import Workspace
     from index.engine import CatalogueIndex
 
-    path = tmp_path_factory.mktemp("new") / "ws"
-    with Workspace.create(path) as ws:
-        CatalogueIndex.build(ws)
-    return path
+    made: dict[Fill | None, Path] = {}
+
+    def template(fill: Fill | None) -> Path:
+        if fill not in made:
+            path = tmp_path_factory.mktemp("template") / "ws"
+            if fill is not None:
+                shutil.copytree(template(None), path)
+            with Workspace.create(path) as ws:
+                if fill is None:
+                    CatalogueIndex.build(ws)
+                else:
+                    fill(ws)
+                    CatalogueIndex.open(ws).close()  # indexes what ``fill`` saved
+            made[fill] = path
+        return made[fill]
+
+    return template
 
 
 @pytest.fixture
 def workspace(tmp_path, backend, request) -> Workspace:
-    """A fresh, empty, writable workspace (on the test's :func:`backend`; on SQLite its empty
-    index is already built, as after the first search)."""
+    """A fresh, writable workspace (on the test's :func:`backend`). Empty, or holding what the
+    ``filled_with(fill)`` marker's ``fill(ws)`` saves, indexed; on SQLite a copy of a template
+    made once per session (its index already built, as after the first search)."""
     from catalogue.workspace import Workspace
 
+    marker = request.node.get_closest_marker("filled_with")
+    fill = marker.args[0] if marker else None
     path = tmp_path / "ws"
     if backend == "sqlite":
-        shutil.copytree(request.getfixturevalue("new_sqlite_workspace"), path)
+        shutil.copytree(request.getfixturevalue("sqlite_templates")(fill), path)
     with Workspace.create(path) as ws:
+        if backend != "sqlite" and fill is not None:
+            fill(ws)
         yield ws
 
 

@@ -11,18 +11,16 @@ from catalogue import records
 from catalogue.export import FORMATS
 from catalogue.i18n import t
 from catalogue.lab.exports import link_exports
+from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from tests.live_widgets import live_widgets
 from widgets.collection_builder import CollectionBuilder, CollectionModel
 from widgets.search_panel import esc
 
-pytestmark = pytest.mark.both_backends
-
 TITLES = ["Дроби: сложение", "Дроби: вычитание", "Дроби: сравнение", "Квадратные уравнения"]
 
 
-@pytest.fixture
-def builder(workspace) -> CollectionBuilder:
+def four_materials(workspace: Workspace) -> None:
     workspace.store.save_many(
         [
             records.new("material", title=title, authors=["Иванова И. И."], year=2024)
@@ -30,6 +28,13 @@ def builder(workspace) -> CollectionBuilder:
         ],
         by="Автор",
     )
+
+
+pytestmark = [pytest.mark.both_backends, pytest.mark.filled_with.with_args(four_materials)]
+
+
+@pytest.fixture
+def builder(workspace) -> CollectionBuilder:
     return CollectionBuilder(CollectionModel(CatalogueIndex.open(workspace), user="Куратор"))
 
 

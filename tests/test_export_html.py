@@ -259,11 +259,9 @@ def test_any_notebook_becomes_offline_html(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["title"] = "Отчёт"
     nb.cells.append(nbformat.v4.new_markdown_cell("# Отчёт\n\n![график](chart.png)"))
-    from matplotlib.figure import Figure
+    from PIL import Image
 
-    fig = Figure(figsize=(2, 2))
-    fig.add_subplot().plot([1, 2], [2, 1])
-    fig.savefig(tmp_path / "chart.png")
+    Image.new("RGB", (40, 30), "#1f5f8b").save(tmp_path / "chart.png")
     page = notebook_to_html(nb, resources_path=tmp_path)
     assert "data:image/png;base64," in page and 'src="chart.png"' not in page
     assert "require.js" not in page and "mathjax" not in page.lower()
