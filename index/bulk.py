@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import chain
 from operator import sub
 from pathlib import Path
@@ -35,10 +35,11 @@ from index import posting_arrays
 from index.analysis import WordTokenizer, word_positions
 
 # A term's postings: the documents holding it (ascending) and, per document, its positions
-# (a text field) or its (weight, value) pair (any other indexed field).
-Postings = tuple[list[int], list[Any]]
+# (a text field) or its (weight, value) pair (any other indexed field). Numbers are held in
+# arrays, not lists of Python ints: a segment of a big rebuild holds millions of postings.
+Postings = tuple["array[int]", list[Any]]
 MEMO = 100_000  # field values whose terms are remembered
-Saved = tuple[str, list[int], list[list[int]]]  # a posting arrays' word, documents, positions
+Saved = tuple[str, "array[int]", list["array[int]"]]  # an arrays' word, documents, positions
 
 
 def _fast(field: Any) -> bool:
@@ -92,16 +93,16 @@ class BulkWriter(SegmentWriter):
                     for word, where in word_positions(value).items():
                         found = terms.get(word)
                         if found is None:
-                            terms[word] = ([docnum], [where])
+                            terms[word] = (array("I", (docnum,)), [array("i", where)])
                         else:
                             found[0].append(docnum)
-                            found[1].append(where)
+                            found[1].append(array("i", where))
                         length += len(where)
                 else:
                     for word, freq, weight, vbytes in self._analysed(name, field, value):
                         found = terms.get(word)
                         if found is None:
-                            terms[word] = found = ([], [])
+                            terms[word] = found = (array("I"), [])
                         found[0].append(docnum)
                         found[1].append((weight, vbytes))
                         if field.scorable:
@@ -192,7 +193,7 @@ class _OnePosition(dict[int, bytes]):
 ONE = _OnePosition()
 
 
-def _encoded(values: list[list[int]]) -> list[bytes]:
+def _encoded(values: list[array[int]]) -> list[bytes]:
     """Postings' values in Whoosh's ``Positions`` format: the count of positions, then their
     gaps pickled."""
     one = ONE
@@ -206,7 +207,7 @@ def _encoded(values: list[list[int]]) -> list[bytes]:
 
 def _write_postings(
     postwriter: Any,
-    docs: list[int],
+    docs: Sequence[int],
     weights: list[float],
     values: list[bytes],
     lengths: dict[int, int],
