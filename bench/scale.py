@@ -131,7 +131,7 @@ def _text(pool: dict[str, list[str]], subject: str, rng: random.Random) -> str:
 def _rows(records: list[Any], by: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The ``records`` and ``record_versions`` rows of new records, ids given in order."""
     from catalogue.records import to_dict
-    from catalogue.storage.base import now
+    from catalogue.storage.common import now
 
     stamp = now()
     rows, versions = [], []
@@ -172,7 +172,7 @@ def make_catalogue(path: Path, size: int, seed: int) -> dict[str, Any]:
     from catalogue import schema
     from catalogue.demo.generator import Demo
     from catalogue.records import Attachment
-    from catalogue.storage.base import ID_PREFIX, now
+    from catalogue.storage.common import ID_PREFIX, now
     from catalogue.validation import check
     from catalogue.workspace import Workspace
 

@@ -244,7 +244,7 @@ def demo(context: Context, seed: int, scale: float) -> None:
 def show(context: Context, record_id: str, as_json: bool) -> None:
     from catalogue.record_text import record_lines
     from catalogue.records import to_dict
-    from catalogue.storage.base import typed_id
+    from catalogue.storage.common import typed_id
 
     ws = context.open()
     record = ws.store.get(typed_id(record_id) or record_id)

@@ -28,6 +28,8 @@ from sqlalchemy import (
     text,
 )
 
+from catalogue.storage.common import SCHEMA_VERSION
+
 metadata = MetaData()
 
 records = Table(
@@ -308,7 +310,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v6_pg_search_cut,
     _v7_pg_inline_facets,
 ]
-SCHEMA_VERSION = len(MIGRATIONS)
+if len(MIGRATIONS) != SCHEMA_VERSION:  # the number a reader checks without SQLAlchemy
+    raise RuntimeError(f"{len(MIGRATIONS)} migrations: set SCHEMA_VERSION in storage/common.py")
 
 
 # The schema version on PostgreSQL (SQLite keeps it in the file header: PRAGMA user_version).

@@ -23,18 +23,19 @@ from sqlalchemy.exc import OperationalError
 
 from catalogue import schema
 from catalogue.records import Record, RecordT, from_dict, to_dict
-from catalogue.storage.base import (
+from catalogue.storage import lookups
+from catalogue.storage.base import Database, insert_or_ignore, runner, shown_url
+from catalogue.storage.collections import Collections
+from catalogue.storage.common import (
+    SCHEMA_VERSION,
     ConflictError,
-    Database,
     NotFoundError,
     StoreError,
     Version,
-    insert_or_ignore,
+    check_version,
     now,
-    shown_url,
     sqlite_url,
 )
-from catalogue.storage.collections import Collections
 from catalogue.storage.curation import Curation
 from catalogue.storage.imports import Imports
 from catalogue.storage.records import add_version, load_live, queue, save_record, write_record
@@ -56,11 +57,13 @@ class Store:
         self.imports = Imports(self.db, self.iter_records)
         self.search_log = SearchLog(self.db)
         try:
-            with self.db.write() as conn:
+            with self.db.read() as conn:  # a write transaction only when there is work
                 found = schema.current_version(conn)
-                if found > schema.SCHEMA_VERSION:
-                    raise StoreError("store.newer_schema", found=found, known=schema.SCHEMA_VERSION)
-                schema.migrate(conn)
+            check_version(found)
+            if found < SCHEMA_VERSION:
+                with self.db.write() as conn:
+                    check_version(schema.current_version(conn))  # another program's, meanwhile
+                    schema.migrate(conn)
         except OperationalError as exc:  # e.g. the server is down or refuses the user
             self.db.close()
             problem = str(exc.orig or exc).strip().splitlines()[0]
@@ -227,16 +230,8 @@ class Store:
 
     def texts(self, hashes: Iterable[str]) -> dict[str, str]:
         """Extracted texts of the given attachments, by hash."""
-        hashes = list(set(hashes))
-        if not hashes:
-            return {}
         with self.db.read() as conn:
-            rows = conn.execute(
-                select(schema.blobs.c.sha256, schema.blobs.c.text).where(
-                    schema.blobs.c.sha256.in_(hashes)
-                )
-            )
-            return {r.sha256: r.text for r in rows}
+            return lookups.texts(runner(conn), hashes)
 
     def text_of(self, record: Record) -> str:
         """The extracted text of all of a record's attachments."""
@@ -247,11 +242,8 @@ class Store:
 
     def pending(self, limit: int | None = None) -> list[tuple[int, str, str]]:
         """Queued index work as ``(seq, record_id, op)``, oldest first."""
-        query = select(schema.index_journal).order_by(schema.index_journal.c.seq)
-        if limit:
-            query = query.limit(limit)
         with self.db.read() as conn:
-            return [(r.seq, r.record_id, r.op) for r in conn.execute(query)]
+            return lookups.pending(runner(conn), limit)
 
     def acknowledge(self, upto_seq: int) -> None:
         """Forget queued index work up to and including ``upto_seq`` (it is in the index)."""

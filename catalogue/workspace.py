@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from catalogue.filestore import FileStore, Healed
-from catalogue.maintenance.references import referenced
 from catalogue.records import Attachment, Record
-from catalogue.storage.base import is_postgresql, sqlite_url
-from catalogue.store import Store, StoreError
+from catalogue.storage.common import StoreError, is_postgresql, sqlite_url
+from catalogue.storage.sqlite_reads import SearchReads, SqliteReads
 
 if TYPE_CHECKING:  # the text extractors load only when a file is added (not for a search)
     from catalogue.extract.worker import Worker
+    from catalogue.store import Store
 
 DB_NAME = "catalogue.sqlite"
 ENV_HOME = "IMK_HOME"
@@ -75,13 +75,28 @@ class Workspace:
     def __init__(self, path: Path):
         self.path = Path(path).resolve()
         self.database_url = database_url(self.path)
-        self.store = Store(self.database_url)
+        self._store: Store | None = None
         self._worker: Worker | None = None
         self.files = FileStore(self.path)
-        self.store.after_save.append(self._publish)
+        reads = None if self.on_postgresql else SqliteReads.open(self.db_path)
+        # PostgreSQL, a new file or a schema to migrate: the store opens now and migrates
+        self.reads: SearchReads = reads if reads is not None else self.store
         self.healed = self.heal()
 
+    @property
+    def store(self) -> Store:
+        """The catalogue's store, opened on first use (a search of a SQLite catalogue needs
+        only :attr:`reads`, and so loads no SQLAlchemy)."""
+        if self._store is None:
+            from catalogue.store import Store
+
+            self._store = Store(self.database_url)
+            self._store.after_save.append(self._publish)
+        return self._store
+
     def _referenced(self, candidates: set[str]) -> set[str]:
+        from catalogue.maintenance.references import referenced
+
         return referenced(self.store, candidates)
 
     def _publish(self, records: list[Record]) -> None:
@@ -192,7 +207,10 @@ class Workspace:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
-        self.store.close()
+        if isinstance(self.reads, SqliteReads):
+            self.reads.close()
+        if self._store is not None:
+            self._store.close()
 
     def __enter__(self) -> Workspace:
         return self

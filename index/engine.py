@@ -11,13 +11,12 @@ once more.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -28,7 +27,7 @@ from whoosh.writing import IndexWriter
 
 from catalogue.filelock import FileLock, locked
 from catalogue.records import Record
-from catalogue.store import NotFoundError, Store
+from catalogue.storage.common import NotFoundError
 from catalogue.workspace import Workspace
 from index import posting_arrays
 from index.bm25 import CatalogueSearcher
@@ -38,6 +37,9 @@ from index.facets import FacetTable, SegmentTables
 from index.schema import INDEX_VERSION, build_schema
 from index.search import SearchResult, find_ids, search
 from index.segment_files import install as read_segments_in_place
+
+if TYPE_CHECKING:
+    from catalogue.store import Store
 
 read_segments_in_place()
 VERSION_FILE = "imk-index-version"
@@ -73,13 +75,18 @@ class CatalogueIndex:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
-        self.store = workspace.store
         self.path = workspace.index_dir
         self.ix = whoosh_index.open_dir(str(self.path))
         self._searcher: Searcher | None = None
         self._built = _built(self.path)
         self._tables = SegmentTables(self.path)
         self._table: FacetTable | None = None
+
+    @property
+    def store(self) -> Store:
+        """The workspace's store (opened when first used: a search reads through
+        ``workspace.reads``)."""
+        return self.workspace.store
 
     @classmethod
     def open(
@@ -88,7 +95,7 @@ class CatalogueIndex:
         """Open (building or rebuilding when absent or outdated) and replay pending changes."""
         if not isinstance(workspace, Workspace):
             workspace = Workspace.open(workspace)
-        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+        if workspace.on_postgresql and cls is CatalogueIndex:
             from index.pg.engine import PgIndex  # a PostgreSQL catalogue searches in SQL
 
             return PgIndex.open(workspace, progress)
@@ -103,7 +110,7 @@ class CatalogueIndex:
     def existing(cls, workspace: Workspace) -> CatalogueIndex | None:
         """The index as it is, neither built nor brought up to date (None when there is no
         index of this program's version): what ``imk doctor`` examines."""
-        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+        if workspace.on_postgresql and cls is CatalogueIndex:
             from index.pg.engine import PgIndex
 
             return PgIndex(workspace) if PgIndex.current(workspace.store) else None
@@ -157,7 +164,7 @@ class CatalogueIndex:
         Rebuilds wait for each other (a lock file), so two never share ``index.new``. A
         PostgreSQL catalogue rebuilds its search table instead (:mod:`index.pg.engine`).
         """
-        if workspace.store.db.is_postgresql and cls is CatalogueIndex:
+        if workspace.on_postgresql and cls is CatalogueIndex:
             from index.pg.engine import PgIndex
 
             return PgIndex.build(workspace, progress)
@@ -204,7 +211,7 @@ class CatalogueIndex:
         When another process holds the index writer for longer than ``wait`` seconds, the
         work stays queued for the next call (nothing is lost).
         """
-        pending = self.store.pending()
+        pending = self.workspace.reads.pending()
         if not pending:
             return 0
         last_op: dict[str, str] = {}
@@ -366,6 +373,8 @@ def _build_parts(
         done = [0]
         _index_part(store, folders[0], 0, 1, done, progress, total)
     else:
+        import multiprocessing  # only a rebuild starts processes
+
         context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         done = context.Array("q", parts, lock=False)  # records indexed, by process
         workers = [
@@ -433,6 +442,8 @@ def _write_part(
     total: int,
 ) -> None:
     folder.mkdir()
+    from catalogue.store import Store
+
     store = source if isinstance(source, Store) else Store(source)
     ix = whoosh_index.create_in(str(folder), build_schema())
     batch: list[Record] = []

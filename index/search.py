@@ -22,7 +22,7 @@ from whoosh.qparser import AndGroup, OrGroup
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Results, Searcher
 
-from catalogue.storage.base import typed_id
+from catalogue.storage.common import typed_id
 from index.facets import FacetTable, Mask, clean_filters, facet_label
 from index.forms import known
 from index.names import SORTS
@@ -328,7 +328,7 @@ def logged(index: CatalogueIndex, result: SearchResult, log: str | None) -> Sear
     """``result``, recorded in the workspace's search log when ``log`` names the caller and
     the log is enabled."""
     if log and index.workspace.search_log_enabled():
-        index.store.search_log.log(
+        index.workspace.reads.search_log.log(
             result.query,
             result.filters,
             result.total,
@@ -368,7 +368,7 @@ def _hits(
 ) -> list[Hit]:
     results.formatter, results.fragmenter = formatter(), fragmenter()
     stored = [searcher.reader().stored_fields(doc) for _, doc in chosen]
-    texts = index.store.texts(h for s in stored for h in s.get("hashes") or [])
+    texts = index.workspace.reads.texts(h for s in stored for h in s.get("hashes") or [])
     highlighting = not isinstance(results.q, wq.Every)
     hits = []
     for n, ((score, doc), fields) in enumerate(zip(chosen, stored, strict=True)):

@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import pymorphy3
 from whoosh.reading import IndexReader
 
 from index import analysis
 from index.analysis import words as analysed
 from index.layout import swap
 from index.schema import TEXT_FIELDS
+
+if TYPE_CHECKING:
+    import pymorphy3
 
 # Fields whose terms make good corrections (attachment text has its own typos).
 SOURCE_FIELDS = ("title", "keywords", "meta", "annotation", "authors", "content")
@@ -98,7 +100,10 @@ def best_term(reader: TermSource, term: str) -> str | None:
 
 @cache
 def morphology() -> pymorphy3.MorphAnalyzer:
-    """The Russian dictionary (one per process: about 20 MB)."""
+    """The Russian dictionary (one per process: about 20 MB; loaded when a word is not in
+    the index)."""
+    import pymorphy3
+
     return pymorphy3.MorphAnalyzer()
 
 

@@ -12,7 +12,7 @@ from catalogue.errors import UserError
 from catalogue.export import ExportError
 from catalogue.reports.data import BadParameter
 from catalogue.reports.output import ReportError
-from catalogue.storage.base import ConflictError, NotFoundError, StoreError
+from catalogue.storage.common import ConflictError, NotFoundError, StoreError
 from catalogue.validation import FieldError, ValidationError
 from catalogue.workspace import NotAWorkspace
 from imk.cli import build_cli

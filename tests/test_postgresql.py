@@ -19,7 +19,8 @@ from bench.pgserver import free_port
 from catalogue import records, schema
 from catalogue.maintenance.backup import backup, restore
 from catalogue.maintenance.doctor import diagnose
-from catalogue.storage.base import Database, sqlite_url
+from catalogue.storage.base import Database
+from catalogue.storage.common import sqlite_url
 from catalogue.workspace import DB_NAME, SETTINGS_NAME, Workspace, database_url
 from imk.cli import build_cli
 from index.engine import CatalogueIndex

@@ -23,7 +23,7 @@ from catalogue.curation.workflow import reopens, save_edit
 from catalogue.errors import UserError
 from catalogue.i18n import date_text, moment_text, parse_date, t
 from catalogue.records import KINDS, Course, Portfolio, Record, new
-from catalogue.storage.base import typed_id
+from catalogue.storage.common import typed_id
 from catalogue.store import ConflictError, StoreError
 from catalogue.validation import normalise, validate
 

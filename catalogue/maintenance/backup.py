@@ -26,7 +26,7 @@ from sqlalchemy import create_engine
 from catalogue.maintenance.copy import copy_database
 from catalogue.maintenance.doctor import integrity
 from catalogue.maintenance.references import named_hashes
-from catalogue.storage.base import is_postgresql, sqlite_url
+from catalogue.storage.common import is_postgresql, sqlite_url
 from catalogue.store import StoreError
 from catalogue.workspace import DB_NAME, SETTINGS_NAME, Workspace, database_url
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select, text
 
 from catalogue import schema
-from catalogue.storage.base import Database, StoreError, shown_url
+from catalogue.storage.base import Database, shown_url
+from catalogue.storage.common import StoreError
 from catalogue.store import Store
 
 Progress = Callable[[int, int], None]

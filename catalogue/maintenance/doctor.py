@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from catalogue.i18n import t
 from catalogue.maintenance.references import named_hashes
-from catalogue.storage.base import is_postgresql
+from catalogue.storage.common import is_postgresql
 from catalogue.workspace import DB_NAME, Workspace, database_url
 
 Progress = Callable[[int, int], None]

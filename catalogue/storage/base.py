@@ -1,4 +1,5 @@
-"""Shared pieces of the store: its errors, a saved version, the clock and the database.
+"""The store's database (SQLAlchemy): one way to read and write it, on SQLite or PostgreSQL.
+Its errors, a saved version, the clock and record ids are in :mod:`catalogue.storage.common`.
 
 :class:`Database` is the one way the store's parts reach the database, a SQLite file (the
 default) or a PostgreSQL server: :meth:`Database.read` for a snapshot, :meth:`Database.write`
@@ -9,83 +10,31 @@ change (``SELECT … FOR UPDATE`` in :mod:`catalogue.storage.records`).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, insert, make_url
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Table,
+    create_engine,
+    event,
+    insert,
+    make_url,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 
-from catalogue.errors import UserError
-from catalogue.i18n import moment_text, t
 from catalogue.records import Record
 from catalogue.schema import index_journal
+from catalogue.storage.common import StoreError, is_postgresql
+from catalogue.storage.lookups import Run
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
-
-ID_PREFIX = {"material": "mat", "media": "med", "portfolio": "pf", "collection": "col"}
-TYPED_ID = re.compile(
-    rf"\s*({'|'.join(ID_PREFIX.values())})\s*[-‐–—_ ]?\s*0*(\d{{1,6}})\s*", re.IGNORECASE
-)
-
-
-def typed_id(text: str) -> str | None:
-    """The id a typed record number stands for («MAT 40», «mat-40» → «mat-000040»); None
-    when the text is not a record number."""
-    match = TYPED_ID.fullmatch(text)
-    return f"{match.group(1).lower()}-{int(match.group(2)):06d}" if match else None
-
-
-class StoreError(UserError):
-    """A store operation failed; the message is for the user."""
-
-
-class NotFoundError(StoreError, KeyError):
-    """No record or collection with that id or name."""
-
-
-class ConflictError(StoreError):
-    """Someone saved the record after it was read; nothing was written."""
-
-    def __init__(self, record_id: str, yours: int, current: int, by: str, at: str):
-        self.record_id, self.yours, self.current = record_id, yours, current
-        super().__init__("store.conflict", id=record_id, yours=yours, current=current, by=by, at=at)
-
-    def __str__(self) -> str:  # the moment in local time, as the language writes it
-        at = str(self.params["at"])
-        return t(self.key, **{**self.params, "at": moment_text(at) if at[:1].isdigit() else at})
-
-
-@dataclass
-class Version:
-    """One saved version of a record."""
-
-    version: int
-    saved_at: str
-    saved_by: str
-    action: str
-    record: Record
-
-
-def now() -> str:
-    """The current UTC time as an ISO string (seconds)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def sqlite_url(path: Path) -> str:
-    """The database URL of a SQLite file."""
-    return f"sqlite:///{path}"
-
-
-def is_postgresql(url: str) -> bool:
-    """Whether ``url`` names a PostgreSQL database (``postgresql://…``, ``postgres://…``)."""
-    return url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
 
 def shown_url(url: str) -> str:
@@ -157,6 +106,16 @@ def upsert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
     from sqlalchemy.dialects import sqlite
 
     return sqlite.insert(table)
+
+
+def runner(conn: Connection) -> Run:
+    """``conn`` as a :data:`~catalogue.storage.lookups.Run` for :mod:`catalogue.storage.lookups`."""
+
+    def run(sql: str, params: dict[str, Any]) -> list[Any]:
+        result = conn.execute(text(sql), params)
+        return list(result.all()) if result.returns_rows else []
+
+    return run
 
 
 def journal(conn: Connection, row: dict[str, Any]) -> None:

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from catalogue import schema
 from catalogue.records import Collection, collection_from_dict, to_dict
-from catalogue.storage.base import ConflictError, Database, NotFoundError, StoreError, now
+from catalogue.storage.base import Database
+from catalogue.storage.common import ConflictError, NotFoundError, StoreError, now
 from catalogue.storage.records import next_id
 from catalogue.validation import ValidationError, validate_collection
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from catalogue import schema
 from catalogue.records import Record, RecordT, from_dict
-from catalogue.storage.base import Database, NotFoundError
+from catalogue.storage.base import Database
+from catalogue.storage.common import NotFoundError
 from catalogue.storage.records import save_record, write_record
 
 

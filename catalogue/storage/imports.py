@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 
 from catalogue import schema
 from catalogue.records import Record, RecordT
-from catalogue.storage.base import Database, NotFoundError, insert_or_ignore, now
+from catalogue.storage.base import Database, insert_or_ignore
+from catalogue.storage.common import NotFoundError, now
 from catalogue.storage.records import write_record
 from catalogue.validation import check
 

@@ -12,16 +12,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from catalogue import schema
 from catalogue.records import Record, RecordT, from_dict, to_dict
-from catalogue.storage.base import (
-    ID_PREFIX,
-    ConflictError,
-    Database,
-    NotFoundError,
-    journal,
-    now,
-    saved_in,
-    upsert,
-)
+from catalogue.storage.base import Database, journal, saved_in, upsert
+from catalogue.storage.common import ID_PREFIX, ConflictError, NotFoundError, now
 from catalogue.validation import check
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from catalogue import schema
-from catalogue.storage.base import Database, now
+from catalogue.storage.base import Database
+from catalogue.storage.common import now
 from catalogue.textbooks.schools import SchoolList, SchoolRow
 
 

@@ -134,7 +134,6 @@ class PgIndex(CatalogueIndex):
 
     def __init__(self, workspace: Workspace):  # no Whoosh folder: the table is the index
         self.workspace = workspace
-        self.store = workspace.store
         self.path = workspace.index_dir
         self.db = self.store.db
         self.schema = build_schema()  # what the query parser of index.query reads

@@ -28,7 +28,7 @@ from whoosh import highlight
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup
 
-from catalogue.storage.base import typed_id
+from catalogue.storage.common import typed_id
 from index.analysis import analyzer
 from index.forms import VARIANT_SHARE, other_stems
 from index.names import FACETS
