@@ -5,6 +5,7 @@ and the posting arrays that reading Whoosh's segment back would save; its one-lo
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +43,29 @@ def write(folder: Path, docs: list[dict[str, Any]], bulk: bool) -> Any:
     return leaf
 
 
+@pytest.fixture(scope="module")
+def written_by_whoosh(demo_home, tmp_path_factory) -> tuple[list[dict[str, Any]], Path]:
+    """The demo catalogue's documents, and the folder of the one segment Whoosh's own writer
+    wrote from them (written once: the array rules only change which arrays are saved)."""
+    docs = documents(demo_home)
+    folder = tmp_path_factory.mktemp("whoosh") / "segment"
+    write(folder, docs, bulk=False)
+    return docs, folder
+
+
 @pytest.fixture(scope="module", params=ARRAY_RULES, ids=["as-configured", "few-common-words"])
-def segments(request, demo_home, tmp_path_factory, monkeypatch_module) -> tuple[Any, Any]:
-    """The demo catalogue written once by Whoosh's writer (its arrays read back from the
-    segment) and once by BulkWriter (its arrays saved as it commits)."""
+def segments(request, written_by_whoosh, tmp_path_factory, monkeypatch_module) -> tuple[Any, Any]:
+    """The demo catalogue written by Whoosh's writer (its arrays read back from the segment)
+    and by BulkWriter (its arrays saved as it commits), under one array rule."""
     small, least = request.param
     monkeypatch_module.setattr(posting_arrays, "SMALL_SEGMENT", small)
     monkeypatch_module.setattr(posting_arrays, "MIN_RECORDS", least)
-    docs = documents(demo_home)
+    docs, written = written_by_whoosh
     folder = tmp_path_factory.mktemp("bulk")
-    whooshs = write(folder / "whoosh", docs, bulk=False)
+    shutil.copytree(written, folder / "whoosh")
+    (whooshs,) = [
+        r for r, _ in whoosh_index.open_dir(str(folder / "whoosh")).reader().leaf_readers()
+    ]
     posting_arrays.save(folder / "whoosh", whooshs.segment().segment_id(), whooshs)
     return whooshs, write(folder / "bulk", docs, bulk=True)
 
