@@ -160,9 +160,13 @@ class Store:
             for r in rows
         ]
 
-    def iter_records(self, kind: str | None = None, batch: int = 500) -> Iterator[Record]:
-        """All live records (optionally of one kind), ordered by id."""
-        last = ""
+    def iter_records(
+        self, kind: str | None = None, batch: int = 500, share: tuple[int, int] = (0, 1)
+    ) -> Iterator[Record]:
+        """All live records (optionally of one kind), ordered by id; with ``share`` (part,
+        parts) only every ``parts``-th from the ``part``-th (the others are not decoded)."""
+        part, parts = share
+        n, last = 0, ""
         while True:
             query = (
                 select(schema.records.c.id, schema.records.c.data)
@@ -178,7 +182,9 @@ class Store:
             if not rows:
                 return
             for row in rows:
-                yield from_dict(json.loads(row.data))
+                if n % parts == part:
+                    yield from_dict(json.loads(row.data))
+                n += 1
             last = rows[-1].id
 
     def count(self, kind: str | None = None) -> int:

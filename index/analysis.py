@@ -47,6 +47,46 @@ def stem(word: str) -> str:
     return found
 
 
+TERMS: dict[str, str] = {}  # a word as written -> its term ("" for a stop word)
+
+
+def term(original: str) -> str:
+    """The term a word as written is indexed under: lower-cased, «ё» folded into «е»,
+    stemmed; "" for a stop word. Remembered by the word as written (one lookup per token)."""
+    found = TERMS.get(original)
+    if found is None:
+        text = original.lower()
+        if "ё" in text:
+            text = text.replace("ё", "е")
+        found = "" if text in STOP_WORDS else stem(text)
+        if len(TERMS) >= STEM_CACHE:
+            TERMS.clear()
+        TERMS[original] = found
+    return found
+
+
+def word_positions(value: str) -> dict[str, list[int]]:
+    """Each term of a text and its positions: what :class:`WordTokenizer` yields for the
+    index (stop words left out, positions numbered as it numbers them), in one loop without
+    a token object per word (the rebuild's analysis, :mod:`index.bulk`)."""
+    out: dict[str, list[int]] = {}
+    terms = TERMS
+    pos = -1
+    for n, original in enumerate(TOKEN.findall(value)):
+        found = terms.get(original)
+        if found is None:
+            found = term(original)
+        if not found:
+            continue
+        pos = n if pos < 0 else pos + 1
+        at = out.get(found)
+        if at is None:
+            out[found] = [pos]
+        else:
+            at.append(pos)
+    return out
+
+
 class WordTokenizer(Tokenizer):
     """Words (``\\w+``), lower-cased, «ё» folded into «е», stop words dropped (or flagged),
     stemmed: the whole chain in one pass over the text.
@@ -78,22 +118,19 @@ class WordTokenizer(Tokenizer):
         matches: Iterable[re.Match[str]] = (
             TOKEN.finditer(value) if tokenize else [WHOLE.match(value)]  # type: ignore[list-item]
         )
-        stems, stops = STEMS, STOP_WORDS
+        terms = TERMS
         pos: int | None = None
         for n, match in enumerate(matches):
             original = match.group()
-            text = original.lower()
-            if "ё" in text:
-                text = text.replace("ё", "е")
-            if text in stops:
+            text = terms.get(original) or term(original)
+            if not text:  # a stop word
                 if removestops:
                     continue
+                text = original.lower().replace("ё", "е")
                 token.stopped = True
                 token.pos = start_pos + n
             else:
                 token.stopped = False
-                found = stems.get(text)
-                text = found if found is not None else stem(text)
                 pos = start_pos + n if pos is None else pos + 1
                 token.pos = pos
             token.text = text

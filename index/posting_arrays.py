@@ -24,7 +24,7 @@ import contextlib
 import os
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, chain
@@ -50,6 +50,7 @@ REMEMBERED = 50_000  # words looked up per segment before the memo starts again
 SEPARATOR = "\x1f"  # between a field's name and its word in the directory
 FIELDS = (*TEXT_FIELDS, "org_text")
 Span = tuple[int, int, int]  # a word's first posting, its end, its first position
+Entry = tuple[str, npt.NDArray[Any], npt.NDArray[np.int32]]  # a word, its postings, positions
 # segment reader -> its arrays (None: the segment is not in a folder)
 _OPEN: weakref.WeakKeyDictionary[Any, SegmentPostings | None] = weakref.WeakKeyDictionary()
 
@@ -184,25 +185,38 @@ def load(folder: Path, stem: str) -> SegmentPostings | None:
 def save(folder: Path, stem: str, reader: Any) -> SegmentPostings:
     """Read the common words' postings of a segment reader, save them beside the segment
     (unless the folder is read-only) and return them."""
+    names = set(reader.indexed_field_names())
+    complete = reader.doc_count_all() < SMALL_SEGMENT
+    least = 1 if complete else MIN_RECORDS
+
+    def entries() -> Iterator[Entry]:
+        for fieldname in FIELDS:
+            if fieldname not in names:
+                continue
+            for word, info in reader.iter_field(fieldname):
+                if info.doc_frequency() >= least:
+                    part, where = read(reader, fieldname, word, positions=True)
+                    yield f"{fieldname}{SEPARATOR}{word.decode()}", part, where
+
+    return write(folder, stem, entries(), complete)
+
+
+def write(
+    folder: Path, stem: str, entries: Iterable[Entry], complete: bool = False
+) -> SegmentPostings:
+    """Save words' postings (each a ``field\x1fword`` key, its postings and their positions,
+    in any order) beside the segment whose files start with ``stem`` (unless the folder is
+    read-only) and return them; ``complete``: every word of the segment is among them."""
     keys: list[str] = []
     parts: list[npt.NDArray[Any]] = []
     places: list[npt.NDArray[np.int32]] = []
     starts, positions = [0], [0]
-    names = set(reader.indexed_field_names())
-    complete = reader.doc_count_all() < SMALL_SEGMENT
-    least = 1 if complete else MIN_RECORDS
-    for fieldname in FIELDS:
-        if fieldname not in names:
-            continue
-        for word, info in reader.iter_field(fieldname):
-            if info.doc_frequency() < least:
-                continue
-            part, where = read(reader, fieldname, word, positions=True)
-            keys.append(f"{fieldname}{SEPARATOR}{word.decode()}")
-            parts.append(part)
-            places.append(where)
-            starts.append(starts[-1] + len(part))
-            positions.append(positions[-1] + len(where))
+    for key, part, where in entries:
+        keys.append(key)
+        parts.append(part)
+        places.append(where)
+        starts.append(starts[-1] + len(part))
+        positions.append(positions[-1] + len(where))
     postings = np.concatenate(parts) if parts else np.empty(0, POSTING)
     where = np.concatenate(places) if places else np.empty(0, np.int32)
     order = np.argsort(np.array(keys, dtype=str), kind="stable")

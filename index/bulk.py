@@ -1,0 +1,258 @@
+"""The rebuild's index writer: Whoosh's segment writer with the postings kept in memory.
+
+Whoosh's writer analyses each text field into token objects, encodes every posting, puts
+it into a pool that is sorted when the segment is committed, and then reads every posting's
+field length back from the segment's length column. For a rebuild, :class:`BulkWriter`
+keeps each field's terms in a dictionary (term → the documents holding it and their
+positions, from :func:`index.analysis.word_positions`) and the field lengths in memory;
+committing writes the terms in order, a postings block at a time, and saves the posting
+arrays (:mod:`index.posting_arrays`) from the same data instead of reading them back. The
+segment it writes is the one Whoosh's writer writes (same terms, weights, lengths and
+positions), so a search reads it as any other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import chain
+from operator import sub
+from pathlib import Path
+from pickle import dumps
+from typing import Any
+
+import numpy as np
+from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.formats import Positions
+from whoosh.system import emptybytes, pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from index import posting_arrays
+from index.analysis import WordTokenizer, word_positions
+
+# A term's postings: the documents holding it (ascending) and, per document, its positions
+# (a text field) or its (weight, value) pair (any other indexed field). Numbers are held in
+# arrays, not lists of Python ints: a segment of a big rebuild holds millions of postings.
+Postings = tuple["array[int]", list[Any]]
+MEMO = 100_000  # field values whose terms are remembered
+Saved = tuple[str, "array[int]", list["array[int]"]]  # an arrays' word, documents, positions
+
+
+def _fast(field: Any) -> bool:
+    """Whether a field is analysed by :func:`word_positions` (a text field of this project)."""
+    analyzer = field.analyzer if field.indexed else None
+    return (
+        type(field.format) is Positions
+        and field.format.field_boost == 1.0
+        and isinstance(analyzer, CompositeAnalyzer)
+        and len(analyzer.items) == 1
+        and isinstance(analyzer.items[0], WordTokenizer)
+        and field.scorable
+        and not field.separate_spelling()
+        and not field.vector
+    )
+
+
+class BulkWriter(SegmentWriter):
+    """A segment writer for a rebuild: documents added with :meth:`add_document`, written
+    with ``commit(merge=False)``; no deletions, no updates (see the module's docstring)."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        SegmentWriter.__init__(self, ix, **kwargs)
+        self._fast = {name: _fast(field) for name, field in self.schema.items()}
+        self._terms: dict[str, dict[str, Postings]] = {}
+        self._lengths: dict[str, dict[int, int]] = {}  # field → document → length (as saved)
+        self._saved: tuple[list[Saved], bool] | None = None  # the posting arrays' words
+        self._memo: dict[tuple[str, Any], list[tuple[str, int, float, bytes]]] = {}
+
+    def add_document(self, **fields: Any) -> None:
+        """Add one document (the fields Whoosh's ``add_document`` takes, without boosts)."""
+        me: Any = self  # Whoosh's methods are untyped
+        me._check_state()
+        perdoc = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        me._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        for name in names:
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                terms = self._terms.setdefault(name, {})
+                if self._fast[name]:
+                    if not isinstance(value, str):
+                        raise ValueError(f"{value!r} is not unicode")
+                    for word, where in word_positions(value).items():
+                        found = terms.get(word)
+                        if found is None:
+                            terms[word] = (array("I", (docnum,)), [array("i", where)])
+                        else:
+                            found[0].append(docnum)
+                            found[1].append(array("i", where))
+                        length += len(where)
+                else:
+                    for word, freq, weight, vbytes in self._analysed(name, field, value):
+                        found = terms.get(word)
+                        if found is None:
+                            terms[word] = found = (array("I"), [])
+                        found[0].append(docnum)
+                        found[1].append((weight, vbytes))
+                        if field.scorable:
+                            length += freq
+                if length:
+                    self._lengths.setdefault(name, {})[docnum] = byte_to_length(
+                        length_to_byte(length)
+                    )
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _analysed(self, name: str, field: Any, value: Any) -> list[tuple[str, int, float, bytes]]:
+        """The terms Whoosh's field makes of a value (each with its frequency, weight and
+        value), remembered: facet values repeat from record to record."""
+        key = (name, value if isinstance(value, str) else tuple(value))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO:
+                self._memo.clear()
+            found = self._memo[key] = [
+                (btext.decode("utf-8"), freq, weight, vbytes)
+                for btext, freq, weight, vbytes in field.index(value)
+            ]
+        return found
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        saved: list[Saved] = []
+        least = (
+            1
+            if self.docnum - self.docbase < posting_arrays.SMALL_SEGMENT
+            else posting_arrays.MIN_RECORDS
+        )
+        for name in sorted(self._terms):
+            terms, lengths = self._terms[name], self._lengths.get(name, {})
+            field = self.schema[name]
+            writer.start_field(name, field)
+            arrays = self._fast[name] and name in posting_arrays.FIELDS
+            for word in sorted(terms):
+                docs, values = terms[word]
+                writer.start_term(word.encode("utf-8"))
+                if self._fast[name]:
+                    weights = list(map(float, map(len, values)))
+                    encoded = _encoded(values)
+                    if arrays and len(docs) >= least:
+                        saved.append((f"{name}{posting_arrays.SEPARATOR}{word}", docs, values))
+                else:
+                    weights = [weight for weight, _ in values]
+                    encoded = [vbytes or emptybytes for _, vbytes in values]
+                _write_postings(writer._postwriter, docs, weights, encoded, lengths)
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
+        self._terms, self._lengths = {}, {}
+        self._saved = saved, least == 1
+
+    def commit(
+        self, mergetype: Any = None, optimize: Any = None, merge: Any = None, **_: Any
+    ) -> None:
+        """Write the segment, then its posting arrays beside it (not before: assembling the
+        segment's compound file takes in every file named after the segment)."""
+        me: Any = super()
+        me.commit(mergetype, optimize, merge)
+        folder = getattr(self.storage, "folder", None)
+        if folder is not None and self._saved is not None:
+            saved, complete = self._saved
+            order = {name: n for n, name in enumerate(posting_arrays.FIELDS)}
+            saved.sort(key=lambda item: order[item[0].partition(posting_arrays.SEPARATOR)[0]])
+            posting_arrays.write(
+                Path(folder), self.newsegment.segment_id(), _arrays(saved), complete
+            )
+
+
+class _OnePosition(dict[int, bytes]):
+    """A one-position posting's value, by its position (made when first asked for)."""
+
+    def __missing__(self, position: int) -> bytes:
+        value = self[position] = pack_uint(1) + dumps([position], 2)
+        return value
+
+
+ONE = _OnePosition()
+
+
+def _encoded(values: list[array[int]]) -> list[bytes]:
+    """Postings' values in Whoosh's ``Positions`` format: the count of positions, then their
+    gaps pickled."""
+    one = ONE
+    return [
+        one[where[0]]
+        if len(where) == 1
+        else pack_uint(len(where)) + dumps(list(map(sub, where, [0, *where])), 2)
+        for where in values
+    ]
+
+
+def _write_postings(
+    postwriter: Any,
+    docs: Sequence[int],
+    weights: list[float],
+    values: list[bytes],
+    lengths: dict[int, int],
+) -> None:
+    """One term's postings into Whoosh's postings writer, a block at a time (what
+    ``add_posting`` does one posting at a time)."""
+    if not isinstance(postwriter, W3PostingsWriter):
+        for docnum, weight, value in zip(docs, weights, values, strict=True):
+            postwriter.add_posting(docnum, weight, value, lengths.get(docnum, 0))
+        return
+    block_writer: Any = postwriter  # its block buffer, filled as add_posting fills it
+    limit = block_writer._blocklimit
+    for start in range(0, len(docs), limit):
+        if start:
+            block_writer._write_block()
+        end = start + limit
+        block = docs[start:end]
+        block_writer._ids = array("I", block)
+        block_writer._weights = array("f", weights[start:end])
+        chunk = values[start:end]
+        block_writer._values = chunk if all(chunk) else [v for v in chunk if v]
+        block_writer._maxweight = max(0, *block_writer._weights)
+        sizes = list(filter(None, map(lengths.get, block)))
+        block_writer._minlength = min(sizes, default=None)
+        block_writer._maxlength = max(sizes, default=0)
+
+
+def _arrays(saved: list[Saved]) -> Iterator[posting_arrays.Entry]:
+    """The posting arrays' entries (word, postings, positions) of the saved words."""
+    for key, docs, places in saved:
+        part = np.zeros(len(docs), posting_arrays.POSTING)
+        part["doc"] = docs
+        counts = list(map(len, places))
+        part["tf"] = counts
+        part["n"] = counts
+        yield key, part, np.fromiter(chain.from_iterable(places), np.int32)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (reference counting still frees memory)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
