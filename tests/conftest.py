@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -103,22 +102,6 @@ def demo_built_once(run_root: Path) -> Path:
             build_demo(staging)
             staging.parent.rename(built.parent)  # whole, or not at all
     return built
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Under pytest-xdist, when the whole suite runs, the controller starts generating the demo
-    catalogue at once, in a process of its own, while the workers start and collect (about ten
-    seconds): the first worker that needs it no longer builds it while the other one waits."""
-    config = session.config
-    whole_suite = [Path(a).resolve() for a in config.args] == [REPO / "tests"]
-    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None):
-        return
-    if not whole_suite:
-        return
-    run_root = config._tmp_path_factory.getbasetemp()  # the workers' folders are inside it
-    build = "import sys, pathlib, tests.conftest as c; c.demo_built_once(pathlib.Path(sys.argv[1]))"
-    process = subprocess.Popen([sys.executable, "-c", build, str(run_root)], cwd=REPO)
-    config.add_cleanup(lambda: process.kill() or process.wait())
 
 
 @pytest.fixture(scope="session")
