@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make lab    — JupyterLab с демо-каталогом (рабочая папка $(WORKSPACE))"
 	@echo "make test   — проверки: make lint, затем pytest"
-	@echo "make test-fast — быстрые тесты (около 50 с на двух свободных ядрах): без ядер Jupyter, браузера, OCR и других программ"
+	@echo "make test-fast — быстрые тесты (50–56 с на двух свободных ядрах): без ядер Jupyter, браузера, OCR и других программ"
 	@echo "make lint   — ruff check, ruff format --check, mypy"
 	@echo "make demo   — только создать демо-каталог"
 	@echo "make bench  — замеры скорости на демо-каталоге (долго, не входит в test)"
