@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from catalogue.storage.common import now
@@ -87,3 +88,26 @@ def log_search(
             " VALUES (:at, :query, :filters, :total, :elapsed_ms, :corrected, :source)",
             values,
         )
+
+
+class SearchLogWriter:
+    """Logs searches through ``write()``, a write transaction that gives a :data:`Run`: the
+    store's (SQLAlchemy, :class:`catalogue.storage.search_log.SearchLog`) or a plain
+    ``sqlite3`` one (:class:`catalogue.storage.sqlite_reads.SqliteReads`)."""
+
+    def __init__(self, write: Callable[[], AbstractContextManager[Run]]) -> None:
+        self._write = write
+
+    def log(
+        self,
+        query: str,
+        filters: dict[str, list[str]],
+        total: int,
+        elapsed_ms: float,
+        corrected: str | None = None,
+        source: str = "api",
+    ) -> None:
+        """Remember one search (for reports on what people look for and do not find); see
+        :func:`log_search`."""
+        with self._write() as run:
+            log_search(run, query, filters, total, elapsed_ms, corrected, source)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -12,25 +14,12 @@ from catalogue.storage import lookups
 from catalogue.storage.base import Database, runner
 
 
-class SearchLog:
+class SearchLog(lookups.SearchLogWriter):
     """Logging searches and reading the log back (``store.search_log``)."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(lambda: _running(db))
         self.db = db
-
-    def log(
-        self,
-        query: str,
-        filters: dict[str, list[str]],
-        total: int,
-        elapsed_ms: float,
-        corrected: str | None = None,
-        source: str = "api",
-    ) -> None:
-        """Remember one search (for reports on what people look for and do not find); see
-        :func:`catalogue.storage.lookups.log_search`."""
-        with self.db.write() as conn:
-            lookups.log_search(runner(conn), query, filters, total, elapsed_ms, corrected, source)
 
     def entries(self, since: str | None = None) -> list[dict[str, Any]]:
         """Logged searches, oldest first (``since``: an ISO time to start from)."""
@@ -41,3 +30,10 @@ class SearchLog:
             return [
                 {**row._asdict(), "filters": json.loads(row.filters)} for row in conn.execute(query)
             ]
+
+
+@contextmanager
+def _running(db: Database) -> Iterator[lookups.Run]:
+    """A write transaction of ``db`` as a :data:`~catalogue.storage.lookups.Run`."""
+    with db.write() as conn:
+        yield runner(conn)

@@ -18,25 +18,11 @@ from catalogue.storage import lookups
 from catalogue.storage.common import SCHEMA_VERSION, check_version
 
 
-class SearchLogWriter(Protocol):
-    """Where a search is logged (``store.search_log`` or :class:`SqliteReads`'s own)."""
-
-    def log(
-        self,
-        query: str,
-        filters: dict[str, list[str]],
-        total: int,
-        elapsed_ms: float,
-        corrected: str | None = None,
-        source: str = "api",
-    ) -> None: ...
-
-
 class SearchReads(Protocol):
     """What a search reads and writes in the catalogue: the store, or :class:`SqliteReads`."""
 
     @property
-    def search_log(self) -> SearchLogWriter: ...
+    def search_log(self) -> lookups.SearchLogWriter: ...
 
     def pending(self, limit: int | None = None) -> list[tuple[int, str, str]]: ...
 
@@ -51,7 +37,7 @@ class SqliteReads:
         self.path = path
         self._conn: sqlite3.Connection | None = None  # opened on first use, again after close
         self._lock = threading.Lock()  # one statement sequence at a time on the connection
-        self.search_log: SearchLogWriter = _SearchLog(self)
+        self.search_log = lookups.SearchLogWriter(lambda: self._transaction(write=True))
 
     @classmethod
     def open(cls, path: Path) -> SqliteReads | None:
@@ -111,22 +97,3 @@ class SqliteReads:
         """Extracted texts of the given attachments, by hash."""
         with self._transaction() as run:
             return lookups.texts(run, hashes)
-
-
-class _SearchLog:
-    """:class:`SqliteReads`'s search log (see :func:`catalogue.storage.lookups.log_search`)."""
-
-    def __init__(self, reads: SqliteReads) -> None:
-        self._reads = reads
-
-    def log(
-        self,
-        query: str,
-        filters: dict[str, list[str]],
-        total: int,
-        elapsed_ms: float,
-        corrected: str | None = None,
-        source: str = "api",
-    ) -> None:
-        with self._reads._transaction(write=True) as run:
-            lookups.log_search(run, query, filters, total, elapsed_ms, corrected, source)
