@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL server for tests and benchmarks: ``initdb`` + ``pg_ctl`` in a temporary
-folder, listening on 127.0.0.1 only, trusting local connections, deleted when stopped.
+folder, listening on 127.0.0.1 only, trusting local connections, deleted when stopped. A server
+given a folder of its own keeps it: stopped, its databases wait there for the next start.
 
 PostgreSQL refuses to run as root: under root the server runs as the ``postgres`` system user
 (the Debian ``postgresql`` package creates it), its folder handed over to that user.
@@ -55,9 +56,15 @@ def free_port() -> int:
 class Server:
     """One running server; :meth:`database` makes a fresh empty database on it."""
 
-    def __init__(self, settings: dict[str, str] | None = None) -> None:
-        """Start a server; ``settings`` are extra server parameters (``shared_buffers``…)."""
-        self.folder = Path(tempfile.mkdtemp(prefix="imk-pg-"))
+    def __init__(self, settings: dict[str, str] | None = None, folder: Path | None = None) -> None:
+        """Start a server; ``settings`` are extra server parameters (``shared_buffers``…).
+        ``folder``: the server's own folder, kept when stopped (its data reused when present);
+        by default a temporary folder, deleted when stopped."""
+        self.kept = folder is not None
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="imk-pg-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         self.data = self.folder / "data"
         self.port = free_port()
         self._names = itertools.count(1)
@@ -65,8 +72,10 @@ class Server:
         if os.geteuid() == 0:
             self._user = pwd.getpwnam("postgres")
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
-        initdb = [_find("initdb") or "initdb", "-D", str(self.data), "-U", SUPERUSER]
-        self._run([*initdb, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        if not (self.data / "PG_VERSION").exists():
+            shutil.rmtree(self.data, ignore_errors=True)
+            initdb = [_find("initdb") or "initdb", "-D", str(self.data), "-U", SUPERUSER]
+            self._run([*initdb, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -121,8 +130,16 @@ class Server:
             )
             conn.execute(f"DROP SCHEMA {name} CASCADE")
 
+    def databases(self) -> set[str]:
+        """The names of the server's databases."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            return {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+
     def stop(self) -> None:
-        """Stop the server and delete its folder."""
+        """Stop the server and delete its folder (a kept folder: stop cleanly, keep it)."""
+        if self.kept:
+            self._run([*self._pg_ctl, "-m", "fast", "-w", "stop"])
+            return
         try:
             self._run([*self._pg_ctl, "-m", "immediate", "stop"])
         finally:

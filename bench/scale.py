@@ -24,8 +24,11 @@ stemming, bm25) and Tantivy (its Snowball Russian stemmer), then measures in the
 With ``--backend postgresql`` each catalogue is also copied (``imk copy``) into a throwaway
 PostgreSQL server (:mod:`bench.pgserver`), its search table built (timed as the build
 «postgresql») and searched by :mod:`index.pg` in the same interleaved rounds; its save →
-searchable is measured too. ``--no-project`` leaves this project's Whoosh index out (its
-build at 100,000 records takes long on a shared machine): the peers and PostgreSQL only.
+searchable is measured too. ``--keep`` keeps that server's folder (``build/scale/pg-server``)
+and each size's database, so that the next ``--keep`` run skips the copy and the table's build
+while the catalogue and ``PG_INDEX_VERSION`` are unchanged. ``--no-project`` leaves this
+project's Whoosh index out (its build at 100,000 records takes long on a shared machine): the
+peers and PostgreSQL only.
 
 Catalogues and peer indexes are kept under ``build/scale/<size>/`` and reused by later runs
 (the project's index is rebuilt when its ``INDEX_VERSION`` changed or with ``--rebuild``).
@@ -434,22 +437,43 @@ class OnPostgresql(Project):
     name = "postgresql"
 
 
-def on_postgresql(home: Path, server: Any) -> tuple[Path, dict[str, Any]]:
+def on_postgresql(home: Path, server: Any, keep: bool = False) -> tuple[Path, dict[str, Any]]:
     """The catalogue of ``home`` copied into a new database of ``server``, its search table
-    built: the workspace folder naming it, and the build's figures."""
+    built: the workspace folder naming it, and the build's figures. ``keep``: a database kept
+    by an earlier run for this catalogue is reused (its search table rebuilt only when
+    ``PG_INDEX_VERSION`` changed), and this one is kept for the next."""
     from catalogue.maintenance.copy import copy_database
     from catalogue.workspace import Workspace
     from index.engine import CatalogueIndex
+    from index.pg.engine import PG_INDEX_VERSION, PgIndex
 
-    url = server.database(name=f"scale{os.getpid()}x{random.Random().randrange(10**6)}")
-    pg_home = home.parent / "pg"
-    shutil.rmtree(pg_home, ignore_errors=True)
-    pg_home.mkdir()
+    folder = home.parent
+    stamp, saved = folder / "pg.json", folder / "build-postgresql.json"
+    catalogue = json.loads((folder / "catalogue.json").read_text())["key"]
+    kept = json.loads(stamp.read_text()) if keep and stamp.exists() else {}
+    reused = kept.get("catalogue") == catalogue and kept.get("database") in server.databases()
+    name = kept["database"] if reused else f"scale{folder.name}x{random.Random().randrange(10**6)}"
+    url = server.url(name) if reused else server.database(name=name)
+    pg_home = folder / "pg"
+    if not reused:
+        shutil.rmtree(pg_home, ignore_errors=True)
+        stamp.unlink(missing_ok=True)
+        saved.unlink(missing_ok=True)
+    pg_home.mkdir(exist_ok=True)
     (pg_home / "settings.toml").write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
-    source = Workspace.open(home)
-    copy_database(source.store.db, url)
-    source.close()
-    ws = Workspace.create(pg_home)
+    if not reused:
+        source = Workspace.open(home)
+        copy_database(source.store.db, url)
+        source.close()
+        ws = Workspace.create(pg_home)
+        if keep:
+            stamp.write_text(json.dumps({"catalogue": catalogue, "database": name}))
+    else:
+        ws = Workspace.open(pg_home)
+    if reused and saved.exists() and PgIndex.current(ws.store):
+        built: dict[str, Any] = json.loads(saved.read_text())
+        built["reused"] = True
+        return pg_home, built
     before, started, cpu = load(), time.perf_counter(), _usage()["cpu_s"]
     records = CatalogueIndex.build(ws)
     wall = time.perf_counter() - started
@@ -459,6 +483,9 @@ def on_postgresql(home: Path, server: Any) -> tuple[Path, dict[str, Any]]:
     built["load"] = [before, load()]
     built["records_per_wall_s"] = records / wall
     built["records_per_cpu_s"] = records / max(built["cpu_s"], 1e-9)
+    built["pg_index_version"] = PG_INDEX_VERSION
+    if keep:
+        saved.write_text(json.dumps(built))
     return pg_home, built
 
 
@@ -760,7 +787,7 @@ def run_size(
     peers: list[Any] = [*([project] if project else []), Fts5(fts), Tantivy(tv)]
     pg = None
     if args.server is not None:
-        pg_home, builds["postgresql"] = on_postgresql(home, args.server)
+        pg_home, builds["postgresql"] = on_postgresql(home, args.server, args.keep)
         pg = OnPostgresql(pg_home)
         peers.append(pg)
     result["queries"] = measure_queries(peers, filters, args.rounds, args.repeat)
@@ -926,6 +953,13 @@ def main(argv: list[str] | None = None) -> int:
         help="leave this project's Whoosh index out (a PostgreSQL run where its build would not "
         "finish in time): the peers and PostgreSQL only",
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="postgresql: keep the server's folder (build/scale/pg-server) and each size's "
+        "database for the next run; a later --keep run reuses them while the catalogue is the "
+        "same (the search table rebuilt only when PG_INDEX_VERSION changed)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument(
         "--chart", nargs="+", type=Path, metavar="JSON", help="only chart these result files"
@@ -956,7 +990,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.backend == "postgresql" and not args.prepare:
         from bench import pgserver
 
-        args.server = pgserver.Server(PG_SETTINGS)
+        kept = args.cache / "pg-server" if args.keep else None
+        args.server = pgserver.Server(PG_SETTINGS, folder=kept)
     for size in sizes:
         try:
             result = run_size(size, args, emit)
