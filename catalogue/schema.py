@@ -301,6 +301,22 @@ def _v7_pg_inline_facets(conn: Connection) -> None:
     _postgresql_script(conn, lambda: f"ALTER TABLE search_docs {main}")
 
 
+# The grades a record's text mentions («5 класс», «пятый класс»), found once when its row is
+# written (index/pg): a query naming a grade reads this GIN-indexed array beside ``grade``
+# instead of checking phrases in every record's attachments.
+PG_GRADES_NAMED = """
+ALTER TABLE search_docs ADD COLUMN IF NOT EXISTS grades_named text[] NOT NULL DEFAULT '{}';
+ALTER TABLE search_docs ALTER COLUMN grades_named SET STORAGE MAIN;
+CREATE INDEX IF NOT EXISTS search_docs_grades_named ON search_docs USING gin (grades_named)
+"""
+
+
+def _v8_pg_grades_named(conn: Connection) -> None:
+    """PostgreSQL only: the grades a record's text mentions (filled when the search table is
+    rebuilt)."""
+    _postgresql_script(conn, lambda: PG_GRADES_NAMED)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_search_log,
@@ -309,6 +325,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v5_pg_search,
     _v6_pg_search_cut,
     _v7_pg_inline_facets,
+    _v8_pg_grades_named,
 ]
 if len(MIGRATIONS) != SCHEMA_VERSION:  # the number a reader checks without SQLAlchemy
     raise RuntimeError(f"{len(MIGRATIONS)} migrations: set SCHEMA_VERSION in storage/common.py")

@@ -29,12 +29,12 @@ from catalogue.workspace import Workspace
 from index.documents import document
 from index.engine import CatalogueIndex, IndexCheck, Progress, compare
 from index.names import FACETS
-from index.pg.sql import LABELS
+from index.pg.sql import LABELS, grade_mentions
 from index.schema import build_schema
 from index.search import SearchResult
 
 WORD = re.compile(r"\w+")
-PG_INDEX_VERSION = 3  # bump when a document's row changes (its code or its vocabulary words)
+PG_INDEX_VERSION = 4  # bump when a document's row changes (its code or its vocabulary words)
 SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
 BATCH = 500  # records written per statement by a rebuild
 MAX_CONTENT = 400_000  # characters of attachment text indexed (a tsvector holds at most 1 MB)
@@ -46,16 +46,28 @@ def _vector(param: str, label: str = "") -> str:
     return f"setweight({vector}, '{label}')" if label else vector
 
 
+def _literal(value: str) -> str:
+    """A SQL string literal inside :func:`sqlalchemy.text` (a colon is not a parameter)."""
+    return "'" + value.replace("'", "''").replace(":", "\\:") + "'"
+
+
+# The grades a row's text mentions: each grade's phrases checked once, when the row is written
+MENTIONS = ", ".join(
+    f"({_literal(grade)}, CAST({_literal(q)} AS tsquery))" for grade, q in grade_mentions().items()
+)
 UPSERT = f"""
+WITH v AS (SELECT {" || ".join(_vector(name, label) for name, label in LABELS.items())} AS tsv)
 INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
     title_sort, date_sort, sources, hashes, content_words, tsv, meta_tsv, authors_tsv,
-    keywords_tsv, annotation_tsv, org_tsv)
-VALUES (:id, :version, :title, :authors, :annotation,
+    keywords_tsv, annotation_tsv, org_tsv, grades_named)
+SELECT :id, :version, :title, :authors, :annotation,
     {", ".join(f"CAST(:f_{facet} AS text[])" for facet in FACETS)},
     :title_sort, :date_sort, CAST(:sources AS jsonb), CAST(:hashes AS text[]), :content_words,
-    {" || ".join(_vector(name, label) for name, label in LABELS.items())},
+    v.tsv,
     {" || ".join(_vector(name, label) for name, label in LABELS.items() if name != "content")},
-    {_vector("authors")}, {_vector("keywords")}, {_vector("annotation")}, {_vector("org_text")})
+    {_vector("authors")}, {_vector("keywords")}, {_vector("annotation")}, {_vector("org_text")},
+    ARRAY(SELECT m.grade FROM (VALUES {MENTIONS}) m(grade, q) WHERE v.tsv @@ m.q)
+FROM v
 ON CONFLICT (id) DO UPDATE SET
     {
     ", ".join(
@@ -77,6 +89,7 @@ ON CONFLICT (id) DO UPDATE SET
             "keywords_tsv",
             "annotation_tsv",
             "org_tsv",
+            "grades_named",
         )
     )
 }

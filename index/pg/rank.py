@@ -150,7 +150,7 @@ def exact_rows(
     if not head:
         return {}
     ids = built.param(head)
-    kept = ", ".join(("id", "content_words", "meta_tsv", *FACETS, *STRICT_COLUMNS))
+    kept = ", ".join(("id", "content_words", "meta_tsv", "grades_named", *FACETS, *STRICT_COLUMNS))
     found = conn.execute(
         text(
             f"WITH hit AS MATERIALIZED (SELECT {kept}, tsv || ''::tsvector AS tsv "

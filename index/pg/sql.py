@@ -20,6 +20,7 @@ from whoosh import query as wq
 
 from index.analysis import KEEP, stem
 from index.names import FACETS
+from index.query import SCHOOL_GRADES, grade_clause
 from index.schema import FIELD_BOOSTS
 
 # Text field -> its weight in the one tsvector: title > authors/keywords > file names,
@@ -220,12 +221,42 @@ def _phrase_text(words: list[str], slop: int, where: str) -> str:
     return "(" + " | ".join(variants) + ")"
 
 
+def grade_mentions() -> dict[str, str]:
+    """Per school grade, the tsquery of its mentions in the text (the phrases of
+    :func:`index.query.grade_clause`: «5 класс», «пятый класс» in the title, annotation, file
+    names or attachments): what a row's ``grades_named`` is computed by when it is written."""
+    found = {}
+    for grade in SCHOOL_GRADES:
+        phrases = [p for p in grade_clause([grade]).subqueries if isinstance(p, wq.Phrase)]
+        found[str(grade)] = " | ".join(dict.fromkeys(filter(None, map(tsquery, phrases))))
+    return found
+
+
+def _named_grades(q: wq.Query) -> list[str] | None:
+    """The grades of a :func:`index.query.grade_clause`; None for any other query."""
+    if not isinstance(q, wq.Or):
+        return None
+    numbers = [
+        int(str(s.text))
+        for s in q.subqueries
+        if isinstance(s, wq.Term) and s.fieldname == "grade" and str(s.text).isdigit()
+    ]
+    return [str(n) for n in numbers] if numbers and q == grade_clause(numbers) else None
+
+
 def condition(q: wq.Query, built: Condition, strict: bool = False) -> str:
-    """A SQL boolean expression over ``search_docs`` for ``q`` (parameters added to ``built``)."""
+    """A SQL boolean expression over ``search_docs`` for ``q`` (parameters added to ``built``).
+    Grades named in a query read the rows' grades and the grades their text mentions
+    (``grades_named``, found when the row was written): no phrase is checked on the
+    attachments' long text."""
     if isinstance(q, wq.Every):
         return "TRUE"
     if q is wq.NullQuery:
         return "FALSE"
+    named = _named_grades(q)
+    if named is not None:
+        values = f"CAST({built.param(named)} AS text[])"
+        return f"(grade && {values} OR grades_named && {values})"
     text = tsquery(q, strict)
     if text is not None:
         return "TRUE" if not text else matches(text, built)
