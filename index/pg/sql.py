@@ -227,7 +227,7 @@ def grade_mentions() -> dict[str, str]:
     names or attachments): what a row's ``grades_named`` is computed by when it is written."""
     found = {}
     for grade in SCHOOL_GRADES:
-        phrases = [p for p in grade_clause([grade]).subqueries if isinstance(p, wq.Phrase)]
+        phrases = [p for p in grade_clause([grade]).children() if isinstance(p, wq.Phrase)]
         found[str(grade)] = " | ".join(dict.fromkeys(filter(None, map(tsquery, phrases))))
     return found
 
