@@ -470,8 +470,8 @@ def on_postgresql(home: Path, server: Any, keep: bool = False) -> tuple[Path, di
             stamp.write_text(json.dumps({"catalogue": catalogue, "database": name}))
     else:
         ws = Workspace.open(pg_home)
-    if reused and saved.exists() and PgIndex.current(ws.store):
-        built: dict[str, Any] = json.loads(saved.read_text())
+    built: dict[str, Any] = json.loads(saved.read_text()) if saved.exists() else {}
+    if built.get("pg_index_version") == PG_INDEX_VERSION and PgIndex.current(ws.store):
         built["reused"] = True
         return pg_home, built
     before, started, cpu = load(), time.perf_counter(), _usage()["cpu_s"]
