@@ -133,16 +133,22 @@ def answer(
     sorts = tuple(key for key in ("title_sort", "date_sort") if key in by)
     parts = [
         "SELECT 'top' AS part, id AS value, score, row_number() OVER () AS n FROM "
-        f"(SELECT id, score FROM found WHERE {kept} ORDER BY {by} LIMIT {int(wanted.limit)}) t",
-        # found and kept counted in one pass: the kept count rides in the score column
-        f"SELECT 'found', NULL, count(*) FILTER (WHERE {kept}), count(*) FROM found",
+        f"(SELECT id, score FROM found WHERE {kept} ORDER BY {by} LIMIT {int(wanted.limit)}) t"
     ]
+    # found and kept counted in one pass (the kept count rides in the score column): from the
+    # facet counts' groups when there are any (each record is in one group of the first set)
+    counting = f"SELECT 'found', NULL, count(*) FILTER (WHERE {kept}), count(*) FROM found"
     after = []
     counted = FACETS if wanted.counted else ()
     if wanted.counted:
         cte, counts = _counts(list(ok))
         after.append(cte)
+        counting = (
+            f"SELECT 'found', NULL, coalesce(sum(n) FILTER (WHERE {kept}), 0)::float8, "
+            f"coalesce(sum(n), 0)::bigint FROM facets WHERE {TOGETHER[0]} IS NOT NULL"
+        )
         parts += counts
+    parts.insert(1, counting)
     # each found record read once and scored once (OFFSET 0 keeps a subquery whole: its
     # columns computed once, not once per mention), only what the order and counts read kept
     hit = f"SELECT {', '.join((*BASE, *sorts, *columns))} FROM search_docs WHERE {where} OFFSET 0"
