@@ -10,6 +10,7 @@ analyzer into the index.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -67,23 +68,19 @@ def term(original: str) -> str:
 
 def word_positions(value: str) -> dict[str, list[int]]:
     """Each term of a text and its positions: what :class:`WordTokenizer` yields for the
-    index (stop words left out, positions numbered as it numbers them), in one loop without
-    a token object per word (the rebuild's analysis, :mod:`index.bulk`)."""
-    out: dict[str, list[int]] = {}
-    terms = TERMS
-    pos = -1
-    for n, original in enumerate(TOKEN.findall(value)):
-        found = terms.get(original)
-        if found is None:
-            found = term(original)
-        if not found:
-            continue
-        pos = n if pos < 0 else pos + 1
-        at = out.get(found)
-        if at is None:
-            out[found] = [pos]
-        else:
-            at.append(pos)
+    index (stop words left out, positions numbered as it numbers them: from the first kept
+    word's place, one after another), without a token object per word (the rebuild's
+    analysis, :mod:`index.bulk`)."""
+    tokens = TOKEN.findall(value)
+    found = list(map(TERMS.get, tokens))
+    if None in found:
+        found = [
+            known if known is not None else term(t) for known, t in zip(found, tokens, strict=True)
+        ]
+    first = next((n for n, word in enumerate(found) if word), len(found))
+    out: defaultdict[str, list[int]] = defaultdict(list)
+    for pos, word in enumerate(filter(None, found[first:]), first):
+        out[word].append(pos)
     return out
 
 
