@@ -55,8 +55,9 @@ def _literal(value: str) -> str:
 MENTIONS = ", ".join(
     f"({_literal(grade)}, CAST({_literal(q)} AS tsquery))" for grade, q in grade_mentions().items()
 )
+WHOLE = " || ".join(_vector(name, label) for name, label in LABELS.items())
 UPSERT = f"""
-WITH v AS MATERIALIZED (SELECT {" || ".join(_vector(name, label) for name, label in LABELS.items())} AS tsv)
+WITH v AS MATERIALIZED (SELECT {WHOLE} AS tsv)
 INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
     title_sort, date_sort, sources, hashes, content_words, tsv, meta_tsv, authors_tsv,
     keywords_tsv, annotation_tsv, org_tsv, grades_named)
