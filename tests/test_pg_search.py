@@ -250,6 +250,27 @@ def test_a_save_is_found_by_the_next_search_in_any_process(pg):
         pg.sync()
 
 
+def test_a_rebuild_vacuums_the_rows_it_replaced(pg):
+    """A rebuild rewrites every row in one transaction: the rows it replaced are vacuumed
+    as soon as it commits (a manual VACUUM, which autovacuum does not count as its own)."""
+
+    def vacuums() -> int:
+        with pg.db.read() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT vacuum_count FROM pg_stat_user_tables "
+                        "WHERE relname = 'search_docs' AND schemaname = current_schema()"
+                    )
+                ).scalar_one()
+            )
+
+    before = vacuums()
+    assert pg.rebuild() == pg.doc_count() == len(FIXTURE)
+    assert vacuums() == before + 1
+    assert _ids(pg.search("ньютона")) and pg.check().ok
+
+
 def test_sqlite_catalogues_have_no_search_tables(whoosh):
     with whoosh.store.db.read() as conn:
         names = set(

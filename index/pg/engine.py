@@ -205,6 +205,13 @@ class PgIndex(CatalogueIndex):
                 ),
                 {"v": PG_INDEX_VERSION},
             )
+        # every old row is dead once the new ones commit: vacuumed now rather than when
+        # autovacuum comes, searches would read twice the pages meanwhile (and the planner
+        # learns the new table's statistics)
+        with store.db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("VACUUM (ANALYZE) search_docs, search_terms")
+            )
         if progress:
             progress(done, total)
         return done
