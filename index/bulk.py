@@ -47,6 +47,7 @@ from index.analysis import WordTokenizer, word_positions
 Positional = tuple["array[int]", "array[int]", "array[int]"]
 # Any other indexed field's postings: the documents and each one's (weight, value) pair
 Valued = tuple["array[int]", list[tuple[float, bytes]]]
+Saved = tuple[str, Positional]  # a posting arrays' word and its postings
 MEMO = 100_000  # field values whose terms are remembered
 # zlib level of the postings blocks a rebuild writes: level 1 saves ~4 % of a rebuild's CPU
 # time against Whoosh's 3 for a 0.9 % bigger index (10k records); a block records its level
@@ -55,7 +56,6 @@ COMPRESSION = 1
 # where Whoosh's 2 writes a call to ``codecs.encode`` of a latin-1 string (half the time,
 # 40 % smaller compressed, three times as fast to read back); a reader takes any protocol
 DATA_PROTOCOL = 5
-Saved = tuple[str, Positional]  # a posting arrays' word and its postings
 
 
 def _fast(field: Any) -> bool:
@@ -79,8 +79,7 @@ class BulkWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         codec: Any = _BulkCodec  # Whoosh's classes are untyped
-        kwargs.setdefault("codec", codec(compression=COMPRESSION))
-        SegmentWriter.__init__(self, ix, **kwargs)
+        SegmentWriter.__init__(self, ix, codec=codec(compression=COMPRESSION), **kwargs)
         self._fast = {name: _fast(field) for name, field in self.schema.items()}
         self._terms: dict[str, dict[str, Any]] = {}  # field → term → its postings
         self._lengths: dict[str, dict[int, int]] = {}  # field → document → length (as saved)
@@ -185,7 +184,7 @@ class BulkWriter(SegmentWriter):
                 else:
                     weights = [weight for weight, _ in postings[1]]
                     encoded = [vbytes or emptybytes for _, vbytes in postings[1]]
-                _write_postings(writer._postwriter, docs, weights, encoded, lengths)
+                writer._postwriter.add_postings(docs, weights, encoded, lengths)
                 writer.finish_term()
             writer.finish_field()
         writer.close()
@@ -229,8 +228,35 @@ class _BulkCodec(W3Codec):
 
 
 class _BlockWriter(W3PostingsWriter):
-    """Whoosh's postings writer, a block's data pickled with :data:`DATA_PROTOCOL` (the
-    block, its header and the term's statistics otherwise as Whoosh writes them)."""
+    """Whoosh's postings writer taking a term's postings a block at a time, a block's data
+    pickled with :data:`DATA_PROTOCOL` (the block, its header and the term's statistics
+    otherwise as Whoosh writes them)."""
+
+    def add_postings(
+        self,
+        docs: Sequence[int],
+        weights: list[float],
+        values: list[bytes],
+        lengths: dict[int, int],
+    ) -> None:
+        """One term's postings (what ``add_posting`` does one posting at a time): each
+        block's buffer filled at once, the block written when the next one starts (the
+        term's last by ``finish_postings``)."""
+        me: Any = self  # Whoosh's writer is untyped
+        limit = me._blocklimit
+        for start in range(0, len(docs), limit):
+            if start:
+                self._write_block()
+            end = start + limit
+            block = docs[start:end]
+            me._ids = array("I", block)
+            me._weights = array("f", weights[start:end])
+            chunk = values[start:end]
+            me._values = chunk if all(chunk) else [v for v in chunk if v]
+            me._maxweight = max(0, *me._weights)
+            sizes = list(filter(None, map(lengths.get, block)))
+            me._minlength = min(sizes, default=None)
+            me._maxlength = max(sizes, default=0)
 
     def _write_block(self, last: bool = False) -> None:
         me: Any = self  # Whoosh's writer is untyped
@@ -287,36 +313,6 @@ def _encoded(counts: array[int], places: array[int]) -> list[bytes]:
             out.append(pack_uint(count) + dumps(list(map(sub, where, [0, *where])), 2))
         start += count
     return out
-
-
-def _write_postings(
-    postwriter: Any,
-    docs: Sequence[int],
-    weights: list[float],
-    values: list[bytes],
-    lengths: dict[int, int],
-) -> None:
-    """One term's postings into Whoosh's postings writer, a block at a time (what
-    ``add_posting`` does one posting at a time)."""
-    if not isinstance(postwriter, W3PostingsWriter):
-        for docnum, weight, value in zip(docs, weights, values, strict=True):
-            postwriter.add_posting(docnum, weight, value, lengths.get(docnum, 0))
-        return
-    block_writer: Any = postwriter  # its block buffer, filled as add_posting fills it
-    limit = block_writer._blocklimit
-    for start in range(0, len(docs), limit):
-        if start:
-            block_writer._write_block()
-        end = start + limit
-        block = docs[start:end]
-        block_writer._ids = array("I", block)
-        block_writer._weights = array("f", weights[start:end])
-        chunk = values[start:end]
-        block_writer._values = chunk if all(chunk) else [v for v in chunk if v]
-        block_writer._maxweight = max(0, *block_writer._weights)
-        sizes = list(filter(None, map(lengths.get, block)))
-        block_writer._minlength = min(sizes, default=None)
-        block_writer._maxlength = max(sizes, default=0)
 
 
 def _arrays(saved: list[Saved]) -> Iterator[posting_arrays.Entry]:

@@ -22,16 +22,10 @@ ORDERS = {
     "date": "date_sort DESC, score DESC, id",
     "title": "title_sort, score DESC, id",
 }
-NEWEST = "date_sort DESC, id"
+NEWEST = "date_sort DESC, id"  # a query asking for everything: newest first
 # Facets of few values each (kinds, levels, statuses, years, types of resource): counted
 # together from the groups of their combinations (some thousands at most)
-TOGETHER = (
-    "kind",
-    "level",
-    "status",
-    "year",
-    "resource_type",
-)  # a query asking for everything: newest first
+TOGETHER = ("kind", "level", "status", "year", "resource_type")
 
 
 @dataclass(frozen=True)
