@@ -47,6 +47,7 @@ class Answer:
     found: int  # records the query finds
     kept: int  # … of which pass every facet filter
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    counts: list[int] = field(default_factory=list)  # the values of ``counts`` asked for
 
 
 def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
@@ -115,11 +116,13 @@ def answer(
     columns: tuple[str, ...] = (),
     order: str = "",
     before: tuple[str, ...] = (),
+    counts: tuple[str, ...] = (),
 ) -> Answer:
     """Run the statement: ``where`` finds the records; ``columns`` are more columns of each
     (``hit``) that ``score`` reads besides :data:`BASE`; a NULL score drops a record.
     ``order`` replaces the relevance order (:data:`ORDERS`); ``before`` are CTEs (``name AS
-    (…)``) that ``where`` and ``columns`` may read. ``found`` keeps only what the order, the
+    (…)``) that ``where``, ``columns`` and ``counts`` may read; ``counts`` are SQL counts
+    returned beside the records. ``found`` keeps only what the order, the
     filters and the counts read: each filter tested once per record."""
     ok = _ok(wanted.filters, built)
     kept = " AND ".join(f"in_{facet}" for facet in ok) or "TRUE"
@@ -135,14 +138,17 @@ def answer(
     after = []
     counted = FACETS if wanted.counted else ()
     if wanted.counted:
-        cte, counts = _counts(list(ok))
+        cte, by_facet = _counts(list(ok))
         after.append(cte)
         counting = (
             f"SELECT 'found', NULL, coalesce(sum(n) FILTER (WHERE {kept}), 0)::float8, "
             f"coalesce(sum(n), 0)::bigint FROM facets WHERE {TOGETHER[0]} IS NOT NULL"
         )
-        parts += counts
+        parts += by_facet
     parts.insert(1, counting)
+    parts += [
+        f"SELECT 'count', '{n}', NULL, CAST({count} AS bigint)" for n, count in enumerate(counts)
+    ]
     # each found record read once and scored once (OFFSET 0 keeps a subquery whole: its
     # columns computed once, not once per mention), only what the order and counts read kept
     hit = f"SELECT {', '.join((*BASE, *sorts, *columns))} FROM search_docs WHERE {where} OFFSET 0"
@@ -155,11 +161,14 @@ def answer(
     )
     top: list[tuple[int, float, str]] = []
     result = Answer([], 0, 0, {facet: {} for facet in FACETS} if wanted.counted else {})
+    result.counts = [0] * len(counts)
     for r in conn.execute(text(statement), built.params):
         if r.part == "top":
             top.append((int(r.n), float(r.score), r.value))
         elif r.part == "found":
             result.found, result.kept = int(r.n), int(r.score)
+        elif r.part == "count":
+            result.counts[int(r.value)] = int(r.n)
         else:
             result.facets[r.part][r.value] = int(r.n)
     result.ranked = [(score, doc) for _, score, doc in sorted(top)]

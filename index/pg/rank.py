@@ -21,7 +21,6 @@ from index.ranking import (
     PROXIMITY_DEPTH,
     SATURATION,
     Unit,
-    rarity,
     required_units,
 )
 from index.schema import FIELD_BOOSTS
@@ -109,16 +108,21 @@ def first_cut(meta: str, average: float) -> str:
     return f"({FIELD_BOOSTS['title']} * {meta} + CASE WHEN {meta} = 0 THEN {mention} ELSE 0 END)"
 
 
-def first_cut_score(parts: list[Unit], counts: list[int], total: int, average: float) -> str:
+def rarity_sql(count: str, total: int) -> str:
+    """SQL: :func:`index.ranking.rarity` of a count (a SQL expression) among ``total`` records."""
+    found = f"CAST({count} AS float8)"
+    return f"ln(1 + ({total} - {found} + 0.5) / ({found} + 0.5))"
+
+
+def first_cut_score(parts: list[Unit], weights: list[str], average: float) -> str:
     """SQL over each part's flag ``f<n>`` and short fields' rank ``a<n>``: the score
-    :func:`index.ranking.combine` gives the first cut's evidence (``counts``: how many records
-    each part finds); the caller keeps only the records matching enough parts."""
+    :func:`index.ranking.combine` gives the first cut's evidence (``weights``: each part's
+    rarity, SQL); the caller keeps only the records matching enough parts."""
     score = []
-    for n, (unit, count) in enumerate(zip(parts, counts, strict=True)):
-        weight = rarity(count, total) if count else 0.0
+    for n, (unit, weight) in enumerate(zip(parts, weights, strict=True)):
         found = first_cut(f"a{n}", average)
         earned = f"{FACT_SHARE}" if unit.fact else f"{found} / ({found} + {SATURATION})"
-        score.append(f"CASE WHEN f{n} THEN {weight * unit.share!r} * {earned} ELSE 0 END")
+        score.append(f"CASE WHEN f{n} THEN {weight} * {unit.share!r} * {earned} ELSE 0 END")
     return " + ".join(score)
 
 

@@ -43,6 +43,7 @@ from index.pg.rank import (
     exact_rows,
     first_cut,
     first_cut_score,
+    rarity_sql,
     required,
 )
 from index.pg.sql import (
@@ -63,6 +64,7 @@ from index.ranking import (
     elsewhere,
     mean_weight,
     named,
+    rarity,
 )
 from index.search import (
     Hit,
@@ -164,27 +166,34 @@ def _attempt(
     clauses = ""
     if the_plan.clauses and not optional_clauses:
         clauses = "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
-    counts, own = _counted(conn, built, finds, owns, clauses)
+    some, own = _matched(conn, built, finds, owns, clauses)
     k = range(len(parts))
-    needed = required(parts, counts, loose)
-    found_by = []
+    needed = required(parts, some, loose)
+    found_by: list[str] = []
+    counted: tuple[str, ...] = ()
     if needed == len(parts):  # every part required: the index intersects their records
+        counts = _counted(conn, built, finds, clauses)
+        weights = [repr(rarity(count, total)) if count else "0.0" for count in counts]
         where = " AND ".join(finds) + clauses
         columns += [f"TRUE AS f{n}" for n in k]
-    else:  # each part's records found once (a phrase's positions checked once), then by id
+    else:  # each part's records found once (a phrase's positions checked once), counted
+        # from them in the same statement, then matched by id
         found_by = [
             f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]})" for n in k
         ]
+        counted = tuple(f"(SELECT count(*) FROM u{n})" for n in k)
+        weights = [rarity_sql(count, total) for count in counted]
         where = f"({' OR '.join(finds)}){clauses}"
         columns += [f"id IN (SELECT id FROM u{n}) AS f{n}" for n in k]
     kinds, subjects = named(parts)
     enough = " + ".join(f"f{n}::int" for n in k)
-    score = (
-        f"CASE WHEN {enough} >= {needed} THEN {first_cut_score(parts, counts, total, average)} END"
-    )
+    score = f"CASE WHEN {enough} >= {needed} THEN {first_cut_score(parts, weights, average)} END"
     other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
-    got = answer(conn, built, where, score, wanted, columns=tuple(columns), before=tuple(found_by))
+    got = answer(
+        conn, built, where, score, wanted, tuple(columns), before=tuple(found_by), counts=counted
+    )
+    counts = got.counts if counted else counts
     ranked = got.ranked
     q = wq.Or([u.query for u in parts])
     if wanted.sort != "relevance":
@@ -215,21 +224,29 @@ def _attempt(
     return the_plan, _found(q, got, ranked, unknown=not all(own))
 
 
-def _counted(
+def _matched(
     conn: Connection, built: Condition, finds: list[str], owns: list[str | None], clauses: str
 ) -> tuple[list[int], list[bool]]:
-    """How many records each part's condition finds (with the field clauses ``clauses``
-    required), and whether its own form finds any (the others may have found them all). A
-    count reads the index and the visibility map, not the rows."""
-    counts = [f"(SELECT count(*) FROM search_docs WHERE {find}{clauses})" for find in finds]
+    """Whether some record matches each part's condition (1 or 0, with the field clauses
+    ``clauses`` required), and whether its own form does (the others may have found them
+    all). One index lookup each: no record is read past the first."""
+    found = [f"EXISTS (SELECT 1 FROM search_docs WHERE {find}{clauses})" for find in finds]
     owned = [
         f"EXISTS (SELECT 1 FROM search_docs WHERE {own}{clauses})" if own else "NULL"
         for own in owns
     ]
-    row = conn.execute(text(f"SELECT {', '.join(counts + owned)}"), built.params).one()
-    found = [int(n) for n in row[: len(finds)]]
+    row = conn.execute(text(f"SELECT {', '.join(found + owned)}"), built.params).one()
+    some = [int(bool(h)) for h in row[: len(finds)]]
     has = row[len(finds) :]
-    return found, [n > 0 if h is None else bool(h) for n, h in zip(found, has, strict=True)]
+    return some, [bool(n) if h is None else bool(h) for n, h in zip(some, has, strict=True)]
+
+
+def _counted(conn: Connection, built: Condition, finds: list[str], clauses: str) -> list[int]:
+    """How many records each part's condition finds (with the field clauses ``clauses``
+    required)."""
+    counts = [f"(SELECT count(*) FROM search_docs WHERE {find}{clauses})" for find in finds]
+    row = conn.execute(text(f"SELECT {', '.join(counts)}"), built.params).one()
+    return [int(n) for n in row]
 
 
 def _word(q: wq.Query) -> str | None:
