@@ -317,6 +317,28 @@ def _v8_pg_grades_named(conn: Connection) -> None:
     _postgresql_script(conn, lambda: PG_GRADES_NAMED)
 
 
+# Facet counts group the records a search finds by small integers rather than by their arrays
+# of text (hashing an array of strings per record cost more than finding the record): each
+# facet's distinct arrays of values get a code once (``search_facet_codes``, the array kept as
+# JSON text for lookups and as an array to count by), each row keeps its eight codes.
+PG_FACET_CODES = """
+CREATE TABLE IF NOT EXISTS search_facet_codes (
+    code integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    facet text NOT NULL,
+    key text NOT NULL,
+    value text[] NOT NULL,
+    UNIQUE (facet, key)
+);
+ALTER TABLE search_docs ADD COLUMN IF NOT EXISTS facet_codes integer[] NOT NULL DEFAULT '{}';
+ALTER TABLE search_docs ALTER COLUMN facet_codes SET STORAGE MAIN
+"""
+
+
+def _v9_pg_facet_codes(conn: Connection) -> None:
+    """PostgreSQL only: the facet values' codes (filled when the search table is rebuilt)."""
+    _postgresql_script(conn, lambda: PG_FACET_CODES)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_initial,
     _v2_search_log,
@@ -326,6 +348,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v6_pg_search_cut,
     _v7_pg_inline_facets,
     _v8_pg_grades_named,
+    _v9_pg_facet_codes,
 ]
 if len(MIGRATIONS) != SCHEMA_VERSION:  # the number a reader checks without SQLAlchemy
     raise RuntimeError(f"{len(MIGRATIONS)} migrations: set SCHEMA_VERSION in storage/common.py")

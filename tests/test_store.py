@@ -179,4 +179,4 @@ def test_an_old_database_is_migrated_in_place(url):
     store.search_log.log("дроби", {"grade": ["5"]}, total=3, elapsed_ms=12.5, source="cli")
     assert store.search_log.entries()[0]["filters"] == {"grade": ["5"]}
     with store.db.read() as conn:
-        assert schema.current_version(conn) == schema.SCHEMA_VERSION == 8
+        assert schema.current_version(conn) == schema.SCHEMA_VERSION == 9

@@ -77,7 +77,7 @@ def is_postgresql(url: str) -> bool:
 
 # The schema version this program writes: one per migration (catalogue/schema.py checks that
 # its MIGRATIONS are this many). Here so a reader can check a database without SQLAlchemy.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def check_version(found: int) -> None:

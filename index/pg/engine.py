@@ -34,7 +34,7 @@ from index.schema import build_schema
 from index.search import SearchResult
 
 WORD = re.compile(r"\w+")
-PG_INDEX_VERSION = 4  # bump when a document's row changes (its code or its vocabulary words)
+PG_INDEX_VERSION = 5  # bump when a document's row changes (its code or its vocabulary words)
 SYNC_LOCK = 0x494D4B50  # "IMKP": one replay of the journal at a time
 BATCH = 500  # records written per statement by a rebuild
 MAX_CONTENT = 400_000  # characters of attachment text indexed (a tsvector holds at most 1 MB)
@@ -60,14 +60,15 @@ UPSERT = f"""
 WITH v AS MATERIALIZED (SELECT {WHOLE} AS tsv)
 INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
     title_sort, date_sort, sources, hashes, content_words, tsv, meta_tsv, authors_tsv,
-    keywords_tsv, annotation_tsv, org_tsv, grades_named)
+    keywords_tsv, annotation_tsv, org_tsv, grades_named, facet_codes)
 SELECT :id, :version, :title, :authors, :annotation,
     {", ".join(f"CAST(:f_{facet} AS text[])" for facet in FACETS)},
     :title_sort, :date_sort, CAST(:sources AS jsonb), CAST(:hashes AS text[]), :content_words,
     v.tsv,
     {" || ".join(_vector(name, label) for name, label in LABELS.items() if name != "content")},
     {_vector("authors")}, {_vector("keywords")}, {_vector("annotation")}, {_vector("org_text")},
-    ARRAY(SELECT m.grade FROM (VALUES {MENTIONS}) m(grade, q) WHERE v.tsv @@ m.q)
+    ARRAY(SELECT m.grade FROM (VALUES {MENTIONS}) m(grade, q) WHERE v.tsv @@ m.q),
+    CAST(:codes AS integer[])
 FROM v
 ON CONFLICT (id) DO UPDATE SET
     {
@@ -91,6 +92,7 @@ ON CONFLICT (id) DO UPDATE SET
             "annotation_tsv",
             "org_tsv",
             "grades_named",
+            "facet_codes",
         )
     )
 }
@@ -111,6 +113,37 @@ SELECT DISTINCT t FROM search_docs, unnest(tsvector_to_array(tsv)) t
 WHERE id = ANY(:ids) AND t !~ '^[0-9]'
 ON CONFLICT DO NOTHING
 """
+
+
+# Each facet's arrays of values get a code once; concurrent writers add missing ones in the
+# same (sorted) order, and a code once given never changes
+ADD_CODES = """
+INSERT INTO search_facet_codes (facet, key, value)
+SELECT f, k, ARRAY(SELECT jsonb_array_elements_text(CAST(k AS jsonb)))
+FROM unnest(CAST(:facets AS text[]), CAST(:keys AS text[])) AS n(f, k)
+ON CONFLICT (facet, key) DO NOTHING
+"""
+FIND_CODES = """
+SELECT c.facet, c.key, c.code FROM search_facet_codes c
+JOIN unnest(CAST(:facets AS text[]), CAST(:keys AS text[])) AS n(f, k) ON c.facet = f AND c.key = k
+"""
+
+
+def _key(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False)
+
+
+def add_codes(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Give each row's parameters its facets' codes (``codes``, in :data:`FACETS` order),
+    coding the arrays of values not seen before."""
+    if not rows:
+        return
+    wanted = sorted({(facet, _key(r[f"f_{facet}"])) for r in rows for facet in FACETS})
+    params = {"facets": [f for f, _ in wanted], "keys": [k for _, k in wanted]}
+    conn.execute(text(ADD_CODES), params)
+    codes = {(f, k): code for f, k, code in conn.execute(text(FIND_CODES), params)}
+    for r in rows:
+        r["codes"] = [codes[facet, _key(r[f"f_{facet}"])] for facet in FACETS]
 
 
 def row(record: Record, content: str) -> dict[str, Any]:
@@ -139,6 +172,7 @@ def write_rows(conn: Connection, store: Store, records: list[Record]) -> None:
     rows = [
         row(r, "\n\n".join(texts.get(a.sha256, "") for a in r.attachments).strip()) for r in records
     ]
+    add_codes(conn, rows)
     conn.execute(text(UPSERT), rows)
     conn.execute(text(NEW_TERMS), {"ids": [r.id for r in records]})
 
@@ -184,6 +218,7 @@ class PgIndex(CatalogueIndex):
             upto = conn.execute(text("SELECT max(seq) FROM index_journal")).scalar()
             conn.execute(text("DELETE FROM search_docs"))
             conn.execute(text("DELETE FROM search_terms"))
+            conn.execute(text("DELETE FROM search_facet_codes"))  # only the arrays in use
             batch: list[Record] = []
             for record in store.iter_records():
                 batch.append(record)
@@ -210,7 +245,7 @@ class PgIndex(CatalogueIndex):
         # learns the new table's statistics)
         with store.db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("VACUUM (ANALYZE) search_docs, search_terms")
+                text("VACUUM (ANALYZE) search_docs, search_terms, search_facet_codes")
             )
         if progress:
             progress(done, total)

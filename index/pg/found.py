@@ -16,7 +16,9 @@ from sqlalchemy import Connection, text
 from index.names import FACETS
 from index.pg.sql import Condition
 
-BASE = ("id", "content_words", *FACETS)  # what every score may read besides its own columns
+BASE = ("id", "content_words", "facet_codes", *FACETS)  # what every score may read
+# Each facet's code in a row's ``facet_codes`` (in FACETS order), as ``found`` keeps it
+CODES = tuple(f"facet_codes[{n}] AS c_{facet}" for n, facet in enumerate(FACETS, 1))
 ORDERS = {
     "relevance": "score DESC, id",
     "date": "date_sort DESC, score DESC, id",
@@ -62,11 +64,11 @@ def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
 def _counts(filtered: list[str]) -> tuple[str, list[str]]:
     """A CTE ``facets`` and SQL per facet: its counts over ``found`` without its own filter
     (``filtered``: the facets a filter limits, ``in_<facet>`` whether a record passes it).
-    One pass over ``found`` groups the records by several grouping sets at once: the facets
-    of few values (:data:`TOGETHER`) in one set, their combinations few (and each filter's
-    flag beside them), then each other facet's whole array (a few distinct arrays) beside
-    whether a record passes the other facets' filters (``ok_<facet>``); only the groups are
-    unnested. A grouping set costs each record a hash: five sets instead of eight."""
+    One pass over ``found`` groups the records by their facets' codes (``c_<facet>``, see
+    ``search_facet_codes``) in several grouping sets at once: the facets of few values
+    (:data:`TOGETHER`) in one set, their combinations few (and each filter's flag beside
+    them), then each other facet's code beside whether a record passes the other facets'
+    filters (``ok_<facet>``); only the groups are looked up and unnested."""
     others = {
         facet: " AND ".join(f"in_{f}" for f in filtered if f != facet)
         for facet in FACETS
@@ -74,21 +76,21 @@ def _counts(filtered: list[str]) -> tuple[str, list[str]]:
     }
     apart = [facet for facet in FACETS if facet not in TOGETHER]
     sets = ", ".join(
-        [f"({', '.join((*TOGETHER, *(f'in_{f}' for f in filtered)))})"]
-        + [f"({facet}, ok_{facet})" if facet in others else f"({facet})" for facet in apart]
+        [f"({', '.join((*(f'c_{f}' for f in TOGETHER), *(f'in_{f}' for f in filtered)))})"]
+        + [f"(c_{facet}, ok_{facet})" if facet in others else f"(c_{facet})" for facet in apart]
     )
     flags = "".join(f", {others[facet]} AS ok_{facet}" for facet in apart if facet in others)
     flags += "".join(f", in_{f}" for f in filtered)
     named = ", ".join(
         (
-            *FACETS,
+            *(f"c_{facet}" for facet in FACETS),
             *(f"in_{f}" for f in filtered),
             *(f"ok_{facet}" for facet in apart if facet in others),
         )
     )
     cte = (
         f"facets AS MATERIALIZED (SELECT {named}, count(*) AS n "
-        f"FROM (SELECT {', '.join(FACETS)}{flags} FROM found) f "
+        f"FROM (SELECT {', '.join(f'c_{facet}' for facet in FACETS)}{flags} FROM found) f "
         f"GROUP BY GROUPING SETS ({sets}))"
     )
     counts = []
@@ -101,8 +103,8 @@ def _counts(filtered: list[str]) -> tuple[str, list[str]]:
             passes = f" AND ok_{facet}"
         counts.append(
             f"SELECT '{facet}' AS part, v AS value, NULL::float8 AS score, sum(n)::bigint AS n "
-            f"FROM facets, unnest(facets.{facet}) AS v WHERE facets.{facet} IS NOT NULL"
-            f"{passes} GROUP BY v"
+            f"FROM facets JOIN search_facet_codes c ON c.code = facets.c_{facet}, "
+            f"unnest(c.value) AS v WHERE TRUE{passes} GROUP BY v"
         )
     return cte, counts
 
@@ -136,13 +138,13 @@ def answer(
     # facet counts' groups when there are any (each record is in one group of the first set)
     counting = f"SELECT 'found', NULL, count(*) FILTER (WHERE {kept}), count(*) FROM found"
     after = []
-    counted = FACETS if wanted.counted else ()
+    counted = CODES if wanted.counted else ()
     if wanted.counted:
         cte, by_facet = _counts(list(ok))
         after.append(cte)
         counting = (
             f"SELECT 'found', NULL, coalesce(sum(n) FILTER (WHERE {kept}), 0)::float8, "
-            f"coalesce(sum(n), 0)::bigint FROM facets WHERE {TOGETHER[0]} IS NOT NULL"
+            f"coalesce(sum(n), 0)::bigint FROM facets WHERE c_{TOGETHER[0]} IS NOT NULL"
         )
         parts += by_facet
     parts.insert(1, counting)
