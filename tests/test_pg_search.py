@@ -200,6 +200,44 @@ def test_facets_and_totals_are_those_of_whoosh(pg, whoosh, query, filters):
     assert sorted(_ids(ours)) == sorted(_ids(theirs))
 
 
+CODED = (
+    "SELECT d.id, u.n, c.facet, c.value FROM search_docs d, "
+    "unnest(d.facet_codes) WITH ORDINALITY AS u(code, n) "
+    "JOIN search_facet_codes c ON c.code = u.code"
+)
+
+
+def _coded(pg) -> dict[tuple[str, str], list[str]]:
+    with pg.db.read() as conn:
+        found = conn.execute(text(CODED)).all()
+    assert all(FACETS[r.n - 1] == r.facet for r in found)  # in the order of FACETS
+    return {(r.id, r.facet): list(r.value) for r in found}
+
+
+def test_every_row_names_the_codes_of_its_own_facet_values(pg):
+    """Facet counts group the found records by integer codes: each row's code of a facet
+    stands for exactly the row's array of values, equal arrays sharing one code."""
+    coded = _coded(pg)
+    with pg.db.read() as conn:
+        rows = conn.execute(text(f"SELECT id, {', '.join(FACETS)} FROM search_docs")).all()
+        distinct = conn.execute(
+            text("SELECT count(DISTINCT (facet, key)), count(*) FROM search_facet_codes")
+        ).one()
+    assert rows and distinct[0] == distinct[1]
+    for r in rows:
+        assert {facet: coded[r.id, facet] for facet in FACETS} == {
+            facet: list(getattr(r, facet)) for facet in FACETS
+        }
+    saved = pg.store.save(_m("Задачи по механике", subjects=["Физика"], grades=["11"]), by="тест")
+    try:
+        pg.sync()
+        assert _coded(pg)[saved.id, "grade"] == ["11"]  # an array no row had before
+        assert pg.search("", filters={"grade": ["11"]}).facets["subject"] == {"Физика": 1}
+    finally:
+        pg.store.delete(saved.id, by="тест")
+        pg.sync()
+
+
 def test_a_facet_ignores_its_own_selection(pg):
     result = pg.search("", filters={"subject": ["Физика"]})
     assert result.total == 1

@@ -49,7 +49,7 @@ class Answer:
     found: int  # records the query finds
     kept: int  # … of which pass every facet filter
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    counts: list[int] = field(default_factory=list)  # the values of ``counts`` asked for
+    figures: list[int] = field(default_factory=list)  # the values of ``figures`` asked for
 
 
 def _ok(filters: dict[str, list[str]], built: Condition) -> dict[str, str]:
@@ -118,13 +118,13 @@ def answer(
     columns: tuple[str, ...] = (),
     order: str = "",
     before: tuple[str, ...] = (),
-    counts: tuple[str, ...] = (),
+    figures: tuple[str, ...] = (),
 ) -> Answer:
     """Run the statement: ``where`` finds the records; ``columns`` are more columns of each
     (``hit``) that ``score`` reads besides :data:`BASE`; a NULL score drops a record.
     ``order`` replaces the relevance order (:data:`ORDERS`); ``before`` are CTEs (``name AS
-    (…)``) that ``where``, ``columns`` and ``counts`` may read; ``counts`` are SQL counts
-    returned beside the records. ``found`` keeps only what the order, the
+    (…)``) that ``where``, ``columns`` and ``figures`` may read; ``figures`` are SQL integers
+    (counts, flags) returned beside the records. ``found`` keeps only what the order, the
     filters and the counts read: each filter tested once per record."""
     ok = _ok(wanted.filters, built)
     kept = " AND ".join(f"in_{facet}" for facet in ok) or "TRUE"
@@ -149,7 +149,8 @@ def answer(
         parts += by_facet
     parts.insert(1, counting)
     parts += [
-        f"SELECT 'count', '{n}', NULL, CAST({count} AS bigint)" for n, count in enumerate(counts)
+        f"SELECT 'figure', '{n}', NULL, CAST(CAST({sql} AS int) AS bigint)"
+        for n, sql in enumerate(figures)
     ]
     # each found record read once and scored once (OFFSET 0 keeps a subquery whole: its
     # columns computed once, not once per mention), only what the order and counts read kept
@@ -163,14 +164,14 @@ def answer(
     )
     top: list[tuple[int, float, str]] = []
     result = Answer([], 0, 0, {facet: {} for facet in FACETS} if wanted.counted else {})
-    result.counts = [0] * len(counts)
+    result.figures = [0] * len(figures)
     for r in conn.execute(text(statement), built.params):
         if r.part == "top":
             top.append((int(r.n), float(r.score), r.value))
         elif r.part == "found":
             result.found, result.kept = int(r.n), int(r.score)
-        elif r.part == "count":
-            result.counts[int(r.value)] = int(r.n)
+        elif r.part == "figure":
+            result.figures[int(r.value)] = int(r.n)
         else:
             result.facets[r.part][r.value] = int(r.n)
     result.ranked = [(score, doc) for _, score, doc in sorted(top)]

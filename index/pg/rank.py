@@ -17,8 +17,10 @@ from sqlalchemy import Connection, text
 from index.names import FACETS
 from index.pg.sql import OPERAND, STRICT, WEIGHTS, Condition
 from index.ranking import (
+    ALL_REQUIRED_UP_TO,
     FACT_SHARE,
     PROXIMITY_DEPTH,
+    REQUIRED_SHARE,
     SATURATION,
     Unit,
     required_units,
@@ -131,6 +133,18 @@ def required(parts: list[Unit], counts: list[int], loose: bool) -> int:
     ``loose``)."""
     some = sum(1 for unit, count in zip(parts, counts, strict=True) if count and not unit.where)
     return 1 if loose else required_units(some)
+
+
+def required_sql(parts: list[Unit], counts: list[str], loose: bool) -> str:
+    """SQL of :func:`required` over the parts' counts (SQL expressions)."""
+    if loose:
+        return "1"
+    named = [count for unit, count in zip(parts, counts, strict=True) if not unit.where]
+    some = "(" + (" + ".join(f"CAST({count} > 0 AS int)" for count in named) or "0") + ")"
+    return (
+        f"(CASE WHEN {some} <= {ALL_REQUIRED_UP_TO} THEN greatest(1, {some}) "
+        f"ELSE CAST(ceil({some} * {REQUIRED_SHARE}) AS int) END)"
+    )
 
 
 def elsewhere_sql(kinds: frozenset[str], subjects: frozenset[str], built: Condition) -> str:

@@ -45,6 +45,7 @@ from index.pg.rank import (
     first_cut_score,
     rarity_sql,
     required,
+    required_sql,
 )
 from index.pg.sql import (
     Condition,
@@ -57,6 +58,7 @@ from index.pg.sql import (
 from index.pg.terms import PgTerms
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import (
+    ALL_REQUIRED_UP_TO,
     OTHER_SHARE,
     Unit,
     add_proximity,
@@ -166,34 +168,43 @@ def _attempt(
     clauses = ""
     if the_plan.clauses and not optional_clauses:
         clauses = "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
-    some, own = _matched(conn, built, finds, owns, clauses)
     k = range(len(parts))
-    needed = required(parts, some, loose)
     found_by: list[str] = []
-    counted: tuple[str, ...] = ()
-    if needed == len(parts):  # every part required: the index intersects their records
-        counts = _counted(conn, built, finds, clauses)
+    figures: tuple[str, ...] = ()
+    counts: list[int] = []
+    own: list[bool] = []
+    every = len(parts) <= ALL_REQUIRED_UP_TO
+    if every:  # few parts, counted first: every part found is required
+        counts, own = _counted(conn, built, finds, owns, clauses)
+        needed = str(required(parts, counts, loose))
         weights = [repr(rarity(count, total)) if count else "0.0" for count in counts]
+        every = needed == str(len(parts))
+    if every:  # the index intersects their records
         where = " AND ".join(finds) + clauses
         columns += [f"TRUE AS f{n}" for n in k]
-    else:  # each part's records found once (a phrase's positions checked once), counted
-        # from them in the same statement, then matched by id
+    else:  # each part's records found once (a phrase's positions checked once), then by id
         found_by = [
-            f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]})" for n in k
+            f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]}{clauses})"
+            for n in k
         ]
-        counted = tuple(f"(SELECT count(*) FROM u{n})" for n in k)
-        weights = [rarity_sql(count, total) for count in counted]
         where = f"({' OR '.join(finds)}){clauses}"
         columns += [f"id IN (SELECT id FROM u{n}) AS f{n}" for n in k]
+        if not counts:  # counted from them in the same statement, as are what they require
+            counted = [f"(SELECT count(*) FROM u{n})" for n in k]
+            weights = [rarity_sql(count, total) for count in counted]
+            needed = required_sql(parts, counted, loose)
+            figures = (*counted, *(_exists(own_, clauses) for own_ in owns if own_))
     kinds, subjects = named(parts)
     enough = " + ".join(f"f{n}::int" for n in k)
     score = f"CASE WHEN {enough} >= {needed} THEN {first_cut_score(parts, weights, average)} END"
     other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
     got = answer(
-        conn, built, where, score, wanted, tuple(columns), before=tuple(found_by), counts=counted
+        conn, built, where, score, wanted, tuple(columns), before=tuple(found_by), figures=figures
     )
-    counts = got.counts if counted else counts
+    if figures:
+        counts, has = got.figures[: len(parts)], iter(got.figures[len(parts) :])
+        own = [bool(next(has)) if o else n > 0 for o, n in zip(owns, counts, strict=True)]
     ranked = got.ranked
     q = wq.Or([u.query for u in parts])
     if wanted.sort != "relevance":
@@ -224,29 +235,23 @@ def _attempt(
     return the_plan, _found(q, got, ranked, unknown=not all(own))
 
 
-def _matched(
+def _exists(find: str, clauses: str) -> str:
+    """SQL: whether some record meets the condition ``find`` and the field clauses."""
+    return f"EXISTS (SELECT 1 FROM search_docs WHERE {find}{clauses})"
+
+
+def _counted(
     conn: Connection, built: Condition, finds: list[str], owns: list[str | None], clauses: str
 ) -> tuple[list[int], list[bool]]:
-    """Whether some record matches each part's condition (1 or 0, with the field clauses
-    ``clauses`` required), and whether its own form does (the others may have found them
-    all). One index lookup each: no record is read past the first."""
-    found = [f"EXISTS (SELECT 1 FROM search_docs WHERE {find}{clauses})" for find in finds]
-    owned = [
-        f"EXISTS (SELECT 1 FROM search_docs WHERE {own}{clauses})" if own else "NULL"
-        for own in owns
-    ]
-    row = conn.execute(text(f"SELECT {', '.join(found + owned)}"), built.params).one()
-    some = [int(bool(h)) for h in row[: len(finds)]]
-    has = row[len(finds) :]
-    return some, [bool(n) if h is None else bool(h) for n, h in zip(some, has, strict=True)]
-
-
-def _counted(conn: Connection, built: Condition, finds: list[str], clauses: str) -> list[int]:
     """How many records each part's condition finds (with the field clauses ``clauses``
-    required)."""
+    required), and whether its own form finds any (the others may have found them all). A
+    count reads the index and the visibility map, not the rows."""
     counts = [f"(SELECT count(*) FROM search_docs WHERE {find}{clauses})" for find in finds]
-    row = conn.execute(text(f"SELECT {', '.join(counts)}"), built.params).one()
-    return [int(n) for n in row]
+    owned = [_exists(own, clauses) if own else "NULL" for own in owns]
+    row = conn.execute(text(f"SELECT {', '.join(counts + owned)}"), built.params).one()
+    found = [int(n) for n in row[: len(finds)]]
+    has = row[len(finds) :]
+    return found, [n > 0 if h is None else bool(h) for n, h in zip(found, has, strict=True)]
 
 
 def _word(q: wq.Query) -> str | None:
