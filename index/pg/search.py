@@ -190,7 +190,9 @@ def _attempt(
         where = f"({' OR '.join(finds)}){clauses}"
         columns += [f"id IN (SELECT id FROM u{n}) AS f{n}" for n in k]
         if not counts:  # counted from them in the same statement, as are what they require
-            counted = [f"(SELECT count(*) FROM u{n})" for n in k]
+            tally = ", ".join(f"(SELECT count(*) FROM u{n}) AS n{n}" for n in k)
+            found_by.append(f"tally AS MATERIALIZED (SELECT {tally})")  # each counted once
+            counted = [f"(SELECT n{n} FROM tally)" for n in k]
             weights = [rarity_sql(count, total) for count in counted]
             needed = required_sql(parts, counted, loose)
             figures = (*counted, *(_exists(own_, clauses) for own_ in owns if own_))
