@@ -11,14 +11,16 @@ import re
 
 import pytest
 from sqlalchemy import text
+from whoosh import query as wq
 
 from catalogue import records
 from catalogue.workspace import Workspace
 from index.engine import CatalogueIndex
 from index.names import FACETS
 from index.pg.engine import PgIndex
-from index.pg.rank import CUT
+from index.pg.rank import CUT, rarity_sql, required, required_sql
 from index.pg.sql import Condition, matches
+from index.ranking import Unit, rarity
 from tests.conftest import make_workspace
 
 pytestmark = pytest.mark.postgresql
@@ -236,6 +238,23 @@ def test_every_row_names_the_codes_of_its_own_facet_values(pg):
     finally:
         pg.store.delete(saved.id, by="тест")
         pg.sync()
+
+
+@pytest.mark.parametrize(
+    "counts", [[5], [0, 3], [4, 4], [0, 0, 7], [1, 2, 3], [9, 0, 2, 8, 1], [3] * 6, [2] * 9]
+)
+@pytest.mark.parametrize("loose", [False, True])
+def test_the_rules_a_statement_computes_are_those_of_python(pg, counts, loose):
+    """A query of three or more parts computes in SQL how many parts a record must match and
+    each part's rarity (index.ranking's rules); an ordinal part never adds to what is
+    required."""
+    parts = [Unit(wq.Term("title", f"w{n}"), where=n == 1) for n in range(len(counts))]
+    sql = [str(count) for count in counts]
+    rarities = ", ".join(rarity_sql(count, 100) for count in sql)
+    with pg.db.read() as conn:
+        row = conn.execute(text(f"SELECT {required_sql(parts, sql, loose)}, {rarities}")).one()
+    assert row[0] == required(parts, counts, loose)
+    assert list(row[1:]) == pytest.approx([rarity(count, 100) for count in counts], rel=1e-12)
 
 
 def test_a_facet_ignores_its_own_selection(pg):
