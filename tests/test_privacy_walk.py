@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import types
 import typing
 import zipfile
@@ -333,13 +334,21 @@ def walk(tmp_path_factory) -> Walk:
     return Walk(plants, records, {k: v.lower() for k, v in texts.items()}, found, refused)
 
 
+def _shows(probe: str, text: str) -> bool:
+    """Whether ``probe`` shows in ``text``; a number only as a whole number (a year 1915 is not
+    inside another number, such as a timestamp of the run)."""
+    if probe.isdigit():
+        return re.search(rf"(?<!\d){probe}(?!\d)", text) is not None
+    return probe.lower() in text
+
+
 def seen(walk: Walk, plant: Plant) -> set[str]:
     """The surfaces where any probe of ``plant`` shows up."""
     where = set()
     record_id = walk.records[plant.case].id
     for probe in plant.probes:
         for surface, text in walk.texts.items():
-            if probe.lower() in text:
+            if _shows(probe, text):
                 where.add(surface)
         if plant.exact and record_id in walk.found.get(probe, set()):
             where.add("found")  # words of a vocabulary value may match other text
