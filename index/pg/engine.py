@@ -116,7 +116,7 @@ ON CONFLICT DO NOTHING
 
 
 # Each facet's arrays of values get a code once; concurrent writers add missing ones in the
-# same (sorted) order, and a code once given never changes
+# same (sorted) order; a code stays until a rebuild starts the table over
 ADD_CODES = """
 INSERT INTO search_facet_codes (facet, key, value)
 SELECT f, k, ARRAY(SELECT jsonb_array_elements_text(CAST(k AS jsonb)))
@@ -138,12 +138,13 @@ def add_codes(conn: Connection, rows: list[dict[str, Any]]) -> None:
     coding the arrays of values not seen before."""
     if not rows:
         return
-    wanted = sorted({(facet, _key(r[f"f_{facet}"])) for r in rows for facet in FACETS})
+    keyed = [[(facet, _key(r[f"f_{facet}"])) for facet in FACETS] for r in rows]
+    wanted = sorted({pair for pairs in keyed for pair in pairs})
     params = {"facets": [f for f, _ in wanted], "keys": [k for _, k in wanted]}
     conn.execute(text(ADD_CODES), params)
     codes = {(f, k): code for f, k, code in conn.execute(text(FIND_CODES), params)}
-    for r in rows:
-        r["codes"] = [codes[facet, _key(r[f"f_{facet}"])] for facet in FACETS]
+    for r, pairs in zip(rows, keyed, strict=True):
+        r["codes"] = [codes[pair] for pair in pairs]
 
 
 def row(record: Record, content: str) -> dict[str, Any]:

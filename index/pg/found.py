@@ -148,10 +148,7 @@ def answer(
         )
         parts += by_facet
     parts.insert(1, counting)
-    parts += [
-        f"SELECT 'figure', '{n}', NULL, CAST(CAST({sql} AS int) AS bigint)"
-        for n, sql in enumerate(figures)
-    ]
+    parts += [f"SELECT 'figure', '{n}', NULL, CAST({sql} AS int)" for n, sql in enumerate(figures)]
     # each found record read once and scored once (OFFSET 0 keeps a subquery whole: its
     # columns computed once, not once per mention), only what the order and counts read kept
     hit = f"SELECT {', '.join((*BASE, *sorts, *columns))} FROM search_docs WHERE {where} OFFSET 0"
@@ -163,8 +160,8 @@ def answer(
         f"{''.join(f', {cte}' for cte in after)} " + " UNION ALL ".join(parts)
     )
     top: list[tuple[int, float, str]] = []
-    result = Answer([], 0, 0, {facet: {} for facet in FACETS} if wanted.counted else {})
-    result.figures = [0] * len(figures)
+    facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS} if wanted.counted else {}
+    result = Answer([], 0, 0, facets, [0] * len(figures))
     for r in conn.execute(text(statement), built.params):
         if r.part == "top":
             top.append((int(r.n), float(r.score), r.value))

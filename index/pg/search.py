@@ -169,44 +169,25 @@ def _attempt(
     if the_plan.clauses and not optional_clauses:
         clauses = "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
     k = range(len(parts))
-    found_by: list[str] = []
-    figures: tuple[str, ...] = ()
-    counts: list[int] = []
-    own: list[bool] = []
-    every = len(parts) <= ALL_REQUIRED_UP_TO
-    if every:  # few parts, counted first: every part found is required
-        counts, own = _counted(conn, built, finds, owns, clauses)
-        needed = str(required(parts, counts, loose))
-        weights = [repr(rarity(count, total)) if count else "0.0" for count in counts]
-        every = needed == str(len(parts))
-    if every:  # the index intersects their records
-        where = " AND ".join(finds) + clauses
-        columns += [f"TRUE AS f{n}" for n in k]
-    else:  # each part's records found once (a phrase's positions checked once), then by id
-        found_by = [
-            f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]}{clauses})"
-            for n in k
-        ]
-        where = f"({' OR '.join(finds)}){clauses}"
-        columns += [f"id IN (SELECT id FROM u{n}) AS f{n}" for n in k]
-        if not counts:  # counted from them in the same statement, as are what they require
-            tally = ", ".join(f"(SELECT count(*) FROM u{n}) AS n{n}" for n in k)
-            found_by.append(f"tally AS MATERIALIZED (SELECT {tally})")  # each counted once
-            counted = [f"(SELECT n{n} FROM tally)" for n in k]
-            weights = [rarity_sql(count, total) for count in counted]
-            needed = required_sql(parts, counted, loose)
-            figures = (*counted, *(_exists(own_, clauses) for own_ in owns if own_))
+    finding = _finding(conn, built, parts, (finds, owns, clauses), loose, total)
+    columns += [f"{flag} AS f{n}" for n, flag in enumerate(finding.flags)]
     kinds, subjects = named(parts)
     enough = " + ".join(f"f{n}::int" for n in k)
-    score = f"CASE WHEN {enough} >= {needed} THEN {first_cut_score(parts, weights, average)} END"
+    first = first_cut_score(parts, finding.weights, average)
+    score = f"CASE WHEN {enough} >= {finding.needed} THEN {first} END"
     other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
     got = answer(
-        conn, built, where, score, wanted, tuple(columns), before=tuple(found_by), figures=figures
+        conn,
+        built,
+        finding.where,
+        score,
+        wanted,
+        tuple(columns),
+        before=tuple(finding.before),
+        figures=finding.figures,
     )
-    if figures:
-        counts, has = got.figures[: len(parts)], iter(got.figures[len(parts) :])
-        own = [bool(next(has)) if o else n > 0 for o, n in zip(owns, counts, strict=True)]
+    counts, own = finding.settled(got.figures, owns)
     ranked = got.ranked
     q = wq.Or([u.query for u in parts])
     if wanted.sort != "relevance":
@@ -237,6 +218,66 @@ def _attempt(
     return the_plan, _found(q, got, ranked, unknown=not all(own))
 
 
+@dataclass
+class _Finding:
+    """How one attempt finds the records matching enough of its parts: SQL for
+    :func:`index.pg.found.answer` and, known before it runs or returned by it (``figures``),
+    how many records each part finds and whether a word's own form finds any."""
+
+    where: str  # the records some part finds
+    flags: list[str]  # per part: whether a record matches it
+    before: list[str]  # CTEs the flags read
+    weights: list[str]  # per part: its rarity
+    needed: str  # how many parts a record must match
+    figures: tuple[str, ...] = ()  # the counts and own forms' flags, when the statement finds them
+    counts: list[int] = field(default_factory=list)
+    own: list[bool] = field(default_factory=list)
+
+    def settled(self, figures: list[int], owns: list[str | None]) -> tuple[list[int], list[bool]]:
+        """Each part's count and whether its own form finds records (``figures``: what the
+        statement returned; ``owns``: the parts' own-form conditions, None without forms)."""
+        if not self.figures:
+            return self.counts, self.own
+        counts, has = figures[: len(owns)], iter(figures[len(owns) :])
+        return counts, [bool(next(has)) if o else n > 0 for o, n in zip(owns, counts, strict=True)]
+
+
+def _finding(
+    conn: Connection,
+    built: Condition,
+    parts: list[Unit],
+    conditions: tuple[list[str], list[str | None], str],
+    loose: bool,
+    total: int,
+) -> _Finding:
+    """How the records matching enough ``parts`` are found (``conditions``: each part's
+    condition, its own form's, and the required field clauses). Up to
+    :data:`index.ranking.ALL_REQUIRED_UP_TO` parts are counted first: when every part is then
+    required, the index intersects their records. Otherwise each part's records are found
+    once (a phrase's positions checked once) and matched by id; a query of more parts counts
+    them, and decides what a record needs, inside the same statement (each counted once)."""
+    finds, owns, clauses = conditions
+    k = range(len(parts))
+    where = f"({' OR '.join(finds)}){clauses}"
+    before = [
+        f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]}{clauses})" for n in k
+    ]
+    flags = [f"id IN (SELECT id FROM u{n})" for n in k]
+    if len(parts) > ALL_REQUIRED_UP_TO:
+        tally = ", ".join(f"(SELECT count(*) FROM u{n}) AS n{n}" for n in k)
+        before.append(f"tally AS MATERIALIZED (SELECT {tally})")
+        counted = [f"(SELECT n{n} FROM tally)" for n in k]
+        weights = [rarity_sql(count, total) for count in counted]
+        figures = (*counted, *(_exists(own, clauses) for own in owns if own))
+        return _Finding(where, flags, before, weights, required_sql(parts, counted, loose), figures)
+    counts, found_own = _counted(conn, built, finds, owns, clauses)
+    needed = required(parts, counts, loose)
+    weights = [repr(rarity(count, total)) if count else "0.0" for count in counts]
+    if needed == len(parts):  # the index intersects their records
+        where, flags, before = " AND ".join(finds) + clauses, ["TRUE"] * len(parts), []
+    return _Finding(where, flags, before, weights, str(needed), (), counts, found_own)
+
+
 def _exists(find: str, clauses: str) -> str:
     """SQL: whether some record meets the condition ``find`` and the field clauses."""
     return f"EXISTS (SELECT 1 FROM search_docs WHERE {find}{clauses})"
@@ -247,7 +288,7 @@ def _counted(
 ) -> tuple[list[int], list[bool]]:
     """How many records each part's condition finds (with the field clauses ``clauses``
     required), and whether its own form finds any (the others may have found them all). A
-    count reads the index and the visibility map, not the rows."""
+    count reads every found row (its visibility), as much as finding them does."""
     counts = [f"(SELECT count(*) FROM search_docs WHERE {find}{clauses})" for find in finds]
     owned = [_exists(own, clauses) if own else "NULL" for own in owns]
     row = conn.execute(text(f"SELECT {', '.join(counts + owned)}"), built.params).one()
