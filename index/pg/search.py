@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -32,9 +31,10 @@ from whoosh.qparser import AndGroup, OrGroup
 
 from catalogue.storage.common import typed_id
 from index.analysis import analyzer
-from index.forms import VARIANT_SHARE, other_stems
+from index.forms import VARIANT_SHARE
 from index.names import FACETS
 from index.pg.found import NEWEST, Answer, Wanted, answer
+from index.pg.parts import finding
 from index.pg.rank import (
     CUT,
     Ranks,
@@ -43,9 +43,6 @@ from index.pg.rank import (
     exact_rows,
     first_cut,
     first_cut_score,
-    rarity_sql,
-    required,
-    required_sql,
 )
 from index.pg.sql import (
     Condition,
@@ -55,10 +52,9 @@ from index.pg.sql import (
     rank_query,
     tsquery,
 )
-from index.pg.terms import PgTerms
+from index.pg.terms import PgTerms, known, other_forms
 from index.query import Plan, plan, proximity_bonus, to_query, units
 from index.ranking import (
-    ALL_REQUIRED_UP_TO,
     OTHER_SHARE,
     Unit,
     add_proximity,
@@ -66,7 +62,6 @@ from index.ranking import (
     elsewhere,
     mean_weight,
     named,
-    rarity,
 )
 from index.search import (
     Hit,
@@ -142,7 +137,7 @@ def _attempt(
     for n, unit in enumerate(parts):
         where = condition(unit.query, built)
         ranks = Ranks() if unit.fact else Ranks.of(rank_query(unit.query), built)
-        forms = [] if unit.fact else _other_forms(conn, unit.query)
+        forms = [] if unit.fact else other_forms(conn, unit.query)
         owns.append(where if forms else None)
         if forms:  # «подготовить» also finds «подготовке»
             variants = " | ".join(lexeme(f) for f in forms)
@@ -169,25 +164,25 @@ def _attempt(
     if the_plan.clauses and not optional_clauses:
         clauses = "".join(f" AND {clause_condition(c, built)}" for c in the_plan.clauses)
     k = range(len(parts))
-    finding = _finding(conn, built, parts, (finds, owns, clauses), loose, total)
-    columns += [f"{flag} AS f{n}" for n, flag in enumerate(finding.flags)]
+    found_by = finding(conn, built, parts, (finds, owns, clauses), loose, total)
+    columns += [f"{flag} AS f{n}" for n, flag in enumerate(found_by.flags)]
     kinds, subjects = named(parts)
     enough = " + ".join(f"f{n}::int" for n in k)
-    first = first_cut_score(parts, finding.weights, average)
-    score = f"CASE WHEN {enough} >= {finding.needed} THEN {first} END"
+    first = first_cut_score(parts, found_by.weights, average)
+    score = f"CASE WHEN {enough} >= {found_by.needed} THEN {first} END"
     other = elsewhere_sql(kinds, subjects, built)
     score = f"CASE WHEN {other} THEN {OTHER_SHARE} ELSE 1 END * {score}"
     got = answer(
         conn,
         built,
-        finding.where,
+        found_by.where,
         score,
         wanted,
         tuple(columns),
-        before=tuple(finding.before),
-        figures=finding.figures,
+        before=tuple(found_by.before),
+        figures=found_by.figures,
     )
-    counts, own = finding.settled(got.figures, owns)
+    counts, own = found_by.settled(got.figures, owns)
     ranked = got.ranked
     q = wq.Or([u.query for u in parts])
     if wanted.sort != "relevance":
@@ -218,123 +213,6 @@ def _attempt(
     return the_plan, _found(q, got, ranked, unknown=not all(own))
 
 
-@dataclass
-class _Finding:
-    """How one attempt finds the records matching enough of its parts: SQL for
-    :func:`index.pg.found.answer` and, known before it runs or returned by it (``figures``),
-    how many records each part finds and whether a word's own form finds any."""
-
-    where: str  # the records some part finds
-    flags: list[str]  # per part: whether a record matches it
-    before: list[str]  # CTEs the flags read
-    weights: list[str]  # per part: its rarity
-    needed: str  # how many parts a record must match
-    figures: tuple[str, ...] = ()  # the counts and own forms' flags, when the statement finds them
-    counts: list[int] = field(default_factory=list)
-    own: list[bool] = field(default_factory=list)
-
-    def settled(self, figures: list[int], owns: list[str | None]) -> tuple[list[int], list[bool]]:
-        """Each part's count and whether its own form finds records (``figures``: what the
-        statement returned; ``owns``: the parts' own-form conditions, None without forms)."""
-        if not self.figures:
-            return self.counts, self.own
-        counts, has = figures[: len(owns)], iter(figures[len(owns) :])
-        return counts, [bool(next(has)) if o else n > 0 for o, n in zip(owns, counts, strict=True)]
-
-
-def _finding(
-    conn: Connection,
-    built: Condition,
-    parts: list[Unit],
-    conditions: tuple[list[str], list[str | None], str],
-    loose: bool,
-    total: int,
-) -> _Finding:
-    """How the records matching enough ``parts`` are found (``conditions``: each part's
-    condition, its own form's, and the required field clauses). Up to
-    :data:`index.ranking.ALL_REQUIRED_UP_TO` parts are counted first: when every part is then
-    required, the index intersects their records. Otherwise each part's records are found
-    once (a phrase's positions checked once) and matched by id; a query of more parts counts
-    them, and decides what a record needs, inside the same statement (each counted once)."""
-    finds, owns, clauses = conditions
-    k = range(len(parts))
-    where = f"({' OR '.join(finds)}){clauses}"
-    before = [
-        f"u{n} AS MATERIALIZED (SELECT id FROM search_docs WHERE {finds[n]}{clauses})" for n in k
-    ]
-    flags = [f"id IN (SELECT id FROM u{n})" for n in k]
-    if len(parts) > ALL_REQUIRED_UP_TO:
-        tally = ", ".join(f"(SELECT count(*) FROM u{n}) AS n{n}" for n in k)
-        before.append(f"tally AS MATERIALIZED (SELECT {tally})")
-        counted = [f"(SELECT n{n} FROM tally)" for n in k]
-        weights = [rarity_sql(count, total) for count in counted]
-        figures = (*counted, *(_exists(own, clauses) for own in owns if own))
-        return _Finding(where, flags, before, weights, required_sql(parts, counted, loose), figures)
-    counts, found_own = _counted(conn, built, finds, owns, clauses)
-    needed = required(parts, counts, loose)
-    weights = [repr(rarity(count, total)) if count else "0.0" for count in counts]
-    if needed == len(parts):  # the index intersects their records
-        where, flags, before = " AND ".join(finds) + clauses, ["TRUE"] * len(parts), []
-    return _Finding(where, flags, before, weights, str(needed), (), counts, found_own)
-
-
-def _exists(find: str, clauses: str) -> str:
-    """SQL: whether some record meets the condition ``find`` and the field clauses."""
-    return f"EXISTS (SELECT 1 FROM search_docs WHERE {find}{clauses})"
-
-
-def _counted(
-    conn: Connection, built: Condition, finds: list[str], owns: list[str | None], clauses: str
-) -> tuple[list[int], list[bool]]:
-    """How many records each part's condition finds (with the field clauses ``clauses``
-    required), and whether its own form finds any (the others may have found them all). A
-    count reads every found row (its visibility), as much as finding them does."""
-    counts = [f"(SELECT count(*) FROM search_docs WHERE {find}{clauses})" for find in finds]
-    owned = [_exists(own, clauses) if own else "NULL" for own in owns]
-    row = conn.execute(text(f"SELECT {', '.join(counts + owned)}"), built.params).one()
-    found = [int(n) for n in row[: len(finds)]]
-    has = row[len(finds) :]
-    return found, [n > 0 if h is None else bool(h) for n, h in zip(found, has, strict=True)]
-
-
-def _word(q: wq.Query) -> str | None:
-    """The stem of a one-word query (its field terms), or None."""
-    if not isinstance(q, wq.Or):
-        return None
-    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
-    stems = {str(t.text) for t in terms}
-    return stems.pop() if len(stems) == 1 and len(terms) == len(q.subqueries) else None
-
-
-def _has_term(conn: Connection, stem: str) -> bool:
-    """Whether some record holds ``stem`` (the terms table)."""
-    found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
-    return found.first() is not None
-
-
-def _known(conn: Connection, q: wq.Query) -> bool:
-    """Whether a one-word query's own stem (not only its other forms) is in some record."""
-    stem = _word(q)
-    return stem is None or _has_term(conn, stem)
-
-
-def _other_forms(conn: Connection, q: wq.Query) -> list[str]:
-    """The catalogue's :func:`index.forms.other_stems` of a one-word unit, from the terms
-    table."""
-    stem = _word(q)
-    if stem is None:
-        return []
-
-    def expand(prefix: str) -> list[str]:
-        pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        found = conn.execute(
-            text("SELECT term FROM search_terms WHERE term LIKE :p"), {"p": pattern}
-        )
-        return list(found.scalars())
-
-    return sorted(set(other_stems(stem, expand, partial(_has_term, conn))))
-
-
 def _ranked(
     conn: Connection,
     q: wq.Query,
@@ -349,8 +227,8 @@ def _ranked(
     built = Condition()
     where = condition(q, built)
     ranks = Ranks.of(rank_query(q), built)
-    forms = _other_forms(conn, q)
-    unknown = bool(forms) and not _known(conn, q)  # found only through them: maybe a typo
+    forms = other_forms(conn, q)
+    unknown = bool(forms) and not known(conn, q)  # found only through them: maybe a typo
     if forms:
         variants = " | ".join(lexeme(f) for f in forms)
         where = f"({where} OR tsv @@ CAST({built.param(variants)} AS tsquery))"

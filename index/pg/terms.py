@@ -1,4 +1,5 @@
-"""The catalogue's words on PostgreSQL, for the typo repair of :mod:`index.spelling`.
+"""The catalogue's words on PostgreSQL (``search_terms``): for the typo repair of
+:mod:`index.spelling`, and the other forms of a word a search also finds.
 
 ``search_terms`` holds every lexeme a record ever had (added with the record, in the same
 transaction); a word's frequency is counted live through the GIN index, so a word whose
@@ -9,9 +10,12 @@ the trigram index (``pg_trgm``), then the exact edit distance is checked here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from sqlalchemy import Connection, text
+from whoosh import query as wq
 
+from index.forms import other_stems
 from index.pg.sql import lexeme
 from index.spelling import edit_distance
 
@@ -52,3 +56,41 @@ class PgTerms:
             {"t": term},
         )
         return [r.term for r in rows if edit_distance(r.term, term) <= distance]
+
+
+def _word(q: wq.Query) -> str | None:
+    """The stem of a one-word query (its field terms), or None."""
+    if not isinstance(q, wq.Or):
+        return None
+    terms = [t for t in q.subqueries if isinstance(t, wq.Term)]
+    stems = {str(t.text) for t in terms}
+    return stems.pop() if len(stems) == 1 and len(terms) == len(q.subqueries) else None
+
+
+def _has_term(conn: Connection, stem: str) -> bool:
+    """Whether some record holds ``stem`` (the terms table)."""
+    found = conn.execute(text("SELECT 1 FROM search_terms WHERE term = :s"), {"s": stem})
+    return found.first() is not None
+
+
+def known(conn: Connection, q: wq.Query) -> bool:
+    """Whether a one-word query's own stem (not only its other forms) is in some record."""
+    stem = _word(q)
+    return stem is None or _has_term(conn, stem)
+
+
+def other_forms(conn: Connection, q: wq.Query) -> list[str]:
+    """The catalogue's :func:`index.forms.other_stems` of a one-word unit, from the terms
+    table."""
+    stem = _word(q)
+    if stem is None:
+        return []
+
+    def expand(prefix: str) -> list[str]:
+        pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        found = conn.execute(
+            text("SELECT term FROM search_terms WHERE term LIKE :p"), {"p": pattern}
+        )
+        return list(found.scalars())
+
+    return sorted(set(other_stems(stem, expand, partial(_has_term, conn))))
