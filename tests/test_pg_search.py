@@ -8,6 +8,7 @@ The query language, ranking and repair suites run on both backends in their own 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from index.names import FACETS
 from index.pg.engine import PgIndex
 from index.pg.rank import CUT, rarity_sql, required, required_sql
 from index.pg.sql import Condition, matches
+from index.pg.table import READ_FIRST
 from index.ranking import Unit, rarity
 from tests.conftest import make_workspace
 
@@ -307,24 +309,41 @@ def test_a_save_is_found_by_the_next_search_in_any_process(pg):
         pg.sync()
 
 
-def test_a_rebuild_vacuums_the_rows_it_replaced(pg):
-    """A rebuild rewrites every row in one transaction: the rows it replaced are vacuumed
-    as soon as it commits (a manual VACUUM, which autovacuum does not count as its own)."""
+TABLE_STATE = {
+    "table": "SELECT CAST('search_docs' AS regclass)::oid",
+    "columns": (
+        "SELECT array_agg(attname ORDER BY attnum) FROM pg_attribute WHERE attnum > 0 "
+        "AND NOT attisdropped AND attrelid = CAST('search_docs' AS regclass)"
+    ),
+    "indexes": (
+        "SELECT array_agg(indexdef ORDER BY indexname) FROM pg_indexes "
+        "WHERE tablename = 'search_docs' AND schemaname = current_schema()"
+    ),
+    "statistics": (
+        "SELECT count(*) FROM pg_stats "
+        "WHERE tablename = 'search_docs' AND schemaname = current_schema()"
+    ),
+    "left": "SELECT to_regclass('search_docs_next') IS NOT NULL",
+}
 
-    def vacuums() -> int:
+
+def test_a_rebuild_puts_a_new_table_in_place_of_the_old(pg):
+    """A rebuild fills a new table and swaps it in (no dead rows left behind): the same
+    indexes, what a search reads of every found record in its first columns, the
+    attachments' text last, statistics gathered at once."""
+
+    def state() -> dict[str, Any]:
         with pg.db.read() as conn:
-            return int(
-                conn.execute(
-                    text(
-                        "SELECT vacuum_count FROM pg_stat_user_tables "
-                        "WHERE relname = 'search_docs' AND schemaname = current_schema()"
-                    )
-                ).scalar_one()
-            )
+            return {name: conn.execute(text(sql)).scalar_one() for name, sql in TABLE_STATE.items()}
 
-    before = vacuums()
+    before = state()
     assert pg.rebuild() == pg.doc_count() == len(FIXTURE)
-    assert vacuums() == before + 1
+    after = state()
+    assert after["table"] != before["table"] and not after["left"]
+    assert after["indexes"] == before["indexes"] and len(after["indexes"]) > 15
+    assert sorted(after["columns"]) == sorted(before["columns"])
+    assert after["columns"][: len(READ_FIRST)] == list(READ_FIRST)
+    assert after["columns"][-1] == "tsv" and after["statistics"] > 0
     assert _ids(pg.search("ньютона")) and pg.check().ok
 
 

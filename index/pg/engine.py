@@ -29,7 +29,9 @@ from catalogue.workspace import Workspace
 from index.documents import document
 from index.engine import CatalogueIndex, IndexCheck, Progress, compare
 from index.names import FACETS
+from index.pg import table
 from index.pg.sql import LABELS, grade_mentions
+from index.pg.table import TABLE
 from index.schema import build_schema
 from index.search import SearchResult
 
@@ -56,9 +58,10 @@ MENTIONS = ", ".join(
     f"({_literal(grade)}, CAST({_literal(q)} AS tsquery))" for grade, q in grade_mentions().items()
 )
 WHOLE = " || ".join(_vector(name, label) for name, label in LABELS.items())
+# Write a record's row ({table}: search_docs, or the table a rebuild fills)
 UPSERT = f"""
 WITH v AS MATERIALIZED (SELECT {WHOLE} AS tsv)
-INSERT INTO search_docs (id, version, title, authors, annotation, {", ".join(FACETS)},
+INSERT INTO {{table}} (id, version, title, authors, annotation, {", ".join(FACETS)},
     title_sort, date_sort, sources, hashes, content_words, tsv, meta_tsv, authors_tsv,
     keywords_tsv, annotation_tsv, org_tsv, grades_named, facet_codes)
 SELECT :id, :version, :title, :authors, :annotation,
@@ -109,7 +112,7 @@ RECOUNT = (
 )
 NEW_TERMS = """
 INSERT INTO search_terms (term)
-SELECT DISTINCT t FROM search_docs, unnest(tsvector_to_array(tsv)) t
+SELECT DISTINCT t FROM {table}, unnest(tsvector_to_array(tsv)) t
 WHERE id = ANY(:ids) AND t !~ '^[0-9]'
 ON CONFLICT DO NOTHING
 """
@@ -165,8 +168,9 @@ def row(record: Record, content: str) -> dict[str, Any]:
     return params
 
 
-def write_rows(conn: Connection, store: Store, records: list[Record]) -> None:
-    """Write (insert or replace) the rows of ``records`` and add their new words."""
+def write_rows(conn: Connection, store: Store, records: list[Record], into: str = TABLE) -> None:
+    """Write (insert or replace) the rows of ``records`` into the table ``into`` and add
+    their new words."""
     if not records:
         return
     texts = store.texts(a.sha256 for r in records for a in r.attachments)
@@ -174,8 +178,8 @@ def write_rows(conn: Connection, store: Store, records: list[Record]) -> None:
         row(r, "\n\n".join(texts.get(a.sha256, "") for a in r.attachments).strip()) for r in records
     ]
     add_codes(conn, rows)
-    conn.execute(text(UPSERT), rows)
-    conn.execute(text(NEW_TERMS), {"ids": [r.id for r in records]})
+    conn.execute(text(UPSERT.format(table=into)), rows)
+    conn.execute(text(NEW_TERMS.format(table=into)), {"ids": [r.id for r in records]})
 
 
 class PgIndex(CatalogueIndex):
@@ -209,28 +213,30 @@ class PgIndex(CatalogueIndex):
 
     @classmethod
     def build(cls, workspace: Workspace, progress: Progress | None = None) -> int:
-        """Rewrite every row in one transaction (searches read the old rows until it
-        commits); return the record count."""
+        """Write every row into a new table and put it in the old one's place, in one
+        transaction (searches read the old rows until it commits, :mod:`index.pg.table`);
+        return the record count."""
         store = workspace.store
         total = store.count()
         done = 0
         with store.db.write() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_LOCK})
             upto = conn.execute(text("SELECT max(seq) FROM index_journal")).scalar()
-            conn.execute(text("DELETE FROM search_docs"))
+            table.start(conn)
             conn.execute(text("DELETE FROM search_terms"))
             conn.execute(text("DELETE FROM search_facet_codes"))  # only the arrays in use
             batch: list[Record] = []
             for record in store.iter_records():
                 batch.append(record)
                 if len(batch) >= BATCH:
-                    write_rows(conn, store, batch)
+                    write_rows(conn, store, batch, table.NEXT)
                     done += len(batch)
                     batch = []
                     if progress:
                         progress(done, total)
-            write_rows(conn, store, batch)
+            write_rows(conn, store, batch, table.NEXT)
             done += len(batch)
+            table.finish(conn)
             if upto is not None:
                 conn.execute(index_journal.delete().where(index_journal.c.seq <= upto))
             conn.execute(text("DELETE FROM search_state"))
@@ -241,9 +247,8 @@ class PgIndex(CatalogueIndex):
                 ),
                 {"v": PG_INDEX_VERSION},
             )
-        # every old row is dead once the new ones commit: vacuumed now rather than when
-        # autovacuum comes, searches would read twice the pages meanwhile (and the planner
-        # learns the new table's statistics)
+        # the planner learns the new table's statistics now, not when autovacuum comes (and
+        # the words and codes the rebuild deleted are vacuumed)
         with store.db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("VACUUM (ANALYZE) search_docs, search_terms, search_facet_codes")
