@@ -10,6 +10,7 @@ import pytest
 
 from catalogue import records
 from index.engine import CatalogueIndex
+from index.pg import engine
 from tests.conftest import PG_TESTS, make_workspace
 
 pytestmark = pytest.mark.postgresql
@@ -76,3 +77,11 @@ def test_a_save_during_a_rebuild_is_found_after_it(index):
     writer.join()
     assert index.find_ids("сохранено перестройки") == saved
     assert index.check().ok
+
+
+def test_a_rebuild_is_all_done_only_once_its_table_is_in_place(index, monkeypatch):
+    monkeypatch.setattr(engine, "BATCH", 100)
+    calls: list[tuple[int, int]] = []
+    index.rebuild(lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (COUNT, COUNT)
+    assert [done for done, _ in calls[:-1]] == [0, 100, 200]  # before each batch is written

@@ -229,11 +229,11 @@ class PgIndex(CatalogueIndex):
             for record in store.iter_records():
                 batch.append(record)
                 if len(batch) >= BATCH:
+                    if progress:  # all done only once the table is indexed and in place
+                        progress(done, total)
                     write_rows(conn, store, batch, table.NEXT)
                     done += len(batch)
                     batch = []
-                    if progress:
-                        progress(done, total)
             write_rows(conn, store, batch, table.NEXT)
             done += len(batch)
             table.finish(conn)
