@@ -31,7 +31,6 @@ from index.engine import CatalogueIndex, IndexCheck, Progress, compare
 from index.names import FACETS
 from index.pg import table
 from index.pg.sql import LABELS, grade_mentions
-from index.pg.table import TABLE
 from index.schema import build_schema
 from index.search import SearchResult
 
@@ -168,7 +167,9 @@ def row(record: Record, content: str) -> dict[str, Any]:
     return params
 
 
-def write_rows(conn: Connection, store: Store, records: list[Record], into: str = TABLE) -> None:
+def write_rows(
+    conn: Connection, store: Store, records: list[Record], into: str = table.TABLE
+) -> None:
     """Write (insert or replace) the rows of ``records`` into the table ``into`` and add
     their new words."""
     if not records:
