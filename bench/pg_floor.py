@@ -33,12 +33,20 @@ import argparse
 import json
 import re
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from bench.scale import CACHE, FILTER_FACETS, PG_SETTINGS, RESULTS, OnPostgresql, measure_queries
+from bench.scale import (
+    CACHE,
+    PG_SETTINGS,
+    RESULTS,
+    OnPostgresql,
+    common_filters,
+    measure_queries,
+)
+from catalogue.storage.base import Database
 from index.analysis import analyzer
 from index.pg.found import Wanted, answer
 from index.pg.search import SEARCH_SETTINGS
@@ -52,77 +60,77 @@ def required_words(query: str) -> str:
     return " & ".join(lexeme(s) for s in stems)
 
 
-# The floors that only read: how many records are found (and kept), and every found record's
-# facet codes (:mod:`index.pg.found`), the least any facet count reads, summed, not grouped
-READS = {
-    "count": "SELECT count(*)",
-    "codes": "SELECT count(*) FILTER (WHERE {kept}) "
-    "+ 0 * coalesce(sum(cardinality(facet_codes)), 0)",
+def _kept(filters: dict[str, list[str]], built: Condition) -> str:
+    """SQL: `` AND`` each filter (a record has one of its values)."""
+    return "".join(
+        f" AND {facet} && CAST({built.param(values)} AS text[])"
+        for facet, values in filters.items()
+    )
+
+
+def _found(tsq: str) -> tuple[Condition, str]:
+    """The parameters and the condition of the records the tsquery text ``tsq`` finds."""
+    built = Condition()
+    return built, f"tsv @@ CAST({built.param(tsq)} AS tsquery)"
+
+
+def _count(conn: Connection, tsq: str, filters: dict[str, list[str]]) -> int:
+    """How many found records pass the filters: the least a page saying «найдено N» does."""
+    built, where = _found(tsq)
+    sql = f"SELECT count(*) FROM search_docs WHERE {where}{_kept(filters, built)}"
+    return int(conn.execute(text(sql), built.params).scalar_one())
+
+
+def _codes(conn: Connection, tsq: str, filters: dict[str, list[str]]) -> int:
+    """The same, every found record's facet codes read (:mod:`index.pg.found`): the least
+    any facet count reads, summed, not grouped."""
+    built, where = _found(tsq)
+    sql = (
+        f"SELECT count(*) FILTER (WHERE TRUE{_kept(filters, built)}) "
+        f"+ 0 * coalesce(sum(cardinality(facet_codes)), 0) FROM search_docs WHERE {where}"
+    )
+    return int(conn.execute(text(sql), built.params).scalar_one())
+
+
+def _facets(conn: Connection, tsq: str, filters: dict[str, list[str]]) -> int:
+    """The project's statement (:func:`index.pg.found.answer`): the counts and facets, no
+    ranking."""
+    built, where = _found(tsq)
+    return answer(conn, built, where, "0.0", Wanted(filters, limit=10)).kept
+
+
+def _ranked(conn: Connection, tsq: str, filters: dict[str, list[str]]) -> int:
+    """The same, with one ``ts_rank_cd`` per found record over its short fields."""
+    built, where = _found(tsq)
+    rank = f"ts_rank_cd(meta_tsv, CAST({built.param(tsq)} AS tsquery)) AS r"
+    return answer(conn, built, where, "r", Wanted(filters, limit=10), columns=(rank,)).kept
+
+
+Statement = Callable[[Connection, str, dict[str, list[str]]], int]
+FLOORS: dict[str, Statement] = {
+    "count": _count,
+    "codes": _codes,
+    "facets": _facets,
+    "ranked": _ranked,
 }
-FLOORS = ("count", "codes", "facets", "ranked")
 
 
 class Floor:
-    """One floor: a statement over ``search_docs`` for a query's required words."""
+    """One floor (:data:`FLOORS`) as an engine of :func:`bench.scale.measure_queries`: its
+    statement for a query's required words."""
 
     form = 2  # the Tantivy form of each query
 
-    def __init__(self, name: str, pg_home: Path) -> None:
-        from catalogue.workspace import Workspace
-
-        self.name = name
-        self.db = Workspace.open(pg_home).store.db
+    def __init__(self, name: str, db: Database) -> None:
+        self.name, self.statement, self.db = name, FLOORS[name], db
 
     def search(self, query: str, filters: dict[str, list[str]]) -> int:
         tsq = required_words(query)
+        if not tsq:
+            return 0
         with self.db.read() as conn:
             conn.execute(text(SEARCH_SETTINGS))
-            if not tsq:
-                return 0
-            return self.found(conn, tsq, filters)
-
-    def found(self, conn: Connection, tsq: str, filters: dict[str, list[str]]) -> int:
-        built = Condition()
-        where = f"tsv @@ CAST({built.param(tsq)} AS tsquery)"
-        if self.name in READS:
-            kept = "".join(
-                f" AND {facet} && CAST({built.param(values)} AS text[])"
-                for facet, values in filters.items()
-            )
-            if self.name == "count":  # the filtered records only
-                where += kept
-            else:  # every found record's codes, as any facet count must (and which are kept)
-                kept = f"TRUE{kept}"
-            sql = READS[self.name].format(kept=kept)
-            return int(
-                conn.execute(
-                    text(f"{sql} FROM search_docs WHERE {where}"), built.params
-                ).scalar_one()
-            )
-        wanted = Wanted(filters, limit=10)
-        if self.name == "facets":
-            return answer(conn, built, where, "0.0", wanted).kept
-        rank = f"ts_rank_cd(meta_tsv, CAST({built.param(tsq)} AS tsquery)) AS r"
-        return answer(conn, built, where, "r", wanted, columns=(rank,)).kept
-
-
-def common_filters(pg_home: Path) -> dict[str, list[str]]:
-    """Each filter facet's most common value, as :func:`bench.scale.common_filters` picks."""
-    from catalogue.workspace import Workspace
-
-    db = Workspace.open(pg_home).store.db
-    with db.read() as conn:
-        return {
-            facet: [
-                conn.execute(
-                    text(
-                        f"SELECT v FROM search_docs, unnest({facet}) v "
-                        "GROUP BY v ORDER BY count(*) DESC, v LIMIT 1"
-                    )
-                ).scalar_one()
-            ]
-            for facet in FILTER_FACETS
-        }
+            return self.statement(conn, tsq, filters)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.scale import on_postgresql
 
     folder = CACHE / str(args.size)
-    if not (folder / "pg.json").exists() or not (CACHE / "pg-server").exists():
+    kept = (folder / "pg.json", folder / "fts.sqlite", CACHE / "pg-server")
+    if not all(path.exists() for path in kept):
         print(
             f"Нет сохранённой базы PostgreSQL на {args.size} записей: сначала "
             f"python -m bench.scale --sizes {args.size} --backend postgresql --keep",
@@ -145,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     server = pgserver.Server(PG_SETTINGS, folder=CACHE / "pg-server")
     try:
         pg_home, _ = on_postgresql(folder / "ws", server, keep=True)
-        engines: list[Any] = [Floor(name, pg_home) for name in FLOORS]
-        engines.append(OnPostgresql(pg_home))
-        filters = common_filters(pg_home)
+        page = OnPostgresql(pg_home)
+        engines: list[Any] = [Floor(name, page.index.store.db) for name in FLOORS]
+        engines.append(page)
+        filters = common_filters(folder / "fts.sqlite")  # the scale benchmark's 3 filters
         measured = measure_queries(engines, filters, args.rounds, args.repeat)
     finally:
         server.stop()

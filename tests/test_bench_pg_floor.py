@@ -3,9 +3,12 @@ counts — on a real PostgreSQL server, a small catalogue."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
-from bench.pg_floor import FLOORS, Floor, common_filters, required_words
+from bench.pg_floor import FLOORS, Floor, required_words
+from bench.scale import common_filters
 from catalogue import records
 from index.engine import CatalogueIndex
 from tests.conftest import PG_TESTS, make_workspace
@@ -57,14 +60,25 @@ def test_every_word_of_the_tantivy_form_is_required(query, expected):
     ],
 )
 def test_each_floor_keeps_what_the_search_page_keeps(home, query, filters, kept):
-    found = {name: Floor(name, home).search(query, filters) for name in FLOORS}
+    index = CatalogueIndex.open(home)
+    found = {name: Floor(name, index.store.db).search(query, filters) for name in FLOORS}
     assert found == dict.fromkeys(FLOORS, kept)
-    page = CatalogueIndex.open(home).search(query.replace("+", ""), filters=filters)
+    page = index.search(query.replace("+", ""), filters=filters)
     assert page.total == kept
 
 
-def test_the_filters_are_each_facets_most_common_value(home):
-    assert common_filters(home) == {
+def test_the_filters_are_each_facets_most_common_value(tmp_path):
+    """The floors filter as the scale benchmark does (its FTS5 file's facets table)."""
+    path = tmp_path / "fts.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE facets(rowid INTEGER, facet TEXT, value TEXT)")
+    rows = [(n, "level", lv) for n, (_, _, lv) in enumerate(TITLES)]
+    rows += [(n, "kind", "material") for n in range(len(TITLES))]
+    rows += [(n, "status", "published") for n in range(len(TITLES))]
+    con.executemany("INSERT INTO facets VALUES (?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    assert common_filters(path) == {
         "kind": ["material"],
         "level": ["ООО"],
         "status": ["published"],

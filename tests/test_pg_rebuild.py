@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import text
 
 from catalogue import records
 from index.engine import CatalogueIndex
@@ -85,3 +86,15 @@ def test_a_rebuild_is_all_done_only_once_its_table_is_in_place(index, monkeypatc
     index.rebuild(lambda done, total: calls.append((done, total)))
     assert calls[-1] == (COUNT, COUNT)
     assert [done for done, _ in calls[:-1]] == [0, 100, 200]  # before each batch is written
+
+
+def test_a_failed_rebuild_leaves_the_old_table_and_nothing_else(index, monkeypatch):
+    def fails(conn):
+        raise RuntimeError("сбой перед заменой таблицы")
+
+    monkeypatch.setattr(engine.table, "finish", fails)
+    with pytest.raises(RuntimeError):
+        index.rebuild()
+    with index.store.db.read() as conn:
+        assert conn.execute(text("SELECT to_regclass('search_docs_next')")).scalar() is None
+    assert index.search("урок").total == COUNT and index.check().ok

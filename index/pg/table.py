@@ -52,7 +52,8 @@ def _ordered(names: list[str]) -> list[str]:
 def start(conn: Connection) -> None:
     """Create the empty table a rebuild fills (:data:`NEXT`): the columns of ``search_docs``
     in the order of :data:`READ_FIRST`, with their types, defaults and storage, and the
-    primary key (the other indexes come in :func:`finish`)."""
+    primary key (the other indexes come in :func:`finish`). It exists only inside the
+    rebuild's transaction: a rebuild that fails leaves none behind."""
     found = {r.name: r for r in conn.execute(text(COLUMNS), {"table": TABLE})}
     order = _ordered(list(found))
     columns = ", ".join(
@@ -64,7 +65,6 @@ def start(conn: Connection) -> None:
     storage = ", ".join(
         f"ALTER COLUMN {name} SET STORAGE {STORAGE[found[name].storage]}" for name in order
     )
-    conn.execute(text(f"DROP TABLE IF EXISTS {NEXT}"))
     conn.execute(text(f"CREATE TABLE {NEXT} ({columns}, PRIMARY KEY (id))"))
     conn.execute(text(f"ALTER TABLE {NEXT} {storage}"))
 
